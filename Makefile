@@ -1,0 +1,136 @@
+# zaakstroom — build, test, run.
+#
+#   make                 build every daemon, the zs tool and the unit tests
+#   make test            unit tests, then system tests against a real Kafka and PostgreSQL
+#   make demo            install what is missing, start everything, play the scenario
+#   make up / down       start / stop the local Kafka and PostgreSQL (under .run/)
+#   make bench           measure (results in bench/results/latest.json)
+#   make fuzz            run the fuzz targets for a while (clang, libFuzzer)
+#   make fmt             clang-format every C file
+#
+# Knobs: OPT=-O0, SANITIZER=address|undefined, V=1 (show commands).
+
+CC        ?= cc
+OPT       ?= -O2
+SANITIZER ?=
+BUILD     ?= build
+
+WARN    = -Wall -Wextra -Werror -Wno-missing-field-initializers -Wstrict-prototypes \
+          -Wshadow -Wformat=2 -Wno-format-nonliteral
+CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Icommon -fno-strict-aliasing
+LDLIBS  += -lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lm
+
+ifeq ($(SANITIZER),address)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+else ifeq ($(SANITIZER),undefined)
+CFLAGS  += -fsanitize=undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=undefined
+endif
+
+ifeq ($(V),1)
+Q =
+else
+Q = @
+endif
+
+COMMON_SRC  := $(wildcard common/*.c)
+COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+DAEMONS     := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/main.c))))
+DOMAIN_SRC  := $(filter-out %/main.c,$(wildcard services/*/*.c))
+DOMAIN_OBJ  := $(DOMAIN_SRC:%.c=$(BUILD)/%.o)
+ZS_SRC      := $(wildcard tools/zs/*.c)
+ZS_OBJ      := $(ZS_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC    := $(wildcard tests/unit/test_*.c)
+UNIT_BIN    := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRC  := $(wildcard tests/helpers/*.c)
+HELPER_BIN  := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/tests/%)
+BENCH_SRC   := $(wildcard bench/*.c)
+BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+BINS := $(DAEMONS:%=$(BUILD)/bin/zs-%) $(if $(ZS_SRC),$(BUILD)/bin/zs)
+
+.PHONY: all test unit system demo up down bench fuzz clean fmt fmt-check valgrind deps
+all: $(BINS) $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libzs.a: $(COMMON_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libdomain.a: $(DOMAIN_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# One daemon = its main.c + its domain objects + libzs.
+.SECONDEXPANSION:
+$(BUILD)/bin/zs-%: $(BUILD)/services/%/main.o $$(patsubst %.c,$(BUILD)/%.o,$$(filter-out services/$$*/main.c,$$(wildcard services/$$*/*.c))) $(BUILD)/libzs.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bin/zs: $(ZS_OBJ) $(BUILD)/libdomain.a $(BUILD)/libzs.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libdomain.a $(BUILD)/libzs.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+
+$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libdomain.a $(BUILD)/libzs.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libdomain.a $(BUILD)/libzs.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# Tests: unit (cmocka, no Kafka or PostgreSQL), then system (pytest against the
+# real broker and server that the harness starts itself). One summary line at the end.
+test: all
+	$(Q)tests/run.sh all
+
+unit: all
+	$(Q)tests/run.sh unit
+
+system: all
+	$(Q)tests/run.sh system
+
+# valgrind over the unit tests (the daemons under valgrind: ZS_VALGRIND=1 make system).
+valgrind: all
+	$(Q)ZS_VALGRIND=1 tests/run.sh unit
+
+demo: all
+	$(Q)deploy/local/demo.sh
+
+up: all
+	$(Q)deploy/local/up.sh
+
+down:
+	$(Q)deploy/local/down.sh
+
+deps:
+	$(Q)deploy/local/deps.sh
+
+bench: all
+	$(Q)bench/run.sh
+
+fuzz:
+	$(Q)tests/fuzz/run.sh
+
+fmt:
+	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')
+
+fmt-check:
+	$(Q)clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,93 @@
+/*
+ * config.c — environment variables with defaults.
+ */
+#include "config.h"
+#include "log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *
+config_str(const char *env, const char *dflt)
+{
+	const char *v = getenv(env);
+	return v && *v ? v : dflt;
+}
+
+long
+config_int(const char *env, long dflt)
+{
+	const char *v = getenv(env);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return dflt;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	return errno || *end ? dflt : n;
+}
+
+static bool
+parse_bool(const char *s, bool *out)
+{
+	if (!strcasecmp(s, "1") || !strcasecmp(s, "true") || !strcasecmp(s, "yes") ||
+	    !strcasecmp(s, "on"))
+		*out = true;
+	else if (!strcasecmp(s, "0") || !strcasecmp(s, "false") || !strcasecmp(s, "no") ||
+		 !strcasecmp(s, "off"))
+		*out = false;
+	else
+		return false;
+	return true;
+}
+
+bool
+config_load(const struct config_key *keys, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct config_key *k = &keys[i];
+		const char *v = config_str(k->env, k->dflt);
+		char *end;
+
+		if (!v) {
+			log_write(LOG_ERROR, &(struct log_ctx){.partition = -1, .offset = -1,
+				  .hint = k->doc}, "missing configuration %s", k->env);
+			return false;
+		}
+		switch (k->type) {
+		case CF_STR:
+		case CF_SECRET:
+			*(const char **)k->target = v;
+			break;
+		case CF_INT:
+			errno = 0;
+			*(long *)k->target = strtol(v, &end, 10);
+			if (errno || *end || end == v) {
+				log_write(LOG_ERROR, NULL, "invalid integer for %s", k->env);
+				return false;
+			}
+			break;
+		case CF_BOOL:
+			if (!parse_bool(v, (bool *)k->target)) {
+				log_write(LOG_ERROR, NULL, "invalid boolean for %s", k->env);
+				return false;
+			}
+			break;
+		}
+	}
+	return true;
+}
+
+void
+config_log(const struct config_key *keys, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const struct config_key *k = &keys[i];
+		const char *v = config_str(k->env, k->dflt);
+		zlog_debug("config %s=%s", k->env,
+			   k->type == CF_SECRET ? (v ? "[set]" : "[unset]") : (v ? v : ""));
+	}
+}
