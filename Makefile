@@ -17,7 +17,7 @@ BUILD     ?= build
 
 WARN    = -Wall -Wextra -Werror -Wno-missing-field-initializers -Wstrict-prototypes \
           -Wshadow -Wformat=2 -Wno-format-nonliteral
-CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Icommon -fno-strict-aliasing
+CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Icommon -I/usr/include/postgresql -fno-strict-aliasing
 LDLIBS  += -lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lm
 
 ifeq ($(SANITIZER),address)
