@@ -4,11 +4,13 @@ One test per check of tests/tools/check_schemas.py over the real files, and, per
 broken copy that the check must reject, so a check that cannot fail is caught too.
 """
 import copy
+import io
 import json
 import os
 import shutil
 import sys
 
+import fastavro
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tools"))
@@ -133,7 +135,11 @@ def test_converter_unwraps_plain_json():
     schema = cs.zaaktype_schema()
     with open(os.path.join(cs.CATALOGUS_DIR, "terugbelnotitie.json"), encoding="utf-8") as fh:
         plain = json.load(fh)
-    avro_json = cs.to_avro_json(schema, cs.plain_to_datum(schema, plain))
+    datum = cs.plain_to_datum(schema, plain)
+    avro_json = cs.to_avro_json(schema, datum)
+    # Another Avro implementation reads it back as the same datum.
+    read = next(fastavro.json_reader(io.StringIO(json.dumps(avro_json)), schema))
+    assert read == datum
     # Avro JSON: dates as days since 1970-01-01, union values wrapped with their branch.
     assert avro_json["beginGeldigheid"] == 20454  # 2026-01-01
     assert avro_json["servicenorm"] == {"string": "P2D"}
