@@ -16,7 +16,7 @@ SANITIZER ?=
 BUILD     ?= build
 
 WARN    = -Wall -Wextra -Werror -Wno-missing-field-initializers -Wstrict-prototypes \
-          -Wshadow -Wformat=2 -Wno-format-nonliteral
+          -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Icommon -I/usr/include/postgresql -fno-strict-aliasing
 LDLIBS  += -lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lm
 
@@ -65,11 +65,13 @@ $(BUILD)/libdomain.a: $(DOMAIN_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # One daemon = its main.c + its domain objects + libzs.
-.SECONDEXPANSION:
-$(BUILD)/bin/zs-%: $(BUILD)/services/%/main.o $$(patsubst %.c,$(BUILD)/%.o,$$(filter-out services/$$*/main.c,$$(wildcard services/$$*/*.c))) $(BUILD)/libzs.a
-	@mkdir -p $(dir $@)
-	@$(if $(Q),echo "  LINK    $@")
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+define daemon_rule
+$(BUILD)/bin/zs-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/$(1)/*.c)) $(BUILD)/libzs.a
+	@mkdir -p $$(dir $$@)
+	@$$(if $$(Q),echo "  LINK    $$@")
+	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach d,$(DAEMONS),$(eval $(call daemon_rule,$(d))))
 
 $(BUILD)/bin/zs: $(ZS_OBJ) $(BUILD)/libdomain.a $(BUILD)/libzs.a
 	@mkdir -p $(dir $@)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <stdio.h>
+#include <unistd.h>
 
 const char *
 config_str(const char *env, const char *dflt)
@@ -90,4 +92,43 @@ config_log(const struct config_key *keys, int n)
 		zlog_debug("config %s=%s", k->env,
 			   k->type == CF_SECRET ? (v ? "[set]" : "[unset]") : (v ? v : ""));
 	}
+}
+
+const char *
+zs_home(void)
+{
+	static char home[1024];
+	char exe[1024], probe[1100];
+	ssize_t n;
+
+	if (home[0])
+		return home;
+	if (getenv("ZS_HOME") && *getenv("ZS_HOME")) {
+		snprintf(home, sizeof(home), "%s", getenv("ZS_HOME"));
+		return home;
+	}
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		/* <home>/build/bin/zs-intake → <home> */
+		for (int up = 0; up < 3; up++) {
+			char *slash = strrchr(exe, '/');
+			if (!slash)
+				break;
+			*slash = '\0';
+		}
+		snprintf(probe, sizeof(probe), "%s/schemas", exe);
+		if (access(probe, R_OK) == 0) {
+			snprintf(home, sizeof(home), "%s", exe);
+			return home;
+		}
+	}
+	snprintf(home, sizeof(home), ".");
+	return home;
+}
+
+void
+zs_path(char *out, size_t n, const char *rel)
+{
+	snprintf(out, n, "%s/%s", zs_home(), rel);
 }

@@ -7,6 +7,7 @@
 #define ZS_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum config_type { CF_STR, CF_INT, CF_BOOL, CF_SECRET };
@@ -27,5 +28,11 @@ void config_log(const struct config_key *keys, int n);
 /* One-off reads, for tools. */
 const char *config_str(const char *env, const char *dflt);
 long config_int(const char *env, long dflt);
+
+/* Where schemas/ and services/<daemon>/sql live: ZS_HOME, else the checkout
+ * the binary was built in (build/bin/../..), else the working directory. */
+const char *zs_home(void);
+/* "<zs_home>/<rel>" in a static buffer per call site's copy. */
+void zs_path(char *out, size_t n, const char *rel);
 
 #endif

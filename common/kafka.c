@@ -86,7 +86,9 @@ kafka_producer_new(const char *brokers, const char *client_id,
 	    /* Bounded memory: the outbox is the real buffer, not the producer queue. */
 	    !conf_set(conf, "queue.buffering.max.kbytes", "16384") ||
 	    !conf_set(conf, "queue.buffering.max.messages", "50000") ||
-	    !conf_set(conf, "message.timeout.ms", "120000")) {
+	    /* Never time a message out: the outbox keeps order only if
+	     * the producer never gives up on one of its rows. */
+	    !conf_set(conf, "message.timeout.ms", "0")) {
 		rd_kafka_conf_destroy(conf);
 		return NULL;
 	}

@@ -1,0 +1,53 @@
+/*
+ * http.h — the HTTP side of a daemon on libevent's evhttp: bounded bodies,
+ * headers and time, a small router with {param} segments, JSON replies, ZGW-
+ * style problem documents (application/problem+json) for every error, and
+ * /healthz, /readyz, /metrics on every daemon.
+ */
+#ifndef ZS_HTTP_H
+#define ZS_HTTP_H
+
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <jansson.h>
+#include <stdbool.h>
+
+#define HTTP_MAX_PARAMS 4
+
+struct http_req {
+	struct evhttp_request *req;
+	const char *method;
+	char path[512];
+	char *params[HTTP_MAX_PARAMS]; /* {param} values, URL-decoded */
+	int nparams;
+	struct evkeyvalq query;
+	char traceparent[56]; /* incoming or new: the trace of this request */
+};
+
+typedef void (*http_handler)(struct http_req *r, void *arg);
+
+struct http_server;
+
+struct http_server *http_start(struct event_base *base, const char *addr, int port);
+void http_free(struct http_server *s);
+/* pattern: "/api/v1/aanvragen/{id}"; method: "GET", "POST", ... */
+void http_route(struct http_server *s, const char *method, const char *pattern, http_handler h,
+		void *arg);
+void http_set_ready(struct http_server *s, bool (*ready)(void *), void *arg);
+
+const char *http_query(struct http_req *r, const char *name);
+const char *http_header(struct http_req *r, const char *name);
+/* The request body as parsed JSON (strict: duplicate keys refused), or NULL
+ * after replying 400 with the parser's position. */
+json_t *http_json_body(struct http_req *r);
+
+/* Replies and takes the reference to body. */
+void http_reply_json(struct http_req *r, int status, json_t *body);
+/* A problem document: code is machine-readable ("not_found", "invalid"),
+ * invalid_params an array of {name, code, reason} or NULL (taken). */
+void http_problem(struct http_req *r, int status, const char *code, const char *title,
+		  const char *detail, json_t *invalid_params);
+/* One {name, code, reason} entry for invalid_params. */
+json_t *http_invalid_param(const char *name, const char *code, const char *reason);
+
+#endif

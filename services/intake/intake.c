@@ -1,0 +1,445 @@
+/*
+ * intake.c — a batch of catalogus entries and aanvragen applied to intake's
+ * read model, and the outcome endpoint for portals.
+ *
+ * Per batch: catalogus entries first (so an aanvraag can use a zaaktype
+ * published in the same batch); then one query finds the aanvragen already
+ * decided (resubmissions get their stored outcome again, with the same event
+ * id), one reserves the zaak numbers, and one pipeline writes the rest.
+ */
+#include "intake.h"
+#include "aanvraag.h"
+#include "ce.h"
+#include "datum.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum item_kind { ITEM_RESUBMIT, ITEM_ACCEPT, ITEM_REFUSE };
+
+struct item {
+	struct proj_msg *m;
+	enum item_kind kind;
+	char id[128]; /* aanvraagId, "" when it could not be read */
+	struct aanvraag *a;
+	const struct zaaktype *zt;
+	int jaar;
+	json_t *outcome; /* the outcome event (plain JSON) */
+	char outcome_ce_id[UUID_LEN + 1];
+};
+
+void
+intake_init(struct intake *in, const char *bronorganisatie)
+{
+	memset(in, 0, sizeof(*in));
+	in->cat = catalogus_new();
+	in->bronorganisatie = bronorganisatie;
+	in->m_accepted = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"geaccepteerd\"",
+					"Aanvragen decided, by outcome.");
+	in->m_refused = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"afgewezen\"",
+				       "Aanvragen decided, by outcome.");
+	in->m_resubmitted = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"herhaald\"",
+					   "Aanvragen decided, by outcome.");
+}
+
+void
+intake_free(struct intake *in)
+{
+	catalogus_free(in->cat);
+	in->cat = NULL;
+}
+
+bool
+intake_prepare(struct pg *pg)
+{
+	return pg_prepare(pg, "zaaktype_upsert",
+			  "INSERT INTO zaaktypen (identificatie, begin_geldigheid, versiedatum, doc)"
+			  " VALUES ($1, $2::date, $3::date, $4::jsonb)"
+			  " ON CONFLICT (identificatie, begin_geldigheid) DO UPDATE"
+			  " SET versiedatum = EXCLUDED.versiedatum, doc = EXCLUDED.doc, ontvangen_op = now()",
+			  4) &&
+	       pg_prepare(pg, "aanvragen_bekend",
+			  "SELECT aanvraag_id, uitkomst_event::text, uitkomst_ce_id::text FROM aanvragen"
+			  " WHERE aanvraag_id IN (SELECT jsonb_array_elements_text($1::jsonb))",
+			  1) &&
+	       pg_prepare(pg, "zaaknummers", "SELECT volgende_zaaknummers($1::int, $2::int)", 2) &&
+	       pg_prepare(pg, "aanvraag_insert",
+			  "INSERT INTO aanvragen (aanvraag_id, uitkomst, zaak_uuid, identificatie, zaaktype,"
+			  " uitkomst_event, uitkomst_ce_id, trace_id)"
+			  " VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::uuid, $8)",
+			  8) &&
+	       pg_prepare(pg, "zaak_insert",
+			  "INSERT INTO zaken (uuid, identificatie, aanvraag_id, zaaktype, zaaktype_versiedatum,"
+			  " startdatum, registratiedatum, einddatum_gepland, uiterlijke_einddatum_afdoening,"
+			  " vertrouwelijkheidaanduiding)"
+			  " VALUES ($1::uuid, $2, $3, $4, $5::date, $6::date, $7::date, $8::date, $9::date, $10)",
+			  10) &&
+	       pg_prepare(pg, "aanvraag_herhaald",
+			  "UPDATE aanvragen SET herhaald = herhaald + 1 WHERE aanvraag_id = $1", 1) &&
+	       pg_prepare(pg, "aanvraag_uitkomst",
+			  "SELECT uitkomst, uitkomst_event::text, ontvangen_op FROM aanvragen WHERE aanvraag_id = $1",
+			  1);
+}
+
+bool
+intake_load_catalogus(struct intake *in, struct pg *pg)
+{
+	PGresult *res = pg_exec(pg, "SELECT doc::text FROM zaaktypen ORDER BY identificatie, begin_geldigheid",
+				0, NULL);
+	struct catalogus *cat;
+
+	if (!res)
+		return false;
+	cat = catalogus_new();
+	for (int r = 0; r < PQntuples(res); r++) {
+		char err[256];
+		struct zaaktype *zt = NULL;
+		json_t *doc = json_loads(PQgetvalue(res, r, 0), 0, NULL);
+
+		if (doc && zaaktype_from_json(doc, &zt, err, sizeof(err)) == 0)
+			catalogus_put(cat, zt);
+		else
+			zlog_warn("stored zaaktype %d unreadable: %s", r, doc ? err : "bad json");
+		json_decref(doc);
+	}
+	PQclear(res);
+	catalogus_free(in->cat);
+	in->cat = cat;
+	in->reload_catalogus = false;
+	zlog_info("catalogus loaded: %zu zaaktype versions", catalogus_aantal(cat));
+	return true;
+}
+
+void
+intake_rolled_back(void *arg)
+{
+	struct intake *in = arg;
+	in->reload_catalogus = true;
+}
+
+static int
+apply_zaaktype(struct intake *in, struct proj_batch *b, struct proj_msg *m)
+{
+	struct zaaktype *zt = NULL;
+	char err[256], why[320];
+	char *doc;
+	const char *vals[4];
+	bool ok;
+
+	if (zaaktype_from_json(m->data, &zt, err, sizeof(err)) != 0) {
+		snprintf(why, sizeof(why), "zaaktype refused: %s", err);
+		projector_dead_letter(b, m, "zaaktype_ongeldig", why);
+		return 0;
+	}
+	doc = json_dumps(m->data, JSON_COMPACT);
+	vals[0] = json_string_value(json_object_get(m->data, "identificatie"));
+	vals[1] = json_string_value(json_object_get(m->data, "beginGeldigheid"));
+	vals[2] = json_string_value(json_object_get(m->data, "versiedatum"));
+	vals[3] = doc;
+	ok = pg_cmdp(b->pg, "zaaktype_upsert", 4, vals);
+	free(doc);
+	if (!ok) {
+		zaaktype_free(zt);
+		return -1;
+	}
+	zlog_at(LOG_INFO, &m->log, "zaaktype %s (geldig vanaf %s) published", vals[0], vals[1]);
+	catalogus_put(in->cat, zt);
+	return 0;
+}
+
+/* Finds the outcomes already stored for the aanvraag ids in this batch. */
+static json_t *
+known_outcomes(struct proj_batch *b, struct item *items, int n)
+{
+	json_t *ids = json_array(), *known = json_object();
+	char *ids_text;
+	PGresult *res;
+
+	for (int i = 0; i < n; i++)
+		if (items[i].id[0])
+			json_array_append_new(ids, json_string(items[i].id));
+	if (json_array_size(ids) == 0) {
+		json_decref(ids);
+		return known;
+	}
+	ids_text = json_dumps(ids, JSON_COMPACT);
+	const char *vals[1] = {ids_text};
+	res = pg_execp(b->pg, "aanvragen_bekend", 1, vals, NULL, NULL);
+	free(ids_text);
+	json_decref(ids);
+	if (!res) {
+		json_decref(known);
+		return NULL;
+	}
+	for (int r = 0; r < PQntuples(res); r++)
+		json_object_set_new(known, PQgetvalue(res, r, 0),
+				    json_pack("{s:s, s:s}", "event", PQgetvalue(res, r, 1), "ce_id",
+					      PQgetvalue(res, r, 2)));
+	PQclear(res);
+	return known;
+}
+
+static void
+outcome_ce_id(const char *aanvraag_id, char out[UUID_LEN + 1])
+{
+	char name[200];
+	snprintf(name, sizeof(name), "aanvraag-uitkomst:%s", aanvraag_id);
+	uuid_v5(ZS_UUID_NAMESPACE, name, out);
+}
+
+/* First pass: resubmission, or judged (and if refused, the refusal built). */
+static void
+judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
+{
+	const char *id = json_string_value(json_object_get(it->m->data, "aanvraagId"));
+	json_t *prior;
+	char err[256];
+	struct redenen r;
+
+	if (id && strlen(id) < sizeof(it->id))
+		snprintf(it->id, sizeof(it->id), "%s", id);
+	if (it->id[0] && (prior = json_object_get(known, it->id)) != NULL) {
+		it->kind = ITEM_RESUBMIT;
+		it->outcome = json_loads(json_string_value(json_object_get(prior, "event")), 0, NULL);
+		snprintf(it->outcome_ce_id, sizeof(it->outcome_ce_id), "%s",
+			 json_string_value(json_object_get(prior, "ce_id")));
+		return;
+	}
+	if (aanvraag_from_json(it->m->data, &it->a, err, sizeof(err)) != 0) {
+		redenen_init(&r);
+		redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", NULL, "De aanvraag kon niet worden gelezen.");
+		it->kind = ITEM_REFUSE;
+		it->outcome = json_pack("{s:s, s:s, s:s, s:o}", "aanvraagId", it->id, "zaaktype", "",
+					"afgewezenOp", "1970-01-01T00:00:00.000Z", "redenen", redenen_json(&r));
+		return;
+	}
+	it->zt = aanvraag_zaaktype(in->cat, it->a);
+	aanvraag_beoordeel(it->zt, it->a, nu, &r);
+	if (r.n > 0) {
+		it->kind = ITEM_REFUSE;
+		it->outcome = aanvraag_afgewezen_json(it->a, &r, nu);
+	} else {
+		int y, mo, d;
+		it->kind = ITEM_ACCEPT;
+		datum_to_ymd(datum_van_instant_nl(nu), &y, &mo, &d);
+		it->jaar = y;
+	}
+	if (it->id[0])
+		outcome_ce_id(it->id, it->outcome_ce_id);
+	/* Later messages in this batch with the same id are resubmissions. */
+	if (it->id[0])
+		json_object_set_new(known, it->id, json_pack("{s:n}", "pending"));
+}
+
+/* Reserves one zaak number per accepted aanvraag, per year. */
+static bool
+reserve_numbers(struct proj_batch *b, struct item *items, int n, int64_t *numbers)
+{
+	for (int i = 0; i < n; i++) {
+		if (items[i].kind != ITEM_ACCEPT || numbers[i])
+			continue;
+		int count = 0;
+		for (int j = i; j < n; j++)
+			count += items[j].kind == ITEM_ACCEPT && items[j].jaar == items[i].jaar;
+		char jaar[8], cnt[12];
+		snprintf(jaar, sizeof(jaar), "%d", items[i].jaar);
+		snprintf(cnt, sizeof(cnt), "%d", count);
+		const char *vals[2] = {jaar, cnt};
+		PGresult *res = pg_execp(b->pg, "zaaknummers", 2, vals, NULL, NULL);
+		if (!res)
+			return false;
+		for (int j = i, r = 0; j < n && r < PQntuples(res); j++)
+			if (items[j].kind == ITEM_ACCEPT && items[j].jaar == items[i].jaar)
+				numbers[j] = strtoll(PQgetvalue(res, r++, 0), NULL, 10);
+		PQclear(res);
+	}
+	return true;
+}
+
+static const char *
+str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* Third pass: write and emit. Resubmissions of an id first decided in this
+ * same batch take the outcome decided a moment ago. */
+static bool
+write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int n,
+	       const int64_t *numbers, int64_t nu)
+{
+	if (!pg_pipeline_begin(b->pg))
+		return false;
+	for (int i = 0; i < n; i++) {
+		struct item *it = &items[i];
+		char trace[TRACE_ID_HEX + 1];
+
+		traceparent_trace_id(it->m->ce.traceparent, trace);
+		if (it->kind == ITEM_RESUBMIT && !it->outcome) {
+			for (int j = 0; j < i; j++)
+				if (items[j].kind != ITEM_RESUBMIT && !strcmp(items[j].id, it->id)) {
+					it->outcome = json_incref(items[j].outcome);
+					snprintf(it->outcome_ce_id, sizeof(it->outcome_ce_id), "%s",
+						 items[j].outcome_ce_id);
+				}
+		}
+		if (it->kind == ITEM_ACCEPT) {
+			char uuid[UUID_LEN + 1], ident[ZAAK_IDENTIFICATIE_TEKST + 1];
+			json_t *zaak;
+
+			uuid_v4(uuid);
+			zaak_identificatie(ident, sizeof(ident), it->jaar, numbers[i]);
+			zaak = zaak_geregistreerd_json(it->zt, it->a, uuid, ident, in->bronorganisatie, nu);
+			if (!zaak) {
+				it->kind = ITEM_REFUSE;
+				struct redenen r;
+				redenen_init(&r);
+				redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", "ingediendOp",
+						 "De datum van de aanvraag valt buiten het bereik dat wij kunnen verwerken.");
+				it->outcome = aanvraag_afgewezen_json(it->a, &r, nu);
+			} else {
+				it->outcome = aanvraag_geaccepteerd_json(zaak, nu);
+				const char *zv[10] = {uuid,
+						      ident,
+						      it->id,
+						      str(zaak, "zaaktype"),
+						      str(zaak, "zaaktypeVersiedatum"),
+						      str(zaak, "startdatum"),
+						      str(zaak, "registratiedatum"),
+						      str(zaak, "einddatumGepland"),
+						      str(zaak, "uiterlijkeEinddatumAfdoening"),
+						      str(zaak, "vertrouwelijkheidaanduiding")};
+				char *ev = json_dumps(it->outcome, JSON_COMPACT);
+				const char *av[8] = {it->id, "geaccepteerd", uuid, ident, str(zaak, "zaaktype"),
+						     ev, it->outcome_ce_id, trace};
+				pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
+				pg_pipeline_send(b->pg, "zaak_insert", 10, zv, NULL, NULL);
+				free(ev);
+				it->m->log.zaak = NULL;
+				projector_emit(b->p, TOPIC_ZAKEN, uuid, "ZaakGeregistreerd", zaak, &it->m->ce, NULL);
+				zlog_at(LOG_INFO, &it->m->log, "zaak %s registered (%s)", ident, str(zaak, "zaaktype"));
+				json_decref(zaak);
+				metric_inc(in->m_accepted, 1);
+			}
+		}
+		if (it->kind == ITEM_REFUSE && it->id[0]) {
+			char *ev = json_dumps(it->outcome, JSON_COMPACT);
+			const char *av[8] = {it->id, "afgewezen", NULL, NULL, str(it->outcome, "zaaktype"), ev,
+					     it->outcome_ce_id, trace};
+			pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
+			free(ev);
+		}
+		if (it->kind == ITEM_REFUSE)
+			metric_inc(in->m_refused, 1);
+		if (it->kind == ITEM_RESUBMIT) {
+			const char *hv[1] = {it->id};
+			pg_pipeline_send(b->pg, "aanvraag_herhaald", 1, hv, NULL, NULL);
+			metric_inc(in->m_resubmitted, 1);
+		}
+		if (!it->outcome)
+			continue;
+		const char *record = json_object_get(it->outcome, "redenen") ? "AanvraagAfgewezen"
+									   : "AanvraagGeaccepteerd";
+		const char *key = it->id[0] ? it->id : it->m->key;
+		if (!projector_emit(b->p, TOPIC_AANVRAAG_UITKOMSTEN, key, record, it->outcome, &it->m->ce,
+				    it->outcome_ce_id[0] ? it->outcome_ce_id : NULL))
+			return pg_pipeline_sync(b->pg, NULL, NULL), false;
+	}
+	return pg_pipeline_sync(b->pg, NULL, NULL);
+}
+
+int
+intake_apply(struct proj_batch *b, void *arg)
+{
+	struct intake *in = arg;
+	struct item *items;
+	int64_t *numbers;
+	int n = 0, rc = -1;
+	int64_t nu = now_ms();
+	json_t *known = NULL;
+
+	if (in->reload_catalogus && !intake_load_catalogus(in, b->pg))
+		return -1;
+	for (int i = 0; i < b->n; i++) {
+		struct proj_msg *m = &b->msgs[i];
+		if (!m->dead && !strcmp(m->record, "ZaaktypeGepubliceerd") && apply_zaaktype(in, b, m) != 0)
+			return -1;
+	}
+	if (b->n <= 0)
+		return 0;
+	items = calloc((size_t)b->n, sizeof(*items));
+	numbers = calloc((size_t)b->n, sizeof(*numbers));
+	for (int i = 0; i < b->n; i++) {
+		struct proj_msg *m = &b->msgs[i];
+		if (m->dead || m->data == NULL || strcmp(m->record, "AanvraagIngediend"))
+			continue;
+		items[n++].m = m;
+	}
+	if (n > 0) {
+		for (int i = 0; i < n; i++) {
+			const char *id = json_string_value(json_object_get(items[i].m->data, "aanvraagId"));
+			if (id && strlen(id) < sizeof(items[i].id))
+				snprintf(items[i].id, sizeof(items[i].id), "%s", id);
+		}
+		known = known_outcomes(b, items, n);
+		if (!known)
+			goto out;
+		for (int i = 0; i < n; i++) {
+			items[i].m->log.aanvraag = items[i].id[0] ? items[i].id : NULL;
+			judge(in, &items[i], known, nu);
+		}
+		if (!reserve_numbers(b, items, n, numbers) || !write_and_emit(in, b, items, n, numbers, nu))
+			goto out;
+	}
+	rc = 0;
+out:
+	for (int i = 0; i < n; i++) {
+		aanvraag_free(items[i].a);
+		json_decref(items[i].outcome);
+	}
+	json_decref(known);
+	free(items);
+	free(numbers);
+	return rc;
+}
+
+static void
+get_aanvraag(struct http_req *r, void *arg)
+{
+	struct intake *in = arg;
+	const char *id = r->params[0];
+	const char *vals[1] = {id};
+	PGresult *res;
+	json_t *body;
+
+	if (!uuid_valid(id)) {
+		http_problem(r, 400, "invalid", "aanvraag id is not a uuid", NULL,
+			     json_pack("[o]", http_invalid_param("id", "invalid", "expected a uuid")));
+		return;
+	}
+	res = pg_execp(projector_pg(in->p), "aanvraag_uitkomst", 1, vals, NULL, NULL);
+	if (!res) {
+		http_problem(r, 503, "unavailable", "the read model is not available", NULL, NULL);
+		return;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		http_problem(r, 404, "not_found", "no outcome for this aanvraag (yet)",
+			     "intake has not decided on this aanvraag id; an aanvraag is usually decided"
+			     " within a second of submission",
+			     NULL);
+		return;
+	}
+	body = json_pack("{s:s, s:s, s:o}", "aanvraagId", id, "status", PQgetvalue(res, 0, 0), "uitkomst",
+			 json_loads(PQgetvalue(res, 0, 1), 0, NULL));
+	PQclear(res);
+	http_reply_json(r, 200, body);
+}
+
+void
+intake_routes(struct intake *in, struct http_server *http)
+{
+	http_route(http, "GET", "/api/v1/aanvragen/{id}", get_aanvraag, in);
+}

@@ -1,0 +1,34 @@
+/*
+ * intake.h — the intake daemon's glue between its pure rules (aanvraag.h),
+ * its read model (sql/) and the projector: apply a batch of catalogus entries
+ * and aanvragen, answer portals that poll for an outcome.
+ */
+#ifndef ZS_INTAKE_H
+#define ZS_INTAKE_H
+
+#include <stdbool.h>
+
+#include "catalogus.h"
+#include "http.h"
+#include "metrics.h"
+#include "pg.h"
+#include "projector.h"
+
+struct intake {
+	struct projector *p;
+	struct catalogus *cat;
+	bool reload_catalogus; /* after a rollback the in-memory copy may be ahead */
+	const char *bronorganisatie;
+	struct metric *m_accepted, *m_refused, *m_resubmitted;
+};
+
+void intake_init(struct intake *in, const char *bronorganisatie);
+void intake_free(struct intake *in);
+/* Registers intake's statements on pg (prepared now and after reconnects). */
+bool intake_prepare(struct pg *pg);
+bool intake_load_catalogus(struct intake *in, struct pg *pg);
+int intake_apply(struct proj_batch *b, void *arg);
+void intake_rolled_back(void *arg);
+void intake_routes(struct intake *in, struct http_server *http);
+
+#endif
