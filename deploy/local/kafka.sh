@@ -16,10 +16,13 @@ marker=$KAFKA_HOME/.complete
 kafka_fetch() {
 	[ -f "$marker" ] && return 0
 	command -v mvn >/dev/null || zs_die "mvn not found" "run deploy/local/deps.sh"
+	# Test sessions that start together share one fetch.
+	mkdir -p "$ZS_CACHE"
+	exec 9>"$KAFKA_HOME.lock"
+	flock 9
+	[ -f "$marker" ] && return 0
 	local tmp
 	tmp=$(mktemp -d)
-	# shellcheck disable=SC2064
-	trap "rm -rf '$tmp'" RETURN
 	cat >"$tmp/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -53,14 +56,16 @@ POM
 		org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
 		-DincludeScope=runtime -DoutputDirectory="$libs" >"$tmp/mvn.log" 2>&1; then
 		tail -n 30 "$tmp/mvn.log" >&2
-		rm -rf "$libs"
+		rm -rf "$libs" "$tmp"
 		zs_die "could not fetch kafka_$KAFKA_SCALA_VERSION $KAFKA_VERSION" \
 			"check that Maven Central is reachable, or pin another KAFKA_VERSION in deploy/local/env.sh"
 	fi
+	rm -rf "$tmp"
 	[ -f "$libs/kafka_$KAFKA_SCALA_VERSION-$KAFKA_VERSION.jar" ] ||
 		zs_die "kafka_$KAFKA_SCALA_VERSION-$KAFKA_VERSION.jar missing after fetch"
 	# Only a complete fetch is reused by later runs.
 	touch "$marker"
+	exec 9>&-
 }
 
 # Prints the broker's pid when the pid file names a live broker of this run

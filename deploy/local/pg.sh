@@ -26,9 +26,13 @@ as_owner() {
 
 make_owner() {
 	[ "$(id -u)" -eq 0 ] || return 0
-	id -u "$ZS_PG_OS_USER" >/dev/null 2>&1 ||
+	if ! id -u "$ZS_PG_OS_USER" >/dev/null 2>&1; then
+		# Another start may have made it meanwhile.
 		useradd --system --no-create-home --home-dir /nonexistent \
-			--shell /usr/sbin/nologin "$ZS_PG_OS_USER"
+			--shell /usr/sbin/nologin "$ZS_PG_OS_USER" 2>/dev/null ||
+			id -u "$ZS_PG_OS_USER" >/dev/null ||
+			zs_die "cannot create system user $ZS_PG_OS_USER"
+	fi
 	mkdir -p "$dir"
 	chown "$ZS_PG_OS_USER:" "$dir"
 	as_owner test -w "$dir" ||

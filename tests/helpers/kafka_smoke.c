@@ -162,7 +162,8 @@ create_topics(struct smoke *s)
 		goto out;
 	opts = rd_kafka_AdminOptions_new(s->producer, RD_KAFKA_ADMIN_OP_CREATETOPICS);
 	/* Have the broker answer only once the topics exist. */
-	if (rd_kafka_AdminOptions_set_operation_timeout(opts, WAIT_MS, errstr, sizeof(errstr))) {
+	if (rd_kafka_AdminOptions_set_operation_timeout(opts, WAIT_MS, errstr, sizeof(errstr)) ||
+	    rd_kafka_AdminOptions_set_request_timeout(opts, WAIT_MS, errstr, sizeof(errstr))) {
 		fprintf(stderr, "kafka_smoke: %s\n", errstr);
 		goto out;
 	}
