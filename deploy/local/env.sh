@@ -6,8 +6,9 @@
 ZS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Kafka 3.9 is the last line that keeps the old protocol versions (4.0 removed
-# them, KIP-896) and 3.9.2 its last bug-fix release; tests/helpers/kafka_smoke
-# proves it against Debian's librdkafka 2.0.2.
+# them, KIP-896); 3.9.2 is its newest bug-fix release on Maven Central (newer
+# commons-beanutils than 3.9.1). tests/helpers/kafka_smoke proves it against
+# Debian's librdkafka 2.0.2.
 : "${KAFKA_VERSION:=3.9.2}"
 : "${KAFKA_SCALA_VERSION:=2.13}"
 # Kafka 3.9 logs through slf4j 1.7 and reload4j, as its own distribution does.
