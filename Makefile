@@ -50,6 +50,8 @@ BENCH_BIN   := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 BINS := $(DAEMONS:%=$(BUILD)/bin/zs-%) $(if $(ZS_SRC),$(BUILD)/bin/zs)
 
+.SECONDARY:
+
 .PHONY: all test unit system demo up down bench fuzz clean fmt fmt-check valgrind deps
 all: $(BINS) $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
 

@@ -331,8 +331,11 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 			pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
 			free(ev);
 		}
-		if (it->kind == ITEM_REFUSE)
+		if (it->kind == ITEM_REFUSE) {
 			metric_inc(in->m_refused, 1);
+			zlog_at(LOG_INFO, &it->m->log, "aanvraag refused with %zu reason(s)",
+				json_array_size(json_object_get(it->outcome, "redenen")));
+		}
 		if (it->kind == ITEM_RESUBMIT) {
 			const char *hv[1] = {it->id};
 			pg_pipeline_send(b->pg, "aanvraag_herhaald", 1, hv, NULL, NULL);

@@ -24,7 +24,7 @@ static const struct config_key settings[] = {
 	{"ZS_INTAKE_HTTP_PORT", CF_INT, &http_port, "8081", "port of the aanvraag status API"},
 	{"ZS_KAFKA_BROKERS", CF_STR, &brokers, "127.0.0.1:59092", "Kafka bootstrap servers"},
 	{"ZS_MAX_MESSAGE_BYTES", CF_INT, &max_bytes, "262144", "larger messages are dead letters"},
-	{"ZS_PG_URL", CF_SECRET, &pg_url, "postgresql://zaakstroom@127.0.0.1:55432/zaakstroom",
+	{"ZS_PG_URL", CF_SECRET, &pg_url, "postgresql://postgres@127.0.0.1:55432/zaakstroom",
 	 "PostgreSQL connection URL"},
 };
 
@@ -84,6 +84,7 @@ main(void)
 	projector = projector_start(&cfg);
 	if (!projector)
 		goto out;
+	intake.p = projector;
 	if (!intake_load_catalogus(&intake, projector_pg(projector)))
 		goto out;
 	http = http_start(loop_base(), http_addr, (int)http_port);

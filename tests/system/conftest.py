@@ -25,3 +25,14 @@ def db(infra, request):
     yield url
     if os.environ.get("ZS_TEST_KEEP") != "1":
         infra.drop_database(name)
+
+
+@pytest.fixture
+def stack(request, infra, db):
+    """Topics under a prefix of this test's own, its database, and the daemons
+    it starts (stopped at the end)."""
+    from zaakstroom import Stack
+
+    s = Stack(infra, db, request.node.name)
+    yield s
+    s.close()

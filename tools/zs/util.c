@@ -1,0 +1,140 @@
+/*
+ * util.c — what several zs commands need: schemas, files, producing one event.
+ */
+#include "zs.h"
+#include "ce.h"
+#include "config.h"
+#include "kafka.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct schemaset *
+zs_schemas(void)
+{
+	static struct schemaset *set;
+	char dir[1024], err[512];
+
+	if (set)
+		return set;
+	zs_path(dir, sizeof(dir), "schemas");
+	set = schemaset_load(dir, err, sizeof(err));
+	if (!set) {
+		zs_fail("set ZS_HOME to the zaakstroom checkout", "could not load schemas from %s: %s", dir, err);
+		exit(1);
+	}
+	return set;
+}
+
+const char *
+zs_brokers(void)
+{
+	return config_str("ZS_KAFKA_BROKERS", "127.0.0.1:59092");
+}
+
+char *
+zs_read_file(const char *path, size_t *len)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f) {
+		zs_fail(NULL, "could not open %s: %m", path);
+		return NULL;
+	}
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			if (cap > 64 * 1024 * 1024) {
+				zs_fail(NULL, "%s is larger than 64 MiB", path);
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = realloc(buf, cap);
+		}
+		size_t got = fread(buf + n, 1, cap - n - 1, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	if (f != stdin)
+		fclose(f);
+	if (buf) {
+		buf[n] = '\0';
+		*len = n;
+	}
+	return buf;
+}
+
+json_t *
+zs_read_json(const char *path)
+{
+	size_t len;
+	char *text = zs_read_file(path, &len);
+	json_error_t err;
+	json_t *doc;
+
+	if (!text)
+		return NULL;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	free(text);
+	if (!doc)
+		zs_fail(NULL, "%s is not valid JSON: line %d, column %d: %s", path, err.line, err.column,
+			err.text);
+	return doc;
+}
+
+static void
+dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
+{
+	(void)rk;
+	*(rd_kafka_resp_err_t *)opaque = m->err;
+}
+
+bool
+zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc, const char *source)
+{
+	const struct schema_entry *e = schemaset_latest(zs_schemas(), record);
+	rd_kafka_resp_err_t delivery = RD_KAFKA_RESP_ERR__IN_PROGRESS, err;
+	struct ce_attrs ce;
+	rd_kafka_t *rk;
+	void *buf;
+	size_t len;
+	char msg[512];
+
+	if (!e) {
+		zs_fail("see schemas/ for the records zaakstroom knows", "no schema for record \"%s\"", record);
+		return false;
+	}
+	if (schemaset_encode(e, doc, &buf, &len, msg, sizeof(msg)) != 0) {
+		zs_fail(NULL, "the document does not fit %s: %s", record, msg);
+		return false;
+	}
+	rk = kafka_producer_new(zs_brokers(), "zs", dr_cb, &delivery);
+	if (!rk) {
+		free(buf);
+		return false;
+	}
+	ce_attrs_init(&ce, record, source, key, NULL);
+	err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic_name(topic)), RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
+				RD_KAFKA_V_VALUE(buf, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_FREE),
+				RD_KAFKA_V_HEADERS(kafka_headers_from_ce(&ce)), RD_KAFKA_V_END);
+	if (err) {
+		free(buf);
+		zs_fail(NULL, "could not produce to %s: %s", topic_name(topic), rd_kafka_err2name(err));
+		rd_kafka_destroy(rk);
+		return false;
+	}
+	rd_kafka_flush(rk, 15000);
+	rd_kafka_destroy(rk);
+	if (delivery != RD_KAFKA_RESP_ERR_NO_ERROR) {
+		zs_fail("is Kafka running? (make up)", "delivery to %s failed: %s", topic_name(topic),
+			rd_kafka_err2name(delivery));
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,34 @@
+/*
+ * zs.h — the zs command-line tool: shared helpers of its commands.
+ */
+#ifndef ZS_TOOL_H
+#define ZS_TOOL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "schemaset.h"
+#include "topics.h"
+
+/* The schema set of the checkout (ZS_HOME/schemas); exits on failure. */
+struct schemaset *zs_schemas(void);
+const char *zs_brokers(void);
+/* Reads a whole file ("-" = stdin); NULL with a message on stderr. */
+char *zs_read_file(const char *path, size_t *len);
+json_t *zs_read_json(const char *path);
+/* Encodes and produces one event with CloudEvents headers, waiting for the
+ * broker's acknowledgement. false with a message on stderr. */
+bool zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc,
+		const char *source);
+/* Prints "zs: <msg>" (and a hint line) on stderr; returns 1 for exit codes. */
+int zs_fail(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+int zs_cmd_topics(int argc, char **argv);
+int zs_cmd_catalogus(int argc, char **argv);
+int zs_cmd_aanvraag(int argc, char **argv);
+int zs_cmd_opdracht(int argc, char **argv);
+int zs_cmd_tail(int argc, char **argv);
+int zs_cmd_avro(int argc, char **argv);
+
+#endif
