@@ -83,7 +83,7 @@ struct principal {
 
 	/* From the token, for the processing log; never a BSN. */
 	char issuer[256];
-	char subject[PRINCIPAL_MAX_TEKST];
+	char subject[256];
 };
 
 const char *principal_kind_name(enum principal_kind kind);

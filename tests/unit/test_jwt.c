@@ -678,6 +678,33 @@ refuses_bad_claims(void **state)
 	               JWT_FOUT_CLAIMS);
 }
 
+/* Any single changed byte anywhere in a signed token is refused, and nothing crashes. */
+static void
+refuses_every_single_byte_change(void **state)
+{
+	static const char alphabet[] = "ABCXYZabcxyz0189-_.=+/ {}\"\\\x01\xff";
+	char *tok = inwoner_token(3600), *t;
+	size_t len = strlen(tok);
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int i = 0; i < 3000; i++) {
+		size_t pos;
+		char c;
+
+		seed = seed * 1103515245u + 12345u;
+		pos = (seed >> 8) % len;
+		c = alphabet[(seed >> 20) % (sizeof(alphabet) - 1)];
+		if (tok[pos] == c)
+			continue;
+		t = strdup(tok);
+		t[pos] = c;
+		assert_int_not_equal(verify(t), JWT_OK);
+		free(t);
+	}
+	free(tok);
+}
+
 static void
 bearer_header(void **state)
 {
@@ -933,6 +960,7 @@ main(void)
 	        cmocka_unit_test(refuses_oversized_token),
 	        cmocka_unit_test(refuses_bad_base64url_and_shape),
 	        cmocka_unit_test(refuses_bad_claims),
+	        cmocka_unit_test(refuses_every_single_byte_change),
 	        cmocka_unit_test(bearer_header),
 	        cmocka_unit_test(base64url_strict),
 	        cmocka_unit_test(jwks_refusals),
