@@ -97,7 +97,9 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libdomain.a $(BUILD)/libzs.a
 
 # Tests: unit (cmocka, no Kafka or PostgreSQL), then system (pytest against the
 # real broker and server that the harness starts itself). One summary line at the end.
-test: all
+# test and demo install what a fresh machine lacks first (fast when nothing is).
+test: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run.sh all
 
 unit: all
@@ -110,11 +112,13 @@ system: all
 valgrind: all
 	$(Q)ZS_VALGRIND=1 tests/run.sh unit
 
-demo: all
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)deploy/local/demo.sh
 
 up: all
 	$(Q)deploy/local/up.sh
+	$(Q)deploy/local/daemons.sh start
 
 down:
 	$(Q)deploy/local/down.sh

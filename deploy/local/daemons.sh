@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# deploy/local/daemons.sh start|stop|status — the zaakstroom daemons that are
+# built (build/bin/zs-*), against the local PostgreSQL and Kafka under $ZS_RUN.
+# Each runs detached with a pid file and a log in $ZS_RUN/daemons/; starting
+# twice is harmless; stop stops what the pid files name (down.sh does too).
+set -euo pipefail
+here=$(dirname "${BASH_SOURCE[0]}")
+. "$here/env.sh"
+BUILD=${BUILD:-build}
+dir=$ZS_RUN/daemons
+mkdir -p "$dir"
+
+# One port per daemon; the order is the order of the pipeline.
+declare -A PORTS=([intake]=8081 [status]=8082 [notificatie]=8083 [audit]=8084 [inzage]=8085)
+declare -A PORT_VARS=([intake]=ZS_INTAKE_HTTP_PORT [status]=ZS_STATUS_HTTP_PORT
+	[notificatie]=ZS_NOTIFICATIE_HTTP_PORT [audit]=ZS_AUDIT_HTTP_PORT [inzage]=ZS_INZAGE_HTTP_PORT)
+ORDER=(intake status notificatie audit inzage)
+
+running() {
+	local f=$dir/$1.pid pid
+	[ -e "$f" ] || return 1
+	pid=$(<"$f")
+	[[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] &&
+		tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qE "(^|/)zs-$1\$"
+}
+
+start_one() {
+	local name=$1 bin=$ZS_ROOT/$BUILD/bin/zs-$1 port=${PORTS[$1]} i
+	[ -x "$bin" ] || return 0
+	if running "$name"; then
+		echo "  $name: already running (pid $(<"$dir/$name.pid"), http://127.0.0.1:$port)"
+		return 0
+	fi
+	rm -f "$dir/$name.pid"
+	# Detached from this shell's session, so it outlives `make demo`; the
+	# shell writes its own pid before it becomes the daemon (exec).
+	env ZS_PG_URL="$("$here/pg.sh" url)" ZS_KAFKA_BROKERS="$("$here/kafka.sh" brokers)" \
+		ZS_HOME="$ZS_ROOT" "${PORT_VARS[$name]}=$port" \
+		setsid bash -c 'echo $$ >"$1"; exec "$2"' _ "$dir/$name.pid" "$bin" \
+		>>"$dir/$name.log" 2>&1 </dev/null &
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$dir/$name.pid" ] && break
+		sleep 0.02
+	done
+	for ((i = 0; i < 300; i++)); do
+		if curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; then
+			echo "  $name: ready (pid $(<"$dir/$name.pid"), http://127.0.0.1:$port, log $dir/$name.log)"
+			return 0
+		fi
+		running "$name" || zs_die "$name exited during startup; see $dir/$name.log" \
+			"tail $dir/$name.log"
+		sleep 0.1
+	done
+	zs_die "$name did not become ready within 30 s; see $dir/$name.log"
+}
+
+case "${1:-}" in
+start)
+	for d in "${ORDER[@]}"; do start_one "$d"; done
+	;;
+stop)
+	for d in "${ORDER[@]}"; do
+		if running "$d"; then
+			kill -TERM "$(<"$dir/$d.pid")"
+			echo "  $d: stopping"
+		fi
+	done
+	;;
+status)
+	for d in "${ORDER[@]}"; do
+		[ -x "$ZS_ROOT/$BUILD/bin/zs-$d" ] || continue
+		if running "$d"; then echo "  $d: running (pid $(<"$dir/$d.pid"))"; else echo "  $d: stopped"; fi
+	done
+	;;
+*)
+	echo "usage: daemons.sh start|stop|status" >&2
+	exit 2
+	;;
+esac
