@@ -19,24 +19,19 @@
 #include <sys/stat.h>
 
 #include "identificatie.h"
+#include "log.h"
 
 #define MAX_POLICY_FILE (1024 * 1024)
 #define MAX_REGELS      256
 #define MAX_DOELEN      16
 #define MAX_PERSONEN    256
 #define REL_GEEN_BIT    (1u << REL__AANTAL) /* "no relation at all" as a condition */
-#define ALLE_ACTIES     ((1u << ACTIE__AANTAL) - 1)
 
 #define STANDAARD_REGEL "standaard-weigeren"
 
 static const char *const actie_names[ACTIE__AANTAL] = {
         "zaken.lijst",  "zaak.lezen",        "zaak.tijdlijn", "zaak.gegevens",
         "inzage.lezen", "inzage.behandelen", "audit.lezen",
-};
-
-static const char *const vt_names[VT__AANTAL] = {
-        "openbaar",      "beperkt_openbaar", "intern", "zaakvertrouwelijk",
-        "vertrouwelijk", "confidentieel",    "geheim", "zeer_geheim",
 };
 
 static const char *const relatie_names[REL__AANTAL] = {
@@ -121,21 +116,13 @@ policy_actie_from_name(const char *name, enum policy_actie *out)
 	return true;
 }
 
-const char *
-vertrouwelijkheid_name(enum vertrouwelijkheid vt)
+/* For messages: never NULL, even for a value outside the enum. */
+static const char *
+vt_naam(int vt)
 {
-	return (unsigned)vt < VT__AANTAL ? vt_names[vt] : "?";
-}
+	const char *n = vertrouwelijkheid_naam((enum vertrouwelijkheid)vt);
 
-bool
-vertrouwelijkheid_from_name(const char *name, enum vertrouwelijkheid *out)
-{
-	int i = index_of(vt_names, VT__AANTAL, name);
-
-	if (i < 0)
-		return false;
-	*out = (enum vertrouwelijkheid)i;
-	return true;
+	return n ? n : "?";
 }
 
 const char *
@@ -378,7 +365,7 @@ level(struct loader *ld, const json_t *obj, const char *key, const char *where, 
 	*out = -1;
 	if (!v)
 		return true;
-	if (!vertrouwelijkheid_from_name(json_string_value(v), &vt))
+	if (!vertrouwelijkheid_van_naam(json_string_value(v), &vt))
 		return fail(ld,
 		            "%s.%s: not a vertrouwelijkheidaanduiding (openbaar ... zeer_geheim)",
 		            where, key);
@@ -886,6 +873,16 @@ policy_reload(struct policy **current, const char *path, char *err, size_t errle
 	return true;
 }
 
+void
+policy_log_loaded(const struct policy *pol, const char *path)
+{
+	/* The four-eyes record: which version is in force and who approved it. */
+	zlog_info("policy %s in force: versie %s, %zu regels, opgesteld door %s, goedgekeurd door "
+	          "%s op %s",
+	          path, pol->versie, pol->n_regels, pol->opgesteld_door, pol->goedgekeurd_door,
+	          pol->goedgekeurd_op);
+}
+
 /* ---- evaluation ------------------------------------------------------------ */
 
 /* Everything about the caller and the zaak that the rules test, computed once. */
@@ -1035,7 +1032,7 @@ regel_geldt(const struct regel *r, const struct feiten *f, const struct principa
 	/* A permit goes no higher than the maximum of a role it is granted through. */
 	if (!r->weigeren && via && !(via & f->rollen_vt))
 		FAAL("vertrouwelijkheid %s ligt boven het maximum van de rol",
-		     z ? vertrouwelijkheid_name(z->vertrouwelijkheid) : "?");
+		     z ? vt_naam(z->vertrouwelijkheid) : "?");
 	if (zaakvoorwaarde && !z)
 		FAAL("regel gaat over een zaak en er is geen zaak");
 	if (z && r->relaties && !(r->relaties & f->relaties))
@@ -1043,13 +1040,11 @@ regel_geldt(const struct regel *r, const struct feiten *f, const struct principa
 	if (z && r->open != TRI_ONBEPAALD && (int)z->open != (int)r->open)
 		FAAL("zaak is %s", z->open ? "open" : "gesloten");
 	if (z && r->vt_vanaf >= 0 && (int)z->vertrouwelijkheid < r->vt_vanaf)
-		FAAL("vertrouwelijkheid %s ligt onder %s",
-		     vertrouwelijkheid_name(z->vertrouwelijkheid),
-		     vertrouwelijkheid_name((enum vertrouwelijkheid)r->vt_vanaf));
+		FAAL("vertrouwelijkheid %s ligt onder %s", vt_naam(z->vertrouwelijkheid),
+		     vt_naam(r->vt_vanaf));
 	if (z && r->vt_tot_en_met >= 0 && (int)z->vertrouwelijkheid > r->vt_tot_en_met)
-		FAAL("vertrouwelijkheid %s ligt boven %s",
-		     vertrouwelijkheid_name(z->vertrouwelijkheid),
-		     vertrouwelijkheid_name((enum vertrouwelijkheid)r->vt_tot_en_met));
+		FAAL("vertrouwelijkheid %s ligt boven %s", vt_naam(z->vertrouwelijkheid),
+		     vt_naam(r->vt_tot_en_met));
 	if (z && r->tonen != TRI_ONBEPAALD && (int)z->tonen_aan_initiator != (int)r->tonen)
 		FAAL("zaaktype %s aan de initiator getoond",
 		     z->tonen_aan_initiator ? "wordt" : "wordt niet");
@@ -1121,8 +1116,7 @@ beslissen(const struct policy *pol, const struct principal *p, enum policy_actie
 			fprintf(trace,
 			        "zaak: %s, vertrouwelijkheid %s, tonenAanInitiator %s, afgeschermd %s\n"
 			        "relatie tot de zaak: ",
-			        z->open ? "open" : "gesloten",
-			        vertrouwelijkheid_name(z->vertrouwelijkheid),
+			        z->open ? "open" : "gesloten", vt_naam(z->vertrouwelijkheid),
 			        z->tonen_aan_initiator ? "ja" : "nee",
 			        z->afgeschermd ? "ja" : "nee");
 			namen(trace, f.relaties, relatie_names, REL__AANTAL, "geen");
@@ -1303,7 +1297,7 @@ zaak_from_json(const json_t *obj, struct zaak_json *out, char *err, size_t errle
 	if (!json_is_boolean(json_object_get(obj, "open")))
 		return fail(&ld, "zaak.open must be true or false");
 	out->zaak.open = json_is_true(json_object_get(obj, "open"));
-	if (!vertrouwelijkheid_from_name(
+	if (!vertrouwelijkheid_van_naam(
 	            json_string_value(json_object_get(obj, "vertrouwelijkheidaanduiding")),
 	            &out->zaak.vertrouwelijkheid))
 		return fail(&ld,

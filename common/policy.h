@@ -22,20 +22,8 @@
 
 #include <jansson.h>
 
+#include "catalogus.h" /* enum vertrouwelijkheid and its names */
 #include "principal.h"
-
-/* The eight ordered levels of the ZGW vertrouwelijkheidaanduiding. */
-enum vertrouwelijkheid {
-	VT_OPENBAAR = 0,
-	VT_BEPERKT_OPENBAAR,
-	VT_INTERN,
-	VT_ZAAKVERTROUWELIJK,
-	VT_VERTROUWELIJK,
-	VT_CONFIDENTIEEL,
-	VT_GEHEIM,
-	VT_ZEER_GEHEIM,
-	VT__AANTAL
-};
 
 /* DETAIL_GEEN in a request means "as much as I may see"; in a decision, nothing. */
 enum detail { DETAIL_GEEN = 0, DETAIL_SAMENVATTING, DETAIL_VOLLEDIG };
@@ -110,6 +98,9 @@ void policy_free(struct policy *pol);
  */
 bool policy_reload(struct policy **current, const char *path, char *err, size_t errlen);
 
+/* Logs (zlog_info) the version in force and who drew it up and approved it. */
+void policy_log_loaded(const struct policy *pol, const char *path);
+
 /* Provenance, for the daemon's log line on (re)load. */
 const char *policy_versie(const struct policy *pol);
 const char *policy_opgesteld_door(const struct policy *pol);
@@ -133,8 +124,6 @@ void policy_explain(const struct policy *pol, const struct principal *p, enum po
 
 const char *policy_actie_name(enum policy_actie actie);
 bool policy_actie_from_name(const char *name, enum policy_actie *out);
-const char *vertrouwelijkheid_name(enum vertrouwelijkheid vt);
-bool vertrouwelijkheid_from_name(const char *name, enum vertrouwelijkheid *out);
 const char *detail_name(enum detail d);
 bool detail_from_name(const char *name, enum detail *out);
 const char *relatie_name(enum relatie rel);

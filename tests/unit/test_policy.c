@@ -195,10 +195,10 @@ verwachting(enum testrol rol, enum testrel rel, bool open, enum vertrouwelijkhei
 			return WEIGER;
 		/* Only zaaktypen that may be shown to the initiator, and never above confidentieel.
 		 */
-		if (!tonen || vt > VT_CONFIDENTIEEL)
+		if (!tonen || vt > VERTR_CONFIDENTIEEL)
 			return WEIGER;
 		/* Vertrouwelijk and up need DigiD Substantieel; the resident is told so. */
-		if (vt >= VT_VERTROUWELIJK && loa < LOA_SUBSTANTIEEL)
+		if (vt >= VERTR_VERTROUWELIJK && loa < LOA_SUBSTANTIEEL)
 			return WEIGER_ONTHUL;
 		if (loa < LOA_BASIS)
 			return WEIGER;
@@ -207,7 +207,7 @@ verwachting(enum testrol rol, enum testrel rel, bool open, enum vertrouwelijkhei
 	}
 	case T_KCC:
 		/* A summary for a stated reason, up to zaakvertrouwelijk; never the data used. */
-		if (actie == ACTIE_ZAAK_GEGEVENS || vt > VT_ZAAKVERTROUWELIJK)
+		if (actie == ACTIE_ZAAK_GEGEVENS || vt > VERTR_ZAAKVERTROUWELIJK)
 			return WEIGER;
 		if (!reden)
 			return WEIGER_ONTHUL;
@@ -215,7 +215,7 @@ verwachting(enum testrol rol, enum testrel rel, bool open, enum vertrouwelijkhei
 	case T_BEHANDELAAR:
 		/* Own caseload in full; the department's open zaken in full, closed ones summed up.
 		 */
-		if (vt > VT_GEHEIM)
+		if (vt > VERTR_GEHEIM)
 			return WEIGER;
 		if (rel == R_TOEGEWEZEN)
 			return toestaan(DETAIL_VOLLEDIG, gevraagd);
@@ -227,7 +227,7 @@ verwachting(enum testrol rol, enum testrel rel, bool open, enum vertrouwelijkhei
 		return doel ? toestaan(DETAIL_VOLLEDIG, gevraagd) : WEIGER;
 	case T_BEHEERDER:
 		/* Lists only, summaries only, up to intern. */
-		if (actie != ACTIE_ZAKEN_LIJST || vt > VT_INTERN)
+		if (actie != ACTIE_ZAKEN_LIJST || vt > VERTR_INTERN)
 			return WEIGER;
 		return toestaan(DETAIL_SAMENVATTING, gevraagd);
 	default:
@@ -244,7 +244,7 @@ whole_matrix(void **state)
 
 	(void)state;
 	/* One index walks the whole product; each dimension is a digit of it. */
-	for (long i = 0; i < (long)T__N * R__N * 2 * VT__AANTAL * 3 * 2 * 4 * 2 * 2 * 5; i++) {
+	for (long i = 0; i < (long)T__N * R__N * 2 * VERTR_AANTAL * 3 * 2 * 4 * 2 * 2 * 5; i++) {
 		long k = i;
 		int loa = (int)(k % 5), doel, reden, a, tonen, det, vt, open, rel, rol;
 
@@ -254,7 +254,7 @@ whole_matrix(void **state)
 		a = (int)(k % 4), k /= 4;
 		tonen = (int)(k % 2), k /= 2;
 		det = (int)(k % 3), k /= 3;
-		vt = (int)(k % VT__AANTAL), k /= VT__AANTAL;
+		vt = (int)(k % VERTR_AANTAL), k /= VERTR_AANTAL;
 		open = (int)(k % 2), k /= 2;
 		rel = (int)(k % R__N), k /= R__N;
 		rol = (int)k;
@@ -280,7 +280,7 @@ whole_matrix(void **state)
 			fail_msg("%s %s %s vt=%s detail=%s tonen=%d %s reden=%d doel=%d loa=%s: "
 			         "got %s/%s/%s by %s, want %s/%s/%s",
 			         testrol_names[rol], testrel_names[rel], open ? "open" : "gesloten",
-			         vertrouwelijkheid_name((enum vertrouwelijkheid)vt),
+			         vertrouwelijkheid_naam((enum vertrouwelijkheid)vt),
 			         detail_name((enum detail)det), tonen, policy_actie_name(acties[a]),
 			         reden, doel, loa_name((enum loa)loa),
 			         d.toegestaan ? "toestaan" : "weigeren", detail_name(d.detail),
@@ -331,7 +331,7 @@ slager_keurt_eigen_vlees(void **state)
 
 	(void)state;
 	/* Even assigned to it, even the FG with a purpose: not through an employee role. */
-	testzaak(&tz, R_EIGEN, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_EIGEN, true, VERTR_OPENBAAR, true);
 	tz.z.behandelaar = MW_TESTER;
 	d = decide(&beh, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
@@ -349,7 +349,7 @@ slager_keurt_eigen_vlees(void **state)
 	}
 	/* Without the employee's own BSN the check cannot be made: refused. */
 	beh = medewerker(MW_TESTER, ROL_BIT(ROL_BEHANDELAAR), NULL);
-	testzaak(&tz, R_TOEGEWEZEN, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_TOEGEWEZEN, true, VERTR_OPENBAAR, true);
 	d = decide(&beh, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
 	assert_string_equal(d.regel, "slager-bsn-onbekend");
@@ -365,7 +365,7 @@ slager_verwanten(void **state)
 	struct policy_decision d;
 
 	(void)state;
-	testzaak(&tz, R_GEEN, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_GEEN, true, VERTR_OPENBAAR, true);
 	id(&tz.z.initiator, BSN_VERWANT);
 	tz.z.behandelaar = "m.devries";
 	d = decide(&devries, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
@@ -378,7 +378,7 @@ slager_verwanten(void **state)
 	d = decide(&devries, ACTIE_ZAKEN_LIJST, &tz.z, NULL, NULL);
 	assert_string_equal(d.regel, "slager-verwanten");
 	/* The relative acting as gemachtigde on a stranger's zaak counts too. */
-	testzaak(&tz, R_GEEN, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_GEEN, true, VERTR_OPENBAAR, true);
 	tz.z.behandelaar = "m.devries";
 	id(&tz.gemachtigden[0], BSN_VERWANT);
 	tz.z.n_gemachtigden = 1;
@@ -405,7 +405,7 @@ afschermen(void **state)
 	struct policy_decision d;
 
 	(void)state;
-	testzaak(&tz, R_TOEGEWEZEN, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_TOEGEWEZEN, true, VERTR_OPENBAAR, true);
 	tz.z.afgeschermd = true;
 	/* The assigned behandelaar without the afscherming role: the zaak does not exist. */
 	d = decide(&beh, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
@@ -429,15 +429,15 @@ afschermen(void **state)
 	assert_true(d.toegestaan);
 	assert_int_equal(d.detail, DETAIL_VOLLEDIG);
 	/* The shielded person and their gemachtigde see their own zaak; a stranger does not. */
-	testzaak(&tz, R_EIGEN, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_EIGEN, true, VERTR_OPENBAAR, true);
 	tz.z.afgeschermd = true;
 	d = decide(&zelf, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_true(d.toegestaan);
-	testzaak(&tz, R_GEMACHTIGDE, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_GEMACHTIGDE, true, VERTR_OPENBAAR, true);
 	tz.z.afgeschermd = true;
 	d = decide(&gem, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_true(d.toegestaan);
-	testzaak(&tz, R_GEEN, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_GEEN, true, VERTR_OPENBAAR, true);
 	tz.z.afgeschermd = true;
 	d = decide(&vreemde, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
@@ -454,7 +454,7 @@ machtiging_per_dienst(void **state)
 	(void)state;
 	p.machtigingen[0].n_diensten = 1;
 	snprintf(p.machtigingen[0].diensten[0], PRINCIPAL_MAX_TEKST, "SUBSIDIE");
-	testzaak(&tz, R_GEMACHTIGDE, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_GEMACHTIGDE, true, VERTR_OPENBAAR, true);
 	d = decide(&p, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_true(d.toegestaan);
 	assert_string_equal(d.regel, "gemachtigde-open-zaak");
@@ -466,7 +466,7 @@ machtiging_per_dienst(void **state)
 	assert_false(d.toegestaan);
 	/* Recorded as gemachtigde on the zaak, but no machtiging in the token: no access. */
 	p = inwoner(false, LOA_HOOG);
-	testzaak(&tz, R_GEMACHTIGDE, true, VT_OPENBAAR, true);
+	testzaak(&tz, R_GEMACHTIGDE, true, VERTR_OPENBAAR, true);
 	d = decide(&p, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
 	assert_string_equal(d.regel, "standaard-weigeren");
@@ -484,13 +484,13 @@ deny_overrides_permit_and_kcc_reason(void **state)
 
 	(void)state;
 	/* inwoner-eigen-zaak matches, and so does the LoA deny: the deny decides. */
-	testzaak(&tz, R_EIGEN, true, VT_VERTROUWELIJK, true);
+	testzaak(&tz, R_EIGEN, true, VERTR_VERTROUWELIJK, true);
 	d = decide(&p, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
 	assert_string_equal(d.regel, "inwoner-betrouwbaarheid-te-laag");
 	assert_true(d.bestaan_onthullen);
 	/* KCC without a reason is told so; with one, a summary even if full was asked. */
-	testzaak(&tz, R_GEEN, true, VT_INTERN, true);
+	testzaak(&tz, R_GEEN, true, VERTR_INTERN, true);
 	d = decide(&kcc, ACTIE_ZAAK_LEZEN, &tz.z, NULL, "");
 	assert_string_equal(d.regel, "kcc-reden-ontbreekt");
 	{
@@ -540,10 +540,10 @@ applicatie_reads_status(void **state)
 	app.kind = PRINCIPAL_APPLICATIE;
 	app.rollen = ROL_BIT(ROL_APPLICATIE);
 	snprintf(app.client_id, sizeof(app.client_id), "gzac");
-	testzaak(&tz, R_GEEN, false, VT_ZAAKVERTROUWELIJK, false);
+	testzaak(&tz, R_GEEN, false, VERTR_ZAAKVERTROUWELIJK, false);
 	d = decide(&app, ACTIE_ZAAK_TIJDLIJN, &tz.z, NULL, NULL);
 	assert_true(d.toegestaan);
-	tz.z.vertrouwelijkheid = VT_VERTROUWELIJK;
+	tz.z.vertrouwelijkheid = VERTR_VERTROUWELIJK;
 	d = decide(&app, ACTIE_ZAAK_TIJDLIJN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
 	d = decide(&app, ACTIE_ZAAK_GEGEVENS, &tz.z, NULL, NULL);
@@ -728,6 +728,7 @@ reload_keeps_old_policy_on_error(void **state)
 	fclose(f);
 	assert_true(policy_reload(&cur, path, err, sizeof(err)));
 	assert_string_equal(policy_goedgekeurd_door(cur), "r.fg");
+	policy_log_loaded(cur, path);
 	policy_free(cur);
 	json_decref(j);
 	remove(path);
@@ -749,7 +750,7 @@ explain_names_every_rule_and_the_decider(void **state)
 	size_t i;
 
 	(void)state;
-	testzaak(&tz, R_EIGEN, true, VT_INTERN, true);
+	testzaak(&tz, R_EIGEN, true, VERTR_INTERN, true);
 	tz.z.behandelaar = MW_TESTER;
 	policy_explain(pol, &beh, ACTIE_ZAAK_LEZEN, &tz.z, &ctx, &d, out);
 	fclose(out);
@@ -801,7 +802,7 @@ zaak_json_shape(void **state)
 	assert_int_equal(zj.zaak.gemachtigden[0].type, ID_KVK);
 	assert_string_equal(zj.zaak.behandelaar, "m.devries");
 	assert_false(zj.zaak.open);
-	assert_int_equal(zj.zaak.vertrouwelijkheid, VT_GEHEIM);
+	assert_int_equal(zj.zaak.vertrouwelijkheid, VERTR_GEHEIM);
 	assert_true(zj.zaak.afgeschermd);
 	json_object_set_new(j, "vertrouwelijkheidaanduiding", json_string("topgeheim"));
 	assert_false(zaak_from_json(j, &zj, err, sizeof(err)));
@@ -829,7 +830,7 @@ evaluation_speed(void **state)
 	double ns;
 
 	(void)state;
-	testzaak(&tz, R_AFDELING, true, VT_INTERN, true);
+	testzaak(&tz, R_AFDELING, true, VERTR_INTERN, true);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (long i = 0; i < n; i++) {
 		tz.z.open = i & 1;
