@@ -4,6 +4,7 @@
  * decode Avro, mint development tokens, explain policy decisions.
  */
 #include "zs.h"
+#include "zs_cmds.h"
 #include "config.h"
 #include "log.h"
 
@@ -24,6 +25,8 @@ static const struct command commands[] = {
 	{"aanvraag", zs_cmd_aanvraag, "aanvraag submit FILE [--wacht S] submit an AanvraagIngediend (plain JSON)"},
 	{"opdracht", zs_cmd_opdracht, "opdracht submit FILE            submit an opdracht (StatusZetten, ...)"},
 	{"tail", zs_cmd_tail, "tail TOPIC [--begin] [--max N] [--timeout S] [--key K]  follow a topic as JSON lines"},
+	{"token", zs_cmd_token, "token inwoner|medewerker|applicatie ...  mint a development JWT (deploy/local/keys.sh)"},
+	{"policy", zs_cmd_policy, "policy explain TOKEN ACTION RESOURCE.json | check [PATH]  which rule decides, and why"},
 	{"avro", zs_cmd_avro, "avro encode RECORD [FILE] | decode [FILE] [--plain] | fingerprint [RECORD|FILE.avsc]"},
 };
 
