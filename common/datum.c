@@ -119,6 +119,14 @@ datum_parse(const char *s, int32_t *out)
 	return parse_ymd(s, out);
 }
 
+int32_t
+datum_van_tekst(const char *s)
+{
+	int32_t v;
+
+	return datum_parse(s, &v) ? v : DATUM_ONGELDIG;
+}
+
 bool
 datum_format(int32_t datum, char *buf, size_t n)
 {
@@ -314,6 +322,14 @@ instant_parse(const char *s, int64_t *ms)
 		return false;
 	*ms = v;
 	return true;
+}
+
+int64_t
+instant_van_tekst(const char *s)
+{
+	int64_t v;
+
+	return instant_parse(s, &v) ? v : INSTANT_ONGELDIG;
 }
 
 int32_t

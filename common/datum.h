@@ -24,9 +24,10 @@
 #define DATUM_MAX      2932896   /* 9999-12-31 */
 #define DATUM_TEKST    11        /* "YYYY-MM-DD" + NUL */
 
-#define INSTANT_MIN   (-62135596800000LL) /* 0001-01-01T00:00:00.000Z */
-#define INSTANT_MAX   253402300799999LL   /* 9999-12-31T23:59:59.999Z */
-#define INSTANT_TEKST 25                  /* "YYYY-MM-DDTHH:MM:SS.mmmZ" + NUL */
+#define INSTANT_ONGELDIG INT64_MIN
+#define INSTANT_MIN      (-62135596800000LL) /* 0001-01-01T00:00:00.000Z */
+#define INSTANT_MAX      253402300799999LL   /* 9999-12-31T23:59:59.999Z */
+#define INSTANT_TEKST    25                  /* "YYYY-MM-DDTHH:MM:SS.mmmZ" + NUL */
 
 #define MS_PER_DAG 86400000LL
 
@@ -42,6 +43,8 @@ int datum_weekdag(int32_t datum);
 
 /* Exactly "YYYY-MM-DD", a day that exists. */
 bool datum_parse(const char *s, int32_t *out);
+/* The same in one expression: DATUM_ONGELDIG when s is not such a date. */
+int32_t datum_van_tekst(const char *s);
 /* Writes "YYYY-MM-DD"; false (and "" when n > 0) when out of range or n < DATUM_TEKST. */
 bool datum_format(int32_t datum, char *buf, size_t n);
 
@@ -80,6 +83,8 @@ int32_t maand_later_clamp(int32_t datum);
  * 1..9 fraction digits, truncated to milliseconds. No leap second.
  */
 bool instant_parse(const char *s, int64_t *ms);
+/* The same in one expression: INSTANT_ONGELDIG when s is not such an instant. */
+int64_t instant_van_tekst(const char *s);
 /* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ"; false when out of range or n < INSTANT_TEKST. */
 bool instant_format(int64_t ms, char *buf, size_t n);
 
