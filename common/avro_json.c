@@ -205,7 +205,6 @@ collection_to_json(struct conv *c, avro_value_t *v, const struct avro_node *n, i
 		const char *key = NULL;
 		json_t *j = NULL;
 		size_t old;
-		int rc;
 
 		if (avro_value_get_by_index(v, i, &child, &key)) {
 			json_decref(out);
@@ -214,7 +213,7 @@ collection_to_json(struct conv *c, avro_value_t *v, const struct avro_node *n, i
 		}
 		old = is_map ? path_push(c, "[\"%.32s\"]", key) : path_push(c, "[%zu]", i);
 		j = from_value(c, &child, node, n->ns, depth + 1);
-		if (j && is_map && (rc = json_object_set_new(out, key, j)) != 0) {
+		if (j && is_map && json_object_set_new(out, key, j) != 0) {
 			j = NULL;
 			conv_fail(c, "map key is not UTF-8");
 		} else if (j && !is_map && json_array_append_new(out, j)) {

@@ -1010,7 +1010,9 @@ resolution_new(const struct schema_entry *w, const struct schema_entry *r)
 	res->has_value = true;
 	return res;
 incompatible:
-	if (asprintf(&res->error, "incompatible writer schema: %s cannot be read as %s: %s",
+	if (asprintf(&res->error, "%s: %s cannot be read as %s: %s",
+	             res->status == SCHEMASET_EINCOMPATIBLE ? "incompatible writer schema"
+	                                                    : "cannot resolve writer schema",
 	             w->file, r->file, why) < 0)
 		res->error = NULL;
 	return res;
