@@ -130,7 +130,7 @@ bench: all
 	$(Q)bench/run.sh
 
 fuzz:
-	$(Q)tests/fuzz/run.sh
+	$(Q)BUILD=$(BUILD) tests/fuzz/run.sh
 
 fmt:
 	$(Q)clang-format -i $$(git ls-files '*.c' '*.h')

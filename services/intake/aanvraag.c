@@ -53,61 +53,6 @@ authenticatiemiddel_naam(enum authenticatiemiddel m)
 	return (unsigned)m < N_ELEM(middel_namen) ? middel_namen[m] : NULL;
 }
 
-void
-redenen_init(struct redenen *r)
-{
-	r->n = 0;
-}
-
-void
-redenen_voeg_toe(struct redenen *r, const char *code, const char *veld, const char *fmt, ...)
-{
-	struct reden *x;
-	va_list ap;
-
-	if (r->n > REDENEN_MAX)
-		return;
-	x = &r->r[r->n++];
-	if (r->n > REDENEN_MAX) {
-		snprintf(x->code, sizeof x->code, "aanvraag.te_veel_fouten");
-		x->veld[0] = '\0';
-		snprintf(x->tekst, sizeof x->tekst,
-		         "Uw aanvraag bevat nog meer fouten dan hier genoemd. Verbeter eerst deze "
-		         "en dien de aanvraag opnieuw in.");
-		return;
-	}
-	snprintf(x->code, sizeof x->code, "%s", code);
-	snprintf(x->veld, sizeof x->veld, "%s", veld ? veld : "");
-	va_start(ap, fmt);
-	vsnprintf(x->tekst, sizeof x->tekst, fmt, ap);
-	va_end(ap);
-}
-
-bool
-redenen_heeft(const struct redenen *r, const char *code, const char *veld)
-{
-	for (size_t i = 0; i < r->n; i++)
-		if (strcmp(r->r[i].code, code) == 0 && (!veld || strcmp(r->r[i].veld, veld) == 0))
-			return true;
-	return false;
-}
-
-json_t *
-redenen_json(const struct redenen *r)
-{
-	json_t *arr = json_array();
-
-	for (size_t i = 0; arr && i < r->n; i++) {
-		const struct reden *x = &r->r[i];
-
-		json_array_append_new(arr,
-		                      json_pack("{s:s, s:o, s:s}", "code", x->code, "veld",
-		                                x->veld[0] ? json_string(x->veld) : json_null(),
-		                                "tekst", x->tekst));
-	}
-	return arr;
-}
-
 /* Reading. A fault is recorded against its path and reading goes on. */
 
 static void
@@ -289,7 +234,7 @@ aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen)
 		return -1;
 	}
 	a->doc = json_incref(doc);
-	redenen_init(&a->fouten);
+	aanvraag_redenen_init(&a->fouten);
 
 	/* Kept even when it is not a uuid, so that a refusal can name the aanvraag. */
 	a->aanvraag_id = lees_string(a, doc, NULL, "aanvraagId", true, 64);
@@ -776,7 +721,7 @@ aanvraag_beoordeel(const struct zaaktype *zt, const struct aanvraag *a, int64_t 
 {
 	bool zt_geldig;
 
-	redenen_init(out);
+	aanvraag_redenen_init(out);
 	for (size_t i = 0; i < a->fouten.n; i++)
 		redenen_voeg_toe(out, a->fouten.r[i].code, a->fouten.r[i].veld, "%s",
 		                 a->fouten.r[i].tekst);

@@ -29,32 +29,13 @@
 #include <stdint.h>
 
 #include "catalogus.h"
+#include "reden.h"
 
-/* Refusal reasons: a machine-readable code, the field path, a Dutch text. */
-#define REDENEN_MAX 64
-#define REDEN_CODE  48
-#define REDEN_VELD  128
-#define REDEN_TEKST 320
-
-struct reden {
-	char code[REDEN_CODE];   /* dotted lowercase, e.g. "eigenschap.ontbreekt" */
-	char veld[REDEN_VELD];   /* "" = not about one field */
-	char tekst[REDEN_TEKST]; /* plain Dutch, addressed to the resident */
-};
-
-/* At most REDENEN_MAX reasons, then one final "aanvraag.te_veel_fouten". */
-struct redenen {
-	size_t n;
-	struct reden r[REDENEN_MAX + 1];
-};
-
-void redenen_init(struct redenen *r);
-void redenen_voeg_toe(struct redenen *r, const char *code, const char *veld, const char *fmt, ...)
-        __attribute__((format(printf, 4, 5)));
-/* Whether a reason with this code (and this veld, unless veld is NULL) is present. */
-bool redenen_heeft(const struct redenen *r, const char *code, const char *veld);
-/* [{"code", "veld" (string or null), "tekst"}] */
-json_t *redenen_json(const struct redenen *r);
+/* Reasons close with "aanvraag.te_veel_fouten" after REDENEN_MAX. */
+#define aanvraag_redenen_init(r)                                                                   \
+	redenen_init((r), "aanvraag.te_veel_fouten",                                               \
+		     "Uw aanvraag bevat nog meer fouten dan hier genoemd. Verbeter eerst deze en "    \
+		     "dien de aanvraag opnieuw in.")
 
 enum kanaal {
 	KANAAL_WEB = 0,

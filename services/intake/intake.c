@@ -98,9 +98,10 @@ intake_load_catalogus(struct intake *in, struct pg *pg)
 		struct zaaktype *zt = NULL;
 		json_t *doc = json_loads(PQgetvalue(res, r, 0), 0, NULL);
 
-		if (doc && zaaktype_from_json(doc, &zt, err, sizeof(err)) == 0)
-			catalogus_put(cat, zt);
-		else
+		if (doc && zaaktype_from_json(doc, &zt, err, sizeof(err)) == 0) {
+			if (catalogus_put(cat, zt) != 0)
+				zaaktype_free(zt);
+		} else
 			zlog_warn("stored zaaktype %d unreadable: %s", r, doc ? err : "bad json");
 		json_decref(doc);
 	}
@@ -145,7 +146,10 @@ apply_zaaktype(struct intake *in, struct proj_batch *b, struct proj_msg *m)
 		return -1;
 	}
 	zlog_at(LOG_INFO, &m->log, "zaaktype %s (geldig vanaf %s) published", vals[0], vals[1]);
-	catalogus_put(in->cat, zt);
+	if (catalogus_put(in->cat, zt) != 0) {
+		zlog_at(LOG_ERROR, &m->log, "catalogus full: zaaktype %s kept in the database only", vals[0]);
+		zaaktype_free(zt);
+	}
 	return 0;
 }
 
@@ -208,7 +212,7 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 		return;
 	}
 	if (aanvraag_from_json(it->m->data, &it->a, err, sizeof(err)) != 0) {
-		redenen_init(&r);
+		aanvraag_redenen_init(&r);
 		redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", NULL, "De aanvraag kon niet worden gelezen.");
 		it->kind = ITEM_REFUSE;
 		it->outcome = json_pack("{s:s, s:s, s:s, s:o}", "aanvraagId", it->id, "zaaktype", "",
@@ -291,11 +295,16 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 
 			uuid_v4(uuid);
 			zaak_identificatie(ident, sizeof(ident), it->jaar, numbers[i]);
-			zaak = zaak_geregistreerd_json(it->zt, it->a, uuid, ident, in->bronorganisatie, nu);
+			/* A portal may register for another organisation (the RSIN was
+			 * judged with the rest); otherwise the municipality's own. */
+			zaak = zaak_geregistreerd_json(it->zt, it->a, uuid, ident,
+						       it->a->bronorganisatie ? it->a->bronorganisatie
+									      : in->bronorganisatie,
+						       nu);
 			if (!zaak) {
 				it->kind = ITEM_REFUSE;
 				struct redenen r;
-				redenen_init(&r);
+				aanvraag_redenen_init(&r);
 				redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", "ingediendOp",
 						 "De datum van de aanvraag valt buiten het bereik dat wij kunnen verwerken.");
 				it->outcome = aanvraag_afgewezen_json(it->a, &r, nu);

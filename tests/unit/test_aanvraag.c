@@ -1445,7 +1445,7 @@ outcome_events(void **state)
 	zet(doc, "zaaktype", NULL);
 	zet(doc, "aanvraagId", NULL);
 	a = lees(doc);
-	redenen_init(&r);
+	aanvraag_redenen_init(&r);
 	redenen_voeg_toe(&r, "aanvraag.te_veel_fouten", NULL, "x");
 	uit = aanvraag_afgewezen_json(a, &r, 0);
 	assert_past_schema("AanvraagAfgewezen", uit);

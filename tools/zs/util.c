@@ -80,7 +80,7 @@ zs_read_json(const char *path)
 
 	if (!text)
 		return NULL;
-	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &err);
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
 	free(text);
 	if (!doc)
 		zs_fail(NULL, "%s is not valid JSON: line %d, column %d: %s", path, err.line, err.column,
