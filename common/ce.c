@@ -29,7 +29,7 @@ uuid_format(const unsigned char b[16], char out[UUID_LEN + 1])
 
 	hex_encode(b, 16, hex);
 	snprintf(out, UUID_LEN + 1, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16,
-		 hex + 20);
+	         hex + 20);
 }
 
 static void
@@ -62,9 +62,11 @@ uuid_parse(const char *s, unsigned char b[16])
 	for (int i = 0; s[i] && j < 16; i++) {
 		if (s[i] == '-')
 			continue;
-		int hi = isdigit((unsigned char)s[i]) ? s[i] - '0' : (tolower((unsigned char)s[i]) - 'a' + 10);
-		int lo = isdigit((unsigned char)s[i + 1]) ? s[i + 1] - '0'
-							  : (tolower((unsigned char)s[i + 1]) - 'a' + 10);
+		int hi = isdigit((unsigned char)s[i]) ? s[i] - '0'
+		                                      : (tolower((unsigned char)s[i]) - 'a' + 10);
+		int lo = isdigit((unsigned char)s[i + 1])
+		                 ? s[i + 1] - '0'
+		                 : (tolower((unsigned char)s[i + 1]) - 'a' + 10);
 		b[j++] = (unsigned char)(hi << 4 | lo);
 		i++;
 	}
@@ -121,9 +123,10 @@ all_hex_lower(const char *s, size_t n)
 bool
 traceparent_valid(const char *tp)
 {
-	return tp && strlen(tp) == TRACEPARENT_LEN && tp[0] == '0' && tp[1] == '0' && tp[2] == '-' &&
-	       all_hex_lower(tp + 3, 32) && tp[35] == '-' && all_hex_lower(tp + 36, 16) &&
-	       tp[52] == '-' && isxdigit((unsigned char)tp[53]) && isxdigit((unsigned char)tp[54]);
+	return tp && strlen(tp) == TRACEPARENT_LEN && tp[0] == '0' && tp[1] == '0' &&
+	       tp[2] == '-' && all_hex_lower(tp + 3, 32) && tp[35] == '-' &&
+	       all_hex_lower(tp + 36, 16) && tp[52] == '-' && isxdigit((unsigned char)tp[53]) &&
+	       isxdigit((unsigned char)tp[54]);
 }
 
 void
@@ -195,8 +198,8 @@ format_rfc3339_ms(int64_t ms, char out[32])
 }
 
 void
-ce_attrs_init(struct ce_attrs *ce, const char *record_name, const char *source,
-	      const char *subject, const char *parent_traceparent)
+ce_attrs_init(struct ce_attrs *ce, const char *record_name, const char *source, const char *subject,
+              const char *parent_traceparent)
 {
 	uuid_v4(ce->id);
 	ce_type_for(record_name, ce->type, sizeof(ce->type));

@@ -9,16 +9,16 @@
 #include <stdint.h>
 #include <stddef.h>
 
-#define UUID_LEN	 36
-#define TRACE_ID_HEX	 32
-#define SPAN_ID_HEX	 16
-#define TRACEPARENT_LEN	 55
+#define UUID_LEN        36
+#define TRACE_ID_HEX    32
+#define SPAN_ID_HEX     16
+#define TRACEPARENT_LEN 55
 
 struct ce_attrs {
 	char id[UUID_LEN + 1];
 	char source[128];
 	char type[128];
-	char time[32];	/* RFC 3339, UTC, ms */
+	char time[32]; /* RFC 3339, UTC, ms */
 	char subject[128];
 	char traceparent[TRACEPARENT_LEN + 1];
 };
@@ -46,7 +46,7 @@ void ce_type_for(const char *record_name, char *out, size_t n);
 /* Fills id (random), time (now), type (from record), source, subject, and a
  * traceparent continuing parent. */
 void ce_attrs_init(struct ce_attrs *ce, const char *record_name, const char *source,
-		   const char *subject, const char *parent_traceparent);
+                   const char *subject, const char *parent_traceparent);
 
 int64_t now_ms(void);
 void format_rfc3339_ms(int64_t ms, char out[32]);

@@ -39,7 +39,7 @@ parse_bool(const char *s, bool *out)
 	    !strcasecmp(s, "on"))
 		*out = true;
 	else if (!strcasecmp(s, "0") || !strcasecmp(s, "false") || !strcasecmp(s, "no") ||
-		 !strcasecmp(s, "off"))
+	         !strcasecmp(s, "off"))
 		*out = false;
 	else
 		return false;
@@ -55,8 +55,9 @@ config_load(const struct config_key *keys, int n)
 		char *end;
 
 		if (!v) {
-			log_write(LOG_ERROR, &(struct log_ctx){.partition = -1, .offset = -1,
-				  .hint = k->doc}, "missing configuration %s", k->env);
+			log_write(LOG_ERROR,
+			          &(struct log_ctx){.partition = -1, .offset = -1, .hint = k->doc},
+			          "missing configuration %s", k->env);
 			return false;
 		}
 		switch (k->type) {
@@ -90,7 +91,7 @@ config_log(const struct config_key *keys, int n)
 		const struct config_key *k = &keys[i];
 		const char *v = config_str(k->env, k->dflt);
 		zlog_debug("config %s=%s", k->env,
-			   k->type == CF_SECRET ? (v ? "[set]" : "[unset]") : (v ? v : ""));
+		           k->type == CF_SECRET ? (v ? "[set]" : "[unset]") : (v ? v : ""));
 	}
 }
 

@@ -13,7 +13,7 @@
 enum config_type { CF_STR, CF_INT, CF_BOOL, CF_SECRET };
 
 struct config_key {
-	const char *env;  /* e.g. "ZS_KAFKA_BROKERS" */
+	const char *env; /* e.g. "ZS_KAFKA_BROKERS" */
 	enum config_type type;
 	void *target;     /* const char ** | long * | bool * */
 	const char *dflt; /* default as text; NULL = required */

@@ -86,8 +86,8 @@ http_invalid_param(const char *name, const char *code, const char *reason)
 }
 
 void
-http_problem(struct http_req *r, int status, const char *code, const char *title, const char *detail,
-	     json_t *invalid_params)
+http_problem(struct http_req *r, int status, const char *code, const char *title,
+             const char *detail, json_t *invalid_params)
 {
 	char type[160];
 	json_t *doc;
@@ -95,8 +95,9 @@ http_problem(struct http_req *r, int status, const char *code, const char *title
 
 	/* ZGW "Fout": type, code, title, status, detail, instance, invalidParams. */
 	snprintf(type, sizeof(type), "https://zaakstroom.nl/problemen/%s", code);
-	doc = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "type", type, "code", code, "title", title,
-			"status", status, "detail", detail ? detail : title, "instance", r->path);
+	doc = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "type", type, "code", code, "title",
+	                title, "status", status, "detail", detail ? detail : title, "instance",
+	                r->path);
 	if (invalid_params)
 		json_object_set_new(doc, "invalidParams", invalid_params);
 	s = json_dumps(doc, JSON_COMPACT);
@@ -127,15 +128,16 @@ http_json_body(struct http_req *r)
 	json_t *doc;
 
 	if (ctype && strncasecmp(ctype, "application/json", 16) != 0) {
-		http_problem(r, 415, "unsupported_media_type", "body must be application/json", NULL, NULL);
+		http_problem(r, 415, "unsupported_media_type", "body must be application/json",
+		             NULL, NULL);
 		return NULL;
 	}
-	doc = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len, JSON_REJECT_DUPLICATES,
-			 &err);
+	doc = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len,
+	                 JSON_REJECT_DUPLICATES, &err);
 	if (!doc) {
 		char detail[256];
 		snprintf(detail, sizeof(detail), "invalid JSON at line %d, column %d: %s", err.line,
-			 err.column, err.text);
+		         err.column, err.text);
 		http_problem(r, 400, "parse_error", "request body is not valid JSON", detail, NULL);
 	}
 	return doc;
@@ -185,11 +187,12 @@ handle_builtin(struct http_server *s, struct http_req *r)
 		http_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 	} else if (!strcmp(r->path, "/readyz")) {
 		bool ok = !s->ready || s->ready(s->ready_arg);
-		http_reply_json(r, ok ? 200 : 503, json_pack("{s:s}", "status", ok ? "ready" : "not ready"));
+		http_reply_json(r, ok ? 200 : 503,
+		                json_pack("{s:s}", "status", ok ? "ready" : "not ready"));
 	} else {
 		struct evbuffer *buf = evbuffer_new();
 		evhttp_add_header(evhttp_request_get_output_headers(r->req), "Content-Type",
-				  "text/plain; version=0.0.4");
+		                  "text/plain; version=0.0.4");
 		metrics_render(buf);
 		evhttp_send_reply(r->req, 200, NULL, buf);
 		evbuffer_free(buf);
@@ -218,7 +221,8 @@ dispatch(struct evhttp_request *req, void *arg)
 		http_problem(&r, 400, "invalid_query", "query string is malformed", NULL, NULL);
 		goto out;
 	}
-	if (!strcmp(r.path, "/healthz") || !strcmp(r.path, "/readyz") || !strcmp(r.path, "/metrics")) {
+	if (!strcmp(r.path, "/healthz") || !strcmp(r.path, "/readyz") ||
+	    !strcmp(r.path, "/metrics")) {
 		handle_builtin(s, &r);
 		goto out;
 	}
@@ -236,7 +240,8 @@ dispatch(struct evhttp_request *req, void *arg)
 		goto out;
 	}
 	if (path_known)
-		http_problem(&r, 405, "method_not_allowed", "method not allowed on this resource", NULL, NULL);
+		http_problem(&r, 405, "method_not_allowed", "method not allowed on this resource",
+		             NULL, NULL);
 	else
 		http_problem(&r, 404, "not_found", "no such resource", NULL, NULL);
 out:
@@ -254,10 +259,12 @@ http_start(struct event_base *base, const char *addr, int port)
 	/* evhttp's defaults are unlimited bodies and 50 s timeouts: not for a
 	 * public endpoint. */
 	evhttp_set_max_body_size(s->http, (ev_ssize_t)config_int("ZS_HTTP_MAX_BODY", 64 * 1024));
-	evhttp_set_max_headers_size(s->http, (ev_ssize_t)config_int("ZS_HTTP_MAX_HEADERS", 16 * 1024));
+	evhttp_set_max_headers_size(s->http,
+	                            (ev_ssize_t)config_int("ZS_HTTP_MAX_HEADERS", 16 * 1024));
 	evhttp_set_timeout(s->http, (int)config_int("ZS_HTTP_TIMEOUT_S", 10));
 	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-						    EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD | EVHTTP_REQ_PATCH);
+	                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
+	                                            EVHTTP_REQ_PATCH);
 	evhttp_set_gencb(s->http, dispatch, s);
 	if (evhttp_bind_socket(s->http, addr, (ev_uint16_t)port) != 0) {
 		zlog_error("could not listen on %s:%d", addr, port);
@@ -266,7 +273,8 @@ http_start(struct event_base *base, const char *addr, int port)
 		return NULL;
 	}
 	s->m_requests = metric_counter("zs_http_requests_total", NULL, "HTTP requests received.");
-	s->m_latency = metric_histogram("zs_http_request_seconds", NULL, "HTTP request handling time.");
+	s->m_latency =
+	        metric_histogram("zs_http_request_seconds", NULL, "HTTP request handling time.");
 	zlog_info("listening on http://%s:%d", addr, port);
 	return s;
 }
@@ -281,7 +289,8 @@ http_free(struct http_server *s)
 }
 
 void
-http_route(struct http_server *s, const char *method, const char *pattern, http_handler h, void *arg)
+http_route(struct http_server *s, const char *method, const char *pattern, http_handler h,
+           void *arg)
 {
 	if (s->nroutes == MAX_ROUTES)
 		die("too many routes (max %d)", MAX_ROUTES);

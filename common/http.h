@@ -32,7 +32,7 @@ struct http_server *http_start(struct event_base *base, const char *addr, int po
 void http_free(struct http_server *s);
 /* pattern: "/api/v1/aanvragen/{id}"; method: "GET", "POST", ... */
 void http_route(struct http_server *s, const char *method, const char *pattern, http_handler h,
-		void *arg);
+                void *arg);
 void http_set_ready(struct http_server *s, bool (*ready)(void *), void *arg);
 
 const char *http_query(struct http_req *r, const char *name);
@@ -46,7 +46,7 @@ void http_reply_json(struct http_req *r, int status, json_t *body);
 /* A problem document: code is machine-readable ("not_found", "invalid"),
  * invalid_params an array of {name, code, reason} or NULL (taken). */
 void http_problem(struct http_req *r, int status, const char *code, const char *title,
-		  const char *detail, json_t *invalid_params);
+                  const char *detail, json_t *invalid_params);
 /* One {name, code, reason} entry for invalid_params. */
 json_t *http_invalid_param(const char *name, const char *code, const char *reason);
 

@@ -18,7 +18,10 @@ kafka_log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
 	(void)rk;
 	/* syslog levels: 0..3 error, 4 warning, 5..6 info, 7 debug */
-	enum log_level l = level <= 3 ? LOG_ERROR : level == 4 ? LOG_WARN : level <= 6 ? LOG_INFO : LOG_DEBUG;
+	enum log_level l = level <= 3   ? LOG_ERROR
+	                   : level == 4 ? LOG_WARN
+	                   : level <= 6 ? LOG_INFO
+	                                : LOG_DEBUG;
 	zlog(l, NULL, "librdkafka %s: %s", fac, buf);
 }
 
@@ -36,8 +39,8 @@ kafka_error_cb(rd_kafka_t *rk, int err, const char *reason, void *opaque)
 		exit(2);
 	}
 	/* Everything else is informational: librdkafka recovers by itself. */
-	zlog(err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ? LOG_WARN : LOG_DEBUG, NULL, "kafka %s: %s",
-	     rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
+	zlog(err == RD_KAFKA_RESP_ERR__ALL_BROKERS_DOWN ? LOG_WARN : LOG_DEBUG, NULL,
+	     "kafka %s: %s", rd_kafka_err2name((rd_kafka_resp_err_t)err), reason);
 }
 
 static bool
@@ -57,7 +60,8 @@ conf_new(const char *brokers, const char *client_id)
 {
 	rd_kafka_conf_t *conf = rd_kafka_conf_new();
 
-	if (!conf_set(conf, "bootstrap.servers", brokers) || !conf_set(conf, "client.id", client_id) ||
+	if (!conf_set(conf, "bootstrap.servers", brokers) ||
+	    !conf_set(conf, "client.id", client_id) ||
 	    !conf_set(conf, "socket.keepalive.enable", "true")) {
 		rd_kafka_conf_destroy(conf);
 		return NULL;
@@ -69,7 +73,8 @@ conf_new(const char *brokers, const char *client_id)
 
 rd_kafka_t *
 kafka_producer_new(const char *brokers, const char *client_id,
-		   void (*dr_msg_cb)(rd_kafka_t *, const rd_kafka_message_t *, void *), void *opaque)
+                   void (*dr_msg_cb)(rd_kafka_t *, const rd_kafka_message_t *, void *),
+                   void *opaque)
 {
 	char errstr[512], linger[16];
 	rd_kafka_conf_t *conf = conf_new(brokers, client_id);
@@ -102,9 +107,9 @@ kafka_producer_new(const char *brokers, const char *client_id,
 
 rd_kafka_t *
 kafka_consumer_new(const char *brokers, const char *group, const char *client_id,
-		   void (*rebalance_cb)(rd_kafka_t *, rd_kafka_resp_err_t,
-					rd_kafka_topic_partition_list_t *, void *),
-		   void *opaque)
+                   void (*rebalance_cb)(rd_kafka_t *, rd_kafka_resp_err_t,
+                                        rd_kafka_topic_partition_list_t *, void *),
+                   void *opaque)
 {
 	char errstr[512];
 	rd_kafka_conf_t *conf = conf_new(brokers, client_id);
@@ -221,30 +226,32 @@ kafka_topics_ensure(const char *brokers, int timeout_ms)
 		return false;
 	}
 	for (int i = 0; i < TOPIC__COUNT; i++) {
-		nt[i] = rd_kafka_NewTopic_new(topic_name((enum topic_id)i), topic_defs[i].partitions, -1,
-					      errstr, sizeof(errstr));
+		nt[i] = rd_kafka_NewTopic_new(topic_name((enum topic_id)i),
+		                              topic_defs[i].partitions, -1, errstr, sizeof(errstr));
 		if (topic_defs[i].compacted)
 			rd_kafka_NewTopic_set_config(nt[i], "cleanup.policy", "compact");
 	}
 	q = rd_kafka_queue_new(rk);
-	rd_kafka_AdminOptions_t *opts = rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+	rd_kafka_AdminOptions_t *opts =
+	        rd_kafka_AdminOptions_new(rk, RD_KAFKA_ADMIN_OP_CREATETOPICS);
 	rd_kafka_AdminOptions_set_operation_timeout(opts, timeout_ms, errstr, sizeof(errstr));
 	rd_kafka_CreateTopics(rk, nt, TOPIC__COUNT, opts, q);
 	ev = rd_kafka_queue_poll(q, timeout_ms + 2000);
 	if (!ev || rd_kafka_event_error(ev)) {
 		zlog_error("could not create topics: %s",
-			   ev ? rd_kafka_event_error_string(ev) : "timed out");
+		           ev ? rd_kafka_event_error_string(ev) : "timed out");
 		ok = false;
 	} else {
 		size_t n;
-		const rd_kafka_topic_result_t **res =
-			rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev), &n);
+		const rd_kafka_topic_result_t **res = rd_kafka_CreateTopics_result_topics(
+		        rd_kafka_event_CreateTopics_result(ev), &n);
 		for (size_t i = 0; i < n; i++) {
 			rd_kafka_resp_err_t err = rd_kafka_topic_result_error(res[i]);
 			if (err && err != RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS) {
 				zlog_error("could not create topic %s: %s: %s",
-					   rd_kafka_topic_result_name(res[i]), rd_kafka_err2name(err),
-					   rd_kafka_topic_result_error_string(res[i]));
+				           rd_kafka_topic_result_name(res[i]),
+				           rd_kafka_err2name(err),
+				           rd_kafka_topic_result_error_string(res[i]));
 				ok = false;
 			}
 		}

@@ -14,15 +14,15 @@
 
 /* A producer with enable.idempotence=true, bounded queues, lz4 batches. */
 rd_kafka_t *kafka_producer_new(const char *brokers, const char *client_id,
-			       void (*dr_msg_cb)(rd_kafka_t *, const rd_kafka_message_t *, void *),
-			       void *opaque);
+                               void (*dr_msg_cb)(rd_kafka_t *, const rd_kafka_message_t *, void *),
+                               void *opaque);
 
 /* A group consumer with auto commit and auto offset store off; rebalance_cb
  * decides where each assigned partition starts. */
 rd_kafka_t *kafka_consumer_new(const char *brokers, const char *group, const char *client_id,
-			       void (*rebalance_cb)(rd_kafka_t *, rd_kafka_resp_err_t,
-						    rd_kafka_topic_partition_list_t *, void *),
-			       void *opaque);
+                               void (*rebalance_cb)(rd_kafka_t *, rd_kafka_resp_err_t,
+                                                    rd_kafka_topic_partition_list_t *, void *),
+                               void *opaque);
 
 /* Makes q write a byte to a non-blocking pipe whenever it becomes non-empty;
  * returns the read end (for an EV_READ event), or -1. *write_fd gets the other

@@ -69,7 +69,8 @@ log_mask(char *buf)
 			}
 		}
 		/* A JWT: eyJ... with two dots. */
-		if (strncmp(buf + i, "eyJ", 3) == 0 && (i == 0 || !isalnum((unsigned char)buf[i - 1]))) {
+		if (strncmp(buf + i, "eyJ", 3) == 0 &&
+		    (i == 0 || !isalnum((unsigned char)buf[i - 1]))) {
 			size_t j = i;
 			int dots = 0;
 			while (buf[j] && is_token_char(buf[j])) {
@@ -82,7 +83,8 @@ log_mask(char *buf)
 			}
 		}
 		/* A run of exactly nine digits passing the elfproef. */
-		if (isdigit((unsigned char)buf[i]) && (i == 0 || !isdigit((unsigned char)buf[i - 1]))) {
+		if (isdigit((unsigned char)buf[i]) &&
+		    (i == 0 || !isdigit((unsigned char)buf[i - 1]))) {
 			size_t j = i;
 			while (isdigit((unsigned char)buf[j]))
 				j++;
@@ -150,18 +152,20 @@ log_write(enum log_level level, const struct log_ctx *ctx, const char *fmt, ...)
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 
-	len = (size_t)snprintf(line, sizeof(line), "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"service\":\"%s\",\"msg\":\"",
-			       ts, now.tv_nsec / 1000000, level_names[level], log_service);
+	len = (size_t)snprintf(
+	        line, sizeof(line),
+	        "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"service\":\"%s\",\"msg\":\"", ts,
+	        now.tv_nsec / 1000000, level_names[level], log_service);
 	json_escape(line, sizeof(line), &len, msg);
 	len += (size_t)snprintf(line + len, sizeof(line) - len, "\"");
 	if (ctx) {
 		append_field(line, sizeof(line), &len, "topic", ctx->topic);
 		if (ctx->partition >= 0)
 			len += (size_t)snprintf(line + len, sizeof(line) - len, ",\"partition\":%d",
-						ctx->partition);
+			                        ctx->partition);
 		if (ctx->offset >= 0)
 			len += (size_t)snprintf(line + len, sizeof(line) - len, ",\"offset\":%lld",
-						(long long)ctx->offset);
+			                        (long long)ctx->offset);
 		append_field(line, sizeof(line), &len, "zaak", ctx->zaak);
 		append_field(line, sizeof(line), &len, "aanvraag", ctx->aanvraag);
 		append_field(line, sizeof(line), &len, "trace", ctx->trace);

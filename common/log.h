@@ -30,14 +30,17 @@ struct log_ctx {
 	const char *hint;
 };
 
-#define LOG_CTX_INIT {.partition = -1, .offset = -1}
+#define LOG_CTX_INIT                                                                               \
+	{                                                                                          \
+		.partition = -1, .offset = -1                                                      \
+	}
 
 extern enum log_level log_min_level;
 
 /* Reads ZS_LOG_LEVEL (debug|info|warn|error); service names every line. */
 void log_setup(const char *service);
 void log_write(enum log_level level, const struct log_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* Masks BSNs and tokens in place in buf (NUL-terminated). Exposed for tests. */
 void log_mask(char *buf);
@@ -50,8 +53,8 @@ void log_mask(char *buf);
 	} while (0)
 
 #define zlog_debug(...) zlog(LOG_DEBUG, NULL, __VA_ARGS__)
-#define zlog_info(...)	zlog(LOG_INFO, NULL, __VA_ARGS__)
-#define zlog_warn(...)	zlog(LOG_WARN, NULL, __VA_ARGS__)
+#define zlog_info(...)  zlog(LOG_INFO, NULL, __VA_ARGS__)
+#define zlog_warn(...)  zlog(LOG_WARN, NULL, __VA_ARGS__)
 #define zlog_error(...) zlog(LOG_ERROR, NULL, __VA_ARGS__)
 
 /* With context: zlog_at(LOG_WARN, &ctx, "aanvraag refused"). */

@@ -69,8 +69,8 @@ loop_setup(const struct loop_hooks *h)
 	ev_term = evsignal_new(base, SIGTERM, on_stop_signal, NULL);
 	ev_int = evsignal_new(base, SIGINT, on_stop_signal, NULL);
 	ev_hup = evsignal_new(base, SIGHUP, on_hup, NULL);
-	if (!ev_term || !ev_int || !ev_hup || evsignal_add(ev_term, NULL) || evsignal_add(ev_int, NULL) ||
-	    evsignal_add(ev_hup, NULL))
+	if (!ev_term || !ev_int || !ev_hup || evsignal_add(ev_term, NULL) ||
+	    evsignal_add(ev_int, NULL) || evsignal_add(ev_hup, NULL))
 		die("could not install signal events");
 	return base;
 }

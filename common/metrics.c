@@ -13,8 +13,8 @@
 static struct metric registry[MAX_METRICS];
 static int nmetrics;
 
-static const double bucket_bounds[METRIC_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-						      0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+static const double bucket_bounds[METRIC_BUCKETS] = {
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 
 static struct metric *
 metric_new(const char *name, const char *labels, const char *help, enum metric_kind kind)
@@ -79,8 +79,8 @@ metrics_render(struct evbuffer *out)
 			if (!strcmp(registry[j].name, m->name))
 				first = false;
 		if (first)
-			evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", m->name, m->help, m->name,
-					    kind_name(m->kind));
+			evbuffer_add_printf(out, "# HELP %s %s\n# TYPE %s %s\n", m->name, m->help,
+			                    m->name, kind_name(m->kind));
 		if (m->kind != METRIC_HISTOGRAM) {
 			if (m->labels)
 				evbuffer_add_printf(out, "%s{%s} %.17g\n", m->name, l, m->value);
@@ -92,14 +92,14 @@ metrics_render(struct evbuffer *out)
 		for (int b = 0; b < METRIC_BUCKETS; b++) {
 			cum += m->buckets[b];
 			evbuffer_add_printf(out, "%s_bucket{%s%sle=\"%g\"} %llu\n", m->name, l, sep,
-					    bucket_bounds[b], (unsigned long long)cum);
+			                    bucket_bounds[b], (unsigned long long)cum);
 		}
 		cum += m->buckets[METRIC_BUCKETS];
 		evbuffer_add_printf(out, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", m->name, l, sep,
-				    (unsigned long long)cum);
+		                    (unsigned long long)cum);
 		evbuffer_add_printf(out, "%s_sum%s%s%s %.9g\n%s_count%s%s%s %llu\n", m->name,
-				    m->labels ? "{" : "", l, m->labels ? "}" : "", m->sum, m->name,
-				    m->labels ? "{" : "", l, m->labels ? "}" : "",
-				    (unsigned long long)m->count);
+		                    m->labels ? "{" : "", l, m->labels ? "}" : "", m->sum, m->name,
+		                    m->labels ? "{" : "", l, m->labels ? "}" : "",
+		                    (unsigned long long)m->count);
 	}
 }

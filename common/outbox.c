@@ -97,7 +97,7 @@ struct outbox {
 	struct outbox_row *head, *tail; /* committed, waiting for the producer */
 	int64_t nbacklog;
 	struct idset owned; /* backlog + in flight */
-	int64_t *acked;	    /* acknowledged, row still to delete */
+	int64_t *acked;     /* acknowledged, row still to delete */
 	int nacked, capacked;
 };
 
@@ -146,8 +146,8 @@ outbox_free(struct outbox *ob)
 }
 
 struct outbox_row *
-outbox_queue(struct outbox *ob, const char *topic, const void *key, size_t keylen, const void *value,
-	     size_t len)
+outbox_queue(struct outbox *ob, const char *topic, const void *key, size_t keylen,
+             const void *value, size_t len)
 {
 	struct outbox_row *row = calloc(1, sizeof(*row));
 
@@ -269,14 +269,18 @@ produce_row(struct outbox *ob, struct outbox_row *row)
 	for (int i = 0; i < row->nheaders; i++)
 		rd_kafka_header_add(h, row->headers[i].name, -1, row->headers[i].value, -1);
 	err = rd_kafka_producev(ob->producer, RD_KAFKA_V_TOPIC(row->topic),
-				RD_KAFKA_V_KEY(row->key, row->keylen), RD_KAFKA_V_VALUE(row->value, row->len),
-				RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
-				RD_KAFKA_V_OPAQUE((void *)(intptr_t)row->id), RD_KAFKA_V_END);
+	                        RD_KAFKA_V_KEY(row->key, row->keylen),
+	                        RD_KAFKA_V_VALUE(row->value, row->len),
+	                        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(h),
+	                        RD_KAFKA_V_OPAQUE((void *)(intptr_t)row->id), RD_KAFKA_V_END);
 	if (err) {
 		rd_kafka_headers_destroy(h);
 		if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL)
-			zlog_at(LOG_ERROR, &((struct log_ctx){.topic = row->topic, .partition = -1, .offset = -1}),
-				"could not produce outbox row %lld: %s", (long long)row->id, rd_kafka_err2name(err));
+			zlog_at(LOG_ERROR,
+			        &((struct log_ctx){
+			                .topic = row->topic, .partition = -1, .offset = -1}),
+			        "could not produce outbox row %lld: %s", (long long)row->id,
+			        rd_kafka_err2name(err));
 		return false;
 	}
 	return true;
@@ -310,9 +314,12 @@ outbox_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	if (m->err) {
 		/* Without a message timeout only a fatal producer error gets
 		 * here; the row stays in the table and is sent after restart. */
-		zlog_at(LOG_ERROR, &((struct log_ctx){.topic = rd_kafka_topic_name(m->rkt), .partition = -1,
-						       .offset = -1}),
-			"delivery of outbox row %lld failed: %s", (long long)id, rd_kafka_err2name(m->err));
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){.topic = rd_kafka_topic_name(m->rkt),
+		                           .partition = -1,
+		                           .offset = -1}),
+		        "delivery of outbox row %lld failed: %s", (long long)id,
+		        rd_kafka_err2name(m->err));
 		return;
 	}
 	if (ob->nacked == ob->capacked) {
@@ -333,7 +340,8 @@ delete_acked(struct outbox *ob, struct pg *pg)
 
 	arr[len++] = '{';
 	for (int i = 0; i < ob->nacked; i++)
-		len += (size_t)snprintf(arr + len, cap - len, "%s%lld", i ? "," : "", (long long)ob->acked[i]);
+		len += (size_t)snprintf(arr + len, cap - len, "%s%lld", i ? "," : "",
+		                        (long long)ob->acked[i]);
 	arr[len++] = '}';
 	arr[len] = '\0';
 	const char *vals[1] = {arr};
@@ -397,12 +405,12 @@ outbox_relay(struct outbox *ob, struct pg *pg, bool startup)
 		return false;
 	do {
 		PGresult *res = pg_exec(
-			pg,
-			startup ? "SELECT id, topic, sleutel, waarde, headers::text FROM outbox WHERE id > $1::bigint"
-				  " ORDER BY id LIMIT 10000"
-				: "SELECT id, topic, sleutel, waarde, headers::text FROM outbox WHERE id > $1::bigint"
-				  " AND aangemaakt < now() - interval '60 seconds' ORDER BY id LIMIT 10000",
-			1, vals);
+		        pg,
+		        startup ? "SELECT id, topic, sleutel, waarde, headers::text FROM outbox WHERE id > $1::bigint"
+		                  " ORDER BY id LIMIT 10000"
+		                : "SELECT id, topic, sleutel, waarde, headers::text FROM outbox WHERE id > $1::bigint"
+		                  " AND aangemaakt < now() - interval '60 seconds' ORDER BY id LIMIT 10000",
+		        1, vals);
 		if (!res)
 			return false;
 		n = PQntuples(res);

@@ -43,8 +43,8 @@ void outbox_free(struct outbox *ob);
 void outbox_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
 
 /* Queues a row for the open transaction; the outbox copies everything. */
-struct outbox_row *outbox_queue(struct outbox *ob, const char *topic, const void *key, size_t keylen,
-				const void *value, size_t len);
+struct outbox_row *outbox_queue(struct outbox *ob, const char *topic, const void *key,
+                                size_t keylen, const void *value, size_t len);
 void outbox_row_header(struct outbox_row *row, const char *name, const char *value);
 int outbox_pending(const struct outbox *ob);
 

@@ -17,13 +17,13 @@
  * events waiting for the relay.
  */
 static const char runtime_sql[] =
-	"CREATE TABLE IF NOT EXISTS consumer_offsets ("
-	"  groep text NOT NULL, topic text NOT NULL, partitie int NOT NULL,"
-	"  volgende bigint NOT NULL, bijgewerkt timestamptz NOT NULL DEFAULT now(),"
-	"  PRIMARY KEY (groep, topic, partitie));"
-	"CREATE TABLE IF NOT EXISTS outbox ("
-	"  id bigserial PRIMARY KEY, topic text NOT NULL, sleutel bytea, waarde bytea NOT NULL,"
-	"  headers jsonb NOT NULL DEFAULT '{}', aangemaakt timestamptz NOT NULL DEFAULT now());";
+        "CREATE TABLE IF NOT EXISTS consumer_offsets ("
+        "  groep text NOT NULL, topic text NOT NULL, partitie int NOT NULL,"
+        "  volgende bigint NOT NULL, bijgewerkt timestamptz NOT NULL DEFAULT now(),"
+        "  PRIMARY KEY (groep, topic, partitie));"
+        "CREATE TABLE IF NOT EXISTS outbox ("
+        "  id bigserial PRIMARY KEY, topic text NOT NULL, sleutel bytea, waarde bytea NOT NULL,"
+        "  headers jsonb NOT NULL DEFAULT '{}', aangemaakt timestamptz NOT NULL DEFAULT now());";
 
 static void
 pg_set_error(struct pg *pg, const char *msg, const PGresult *res)
@@ -52,8 +52,10 @@ pg_prepare_now(struct pg *pg, const struct pg_stmt *s)
 
 	if (!ok) {
 		pg_set_error(pg, PQresultErrorMessage(res), res);
-		zlog_at(LOG_ERROR, &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
-			"could not prepare statement %s", s->name);
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){
+		                .partition = -1, .offset = -1, .detail = pg->last_error}),
+		        "could not prepare statement %s", s->name);
 	}
 	PQclear(res);
 	return ok;
@@ -68,8 +70,8 @@ pg_setup_session(struct pg *pg)
 	ident = PQescapeIdentifier(pg->conn, pg->schema, strlen(pg->schema));
 	if (!ident)
 		return false;
-	snprintf(sql, sizeof(sql), "CREATE SCHEMA IF NOT EXISTS %s; SET search_path TO %s, public", ident,
-		 ident);
+	snprintf(sql, sizeof(sql), "CREATE SCHEMA IF NOT EXISTS %s; SET search_path TO %s, public",
+	         ident, ident);
 	PQfreemem(ident);
 	if (!pg_cmd(pg, sql))
 		return false;
@@ -96,8 +98,10 @@ pg_connect(struct pg *pg, const char *url, const char *schema)
 	pg->conn = PQconnectdb(pg->url);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		pg_set_error(pg, PQerrorMessage(pg->conn), NULL);
-		zlog_at(LOG_ERROR, &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
-			"could not connect to postgresql");
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){
+		                .partition = -1, .offset = -1, .detail = pg->last_error}),
+		        "could not connect to postgresql");
 		PQfinish(pg->conn);
 		pg->conn = NULL;
 		return false;
@@ -159,8 +163,9 @@ pg_check(struct pg *pg, PGresult *res, const char *what)
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
 	pg_set_error(pg, res ? PQresultErrorMessage(res) : PQerrorMessage(pg->conn), res);
-	zlog_at(LOG_WARN, &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
-		"statement failed: %s", what);
+	zlog_at(LOG_WARN,
+	        &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
+	        "statement failed: %s", what);
 	PQclear(res);
 	return NULL;
 }
@@ -175,7 +180,7 @@ pg_exec(struct pg *pg, const char *sql, int n, const char *const *vals)
 
 PGresult *
 pg_execp(struct pg *pg, const char *stmt, int n, const char *const *vals, const int *lens,
-	 const int *fmts)
+         const int *fmts)
 {
 	if (!pg->conn)
 		return NULL;
@@ -228,7 +233,7 @@ pg_pipeline_sent(struct pg *pg, int ok)
 
 bool
 pg_pipeline_send(struct pg *pg, const char *stmt, int n, const char *const *vals, const int *lens,
-		 const int *fmts)
+                 const int *fmts)
 {
 	if (pg->pipeline_failed)
 		return false;
@@ -289,8 +294,10 @@ out:
 	pg->pipeline_queued = 0;
 	pg->pipeline_failed = false;
 	if (!ok)
-		zlog_at(LOG_WARN, &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
-			"pipeline failed");
+		zlog_at(LOG_WARN,
+		        &((struct log_ctx){
+		                .partition = -1, .offset = -1, .detail = pg->last_error}),
+		        "pipeline failed");
 	return ok;
 }
 
@@ -362,8 +369,9 @@ apply_migration(struct pg *pg, const char *versie, const char *sql)
 	zlog_info("applied migration %s", versie);
 	return true;
 fail:
-	zlog_at(LOG_ERROR, &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
-		"migration %s failed", versie);
+	zlog_at(LOG_ERROR,
+	        &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
+	        "migration %s failed", versie);
 	pg_cmd(pg, "ROLLBACK");
 	return false;
 }
@@ -387,9 +395,10 @@ pg_migrate(struct pg *pg, const char *dir)
 	PQclear(res);
 
 	if (!pg_cmd(pg, "CREATE TABLE IF NOT EXISTS schema_migrations (versie text PRIMARY KEY,"
-			" toegepast_op timestamptz NOT NULL DEFAULT now())"))
+	                " toegepast_op timestamptz NOT NULL DEFAULT now())"))
 		goto out;
-	if (!migration_applied(pg, "000_runtime") && !apply_migration(pg, "000_runtime", runtime_sql))
+	if (!migration_applied(pg, "000_runtime") &&
+	    !apply_migration(pg, "000_runtime", runtime_sql))
 		goto out;
 
 	if (dir && (d = opendir(dir)) != NULL) {
@@ -400,8 +409,10 @@ pg_migrate(struct pg *pg, const char *dir)
 		}
 		closedir(d);
 	} else if (dir) {
-		zlog_at(LOG_ERROR, &((struct log_ctx){.partition = -1, .offset = -1, .detail = strerror(errno)}),
-			"could not open migrations directory %s", dir);
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){
+		                .partition = -1, .offset = -1, .detail = strerror(errno)}),
+		        "could not open migrations directory %s", dir);
 		goto out;
 	}
 	qsort(names, (size_t)n, sizeof(char *), cmp_names);
@@ -441,9 +452,10 @@ pg_offset_load(struct pg *pg, const char *group, const char *topic, int32_t part
 	int64_t off = -1;
 
 	snprintf(part, sizeof(part), "%d", partition);
-	res = pg_exec(pg,
-		      "SELECT volgende FROM consumer_offsets WHERE groep = $1 AND topic = $2 AND partitie = $3",
-		      3, vals);
+	res = pg_exec(
+	        pg,
+	        "SELECT volgende FROM consumer_offsets WHERE groep = $1 AND topic = $2 AND partitie = $3",
+	        3, vals);
 	if (!res)
 		return -2;
 	if (PQntuples(res) == 1)

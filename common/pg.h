@@ -45,8 +45,8 @@ bool pg_prepare(struct pg *pg, const char *name, const char *sql, int nparams);
 /* Synchronous: text parameters (NULL = SQL NULL). The result is the caller's
  * (PQclear), or NULL on error (message in pg->last_error, logged). */
 PGresult *pg_exec(struct pg *pg, const char *sql, int n, const char *const *vals);
-PGresult *pg_execp(struct pg *pg, const char *stmt, int n, const char *const *vals,
-		   const int *lens, const int *fmts);
+PGresult *pg_execp(struct pg *pg, const char *stmt, int n, const char *const *vals, const int *lens,
+                   const int *fmts);
 /* For statements without rows: true on success. */
 bool pg_cmd(struct pg *pg, const char *sql);
 bool pg_cmdp(struct pg *pg, const char *stmt, int n, const char *const *vals);
@@ -57,7 +57,7 @@ bool pg_cmdp(struct pg *pg, const char *stmt, int n, const char *const *vals);
 typedef void (*pg_result_fn)(int index, PGresult *res, void *arg);
 bool pg_pipeline_begin(struct pg *pg);
 bool pg_pipeline_send(struct pg *pg, const char *stmt, int n, const char *const *vals,
-		      const int *lens, const int *fmts);
+                      const int *lens, const int *fmts);
 bool pg_pipeline_send_sql(struct pg *pg, const char *sql, int n, const char *const *vals);
 bool pg_pipeline_sync(struct pg *pg, pg_result_fn on_result, void *arg);
 

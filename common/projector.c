@@ -21,18 +21,18 @@
 /* Fencing: an offset moves only from the value this instance last saw, so an
  * instance that lost its partition in a rebalance cannot commit stale work. */
 static const char offset_fn_sql[] =
-	"CREATE OR REPLACE FUNCTION zs_offset_store(g text, t text, p int, expected bigint, next bigint)"
-	" RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
-	" IF expected < 0 THEN"
-	"   INSERT INTO consumer_offsets (groep, topic, partitie, volgende) VALUES (g, t, p, next);"
-	" ELSE"
-	"   UPDATE consumer_offsets SET volgende = next, bijgewerkt = now()"
-	"    WHERE groep = g AND topic = t AND partitie = p AND volgende = expected;"
-	"   IF NOT FOUND THEN RAISE EXCEPTION 'offset of %[%] moved away from %', t, p, expected"
-	"     USING ERRCODE = 'ZSF01'; END IF;"
-	" END IF; END $$";
+        "CREATE OR REPLACE FUNCTION zs_offset_store(g text, t text, p int, expected bigint, next bigint)"
+        " RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
+        " IF expected < 0 THEN"
+        "   INSERT INTO consumer_offsets (groep, topic, partitie, volgende) VALUES (g, t, p, next);"
+        " ELSE"
+        "   UPDATE consumer_offsets SET volgende = next, bijgewerkt = now()"
+        "    WHERE groep = g AND topic = t AND partitie = p AND volgende = expected;"
+        "   IF NOT FOUND THEN RAISE EXCEPTION 'offset of %[%] moved away from %', t, p, expected"
+        "     USING ERRCODE = 'ZSF01'; END IF;"
+        " END IF; END $$";
 
-#define MAX_PARTS	   256
+#define MAX_PARTS          256
 #define BACKLOG_HIGH_WATER 20000
 
 struct part {
@@ -64,7 +64,7 @@ struct projector {
 	bool stopping, joined, in_tx;
 	unsigned generation; /* bumps on every rebalance */
 	struct metric *m_consumed, *m_emitted, *m_dead, *m_batches, *m_latency, *m_retries,
-		*m_backlog;
+	        *m_backlog;
 };
 
 struct pg *
@@ -159,7 +159,7 @@ drop_unassigned(struct projector *p)
 
 static void
 rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t *parts,
-	     void *opaque)
+             void *opaque)
 {
 	struct projector *p = opaque;
 
@@ -172,7 +172,8 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 			struct part *pt = part_find(p, tp->topic, tp->partition, true);
 			int64_t off;
 
-			while ((off = pg_offset_load(&p->pg, p->group, tp->topic, tp->partition)) == -2)
+			while ((off = pg_offset_load(&p->pg, p->group, tp->topic, tp->partition)) ==
+			       -2)
 				pg_ensure(p);
 			if (!pt)
 				die("too many partitions assigned (max %d)", MAX_PARTS);
@@ -182,14 +183,16 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 			 * from an earlier assignment (librdkafka #1767). */
 			tp->offset = off >= 0 ? off : RD_KAFKA_OFFSET_BEGINNING;
 			zlog_at(LOG_INFO,
-				&((struct log_ctx){.topic = tp->topic, .partition = tp->partition,
-						   .offset = off}),
-				"partition assigned");
+			        &((struct log_ctx){.topic = tp->topic,
+			                           .partition = tp->partition,
+			                           .offset = off}),
+			        "partition assigned");
 		}
 		rd_kafka_assign(rk, parts);
 	} else {
 		for (int i = 0; i < parts->cnt; i++) {
-			struct part *pt = part_find(p, parts->elems[i].topic, parts->elems[i].partition, false);
+			struct part *pt = part_find(p, parts->elems[i].topic,
+			                            parts->elems[i].partition, false);
 			if (pt)
 				pt->assigned = false;
 		}
@@ -220,17 +223,19 @@ decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 		m->key = k;
 		m->keylen = rkm->key_len;
 	}
-	m->log = (struct log_ctx){.topic = m->topic, .partition = m->partition, .offset = m->offset};
+	m->log =
+	        (struct log_ctx){.topic = m->topic, .partition = m->partition, .offset = m->offset};
 	kafka_ce_from_message(rkm, &m->ce);
 	if (rkm->len > p->cfg.max_message_bytes) {
 		m->dead = true;
 		snprintf(m->error_code, sizeof(m->error_code), "too_large");
-		snprintf(m->error, sizeof(m->error), "message of %zu bytes exceeds the limit of %zu", rkm->len,
-			 p->cfg.max_message_bytes);
+		snprintf(m->error, sizeof(m->error),
+		         "message of %zu bytes exceeds the limit of %zu", rkm->len,
+		         p->cfg.max_message_bytes);
 		return;
 	}
 	rc = schemaset_decode(p->schemas, rkm->payload, rkm->len, p->cfg.max_message_bytes,
-			      AVRO_JSON_PLAIN, &dec, err, sizeof(err));
+	                      AVRO_JSON_PLAIN, &dec, err, sizeof(err));
 	if (rc != SCHEMASET_OK) {
 		m->dead = true;
 		snprintf(m->error_code, sizeof(m->error_code), "%s", schemaset_status_code(rc));
@@ -246,7 +251,7 @@ dead_letter(struct projector *p, struct proj_msg *m)
 {
 	char part[16], off[24];
 	struct outbox_row *row = outbox_queue(p->outbox, topic_name(TOPIC_DLQ), m->key, m->keylen,
-					      m->rkm->payload ? m->rkm->payload : "", m->rkm->len);
+	                                      m->rkm->payload ? m->rkm->payload : "", m->rkm->len);
 
 	snprintf(part, sizeof(part), "%d", m->partition);
 	snprintf(off, sizeof(off), "%lld", (long long)m->offset);
@@ -354,7 +359,7 @@ reseek_from_db(struct projector *p)
 			continue;
 		pt->expected = pg_offset_load(&p->pg, p->group, pt->topic, pt->partition);
 		rd_kafka_topic_partition_list_add(l, pt->topic, pt->partition)->offset =
-			pt->expected >= 0 ? pt->expected : RD_KAFKA_OFFSET_BEGINNING;
+		        pt->expected >= 0 ? pt->expected : RD_KAFKA_OFFSET_BEGINNING;
 	}
 	rd_kafka_error_t *e = rd_kafka_seek_partitions(p->consumer, l, 5000);
 	if (e) {
@@ -444,8 +449,10 @@ apply_pending(struct projector *p)
 			free_msgs(p);
 			return;
 		case APPLY_TRANSIENT:
-			zlog_at(LOG_WARN, &((struct log_ctx){.partition = -1, .offset = -1, .detail = p->pg.last_error}),
-				"batch of %d rolled back; retrying in %d ms", n, p->retry_ms);
+			zlog_at(LOG_WARN,
+			        &((struct log_ctx){
+			                .partition = -1, .offset = -1, .detail = p->pg.last_error}),
+			        "batch of %d rolled back; retrying in %d ms", n, p->retry_ms);
 			if (!pg_connected(&p->pg))
 				pg_reconnect(&p->pg);
 			schedule_retry(p);
@@ -465,7 +472,7 @@ apply_pending(struct projector *p)
 			msgs[0].dead = true;
 			snprintf(msgs[0].error_code, sizeof(msgs[0].error_code), "apply_failed");
 			snprintf(msgs[0].error, sizeof(msgs[0].error), "could not apply %s: %s",
-				 msgs[0].record ? msgs[0].record : "message", p->pg.last_error);
+			         msgs[0].record ? msgs[0].record : "message", p->pg.last_error);
 			zlog_at(LOG_ERROR, &msgs[0].log, "%s", msgs[0].error);
 			json_decref(msgs[0].data);
 			msgs[0].data = NULL;
@@ -488,7 +495,7 @@ collect_and_apply(struct projector *p)
 		if (rkm->err) {
 			if (rkm->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
 				zlog_warn("consumer: %s: %s", rd_kafka_err2name(rkm->err),
-					  rd_kafka_message_errstr(rkm));
+				          rd_kafka_message_errstr(rkm));
 			rd_kafka_message_destroy(rkm);
 			continue;
 		}
@@ -525,7 +532,8 @@ on_consumer_wake(evutil_socket_t fd, short what, void *arg)
 	}
 	collect_and_apply(p);
 	/* Continue while the queue gives full batches. */
-	if (p->nmsgs == 0 && !evtimer_pending(p->ev_retry, NULL) && rd_kafka_queue_length(p->cq) > 0)
+	if (p->nmsgs == 0 && !evtimer_pending(p->ev_retry, NULL) &&
+	    rd_kafka_queue_length(p->cq) > 0)
 		event_active(p->ev_consumer, EV_READ, 0);
 }
 
@@ -578,7 +586,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 bool
 projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
-	       json_t *data, const struct ce_attrs *cause, const char *ce_id)
+               json_t *data, const struct ce_attrs *cause, const char *ce_id)
 {
 	const struct schema_entry *e = schemaset_latest(p->schemas, record);
 	struct ce_attrs ce;
@@ -592,8 +600,9 @@ projector_emit(struct projector *p, enum topic_id topic, const char *key, const 
 		return false;
 	}
 	if (schemaset_encode(e, data, &buf, &len, err, sizeof(err)) != 0) {
-		zlog_at(LOG_ERROR, &((struct log_ctx){.partition = -1, .offset = -1, .detail = err}),
-			"could not encode %s", record);
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){.partition = -1, .offset = -1, .detail = err}),
+		        "could not encode %s", record);
 		return false;
 	}
 	ce_attrs_init(&ce, record, p->ce_source, key, cause ? cause->traceparent : NULL);
@@ -651,7 +660,8 @@ subscribe(struct projector *p)
 	rd_kafka_resp_err_t err;
 
 	for (int i = 0; i < p->cfg.ntopics; i++)
-		rd_kafka_topic_partition_list_add(l, topic_name(p->cfg.topics[i]), RD_KAFKA_PARTITION_UA);
+		rd_kafka_topic_partition_list_add(l, topic_name(p->cfg.topics[i]),
+		                                  RD_KAFKA_PARTITION_UA);
 	err = rd_kafka_subscribe(p->consumer, l);
 	rd_kafka_topic_partition_list_destroy(l);
 	if (err) {
@@ -672,28 +682,39 @@ projector_start(const struct projector_config *cfg)
 	p->cwake[0] = p->cwake[1] = p->pwake[0] = p->pwake[1] = -1;
 	snprintf(p->group, sizeof(p->group), "%s", config_str("ZS_GROUP_ID", cfg->service));
 	snprintf(p->ce_source, sizeof(p->ce_source), "%s%s",
-		 config_str("ZS_CE_SOURCE_PREFIX", "urn:nld:oin:00000001003214345000:systeem:zaakstroom-"),
-		 cfg->service);
+	         config_str("ZS_CE_SOURCE_PREFIX",
+	                    "urn:nld:oin:00000001003214345000:systeem:zaakstroom-"),
+	         cfg->service);
 	snprintf(labels, sizeof(labels), "service=\"%s\"", cfg->service);
-	p->m_consumed = metric_counter("zs_events_consumed_total", strdup(labels), "Events applied to the read model.");
-	p->m_emitted = metric_counter("zs_events_emitted_total", strdup(labels), "Events written to the outbox.");
-	p->m_dead = metric_counter("zs_events_dead_lettered_total", strdup(labels), "Messages sent to the dead-letter topic.");
-	p->m_batches = metric_counter("zs_batches_committed_total", strdup(labels), "Transactions committed.");
-	p->m_retries = metric_counter("zs_batch_retries_total", strdup(labels), "Batches rolled back and retried.");
-	p->m_latency = metric_histogram("zs_event_latency_seconds", strdup(labels),
-					"From the event's Kafka timestamp to its commit in the read model.");
-	p->m_backlog = metric_gauge("zs_outbox_unacked", strdup(labels), "Outbox rows not yet acknowledged by Kafka.");
+	p->m_consumed = metric_counter("zs_events_consumed_total", strdup(labels),
+	                               "Events applied to the read model.");
+	p->m_emitted = metric_counter("zs_events_emitted_total", strdup(labels),
+	                              "Events written to the outbox.");
+	p->m_dead = metric_counter("zs_events_dead_lettered_total", strdup(labels),
+	                           "Messages sent to the dead-letter topic.");
+	p->m_batches = metric_counter("zs_batches_committed_total", strdup(labels),
+	                              "Transactions committed.");
+	p->m_retries = metric_counter("zs_batch_retries_total", strdup(labels),
+	                              "Batches rolled back and retried.");
+	p->m_latency = metric_histogram(
+	        "zs_event_latency_seconds", strdup(labels),
+	        "From the event's Kafka timestamp to its commit in the read model.");
+	p->m_backlog = metric_gauge("zs_outbox_unacked", strdup(labels),
+	                            "Outbox rows not yet acknowledged by Kafka.");
 
 	p->schemas = schemaset_load(cfg->schemas_dir, err, sizeof(err));
 	if (!p->schemas) {
-		zlog_at(LOG_ERROR, &((struct log_ctx){.partition = -1, .offset = -1, .detail = err}),
-			"could not load schemas from %s", cfg->schemas_dir);
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){.partition = -1, .offset = -1, .detail = err}),
+		        "could not load schemas from %s", cfg->schemas_dir);
 		goto fail;
 	}
-	if (!pg_prepare(&p->pg, "outbox_insert",
-			"INSERT INTO outbox (topic, sleutel, waarde, headers) VALUES ($1, $2, $3, $4::jsonb) RETURNING id",
-			4) ||
-	    !pg_prepare(&p->pg, "offset_store", "SELECT zs_offset_store($1, $2, $3::int, $4::bigint, $5::bigint)", 5))
+	if (!pg_prepare(
+	            &p->pg, "outbox_insert",
+	            "INSERT INTO outbox (topic, sleutel, waarde, headers) VALUES ($1, $2, $3, $4::jsonb) RETURNING id",
+	            4) ||
+	    !pg_prepare(&p->pg, "offset_store",
+	                "SELECT zs_offset_store($1, $2, $3::int, $4::bigint, $5::bigint)", 5))
 		goto fail;
 	/* Connect and migrate before preparing: the statements need the tables. */
 	{
@@ -730,8 +751,10 @@ projector_start(const struct projector_config *cfg)
 	p->pwake[0] = kafka_wake_fd(p->pq, &p->pwake[1]);
 	if (p->cwake[0] < 0 || p->pwake[0] < 0)
 		goto fail;
-	p->ev_consumer = event_new(loop_base(), p->cwake[0], EV_READ | EV_PERSIST, on_consumer_wake, p);
-	p->ev_producer = event_new(loop_base(), p->pwake[0], EV_READ | EV_PERSIST, on_producer_wake, p);
+	p->ev_consumer =
+	        event_new(loop_base(), p->cwake[0], EV_READ | EV_PERSIST, on_consumer_wake, p);
+	p->ev_producer =
+	        event_new(loop_base(), p->pwake[0], EV_READ | EV_PERSIST, on_producer_wake, p);
 	p->ev_retry = evtimer_new(loop_base(), on_retry, p);
 	event_add(p->ev_consumer, NULL);
 	event_add(p->ev_producer, NULL);
@@ -768,7 +791,8 @@ projector_free(struct projector *p)
 		outbox_drain(p->outbox);
 		rd_kafka_resp_err_t err = rd_kafka_flush(p->producer, 10000);
 		if (err)
-			zlog_warn("producer flush: %s (the outbox keeps what is unsent)", rd_kafka_err2name(err));
+			zlog_warn("producer flush: %s (the outbox keeps what is unsent)",
+			          rd_kafka_err2name(err));
 		if (pg_connected(&p->pg))
 			outbox_relay(p->outbox, &p->pg, false);
 	}

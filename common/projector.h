@@ -32,10 +32,10 @@ struct proj_msg {
 	const char *key; /* NUL-terminated copy, or NULL */
 	size_t keylen;
 	const char *record; /* reader record name ("AanvraagIngediend"), NULL if dead */
-	json_t *data;	    /* the datum in plain JSON, NULL if dead */
+	json_t *data;       /* the datum in plain JSON, NULL if dead */
 	struct ce_attrs ce; /* incoming CloudEvents attributes */
 	struct log_ctx log; /* topic, partition, offset filled in */
-	bool dead;	    /* undecodable: goes to the dead-letter topic */
+	bool dead;          /* undecodable: goes to the dead-letter topic */
 	char error_code[48];
 	char error[256];
 };
@@ -55,7 +55,7 @@ struct projector_config {
 	const char *sql_dir;
 	const enum topic_id *topics;
 	int ntopics;
-	int batch_max;		  /* messages per transaction */
+	int batch_max;            /* messages per transaction */
 	size_t max_message_bytes; /* larger values are dead letters */
 	/* Inside BEGIN … COMMIT: apply every msg that is not dead. Return 0,
 	 * or -1 when a statement failed (the batch is rolled back and retried;
@@ -90,11 +90,12 @@ bool projector_ready(const struct projector *p);
  * a name-based one (uuid_v5) when a replay must produce the same id.
  */
 bool projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
-		    json_t *data, const struct ce_attrs *cause, const char *ce_id);
+                    json_t *data, const struct ce_attrs *cause, const char *ce_id);
 
 /* From apply(): a message that decodes but cannot be used at all (e.g. a
  * malformed catalogus entry) goes to the dead-letter topic with code and why. */
-void projector_dead_letter(struct proj_batch *b, struct proj_msg *m, const char *code, const char *why);
+void projector_dead_letter(struct proj_batch *b, struct proj_msg *m, const char *code,
+                           const char *why);
 
 /* A transaction outside a batch (timers, HTTP): begin, SQL + emits, commit. */
 bool projector_tx_begin(struct projector *p);

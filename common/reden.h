@@ -17,8 +17,8 @@
 #define REDEN_TEKST 320
 
 struct reden {
-	char code[REDEN_CODE];	 /* dotted lowercase, e.g. "eigenschap.ontbreekt" */
-	char veld[REDEN_VELD];	 /* "" = not about one field */
+	char code[REDEN_CODE];   /* dotted lowercase, e.g. "eigenschap.ontbreekt" */
+	char veld[REDEN_VELD];   /* "" = not about one field */
 	char tekst[REDEN_TEKST]; /* plain Dutch, addressed to the person who reads it */
 };
 
@@ -31,7 +31,7 @@ struct redenen {
 /* Empty, with the code and text of the reason that closes an overflowing list. */
 void redenen_init(struct redenen *r, const char *te_veel_code, const char *te_veel_tekst);
 void redenen_voeg_toe(struct redenen *r, const char *code, const char *veld, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+        __attribute__((format(printf, 4, 5)));
 /* Whether a reason with this code (and this veld, unless veld is NULL) is present. */
 bool redenen_heeft(const struct redenen *r, const char *code, const char *veld);
 /* [{"code", "veld" (string or null), "tekst"}] */

@@ -10,18 +10,23 @@
 /* Partitions: six where zaak-level parallelism matters, so that a group of up to
  * six instances shares the load; the catalogus is small and compacted. */
 const struct topic_def topic_defs[TOPIC__COUNT] = {
-	[TOPIC_CATALOGUS] = {"catalogus", 1, true, "ZaaktypeGepubliceerd, key identificatie/beginGeldigheid"},
-	[TOPIC_AANVRAGEN] = {"aanvragen", 6, false, "AanvraagIngediend from portals, key aanvraagId"},
-	[TOPIC_AANVRAAG_UITKOMSTEN] = {"aanvraag-uitkomsten", 6, false, "AanvraagGeaccepteerd/Afgewezen"},
-	[TOPIC_ZAKEN] = {"zaken", 6, false, "every fact about a zaak, key zaak uuid"},
-	[TOPIC_ZAAK_OPDRACHTEN] = {"zaak-opdrachten", 6, false, "opdrachten of afhandelcomponenten"},
-	[TOPIC_OPDRACHT_UITKOMSTEN] = {"opdracht-uitkomsten", 6, false, "OpdrachtUitgevoerd/Geweigerd"},
-	[TOPIC_BERICHTEN] = {"berichten", 6, false, "BerichtVerstuurd/Mislukt"},
-	[TOPIC_RAADPLEGINGEN] = {"raadplegingen", 6, false, "GegevensGeraadpleegd"},
-	[TOPIC_INZAGE] = {"inzage", 3, false, "inzageverzoeken"},
-	[TOPIC_AUDIT] = {"audit", 1, false, "AuditRegel, BoomhoofdGetekend (one ordered log)"},
-	[TOPIC_DATAVERWERKINGEN] = {"dataverwerkingen", 6, false, "Logboek Dataverwerkingen"},
-	[TOPIC_DLQ] = {"dlq", 1, false, "undecodable messages, error in headers"},
+        [TOPIC_CATALOGUS] = {"catalogus", 1, true,
+                             "ZaaktypeGepubliceerd, key identificatie/beginGeldigheid"},
+        [TOPIC_AANVRAGEN] = {"aanvragen", 6, false,
+                             "AanvraagIngediend from portals, key aanvraagId"},
+        [TOPIC_AANVRAAG_UITKOMSTEN] = {"aanvraag-uitkomsten", 6, false,
+                                       "AanvraagGeaccepteerd/Afgewezen"},
+        [TOPIC_ZAKEN] = {"zaken", 6, false, "every fact about a zaak, key zaak uuid"},
+        [TOPIC_ZAAK_OPDRACHTEN] = {"zaak-opdrachten", 6, false,
+                                   "opdrachten of afhandelcomponenten"},
+        [TOPIC_OPDRACHT_UITKOMSTEN] = {"opdracht-uitkomsten", 6, false,
+                                       "OpdrachtUitgevoerd/Geweigerd"},
+        [TOPIC_BERICHTEN] = {"berichten", 6, false, "BerichtVerstuurd/Mislukt"},
+        [TOPIC_RAADPLEGINGEN] = {"raadplegingen", 6, false, "GegevensGeraadpleegd"},
+        [TOPIC_INZAGE] = {"inzage", 3, false, "inzageverzoeken"},
+        [TOPIC_AUDIT] = {"audit", 1, false, "AuditRegel, BoomhoofdGetekend (one ordered log)"},
+        [TOPIC_DATAVERWERKINGEN] = {"dataverwerkingen", 6, false, "Logboek Dataverwerkingen"},
+        [TOPIC_DLQ] = {"dlq", 1, false, "undecodable messages, error in headers"},
 };
 
 static char names[TOPIC__COUNT][160];
@@ -31,7 +36,7 @@ topic_name(enum topic_id id)
 {
 	if (!names[id][0])
 		snprintf(names[id], sizeof(names[id]), "%s%s",
-			 config_str("ZS_TOPIC_PREFIX", "zaakstroom."), topic_defs[id].suffix);
+		         config_str("ZS_TOPIC_PREFIX", "zaakstroom."), topic_defs[id].suffix);
 	return names[id];
 }
 

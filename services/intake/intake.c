@@ -37,11 +37,11 @@ intake_init(struct intake *in, const char *bronorganisatie)
 	in->cat = catalogus_new();
 	in->bronorganisatie = bronorganisatie;
 	in->m_accepted = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"geaccepteerd\"",
-					"Aanvragen decided, by outcome.");
+	                                "Aanvragen decided, by outcome.");
 	in->m_refused = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"afgewezen\"",
-				       "Aanvragen decided, by outcome.");
+	                               "Aanvragen decided, by outcome.");
 	in->m_resubmitted = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"herhaald\"",
-					   "Aanvragen decided, by outcome.");
+	                                   "Aanvragen decided, by outcome.");
 }
 
 void
@@ -54,40 +54,47 @@ intake_free(struct intake *in)
 bool
 intake_prepare(struct pg *pg)
 {
-	return pg_prepare(pg, "zaaktype_upsert",
-			  "INSERT INTO zaaktypen (identificatie, begin_geldigheid, versiedatum, doc)"
-			  " VALUES ($1, $2::date, $3::date, $4::jsonb)"
-			  " ON CONFLICT (identificatie, begin_geldigheid) DO UPDATE"
-			  " SET versiedatum = EXCLUDED.versiedatum, doc = EXCLUDED.doc, ontvangen_op = now()",
-			  4) &&
-	       pg_prepare(pg, "aanvragen_bekend",
-			  "SELECT aanvraag_id, uitkomst_event::text, uitkomst_ce_id::text FROM aanvragen"
-			  " WHERE aanvraag_id IN (SELECT jsonb_array_elements_text($1::jsonb))",
-			  1) &&
+	return pg_prepare(
+	               pg, "zaaktype_upsert",
+	               "INSERT INTO zaaktypen (identificatie, begin_geldigheid, versiedatum, doc)"
+	               " VALUES ($1, $2::date, $3::date, $4::jsonb)"
+	               " ON CONFLICT (identificatie, begin_geldigheid) DO UPDATE"
+	               " SET versiedatum = EXCLUDED.versiedatum, doc = EXCLUDED.doc, ontvangen_op = now()",
+	               4) &&
+	       pg_prepare(
+	               pg, "aanvragen_bekend",
+	               "SELECT aanvraag_id, uitkomst_event::text, uitkomst_ce_id::text FROM aanvragen"
+	               " WHERE aanvraag_id IN (SELECT jsonb_array_elements_text($1::jsonb))",
+	               1) &&
 	       pg_prepare(pg, "zaaknummers", "SELECT volgende_zaaknummers($1::int, $2::int)", 2) &&
-	       pg_prepare(pg, "aanvraag_insert",
-			  "INSERT INTO aanvragen (aanvraag_id, uitkomst, zaak_uuid, identificatie, zaaktype,"
-			  " uitkomst_event, uitkomst_ce_id, trace_id)"
-			  " VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::uuid, $8)",
-			  8) &&
-	       pg_prepare(pg, "zaak_insert",
-			  "INSERT INTO zaken (uuid, identificatie, aanvraag_id, zaaktype, zaaktype_versiedatum,"
-			  " startdatum, registratiedatum, einddatum_gepland, uiterlijke_einddatum_afdoening,"
-			  " vertrouwelijkheidaanduiding)"
-			  " VALUES ($1::uuid, $2, $3, $4, $5::date, $6::date, $7::date, $8::date, $9::date, $10)",
-			  10) &&
+	       pg_prepare(
+	               pg, "aanvraag_insert",
+	               "INSERT INTO aanvragen (aanvraag_id, uitkomst, zaak_uuid, identificatie, zaaktype,"
+	               " uitkomst_event, uitkomst_ce_id, trace_id)"
+	               " VALUES ($1, $2, $3::uuid, $4, $5, $6::jsonb, $7::uuid, $8)",
+	               8) &&
+	       pg_prepare(
+	               pg, "zaak_insert",
+	               "INSERT INTO zaken (uuid, identificatie, aanvraag_id, zaaktype, zaaktype_versiedatum,"
+	               " startdatum, registratiedatum, einddatum_gepland, uiterlijke_einddatum_afdoening,"
+	               " vertrouwelijkheidaanduiding)"
+	               " VALUES ($1::uuid, $2, $3, $4, $5::date, $6::date, $7::date, $8::date, $9::date, $10)",
+	               10) &&
 	       pg_prepare(pg, "aanvraag_herhaald",
-			  "UPDATE aanvragen SET herhaald = herhaald + 1 WHERE aanvraag_id = $1", 1) &&
-	       pg_prepare(pg, "aanvraag_uitkomst",
-			  "SELECT uitkomst, uitkomst_event::text, ontvangen_op FROM aanvragen WHERE aanvraag_id = $1",
-			  1);
+	                  "UPDATE aanvragen SET herhaald = herhaald + 1 WHERE aanvraag_id = $1",
+	                  1) &&
+	       pg_prepare(
+	               pg, "aanvraag_uitkomst",
+	               "SELECT uitkomst, uitkomst_event::text, ontvangen_op FROM aanvragen WHERE aanvraag_id = $1",
+	               1);
 }
 
 bool
 intake_load_catalogus(struct intake *in, struct pg *pg)
 {
-	PGresult *res = pg_exec(pg, "SELECT doc::text FROM zaaktypen ORDER BY identificatie, begin_geldigheid",
-				0, NULL);
+	PGresult *res = pg_exec(
+	        pg, "SELECT doc::text FROM zaaktypen ORDER BY identificatie, begin_geldigheid", 0,
+	        NULL);
 	struct catalogus *cat;
 
 	if (!res)
@@ -147,7 +154,8 @@ apply_zaaktype(struct intake *in, struct proj_batch *b, struct proj_msg *m)
 	}
 	zlog_at(LOG_INFO, &m->log, "zaaktype %s (geldig vanaf %s) published", vals[0], vals[1]);
 	if (catalogus_put(in->cat, zt) != 0) {
-		zlog_at(LOG_ERROR, &m->log, "catalogus full: zaaktype %s kept in the database only", vals[0]);
+		zlog_at(LOG_ERROR, &m->log, "catalogus full: zaaktype %s kept in the database only",
+		        vals[0]);
 		zaaktype_free(zt);
 	}
 	return 0;
@@ -179,8 +187,8 @@ known_outcomes(struct proj_batch *b, struct item *items, int n)
 	}
 	for (int r = 0; r < PQntuples(res); r++)
 		json_object_set_new(known, PQgetvalue(res, r, 0),
-				    json_pack("{s:s, s:s}", "event", PQgetvalue(res, r, 1), "ce_id",
-					      PQgetvalue(res, r, 2)));
+		                    json_pack("{s:s, s:s}", "event", PQgetvalue(res, r, 1), "ce_id",
+		                              PQgetvalue(res, r, 2)));
 	PQclear(res);
 	return known;
 }
@@ -206,17 +214,20 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 		snprintf(it->id, sizeof(it->id), "%s", id);
 	if (it->id[0] && (prior = json_object_get(known, it->id)) != NULL) {
 		it->kind = ITEM_RESUBMIT;
-		it->outcome = json_loads(json_string_value(json_object_get(prior, "event")), 0, NULL);
+		it->outcome =
+		        json_loads(json_string_value(json_object_get(prior, "event")), 0, NULL);
 		snprintf(it->outcome_ce_id, sizeof(it->outcome_ce_id), "%s",
-			 json_string_value(json_object_get(prior, "ce_id")));
+		         json_string_value(json_object_get(prior, "ce_id")));
 		return;
 	}
 	if (aanvraag_from_json(it->m->data, &it->a, err, sizeof(err)) != 0) {
 		aanvraag_redenen_init(&r);
-		redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", NULL, "De aanvraag kon niet worden gelezen.");
+		redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", NULL,
+		                 "De aanvraag kon niet worden gelezen.");
 		it->kind = ITEM_REFUSE;
-		it->outcome = json_pack("{s:s, s:s, s:s, s:o}", "aanvraagId", it->id, "zaaktype", "",
-					"afgewezenOp", "1970-01-01T00:00:00.000Z", "redenen", redenen_json(&r));
+		it->outcome = json_pack("{s:s, s:s, s:s, s:o}", "aanvraagId", it->id, "zaaktype",
+		                        "", "afgewezenOp", "1970-01-01T00:00:00.000Z", "redenen",
+		                        redenen_json(&r));
 		return;
 	}
 	it->zt = aanvraag_zaaktype(in->cat, it->a);
@@ -272,7 +283,7 @@ str(json_t *o, const char *k)
  * same batch take the outcome decided a moment ago. */
 static bool
 write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int n,
-	       const int64_t *numbers, int64_t nu)
+               const int64_t *numbers, int64_t nu)
 {
 	if (!pg_pipeline_begin(b->pg))
 		return false;
@@ -283,10 +294,11 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 		traceparent_trace_id(it->m->ce.traceparent, trace);
 		if (it->kind == ITEM_RESUBMIT && !it->outcome) {
 			for (int j = 0; j < i; j++)
-				if (items[j].kind != ITEM_RESUBMIT && !strcmp(items[j].id, it->id)) {
+				if (items[j].kind != ITEM_RESUBMIT &&
+				    !strcmp(items[j].id, it->id)) {
 					it->outcome = json_incref(items[j].outcome);
 					snprintf(it->outcome_ce_id, sizeof(it->outcome_ce_id), "%s",
-						 items[j].outcome_ce_id);
+					         items[j].outcome_ce_id);
 				}
 		}
 		if (it->kind == ITEM_ACCEPT) {
@@ -298,52 +310,63 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 			/* A portal may register for another organisation (the RSIN was
 			 * judged with the rest); otherwise the municipality's own. */
 			zaak = zaak_geregistreerd_json(it->zt, it->a, uuid, ident,
-						       it->a->bronorganisatie ? it->a->bronorganisatie
-									      : in->bronorganisatie,
-						       nu);
+			                               it->a->bronorganisatie
+			                                       ? it->a->bronorganisatie
+			                                       : in->bronorganisatie,
+			                               nu);
 			if (!zaak) {
 				it->kind = ITEM_REFUSE;
 				struct redenen r;
 				aanvraag_redenen_init(&r);
-				redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", "ingediendOp",
-						 "De datum van de aanvraag valt buiten het bereik dat wij kunnen verwerken.");
+				redenen_voeg_toe(
+				        &r, "aanvraag.veld_ongeldig", "ingediendOp",
+				        "De datum van de aanvraag valt buiten het bereik dat wij kunnen verwerken.");
 				it->outcome = aanvraag_afgewezen_json(it->a, &r, nu);
 			} else {
 				it->outcome = aanvraag_geaccepteerd_json(zaak, nu);
 				const char *zv[10] = {uuid,
-						      ident,
-						      it->id,
-						      str(zaak, "zaaktype"),
-						      str(zaak, "zaaktypeVersiedatum"),
-						      str(zaak, "startdatum"),
-						      str(zaak, "registratiedatum"),
-						      str(zaak, "einddatumGepland"),
-						      str(zaak, "uiterlijkeEinddatumAfdoening"),
-						      str(zaak, "vertrouwelijkheidaanduiding")};
+				                      ident,
+				                      it->id,
+				                      str(zaak, "zaaktype"),
+				                      str(zaak, "zaaktypeVersiedatum"),
+				                      str(zaak, "startdatum"),
+				                      str(zaak, "registratiedatum"),
+				                      str(zaak, "einddatumGepland"),
+				                      str(zaak, "uiterlijkeEinddatumAfdoening"),
+				                      str(zaak, "vertrouwelijkheidaanduiding")};
 				char *ev = json_dumps(it->outcome, JSON_COMPACT);
-				const char *av[8] = {it->id, "geaccepteerd", uuid, ident, str(zaak, "zaaktype"),
-						     ev, it->outcome_ce_id, trace};
+				const char *av[8] = {it->id,
+				                     "geaccepteerd",
+				                     uuid,
+				                     ident,
+				                     str(zaak, "zaaktype"),
+				                     ev,
+				                     it->outcome_ce_id,
+				                     trace};
 				pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
 				pg_pipeline_send(b->pg, "zaak_insert", 10, zv, NULL, NULL);
 				free(ev);
 				it->m->log.zaak = NULL;
-				projector_emit(b->p, TOPIC_ZAKEN, uuid, "ZaakGeregistreerd", zaak, &it->m->ce, NULL);
-				zlog_at(LOG_INFO, &it->m->log, "zaak %s registered (%s)", ident, str(zaak, "zaaktype"));
+				projector_emit(b->p, TOPIC_ZAKEN, uuid, "ZaakGeregistreerd", zaak,
+				               &it->m->ce, NULL);
+				zlog_at(LOG_INFO, &it->m->log, "zaak %s registered (%s)", ident,
+				        str(zaak, "zaaktype"));
 				json_decref(zaak);
 				metric_inc(in->m_accepted, 1);
 			}
 		}
 		if (it->kind == ITEM_REFUSE && it->id[0]) {
 			char *ev = json_dumps(it->outcome, JSON_COMPACT);
-			const char *av[8] = {it->id, "afgewezen", NULL, NULL, str(it->outcome, "zaaktype"), ev,
-					     it->outcome_ce_id, trace};
+			const char *av[8] = {
+			        it->id, "afgewezen",       NULL, NULL, str(it->outcome, "zaaktype"),
+			        ev,     it->outcome_ce_id, trace};
 			pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
 			free(ev);
 		}
 		if (it->kind == ITEM_REFUSE) {
 			metric_inc(in->m_refused, 1);
 			zlog_at(LOG_INFO, &it->m->log, "aanvraag refused with %zu reason(s)",
-				json_array_size(json_object_get(it->outcome, "redenen")));
+			        json_array_size(json_object_get(it->outcome, "redenen")));
 		}
 		if (it->kind == ITEM_RESUBMIT) {
 			const char *hv[1] = {it->id};
@@ -352,11 +375,12 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 		}
 		if (!it->outcome)
 			continue;
-		const char *record = json_object_get(it->outcome, "redenen") ? "AanvraagAfgewezen"
-									   : "AanvraagGeaccepteerd";
+		const char *record = json_object_get(it->outcome, "redenen")
+		                             ? "AanvraagAfgewezen"
+		                             : "AanvraagGeaccepteerd";
 		const char *key = it->id[0] ? it->id : it->m->key;
-		if (!projector_emit(b->p, TOPIC_AANVRAAG_UITKOMSTEN, key, record, it->outcome, &it->m->ce,
-				    it->outcome_ce_id[0] ? it->outcome_ce_id : NULL))
+		if (!projector_emit(b->p, TOPIC_AANVRAAG_UITKOMSTEN, key, record, it->outcome,
+		                    &it->m->ce, it->outcome_ce_id[0] ? it->outcome_ce_id : NULL))
 			return pg_pipeline_sync(b->pg, NULL, NULL), false;
 	}
 	return pg_pipeline_sync(b->pg, NULL, NULL);
@@ -376,7 +400,8 @@ intake_apply(struct proj_batch *b, void *arg)
 		return -1;
 	for (int i = 0; i < b->n; i++) {
 		struct proj_msg *m = &b->msgs[i];
-		if (!m->dead && !strcmp(m->record, "ZaaktypeGepubliceerd") && apply_zaaktype(in, b, m) != 0)
+		if (!m->dead && !strcmp(m->record, "ZaaktypeGepubliceerd") &&
+		    apply_zaaktype(in, b, m) != 0)
 			return -1;
 	}
 	if (b->n <= 0)
@@ -391,7 +416,8 @@ intake_apply(struct proj_batch *b, void *arg)
 	}
 	if (n > 0) {
 		for (int i = 0; i < n; i++) {
-			const char *id = json_string_value(json_object_get(items[i].m->data, "aanvraagId"));
+			const char *id =
+			        json_string_value(json_object_get(items[i].m->data, "aanvraagId"));
 			if (id && strlen(id) < sizeof(items[i].id))
 				snprintf(items[i].id, sizeof(items[i].id), "%s", id);
 		}
@@ -402,7 +428,8 @@ intake_apply(struct proj_batch *b, void *arg)
 			items[i].m->log.aanvraag = items[i].id[0] ? items[i].id : NULL;
 			judge(in, &items[i], known, nu);
 		}
-		if (!reserve_numbers(b, items, n, numbers) || !write_and_emit(in, b, items, n, numbers, nu))
+		if (!reserve_numbers(b, items, n, numbers) ||
+		    !write_and_emit(in, b, items, n, numbers, nu))
 			goto out;
 	}
 	rc = 0;
@@ -427,8 +454,9 @@ get_aanvraag(struct http_req *r, void *arg)
 	json_t *body;
 
 	if (!uuid_valid(id)) {
-		http_problem(r, 400, "invalid", "aanvraag id is not a uuid", NULL,
-			     json_pack("[o]", http_invalid_param("id", "invalid", "expected a uuid")));
+		http_problem(
+		        r, 400, "invalid", "aanvraag id is not a uuid", NULL,
+		        json_pack("[o]", http_invalid_param("id", "invalid", "expected a uuid")));
 		return;
 	}
 	res = pg_execp(projector_pg(in->p), "aanvraag_uitkomst", 1, vals, NULL, NULL);
@@ -438,14 +466,15 @@ get_aanvraag(struct http_req *r, void *arg)
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		http_problem(r, 404, "not_found", "no outcome for this aanvraag (yet)",
-			     "intake has not decided on this aanvraag id; an aanvraag is usually decided"
-			     " within a second of submission",
-			     NULL);
+		http_problem(
+		        r, 404, "not_found", "no outcome for this aanvraag (yet)",
+		        "intake has not decided on this aanvraag id; an aanvraag is usually decided"
+		        " within a second of submission",
+		        NULL);
 		return;
 	}
-	body = json_pack("{s:s, s:s, s:o}", "aanvraagId", id, "status", PQgetvalue(res, 0, 0), "uitkomst",
-			 json_loads(PQgetvalue(res, 0, 1), 0, NULL));
+	body = json_pack("{s:s, s:s, s:o}", "aanvraagId", id, "status", PQgetvalue(res, 0, 0),
+	                 "uitkomst", json_loads(PQgetvalue(res, 0, 1), 0, NULL));
 	PQclear(res);
 	http_reply_json(r, 200, body);
 }

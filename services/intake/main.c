@@ -18,14 +18,14 @@ static const char *brokers, *pg_url, *http_addr, *bronorganisatie;
 static long http_port, batch_max, max_bytes;
 
 static const struct config_key settings[] = {
-	{"ZS_BATCH_MAX", CF_INT, &batch_max, "500", "messages applied per transaction"},
-	{"ZS_BRONORGANISATIE", CF_STR, &bronorganisatie, "002220647", "RSIN of the municipality"},
-	{"ZS_HTTP_ADDR", CF_STR, &http_addr, "127.0.0.1", "address to listen on"},
-	{"ZS_INTAKE_HTTP_PORT", CF_INT, &http_port, "8081", "port of the aanvraag status API"},
-	{"ZS_KAFKA_BROKERS", CF_STR, &brokers, "127.0.0.1:59092", "Kafka bootstrap servers"},
-	{"ZS_MAX_MESSAGE_BYTES", CF_INT, &max_bytes, "262144", "larger messages are dead letters"},
-	{"ZS_PG_URL", CF_SECRET, &pg_url, "postgresql://postgres@127.0.0.1:55432/zaakstroom",
-	 "PostgreSQL connection URL"},
+        {"ZS_BATCH_MAX", CF_INT, &batch_max, "500", "messages applied per transaction"},
+        {"ZS_BRONORGANISATIE", CF_STR, &bronorganisatie, "002220647", "RSIN of the municipality"},
+        {"ZS_HTTP_ADDR", CF_STR, &http_addr, "127.0.0.1", "address to listen on"},
+        {"ZS_INTAKE_HTTP_PORT", CF_INT, &http_port, "8081", "port of the aanvraag status API"},
+        {"ZS_KAFKA_BROKERS", CF_STR, &brokers, "127.0.0.1:59092", "Kafka bootstrap servers"},
+        {"ZS_MAX_MESSAGE_BYTES", CF_INT, &max_bytes, "262144", "larger messages are dead letters"},
+        {"ZS_PG_URL", CF_SECRET, &pg_url, "postgresql://postgres@127.0.0.1:55432/zaakstroom",
+         "PostgreSQL connection URL"},
 };
 
 static struct intake intake;
@@ -67,19 +67,19 @@ main(void)
 	intake_init(&intake, bronorganisatie);
 
 	struct projector_config cfg = {
-		.service = "intake",
-		.brokers = brokers,
-		.pg_url = pg_url,
-		.schemas_dir = schemas_dir,
-		.sql_dir = sql_dir,
-		.topics = topics,
-		.ntopics = 2,
-		.batch_max = (int)batch_max,
-		.max_message_bytes = (size_t)max_bytes,
-		.prepare = intake_prepare,
-		.apply = intake_apply,
-		.rolled_back = intake_rolled_back,
-		.arg = &intake,
+	        .service = "intake",
+	        .brokers = brokers,
+	        .pg_url = pg_url,
+	        .schemas_dir = schemas_dir,
+	        .sql_dir = sql_dir,
+	        .topics = topics,
+	        .ntopics = 2,
+	        .batch_max = (int)batch_max,
+	        .max_message_bytes = (size_t)max_bytes,
+	        .prepare = intake_prepare,
+	        .apply = intake_apply,
+	        .rolled_back = intake_rolled_back,
+	        .arg = &intake,
 	};
 	projector = projector_start(&cfg);
 	if (!projector)

@@ -71,11 +71,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(elfproef_accepts_valid_bsn),
-		cmocka_unit_test(elfproef_refuses_invalid_bsn),
-		cmocka_unit_test(kvk_and_vestiging_shapes),
-		cmocka_unit_test(mask_hides_bsn_but_not_other_numbers),
-		cmocka_unit_test(mask_hides_bearer_tokens_and_jwts),
+	        cmocka_unit_test(elfproef_accepts_valid_bsn),
+	        cmocka_unit_test(elfproef_refuses_invalid_bsn),
+	        cmocka_unit_test(kvk_and_vestiging_shapes),
+	        cmocka_unit_test(mask_hides_bsn_but_not_other_numbers),
+	        cmocka_unit_test(mask_hides_bearer_tokens_and_jwts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -61,7 +61,8 @@ decode(int argc, char **argv)
 		return zs_fail(NULL, "%s: %s (%s)", file, err, schemaset_status_code(st));
 	char *s = json_dumps(dec.datum, JSON_INDENT(2));
 	printf("%s\n", s);
-	fprintf(stderr, "%s (written as %s.v%d)\n", dec.reader->fullname, dec.writer->name, dec.writer->version);
+	fprintf(stderr, "%s (written as %s.v%d)\n", dec.reader->fullname, dec.writer->name,
+	        dec.writer->version);
 	free(s);
 	json_decref(dec.datum);
 	return 0;
@@ -116,5 +117,7 @@ zs_cmd_avro(int argc, char **argv)
 		return decode(argc - 2, argv + 2);
 	if (argc >= 2 && !strcmp(argv[1], "fingerprint"))
 		return fingerprint(argc - 2, argv + 2);
-	return zs_fail(NULL, "usage: zs avro encode RECORD [FILE] | decode [FILE] [--plain] | fingerprint [RECORD|FILE.avsc]");
+	return zs_fail(
+	        NULL,
+	        "usage: zs avro encode RECORD [FILE] | decode [FILE] [--plain] | fingerprint [RECORD|FILE.avsc]");
 }

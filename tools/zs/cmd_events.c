@@ -25,8 +25,9 @@ zs_cmd_topics(int argc, char **argv)
 	if (!kafka_topics_ensure(zs_brokers(), 10000))
 		return zs_fail("is Kafka running? (make up)", "could not create topics");
 	for (int i = 0; i < TOPIC__COUNT; i++)
-		printf("%-40s %d partition%s%s\n", topic_name((enum topic_id)i), topic_defs[i].partitions,
-		       topic_defs[i].partitions == 1 ? "" : "s", topic_defs[i].compacted ? ", compacted" : "");
+		printf("%-40s %d partition%s%s\n", topic_name((enum topic_id)i),
+		       topic_defs[i].partitions, topic_defs[i].partitions == 1 ? "" : "s",
+		       topic_defs[i].compacted ? ", compacted" : "");
 	return 0;
 }
 
@@ -142,8 +143,8 @@ wait_for_outcome(const char *id, int seconds)
 	json_t *doc = NULL;
 	CURL *c = curl_easy_init();
 
-	snprintf(url, sizeof(url), "%s/api/v1/aanvragen/%s", config_str("ZS_INTAKE_URL", "http://127.0.0.1:8081"),
-		 id);
+	snprintf(url, sizeof(url), "%s/api/v1/aanvragen/%s",
+	         config_str("ZS_INTAKE_URL", "http://127.0.0.1:8081"), id);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
@@ -152,7 +153,8 @@ wait_for_outcome(const char *id, int seconds)
 		long status = 0;
 		body->len = 0;
 		if (curl_easy_perform(c) == CURLE_OK &&
-		    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK && status == 200)
+		    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status) == CURLE_OK &&
+		    status == 200)
 			doc = json_loadb(body->buf, body->len, 0, NULL);
 		else
 			usleep(100 * 1000);
@@ -174,17 +176,19 @@ print_outcome(json_t *body)
 		printf("geaccepteerd: zaak %s, verwacht klaar op %s, uiterlijk op %s\n",
 		       json_string_value(json_object_get(u, "identificatie")),
 		       json_string_value(json_object_get(u, "einddatumGepland"))
-			       ? json_string_value(json_object_get(u, "einddatumGepland"))
-			       : "(geen servicenorm)",
+		               ? json_string_value(json_object_get(u, "einddatumGepland"))
+		               : "(geen servicenorm)",
 		       json_string_value(json_object_get(u, "uiterlijkeEinddatumAfdoening")));
 		return;
 	}
-	printf("afgewezen, %zu reden%s:\n", json_array_size(redenen), json_array_size(redenen) == 1 ? "" : "en");
+	printf("afgewezen, %zu reden%s:\n", json_array_size(redenen),
+	       json_array_size(redenen) == 1 ? "" : "en");
 	json_array_foreach(redenen, i, r)
 	{
 		const char *veld = json_string_value(json_object_get(r, "veld"));
-		printf("  - [%s]%s%s %s\n", json_string_value(json_object_get(r, "code")), veld ? " " : "",
-		       veld ? veld : "", json_string_value(json_object_get(r, "tekst")));
+		printf("  - [%s]%s%s %s\n", json_string_value(json_object_get(r, "code")),
+		       veld ? " " : "", veld ? veld : "",
+		       json_string_value(json_object_get(r, "tekst")));
 	}
 }
 
@@ -222,7 +226,8 @@ zs_cmd_aanvraag(int argc, char **argv)
 	if (wait_s > 0) {
 		json_t *body = wait_for_outcome(aid, wait_s);
 		if (!body) {
-			zs_fail("is zs-intake running? (make demo)", "no outcome within %d s", wait_s);
+			zs_fail("is zs-intake running? (make demo)", "no outcome within %d s",
+			        wait_s);
 			goto out;
 		}
 		print_outcome(body);
@@ -237,9 +242,9 @@ out:
 int
 zs_cmd_opdracht(int argc, char **argv)
 {
-	static const char *const records[] = {"StatusZetten",	 "ResultaatVastleggen", "ZaakOpschorten",
-					      "ZaakHervatten",	 "ZaakVerlengen",	"BesluitVastleggen",
-					      "ZaakHeropenen"};
+	static const char *const records[] = {
+	        "StatusZetten",  "ResultaatVastleggen", "ZaakOpschorten", "ZaakHervatten",
+	        "ZaakVerlengen", "BesluitVastleggen",   "ZaakHeropenen"};
 	json_t *doc, *body;
 	const char *type, *zaak;
 	char id[UUID_LEN + 1], when[32];
@@ -247,7 +252,7 @@ zs_cmd_opdracht(int argc, char **argv)
 
 	if (argc < 3 || strcmp(argv[1], "submit"))
 		return zs_fail(NULL, "usage: zs opdracht submit FILE.json   "
-				     "(FILE: {\"type\": \"StatusZetten\", \"opdracht\": {...}})");
+		                     "(FILE: {\"type\": \"StatusZetten\", \"opdracht\": {...}})");
 	if (!(doc = zs_read_json(argv[2])))
 		return 1;
 	type = json_string_value(json_object_get(doc, "type"));
@@ -258,8 +263,8 @@ zs_cmd_opdracht(int argc, char **argv)
 			break;
 	if (!type || k == sizeof(records) / sizeof(records[0]) || !json_is_object(body)) {
 		zs_fail("type is one of StatusZetten, ResultaatVastleggen, ZaakOpschorten, ZaakHervatten,"
-			" ZaakVerlengen, BesluitVastleggen, ZaakHeropenen",
-			"%s: expected {\"type\": ..., \"opdracht\": {...}}", argv[2]);
+		        " ZaakVerlengen, BesluitVastleggen, ZaakHeropenen",
+		        "%s: expected {\"type\": ..., \"opdracht\": {...}}", argv[2]);
 		goto out;
 	}
 	if (!json_is_string(json_object_get(body, "opdrachtId"))) {
@@ -277,8 +282,8 @@ zs_cmd_opdracht(int argc, char **argv)
 	}
 	if (!zs_produce(TOPIC_ZAAK_OPDRACHTEN, zaak, type, body, PORTAL_SOURCE))
 		goto out;
-	printf("opdracht %s gegeven: %s voor zaak %s\n", json_string_value(json_object_get(body, "opdrachtId")),
-	       type, zaak);
+	printf("opdracht %s gegeven: %s voor zaak %s\n",
+	       json_string_value(json_object_get(body, "opdrachtId")), type, zaak);
 	rc = 0;
 out:
 	json_decref(doc);

@@ -31,7 +31,8 @@ headers_json(const rd_kafka_message_t *m)
 
 	if (rd_kafka_message_headers(m, &h) != RD_KAFKA_RESP_ERR_NO_ERROR)
 		return o;
-	for (size_t i = 0; rd_kafka_header_get_all(h, i, &name, &val, &len) == RD_KAFKA_RESP_ERR_NO_ERROR; i++)
+	for (size_t i = 0;
+	     rd_kafka_header_get_all(h, i, &name, &val, &len) == RD_KAFKA_RESP_ERR_NO_ERROR; i++)
 		json_object_set_new(o, name, val ? json_stringn_nocheck(val, len) : json_null());
 	return o;
 }
@@ -65,10 +66,11 @@ print_message(const rd_kafka_message_t *m)
 	json_object_set_new(line, "topic", json_string(rd_kafka_topic_name(m->rkt)));
 	json_object_set_new(line, "partition", json_integer(m->partition));
 	json_object_set_new(line, "offset", json_integer(m->offset));
-	json_object_set_new(line, "key", m->key ? json_stringn_nocheck(m->key, m->key_len) : json_null());
+	json_object_set_new(line, "key",
+	                    m->key ? json_stringn_nocheck(m->key, m->key_len) : json_null());
 	json_object_set_new(line, "headers", headers_json(m));
-	st = schemaset_decode(zs_schemas(), m->payload, m->len, 16 * 1024 * 1024, AVRO_JSON_PLAIN, &dec, err,
-			      sizeof(err));
+	st = schemaset_decode(zs_schemas(), m->payload, m->len, 16 * 1024 * 1024, AVRO_JSON_PLAIN,
+	                      &dec, err, sizeof(err));
 	if (st == SCHEMASET_OK) {
 		json_object_set_new(line, "record", json_string(dec.reader->name));
 		json_object_set_new(line, "value", dec.datum);
@@ -107,8 +109,9 @@ zs_cmd_tail(int argc, char **argv)
 			return zs_fail(NULL, "unexpected argument \"%s\"", argv[i]);
 	}
 	if (!topic)
-		return zs_fail("topics: catalogus, aanvragen, aanvraag-uitkomsten, zaken, zaak-opdrachten, ...",
-			       "usage: zs tail TOPIC [--begin] [--max N] [--timeout S] [--key K]");
+		return zs_fail(
+		        "topics: catalogus, aanvragen, aanvraag-uitkomsten, zaken, zaak-opdrachten, ...",
+		        "usage: zs tail TOPIC [--begin] [--max N] [--timeout S] [--key K]");
 	id = topic_lookup(topic);
 	if (id < 0)
 		return zs_fail("zs topics create lists them", "unknown topic \"%s\"", topic);
@@ -132,13 +135,15 @@ zs_cmd_tail(int argc, char **argv)
 			rd_kafka_metadata_destroy(md);
 		rd_kafka_topic_destroy(rkt);
 		rd_kafka_destroy(rk);
-		return zs_fail("is Kafka running, and were the topics created? (make up)", "no topic %s: %s",
-			       topic_name((enum topic_id)id), rd_kafka_err2name(e));
+		return zs_fail("is Kafka running, and were the topics created? (make up)",
+		               "no topic %s: %s", topic_name((enum topic_id)id),
+		               rd_kafka_err2name(e));
 	}
-	rd_kafka_topic_partition_list_t *parts = rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
+	rd_kafka_topic_partition_list_t *parts =
+	        rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
 	for (int p = 0; p < md->topics[0].partition_cnt; p++)
 		rd_kafka_topic_partition_list_add(parts, topic_name((enum topic_id)id), p)->offset =
-			begin ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+		        begin ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
 	rd_kafka_metadata_destroy(md);
 	rd_kafka_topic_destroy(rkt);
 	rd_kafka_assign(rk, parts);
@@ -152,7 +157,8 @@ zs_cmd_tail(int argc, char **argv)
 			idle_ms += 100;
 			continue;
 		}
-		if (!m->err && (!key || (m->key && m->key_len == strlen(key) && !memcmp(m->key, key, m->key_len)))) {
+		if (!m->err && (!key || (m->key && m->key_len == strlen(key) &&
+		                         !memcmp(m->key, key, m->key_len)))) {
 			print_message(m);
 			seen++;
 			idle_ms = 0;

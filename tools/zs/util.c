@@ -22,7 +22,8 @@ zs_schemas(void)
 	zs_path(dir, sizeof(dir), "schemas");
 	set = schemaset_load(dir, err, sizeof(err));
 	if (!set) {
-		zs_fail("set ZS_HOME to the zaakstroom checkout", "could not load schemas from %s: %s", dir, err);
+		zs_fail("set ZS_HOME to the zaakstroom checkout",
+		        "could not load schemas from %s: %s", dir, err);
 		exit(1);
 	}
 	return set;
@@ -83,8 +84,8 @@ zs_read_json(const char *path)
 	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &err);
 	free(text);
 	if (!doc)
-		zs_fail(NULL, "%s is not valid JSON: line %d, column %d: %s", path, err.line, err.column,
-			err.text);
+		zs_fail(NULL, "%s is not valid JSON: line %d, column %d: %s", path, err.line,
+		        err.column, err.text);
 	return doc;
 }
 
@@ -96,7 +97,8 @@ dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 }
 
 bool
-zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc, const char *source)
+zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc,
+           const char *source)
 {
 	const struct schema_entry *e = schemaset_latest(zs_schemas(), record);
 	rd_kafka_resp_err_t delivery = RD_KAFKA_RESP_ERR__IN_PROGRESS, err;
@@ -107,7 +109,8 @@ zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc
 	char msg[512];
 
 	if (!e) {
-		zs_fail("see schemas/ for the records zaakstroom knows", "no schema for record \"%s\"", record);
+		zs_fail("see schemas/ for the records zaakstroom knows",
+		        "no schema for record \"%s\"", record);
 		return false;
 	}
 	if (schemaset_encode(e, doc, &buf, &len, msg, sizeof(msg)) != 0) {
@@ -120,20 +123,22 @@ zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc
 		return false;
 	}
 	ce_attrs_init(&ce, record, source, key, NULL);
-	err = rd_kafka_producev(rk, RD_KAFKA_V_TOPIC(topic_name(topic)), RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
-				RD_KAFKA_V_VALUE(buf, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_FREE),
-				RD_KAFKA_V_HEADERS(kafka_headers_from_ce(&ce)), RD_KAFKA_V_END);
+	err = rd_kafka_producev(
+	        rk, RD_KAFKA_V_TOPIC(topic_name(topic)), RD_KAFKA_V_KEY(key, key ? strlen(key) : 0),
+	        RD_KAFKA_V_VALUE(buf, len), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_FREE),
+	        RD_KAFKA_V_HEADERS(kafka_headers_from_ce(&ce)), RD_KAFKA_V_END);
 	if (err) {
 		free(buf);
-		zs_fail(NULL, "could not produce to %s: %s", topic_name(topic), rd_kafka_err2name(err));
+		zs_fail(NULL, "could not produce to %s: %s", topic_name(topic),
+		        rd_kafka_err2name(err));
 		rd_kafka_destroy(rk);
 		return false;
 	}
 	rd_kafka_flush(rk, 15000);
 	rd_kafka_destroy(rk);
 	if (delivery != RD_KAFKA_RESP_ERR_NO_ERROR) {
-		zs_fail("is Kafka running? (make up)", "delivery to %s failed: %s", topic_name(topic),
-			rd_kafka_err2name(delivery));
+		zs_fail("is Kafka running? (make up)", "delivery to %s failed: %s",
+		        topic_name(topic), rd_kafka_err2name(delivery));
 		return false;
 	}
 	return true;

@@ -20,7 +20,7 @@ json_t *zs_read_json(const char *path);
 /* Encodes and produces one event with CloudEvents headers, waiting for the
  * broker's acknowledgement. false with a message on stderr. */
 bool zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc,
-		const char *source);
+                const char *source);
 /* Prints "zs: <msg>" (and a hint line) on stderr; returns 1 for exit codes. */
 int zs_fail(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
