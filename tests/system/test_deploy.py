@@ -1,0 +1,76 @@
+"""The deployment files cannot run here (no Docker engine), so they are checked
+against the code instead: what the compose file and the image configure must be
+what the daemons read, in the versions the local setup pins and tests."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+DOCKERFILE = (ROOT / "deploy" / "container" / "Dockerfile").read_text()
+DAEMONS = sorted(p.parent.name for p in (ROOT / "services").glob("*/main.c"))
+
+# Runtime packages of the libraries the Makefile links (Debian 12 names).
+RUNTIME_PACKAGE = {"rdkafka": "librdkafka1", "avro": "libavro23", "pq": "libpq5",
+                   "jansson": "libjansson4", "event": "libevent-2.1-7", "ssl": "libssl3",
+                   "crypto": "libssl3", "curl": "libcurl4", "m": None}
+
+
+def code_text():
+    files = list((ROOT / "common").glob("*.c")) + list((ROOT / "services").glob("*/*.c")) + \
+        list((ROOT / "tools").glob("*/*.c"))
+    return "\n".join(f.read_text() for f in files)
+
+
+def env_of(service):
+    return {k: str(v) for k, v in (COMPOSE["services"][service].get("environment") or {}).items()}
+
+
+def test_every_daemon_has_a_compose_service_running_it():
+    commands = {tuple(s.get("command") or ()) for s in COMPOSE["services"].values()}
+    for d in DAEMONS:
+        assert (f"zs-{d}",) in commands, f"docker-compose.yml has no service running zs-{d}"
+
+
+def test_every_setting_in_compose_is_read_by_the_code():
+    code = code_text()
+    for name, svc in COMPOSE["services"].items():
+        for key in env_of(name):
+            if key.startswith("ZS_"):
+                assert f'"{key}"' in code, f"{name}: {key} is set but no daemon reads it"
+
+
+def test_http_ports_agree_with_the_daemons_settings():
+    for d in DAEMONS:
+        env = env_of(d)
+        port = env[f"ZS_{d.upper()}_HTTP_PORT"]
+        svc = COMPOSE["services"][d]
+        assert f"{port}:{port}" in svc.get("ports", []), f"{d}: port {port} not published"
+        assert port in " ".join(svc["healthcheck"]["test"]), f"{d}: healthcheck probes another port"
+
+
+def test_kafka_and_postgres_versions_match_what_the_tests_run_against():
+    env_sh = (ROOT / "deploy" / "local" / "env.sh").read_text()
+    kafka_version = re.search(r'KAFKA_VERSION:=([0-9.]+)', env_sh).group(1)
+    assert COMPOSE["services"]["kafka"]["image"] == f"apache/kafka:{kafka_version}"
+    pg_major = re.search(r"PG_BIN=/usr/lib/postgresql/(\d+)/bin", env_sh).group(1)
+    assert COMPOSE["services"]["postgres"]["image"] == f"postgres:{pg_major}"
+
+
+def test_the_image_has_the_runtime_libraries_the_makefile_links():
+    makefile = (ROOT / "Makefile").read_text()
+    libs = re.search(r"^LDLIBS\s*\+=(.*)$", makefile, re.M).group(1).split()
+    runtime = DOCKERFILE.split("FROM debian:12-slim", 1)[1]
+    for lib in libs:
+        pkg = RUNTIME_PACKAGE[lib[2:]]
+        if pkg:
+            assert pkg in runtime, f"runtime image lacks {pkg} for {lib}"
+
+
+def test_the_image_carries_schemas_and_migrations_where_zs_home_points():
+    home = re.search(r"ENV ZS_HOME=(\S+)", DOCKERFILE).group(1)
+    assert f"COPY schemas {home}/schemas" in DOCKERFILE
+    assert f"COPY services {home}/services" in DOCKERFILE
+    assert f"COPY deploy/catalogus {home}/deploy/catalogus" in DOCKERFILE
