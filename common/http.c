@@ -54,19 +54,26 @@ method_name(enum evhttp_cmd_type t)
 	}
 }
 
-static void
-send_body(struct http_req *r, int status, const char *ctype, const char *body, size_t len)
+void
+http_send(struct evhttp_request *req, const char *traceparent, int status, const char *ctype,
+          const char *body, size_t len)
 {
-	struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
 	struct evbuffer *buf = evbuffer_new();
 
 	evhttp_add_header(out, "Content-Type", ctype);
 	evhttp_add_header(out, "Cache-Control", "no-store");
-	if (r->traceparent[0])
-		evhttp_add_header(out, "traceparent", r->traceparent);
+	if (traceparent && traceparent[0])
+		evhttp_add_header(out, "traceparent", traceparent);
 	evbuffer_add(buf, body, len);
-	evhttp_send_reply(r->req, status, NULL, buf);
+	evhttp_send_reply(req, status, NULL, buf);
 	evbuffer_free(buf);
+}
+
+static void
+send_body(struct http_req *r, int status, const char *ctype, const char *body, size_t len)
+{
+	http_send(r->req, r->traceparent, status, ctype, body, len);
 }
 
 void
@@ -85,9 +92,9 @@ http_invalid_param(const char *name, const char *code, const char *reason)
 	return json_pack("{s:s, s:s, s:s}", "name", name, "code", code, "reason", reason);
 }
 
-void
-http_problem(struct http_req *r, int status, const char *code, const char *title,
-             const char *detail, json_t *invalid_params)
+char *
+http_problem_body(const struct http_req *r, int status, const char *code, const char *title,
+                  const char *detail, json_t *invalid_params)
 {
 	char type[160];
 	json_t *doc;
@@ -101,9 +108,18 @@ http_problem(struct http_req *r, int status, const char *code, const char *title
 	if (invalid_params)
 		json_object_set_new(doc, "invalidParams", invalid_params);
 	s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return s;
+}
+
+void
+http_problem(struct http_req *r, int status, const char *code, const char *title,
+             const char *detail, json_t *invalid_params)
+{
+	char *s = http_problem_body(r, status, code, title, detail, invalid_params);
+
 	send_body(r, status, "application/problem+json", s, strlen(s));
 	free(s);
-	json_decref(doc);
 }
 
 const char *

@@ -47,6 +47,12 @@ void http_reply_json(struct http_req *r, int status, json_t *body);
  * invalid_params an array of {name, code, reason} or NULL (taken). */
 void http_problem(struct http_req *r, int status, const char *code, const char *title,
                   const char *detail, json_t *invalid_params);
+/* The problem document as text (malloc'd), for replies sent later. */
+char *http_problem_body(const struct http_req *r, int status, const char *code, const char *title,
+                        const char *detail, json_t *invalid_params);
+/* Sends a reply on a request held past its handler. */
+void http_send(struct evhttp_request *req, const char *traceparent, int status, const char *ctype,
+               const char *body, size_t len);
 /* One {name, code, reason} entry for invalid_params. */
 json_t *http_invalid_param(const char *name, const char *code, const char *reason);
 
