@@ -89,7 +89,7 @@ kafka_producer_new(const char *brokers, const char *client_id,
 	     * or zaak uuid lands on the same partition as we do. */
 	    !conf_set(conf, "partitioner", "murmur2_random") ||
 	    /* Bounded memory: the outbox is the real buffer, not the producer queue. */
-	    !conf_set(conf, "queue.buffering.max.kbytes", "16384") ||
+	    !conf_set(conf, "queue.buffering.max.kbytes", "4096") ||
 	    !conf_set(conf, "queue.buffering.max.messages", "50000") ||
 	    /* Never time a message out: the outbox keeps order only if
 	     * the producer never gives up on one of its rows. */
@@ -123,7 +123,12 @@ kafka_consumer_new(const char *brokers, const char *group, const char *client_id
 	    /* Eager assignment: librdkafka 2.0.2 has the cooperative + manual
 	     * commit bug (#4059); our offsets live in PostgreSQL anyway. */
 	    !conf_set(conf, "partition.assignment.strategy", "range,roundrobin") ||
-	    !conf_set(conf, "queued.max.messages.kbytes", "8192") ||
+	    /* Bounded prefetch: a daemon's memory stays within 64 MiB however
+	     * far behind it is (librdkafka's defaults allow 64 MB queued and
+	     * 50 MB per fetch response). */
+	    !conf_set(conf, "queued.max.messages.kbytes", "2048") ||
+	    !conf_set(conf, "fetch.max.bytes", "2097152") ||
+	    !conf_set(conf, "max.partition.fetch.bytes", "262144") ||
 	    !conf_set(conf, "fetch.wait.max.ms", "10") ||
 	    !conf_set(conf, "session.timeout.ms", "10000") ||
 	    !conf_set(conf, "heartbeat.interval.ms", "1000")) {

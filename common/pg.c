@@ -219,6 +219,12 @@ pg_pipeline_begin(struct pg *pg)
 	return true;
 }
 
+bool
+pg_pipeline_open(const struct pg *pg)
+{
+	return pg->conn && PQpipelineStatus(pg->conn) != PQ_PIPELINE_OFF;
+}
+
 static bool
 pg_pipeline_sent(struct pg *pg, int ok)
 {

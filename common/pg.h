@@ -56,6 +56,8 @@ bool pg_cmdp(struct pg *pg, const char *stmt, int n, const char *const *vals);
  * the result is cleared after the callback. */
 typedef void (*pg_result_fn)(int index, PGresult *res, void *arg);
 bool pg_pipeline_begin(struct pg *pg);
+/* True while a pipeline is open (begun and not yet synced). */
+bool pg_pipeline_open(const struct pg *pg);
 bool pg_pipeline_send(struct pg *pg, const char *stmt, int n, const char *const *vals,
                       const int *lens, const int *fmts);
 bool pg_pipeline_send_sql(struct pg *pg, const char *sql, int n, const char *const *vals);

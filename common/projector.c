@@ -13,6 +13,7 @@
 #include "schemaset.h"
 
 #include <event2/event.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,12 @@ static const char offset_fn_sql[] =
         "CREATE OR REPLACE FUNCTION zs_offset_store(g text, t text, p int, expected bigint, next bigint)"
         " RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
         " IF expected < 0 THEN"
-        "   INSERT INTO consumer_offsets (groep, topic, partitie, volgende) VALUES (g, t, p, next);"
+        "   BEGIN"
+        "     INSERT INTO consumer_offsets (groep, topic, partitie, volgende) VALUES (g, t, p, next);"
+        "   EXCEPTION WHEN unique_violation THEN"
+        "     RAISE EXCEPTION 'offset of %[%] was stored by another instance', t, p"
+        "       USING ERRCODE = 'ZSF01';"
+        "   END;"
         " ELSE"
         "   UPDATE consumer_offsets SET volgende = next, bijgewerkt = now()"
         "    WHERE groep = g AND topic = t AND partitie = p AND volgende = expected;"
@@ -317,7 +323,9 @@ commit_tx(struct projector *p, struct proj_msg *msgs, int n)
 			next[k] = msgs[i].offset + 1;
 		}
 	}
-	if (!pg_pipeline_begin(&p->pg))
+	/* apply() may leave its writes in an open pipeline: they then share
+	 * the round trip of the outbox, the offsets and the COMMIT. */
+	if (!pg_pipeline_open(&p->pg) && !pg_pipeline_begin(&p->pg))
 		return false;
 	outbox_send_inserts(p->outbox, &p->pg, &cs.outbox_first);
 	for (int k = 0; k < ntouched; k++) {
@@ -339,6 +347,8 @@ commit_tx(struct projector *p, struct proj_msg *msgs, int n)
 static void
 rollback(struct projector *p)
 {
+	if (pg_pipeline_open(&p->pg))
+		pg_pipeline_sync(&p->pg, NULL, NULL); /* what apply() left queued */
 	if (pg_connected(&p->pg))
 		pg_cmd(&p->pg, "ROLLBACK");
 	outbox_rolled_back(p->outbox);
@@ -391,7 +401,7 @@ apply_once(struct projector *p, struct proj_msg *msgs, int n)
 	return APPLY_OK;
 failed:
 	p->in_tx = false;
-	if (!strcmp(p->pg.last_sqlstate, "ZSF01") || !strcmp(p->pg.last_sqlstate, "23505")) {
+	if (!strcmp(p->pg.last_sqlstate, "ZSF01")) {
 		rollback(p);
 		return APPLY_FENCED;
 	}
@@ -677,6 +687,9 @@ projector_start(const struct projector_config *cfg)
 	struct projector *p = calloc(1, sizeof(*p));
 	char err[512], labels[128];
 
+	/* Few malloc arenas: librdkafka's threads would each get their own,
+	 * and idle arenas count towards the resident set. */
+	mallopt(M_ARENA_MAX, 2);
 	p->cfg = *cfg;
 	p->retry_ms = 100;
 	p->cwake[0] = p->cwake[1] = p->pwake[0] = p->pwake[1] = -1;

@@ -59,7 +59,10 @@ struct projector_config {
 	size_t max_message_bytes; /* larger values are dead letters */
 	/* Inside BEGIN … COMMIT: apply every msg that is not dead. Return 0,
 	 * or -1 when a statement failed (the batch is rolled back and retried;
-	 * a failure that a single message reproduces dead-letters it). */
+	 * a failure that a single message reproduces dead-letters it). Writes
+	 * may be left in an open pipeline (pg_pipeline_begin without sync):
+	 * the commit adds the outbox, the offsets and COMMIT to it, one round
+	 * trip for all; a failing write then fails the commit. */
 	int (*apply)(struct proj_batch *b, void *arg);
 	/* Registers the daemon's prepared statements (pg_prepare); they are
 	 * prepared on connect and after every reconnect. */

@@ -383,7 +383,8 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 		                    &it->m->ce, it->outcome_ce_id[0] ? it->outcome_ce_id : NULL))
 			return pg_pipeline_sync(b->pg, NULL, NULL), false;
 	}
-	return pg_pipeline_sync(b->pg, NULL, NULL);
+	/* Left open: the projector's commit joins this pipeline (one round trip). */
+	return true;
 }
 
 int

@@ -19,7 +19,7 @@ def submit(stack, doc):
     return doc["aanvraagId"]
 
 
-def outcome(stack, aanvraag_id, timeout=30):
+def outcome(stack, aanvraag_id, timeout=60):
     msgs = stack.read("aanvraag-uitkomsten", until=lambda ms: any(m.key == aanvraag_id for m in ms),
                       timeout=timeout)
     return [m for m in msgs if m.key == aanvraag_id][-1]

@@ -282,7 +282,7 @@ class Stack:
     def flush(self):
         assert self.producer().flush(60) == 0
 
-    def read(self, suffix, until=None, count=None, timeout=30, records=None):
+    def read(self, suffix, until=None, count=None, timeout=60, records=None):
         """Every message on the topic from the beginning, until until(msgs) is
         true, count messages have been read, or the topic is quiet at the end
         (when neither is given) — a time-out fails the test."""
