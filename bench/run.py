@@ -537,6 +537,12 @@ class Bench:
         try:
             commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                                     capture_output=True, text=True).stdout.strip() or None
+            # Measured code that differs from the commit makes the figures
+            # belong to no commit: say so.
+            dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "common",
+                                    "services", "schemas"], capture_output=True, text=True).stdout.strip()
+            if commit and dirty:
+                commit += "+dirty"
         except OSError:
             commit = None
         for f in figs:
