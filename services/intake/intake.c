@@ -9,6 +9,7 @@
  */
 #include "intake.h"
 #include "aanvraag.h"
+#include "catalogus_pg.h"
 #include "ce.h"
 #include "datum.h"
 #include "log.h"
@@ -54,13 +55,7 @@ intake_free(struct intake *in)
 bool
 intake_prepare(struct pg *pg)
 {
-	return pg_prepare(
-	               pg, "zaaktype_upsert",
-	               "INSERT INTO zaaktypen (identificatie, begin_geldigheid, versiedatum, doc)"
-	               " VALUES ($1, $2::date, $3::date, $4::jsonb)"
-	               " ON CONFLICT (identificatie, begin_geldigheid) DO UPDATE"
-	               " SET versiedatum = EXCLUDED.versiedatum, doc = EXCLUDED.doc, ontvangen_op = now()",
-	               4) &&
+	return catalogus_pg_prepare(pg) &&
 	       pg_prepare(
 	               pg, "aanvragen_bekend",
 	               "SELECT aanvraag_id, uitkomst_event::text, uitkomst_ce_id::text FROM aanvragen"
@@ -92,31 +87,9 @@ intake_prepare(struct pg *pg)
 bool
 intake_load_catalogus(struct intake *in, struct pg *pg)
 {
-	PGresult *res = pg_exec(
-	        pg, "SELECT doc::text FROM zaaktypen ORDER BY identificatie, begin_geldigheid", 0,
-	        NULL);
-	struct catalogus *cat;
-
-	if (!res)
+	if (!catalogus_pg_laad(&in->cat, pg))
 		return false;
-	cat = catalogus_new();
-	for (int r = 0; r < PQntuples(res); r++) {
-		char err[256];
-		struct zaaktype *zt = NULL;
-		json_t *doc = json_loads(PQgetvalue(res, r, 0), 0, NULL);
-
-		if (doc && zaaktype_from_json(doc, &zt, err, sizeof(err)) == 0) {
-			if (catalogus_put(cat, zt) != 0)
-				zaaktype_free(zt);
-		} else
-			zlog_warn("stored zaaktype %d unreadable: %s", r, doc ? err : "bad json");
-		json_decref(doc);
-	}
-	PQclear(res);
-	catalogus_free(in->cat);
-	in->cat = cat;
 	in->reload_catalogus = false;
-	zlog_info("catalogus loaded: %zu zaaktype versions", catalogus_aantal(cat));
 	return true;
 }
 
@@ -125,40 +98,6 @@ intake_rolled_back(void *arg)
 {
 	struct intake *in = arg;
 	in->reload_catalogus = true;
-}
-
-static int
-apply_zaaktype(struct intake *in, struct proj_batch *b, struct proj_msg *m)
-{
-	struct zaaktype *zt = NULL;
-	char err[256], why[320];
-	char *doc;
-	const char *vals[4];
-	bool ok;
-
-	if (zaaktype_from_json(m->data, &zt, err, sizeof(err)) != 0) {
-		snprintf(why, sizeof(why), "zaaktype refused: %s", err);
-		projector_dead_letter(b, m, "zaaktype_ongeldig", why);
-		return 0;
-	}
-	doc = json_dumps(m->data, JSON_COMPACT);
-	vals[0] = json_string_value(json_object_get(m->data, "identificatie"));
-	vals[1] = json_string_value(json_object_get(m->data, "beginGeldigheid"));
-	vals[2] = json_string_value(json_object_get(m->data, "versiedatum"));
-	vals[3] = doc;
-	ok = pg_cmdp(b->pg, "zaaktype_upsert", 4, vals);
-	free(doc);
-	if (!ok) {
-		zaaktype_free(zt);
-		return -1;
-	}
-	zlog_at(LOG_INFO, &m->log, "zaaktype %s (geldig vanaf %s) published", vals[0], vals[1]);
-	if (catalogus_put(in->cat, zt) != 0) {
-		zlog_at(LOG_ERROR, &m->log, "catalogus full: zaaktype %s kept in the database only",
-		        vals[0]);
-		zaaktype_free(zt);
-	}
-	return 0;
 }
 
 /* Finds the outcomes already stored for the aanvraag ids in this batch. */
@@ -402,7 +341,7 @@ intake_apply(struct proj_batch *b, void *arg)
 	for (int i = 0; i < b->n; i++) {
 		struct proj_msg *m = &b->msgs[i];
 		if (!m->dead && !strcmp(m->record, "ZaaktypeGepubliceerd") &&
-		    apply_zaaktype(in, b, m) != 0)
+		    catalogus_pg_verwerk(in->cat, b, m) != 0)
 			return -1;
 	}
 	if (b->n <= 0)

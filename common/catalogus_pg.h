@@ -1,0 +1,24 @@
+/*
+ * catalogus_pg.h — the catalogus as every daemon that needs it keeps it: a
+ * table zaaktypen (identificatie, begin_geldigheid, versiedatum, doc) in the
+ * daemon's own schema (its migration creates it), an in-memory struct
+ * catalogus loaded from it, and the application of ZaaktypeGepubliceerd
+ * events inside a projector batch.
+ */
+#ifndef ZS_CATALOGUS_PG_H
+#define ZS_CATALOGUS_PG_H
+
+#include <stdbool.h>
+
+#include "catalogus.h"
+#include "pg.h"
+#include "projector.h"
+
+bool catalogus_pg_prepare(struct pg *pg);
+/* Replaces *cat with what the table holds. */
+bool catalogus_pg_laad(struct catalogus **cat, struct pg *pg);
+/* Stores a ZaaktypeGepubliceerd and puts it in cat; a malformed zaaktype is
+ * dead-lettered. -1 when the write failed (the batch is retried). */
+int catalogus_pg_verwerk(struct catalogus *cat, struct proj_batch *b, struct proj_msg *m);
+
+#endif
