@@ -64,10 +64,24 @@ path_push(struct conv *c, const char *fmt, ...)
 	return old;
 }
 
+/* The hot path (every record field of every event): no formatting. */
 static size_t
 path_field(struct conv *c, const char *name)
 {
-	return path_push(c, c->plen ? ".%s" : "%s", name);
+	size_t old = c->plen, n = strlen(name), room;
+	char *p = c->path + old;
+
+	if (old + 2 >= sizeof(c->path))
+		return old;
+	if (old)
+		*p++ = '.';
+	room = sizeof(c->path) - 1 - (size_t)(p - c->path);
+	if (n > room)
+		n = room;
+	memcpy(p, name, n);
+	p[n] = '\0';
+	c->plen = (size_t)(p - c->path) + n;
+	return old;
 }
 
 static void

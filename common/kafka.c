@@ -126,7 +126,7 @@ kafka_consumer_new(const char *brokers, const char *group, const char *client_id
 	    /* Bounded prefetch: a daemon's memory stays within 64 MiB however
 	     * far behind it is (librdkafka's defaults allow 64 MB queued and
 	     * 50 MB per fetch response). */
-	    !conf_set(conf, "queued.max.messages.kbytes", "2048") ||
+	    !conf_set(conf, "queued.max.messages.kbytes", "4096") ||
 	    !conf_set(conf, "fetch.max.bytes", "2097152") ||
 	    !conf_set(conf, "max.partition.fetch.bytes", "262144") ||
 	    !conf_set(conf, "fetch.wait.max.ms", "10") ||

@@ -57,7 +57,7 @@ struct projector {
 	rd_kafka_t *consumer, *producer;
 	rd_kafka_queue_t *cq, *pq;
 	int cwake[2], pwake[2];
-	struct event *ev_consumer, *ev_producer, *ev_tick, *ev_retry;
+	struct event *ev_consumer, *ev_producer, *ev_tick, *ev_retry, *ev_continue;
 	struct outbox *outbox;
 	struct part parts[MAX_PARTS];
 	int nparts;
@@ -541,10 +541,23 @@ on_consumer_wake(evutil_socket_t fd, short what, void *arg)
 		return;
 	}
 	collect_and_apply(p);
-	/* Continue while the queue gives full batches. */
+	/* More is waiting (the pipe wakes us only when the queue was empty):
+	 * continue after a zero timeout, not by activating ourselves, so that
+	 * HTTP, timers and signals get their turn between batches. */
 	if (p->nmsgs == 0 && !evtimer_pending(p->ev_retry, NULL) &&
-	    rd_kafka_queue_length(p->cq) > 0)
-		event_active(p->ev_consumer, EV_READ, 0);
+	    rd_kafka_queue_length(p->cq) > 0 && !evtimer_pending(p->ev_continue, NULL)) {
+		static const struct timeval now = {0, 0};
+		evtimer_add(p->ev_continue, &now);
+	}
+}
+
+static void
+on_continue(evutil_socket_t fd, short what, void *arg)
+{
+	struct projector *p = arg;
+	(void)fd;
+	(void)what;
+	on_consumer_wake(p->cwake[0], EV_READ, p);
 }
 
 static void
@@ -769,6 +782,7 @@ projector_start(const struct projector_config *cfg)
 	p->ev_producer =
 	        event_new(loop_base(), p->pwake[0], EV_READ | EV_PERSIST, on_producer_wake, p);
 	p->ev_retry = evtimer_new(loop_base(), on_retry, p);
+	p->ev_continue = evtimer_new(loop_base(), on_continue, p);
 	event_add(p->ev_consumer, NULL);
 	event_add(p->ev_producer, NULL);
 	p->ev_tick = loop_every(100, on_tick, p);
@@ -792,6 +806,8 @@ projector_stop(struct projector *p)
 	p->stopping = true;
 	if (p->ev_retry)
 		evtimer_del(p->ev_retry);
+	if (p->ev_continue)
+		evtimer_del(p->ev_continue);
 }
 
 void
@@ -819,6 +835,8 @@ projector_free(struct projector *p)
 		event_free(p->ev_tick);
 	if (p->ev_retry)
 		event_free(p->ev_retry);
+	if (p->ev_continue)
+		event_free(p->ev_continue);
 	if (p->cq)
 		rd_kafka_queue_destroy(p->cq); /* before close, or close hangs */
 	if (p->pq)

@@ -53,12 +53,25 @@ authenticatiemiddel_naam(enum authenticatiemiddel m)
 	return (unsigned)m < N_ELEM(middel_namen) ? middel_namen[m] : NULL;
 }
 
+/* The reasons an aanvraag could not be read, allocated on the first one. */
+static struct redenen *
+fouten(struct aanvraag *a)
+{
+	if (!a->fouten) {
+		a->fouten = malloc(sizeof(*a->fouten));
+		if (!a->fouten)
+			abort();
+		aanvraag_redenen_init(a->fouten);
+	}
+	return a->fouten;
+}
+
 /* Reading. A fault is recorded against its path and reading goes on. */
 
 static void
 fout_ontbreekt(struct aanvraag *a, const char *veld)
 {
-	redenen_voeg_toe(&a->fouten, "aanvraag.veld_ontbreekt", veld,
+	redenen_voeg_toe(fouten(a), "aanvraag.veld_ontbreekt", veld,
 	                 "Er ontbreekt een gegeven in uw aanvraag. " TEKST_FORMULIERFOUT);
 }
 
@@ -66,7 +79,7 @@ static void
 fout_ongeldig(struct aanvraag *a, const char *veld)
 {
 	redenen_voeg_toe(
-	        &a->fouten, "aanvraag.veld_ongeldig", veld,
+	        fouten(a), "aanvraag.veld_ongeldig", veld,
 	        "Een gegeven in uw aanvraag kon niet worden gelezen. " TEKST_FORMULIERFOUT);
 }
 
@@ -194,7 +207,7 @@ lees_eigenschappen(struct aanvraag *a, json_t *doc)
 	if (!o || json_object_size(o) == 0)
 		return 0;
 	if (json_object_size(o) > AANVRAAG_MAX_EIGENSCHAPPEN) {
-		redenen_voeg_toe(&a->fouten, "aanvraag.te_veel_eigenschappen", "eigenschappen",
+		redenen_voeg_toe(fouten(a), "aanvraag.te_veel_eigenschappen", "eigenschappen",
 		                 "Uw aanvraag bevat meer dan %d gegevens. " TEKST_FORMULIERFOUT,
 		                 AANVRAAG_MAX_EIGENSCHAPPEN);
 		return 0;
@@ -234,7 +247,7 @@ aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen)
 		return -1;
 	}
 	a->doc = json_incref(doc);
-	aanvraag_redenen_init(&a->fouten);
+	a->fouten = NULL; /* allocated on the first fault: most aanvragen have none */
 
 	/* Kept even when it is not a uuid, so that a refusal can name the aanvraag. */
 	a->aanvraag_id = lees_string(a, doc, NULL, "aanvraagId", true, 64);
@@ -297,6 +310,7 @@ aanvraag_free(struct aanvraag *a)
 	if (!a)
 		return;
 	free(a->eigenschappen);
+	free(a->fouten);
 	json_decref(a->doc);
 	free(a);
 }
@@ -722,9 +736,9 @@ aanvraag_beoordeel(const struct zaaktype *zt, const struct aanvraag *a, int64_t 
 	bool zt_geldig;
 
 	aanvraag_redenen_init(out);
-	for (size_t i = 0; i < a->fouten.n; i++)
-		redenen_voeg_toe(out, a->fouten.r[i].code, a->fouten.r[i].veld, "%s",
-		                 a->fouten.r[i].tekst);
+	for (size_t i = 0; a->fouten && i < a->fouten->n; i++)
+		redenen_voeg_toe(out, a->fouten->r[i].code, a->fouten->r[i].veld, "%s",
+		                 a->fouten->r[i].tekst);
 
 	if (a->heeft_ingediend_op && a->ingediend_op > nu_ms + AANVRAAG_KLOKMARGE_MS)
 		redenen_voeg_toe(
@@ -948,9 +962,9 @@ zaak_geregistreerd_json(const struct zaaktype *zt, const struct aanvraag *a, con
 	bool heeft_gepland;
 	json_t *statustypen, *zaak;
 
-	if (a->fouten.n > 0 || !a->aanvraag_id || !a->initiator.type_bekend || !eerste ||
-	    start == DATUM_ONGELDIG || registratie == DATUM_ONGELDIG || !uuid || !identificatie ||
-	    !bronorganisatie ||
+	if ((a->fouten && a->fouten->n > 0) || !a->aanvraag_id || !a->initiator.type_bekend ||
+	    !eerste || start == DATUM_ONGELDIG || registratie == DATUM_ONGELDIG || !uuid ||
+	    !identificatie || !bronorganisatie ||
 	    !aanvraag_termijnen(zt, start, &gepland, &heeft_gepland, &uiterlijk))
 		return NULL;
 	if (a->gemachtigde.aanwezig && !a->gemachtigde.type_bekend)

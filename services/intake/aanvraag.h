@@ -34,8 +34,8 @@
 /* Reasons close with "aanvraag.te_veel_fouten" after REDENEN_MAX. */
 #define aanvraag_redenen_init(r)                                                                   \
 	redenen_init((r), "aanvraag.te_veel_fouten",                                               \
-		     "Uw aanvraag bevat nog meer fouten dan hier genoemd. Verbeter eerst deze en "    \
-		     "dien de aanvraag opnieuw in.")
+	             "Uw aanvraag bevat nog meer fouten dan hier genoemd. Verbeter eerst deze en " \
+	             "dien de aanvraag opnieuw in.")
 
 enum kanaal {
 	KANAAL_WEB = 0,
@@ -105,7 +105,8 @@ struct aanvraag {
 	struct contactgegevens contact;
 	struct aanvraag_eigenschap *eigenschappen;
 	size_t n_eigenschappen;
-	struct redenen fouten; /* what could not be read: refusal reasons of their own */
+	struct redenen
+	        *fouten; /* what could not be read (NULL: nothing): refusal reasons of their own */
 };
 
 /*

@@ -56,10 +56,13 @@ bool
 intake_prepare(struct pg *pg)
 {
 	return catalogus_pg_prepare(pg) &&
+	       /* One index probe per id: planned as a join over the ids, never
+	        * as a scan of every aanvraag ever received. */
 	       pg_prepare(
 	               pg, "aanvragen_bekend",
-	               "SELECT aanvraag_id, uitkomst_event::text, uitkomst_ce_id::text FROM aanvragen"
-	               " WHERE aanvraag_id IN (SELECT jsonb_array_elements_text($1::jsonb))",
+	               "SELECT a.aanvraag_id, a.uitkomst_event::text, a.uitkomst_ce_id::text"
+	               " FROM jsonb_array_elements_text($1::jsonb) AS k(id)"
+	               " CROSS JOIN LATERAL (SELECT * FROM aanvragen WHERE aanvraag_id = k.id) AS a",
 	               1) &&
 	       pg_prepare(pg, "zaaknummers", "SELECT volgende_zaaknummers($1::int, $2::int)", 2) &&
 	       pg_prepare(
