@@ -22,21 +22,24 @@
 /* Fencing: an offset moves only from the value this instance last saw, so an
  * instance that lost its partition in a rebalance cannot commit stale work. */
 static const char offset_fn_sql[] =
-        "CREATE OR REPLACE FUNCTION zs_offset_store(g text, t text, p int, expected bigint, next bigint)"
-        " RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
-        " IF expected < 0 THEN"
+        "CREATE OR REPLACE FUNCTION zs_offsets_store(g text, t text[], p int[], expected bigint[],"
+        " next bigint[]) RETURNS void LANGUAGE plpgsql AS $$ BEGIN"
+        " FOR i IN 1 .. coalesce(array_length(t, 1), 0) LOOP"
+        "  IF expected[i] < 0 THEN"
         "   BEGIN"
-        "     INSERT INTO consumer_offsets (groep, topic, partitie, volgende) VALUES (g, t, p, next);"
+        "     INSERT INTO consumer_offsets (groep, topic, partitie, volgende)"
+        "       VALUES (g, t[i], p[i], next[i]);"
         "   EXCEPTION WHEN unique_violation THEN"
-        "     RAISE EXCEPTION 'offset of %[%] was stored by another instance', t, p"
+        "     RAISE EXCEPTION 'offset of %[%] was stored by another instance', t[i], p[i]"
         "       USING ERRCODE = 'ZSF01';"
         "   END;"
-        " ELSE"
-        "   UPDATE consumer_offsets SET volgende = next, bijgewerkt = now()"
-        "    WHERE groep = g AND topic = t AND partitie = p AND volgende = expected;"
-        "   IF NOT FOUND THEN RAISE EXCEPTION 'offset of %[%] moved away from %', t, p, expected"
-        "     USING ERRCODE = 'ZSF01'; END IF;"
-        " END IF; END $$";
+        "  ELSE"
+        "   UPDATE consumer_offsets SET volgende = next[i], bijgewerkt = now()"
+        "    WHERE groep = g AND topic = t[i] AND partitie = p[i] AND volgende = expected[i];"
+        "   IF NOT FOUND THEN RAISE EXCEPTION 'offset of %[%] moved away from %', t[i], p[i],"
+        "     expected[i] USING ERRCODE = 'ZSF01'; END IF;"
+        "  END IF;"
+        " END LOOP; END $$";
 
 #define MAX_PARTS          256
 #define BACKLOG_HIGH_WATER 20000
@@ -328,13 +331,32 @@ commit_tx(struct projector *p, struct proj_msg *msgs, int n)
 	if (!pg_pipeline_open(&p->pg) && !pg_pipeline_begin(&p->pg))
 		return false;
 	outbox_send_inserts(p->outbox, &p->pg, &cs.outbox_first);
-	for (int k = 0; k < ntouched; k++) {
-		char part[16], exp[24], nxt[24];
-		const char *vals[5] = {p->group, touched[k]->topic, part, exp, nxt};
-		snprintf(part, sizeof(part), "%d", touched[k]->partition);
-		snprintf(exp, sizeof(exp), "%lld", (long long)touched[k]->expected);
-		snprintf(nxt, sizeof(nxt), "%lld", (long long)next[k]);
-		pg_pipeline_send(&p->pg, "offset_store", 5, vals, NULL, NULL);
+	if (ntouched > 0) {
+		/* Every partition of the batch in one call: {a,b} array literals. */
+		char *arr[4];
+		size_t cap = (size_t)ntouched * 180 + 8;
+		for (int a = 0; a < 4; a++) {
+			arr[a] = malloc(cap);
+			strcpy(arr[a], "{");
+		}
+		for (int k = 0; k < ntouched; k++) {
+			const char *sep = k ? "," : "";
+			/* Topic names are [A-Za-z0-9._-]: no quoting needed in the literal. */
+			snprintf(arr[0] + strlen(arr[0]), cap - strlen(arr[0]), "%s%s", sep,
+			         touched[k]->topic);
+			snprintf(arr[1] + strlen(arr[1]), cap - strlen(arr[1]), "%s%d", sep,
+			         touched[k]->partition);
+			snprintf(arr[2] + strlen(arr[2]), cap - strlen(arr[2]), "%s%lld", sep,
+			         (long long)touched[k]->expected);
+			snprintf(arr[3] + strlen(arr[3]), cap - strlen(arr[3]), "%s%lld", sep,
+			         (long long)next[k]);
+		}
+		for (int a = 0; a < 4; a++)
+			strcat(arr[a], "}");
+		const char *vals[5] = {p->group, arr[0], arr[1], arr[2], arr[3]};
+		pg_pipeline_send(&p->pg, "offsets_store", 5, vals, NULL, NULL);
+		for (int a = 0; a < 4; a++)
+			free(arr[a]);
 	}
 	pg_pipeline_send_sql(&p->pg, "COMMIT", 0, NULL);
 	if (!pg_pipeline_sync(&p->pg, on_commit_result, &cs))
@@ -739,8 +761,10 @@ projector_start(const struct projector_config *cfg)
 	            &p->pg, "outbox_insert",
 	            "INSERT INTO outbox (topic, sleutel, waarde, headers) VALUES ($1, $2, $3, $4::jsonb) RETURNING id",
 	            4) ||
-	    !pg_prepare(&p->pg, "offset_store",
-	                "SELECT zs_offset_store($1, $2, $3::int, $4::bigint, $5::bigint)", 5))
+	    !pg_prepare(
+	            &p->pg, "offsets_store",
+	            "SELECT zs_offsets_store($1, $2::text[], $3::int[], $4::bigint[], $5::bigint[])",
+	            5))
 		goto fail;
 	/* Connect and migrate before preparing: the statements need the tables. */
 	{
