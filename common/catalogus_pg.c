@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 bool
 catalogus_pg_prepare(struct pg *pg)
@@ -82,4 +83,42 @@ catalogus_pg_verwerk(struct catalogus *cat, struct proj_batch *b, struct proj_ms
 		zaaktype_free(zt);
 	}
 	return 0;
+}
+
+void
+catalogus_pg_ontvang(struct catalogus *cat, struct pg *pg, struct proj_msg *m)
+{
+	struct zaaktype *zt = NULL;
+	char err[256];
+	char *doc;
+	const char *vals[4];
+
+	if (!m->record || strcmp(m->record, "ZaaktypeGepubliceerd") != 0)
+		return;
+	if (zaaktype_from_json(m->data, &zt, err, sizeof(err)) != 0) {
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){.topic = m->topic,
+		                           .partition = m->partition,
+		                           .offset = m->offset,
+		                           .detail = err}),
+		        "zaaktype refused");
+		return;
+	}
+	doc = json_dumps(m->data, JSON_COMPACT);
+	vals[0] = zt->identificatie;
+	vals[1] = json_string_value(json_object_get(m->data, "beginGeldigheid"));
+	vals[2] = json_string_value(json_object_get(m->data, "versiedatum"));
+	vals[3] = doc;
+	/* The table is for reading (reports, the API); decisions use memory,
+	 * which the topic fills at every start. */
+	if (!pg_cmdp(pg, "zaaktype_upsert", 4, vals))
+		zlog_warn("zaaktype %s not stored: %s", zt->identificatie, pg->last_error);
+	free(doc);
+	zlog_at(LOG_INFO, &m->log, "zaaktype %s (geldig vanaf %s) known", zt->identificatie,
+	        vals[1]);
+	if (catalogus_put(cat, zt) != 0) {
+		zlog_at(LOG_ERROR, &m->log, "catalogus full: zaaktype %s not kept",
+		        zt->identificatie);
+		zaaktype_free(zt);
+	}
 }

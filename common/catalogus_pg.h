@@ -17,6 +17,10 @@
 bool catalogus_pg_prepare(struct pg *pg);
 /* Replaces *cat with what the table holds. */
 bool catalogus_pg_laad(struct catalogus **cat, struct pg *pg);
+/* A ZaaktypeGepubliceerd read from the broadcast catalogus (projector
+ * on_broadcast): into cat, and stored (idempotent, outside any batch). A
+ * malformed zaaktype is logged and skipped: the publisher validates. */
+void catalogus_pg_ontvang(struct catalogus *cat, struct pg *pg, struct proj_msg *m);
 /* Stores a ZaaktypeGepubliceerd and puts it in cat; a malformed zaaktype is
  * dead-lettered. -1 when the write failed (the batch is retried). */
 int catalogus_pg_verwerk(struct catalogus *cat, struct proj_batch *b, struct proj_msg *m);

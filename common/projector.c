@@ -57,10 +57,10 @@ struct projector {
 	char ce_source[160];
 	struct pg pg;
 	struct schemaset *schemas;
-	rd_kafka_t *consumer, *producer;
-	rd_kafka_queue_t *cq, *pq;
-	int cwake[2], pwake[2];
-	struct event *ev_consumer, *ev_producer, *ev_tick, *ev_retry, *ev_continue;
+	rd_kafka_t *consumer, *producer, *bcast;
+	rd_kafka_queue_t *cq, *pq, *bq;
+	int cwake[2], pwake[2], bwake[2];
+	struct event *ev_consumer, *ev_producer, *ev_tick, *ev_retry, *ev_continue, *ev_bcast;
 	struct outbox *outbox;
 	struct part parts[MAX_PARTS];
 	int nparts;
@@ -629,6 +629,128 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		on_consumer_wake(p->cwake[0], EV_READ, p);
 }
 
+static void
+msg_release(struct proj_msg *m)
+{
+	json_decref(m->data);
+	free((char *)m->key);
+	rd_kafka_message_destroy(m->rkm);
+}
+
+/* Hands every broadcast message waiting in the queue to on_broadcast;
+ * returns the highest offset seen per partition in last[]. */
+static int
+broadcast_poll(struct projector *p, int timeout_ms, int64_t *last, int nparts)
+{
+	rd_kafka_message_t *rkm;
+	int n = 0;
+
+	while ((rkm = rd_kafka_consumer_poll(p->bcast, timeout_ms)) != NULL) {
+		struct proj_msg m;
+		timeout_ms = 0;
+		if (rkm->err) {
+			if (rkm->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
+				zlog_warn("broadcast consumer: %s", rd_kafka_err2name(rkm->err));
+			rd_kafka_message_destroy(rkm);
+			continue;
+		}
+		if (last && rkm->partition >= 0 && rkm->partition < nparts)
+			last[rkm->partition] = rkm->offset;
+		decode_msg(p, rkm, &m);
+		if (m.dead)
+			zlog_at(LOG_ERROR, &m.log, "undecodable message on %s: %s", m.topic,
+			        m.error);
+		else
+			p->cfg.on_broadcast(p, &m, p->cfg.arg);
+		msg_release(&m);
+		n++;
+	}
+	return n;
+}
+
+static void
+on_broadcast_wake(evutil_socket_t fd, short what, void *arg)
+{
+	struct projector *p = arg;
+	char buf[64];
+	(void)what;
+
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+	broadcast_poll(p, 0, NULL, 0);
+}
+
+/*
+ * Reads the broadcast topic from its beginning up to the end it has now,
+ * before any batch: an aanvraag must never be judged against a catalogus
+ * still being read.
+ */
+static bool
+broadcast_start(struct projector *p)
+{
+	const char *topic = topic_name((enum topic_id)p->cfg.broadcast_topic);
+	const struct rd_kafka_metadata *md = NULL;
+	rd_kafka_topic_t *rkt;
+	rd_kafka_topic_partition_list_t *l;
+	int64_t hi[64], last[64];
+	int nparts;
+	char group[96];
+
+	snprintf(group, sizeof(group), "%s-broadcast", p->group);
+	p->bcast = kafka_consumer_new(p->cfg.brokers, group, p->cfg.service, NULL, NULL);
+	if (!p->bcast)
+		return false;
+	rkt = rd_kafka_topic_new(p->bcast, topic, NULL);
+	rd_kafka_resp_err_t err = rd_kafka_metadata(p->bcast, 0, rkt, &md, 10000);
+	rd_kafka_topic_destroy(rkt);
+	if (err || md->topic_cnt != 1 || md->topics[0].err) {
+		zlog_error("no topic %s: %s", topic,
+		           rd_kafka_err2name(err ? err : md->topics[0].err));
+		if (md)
+			rd_kafka_metadata_destroy(md);
+		return false;
+	}
+	nparts = md->topics[0].partition_cnt < 64 ? md->topics[0].partition_cnt : 64;
+	rd_kafka_metadata_destroy(md);
+	l = rd_kafka_topic_partition_list_new(nparts);
+	for (int i = 0; i < nparts; i++) {
+		int64_t lo = 0;
+		hi[i] = 0;
+		last[i] = -1;
+		err = rd_kafka_query_watermark_offsets(p->bcast, topic, i, &lo, &hi[i], 10000);
+		if (err) {
+			zlog_error("no watermarks for %s[%d]: %s", topic, i,
+			           rd_kafka_err2name(err));
+			rd_kafka_topic_partition_list_destroy(l);
+			return false;
+		}
+		if (hi[i] <= lo)
+			hi[i] = 0; /* empty: nothing to wait for */
+		rd_kafka_topic_partition_list_add(l, topic, i)->offset = RD_KAFKA_OFFSET_BEGINNING;
+	}
+	rd_kafka_assign(p->bcast, l);
+	rd_kafka_topic_partition_list_destroy(l);
+	for (int64_t deadline = now_ms() + 60000;;) {
+		bool caught_up = true;
+		for (int i = 0; i < nparts; i++)
+			caught_up &= hi[i] == 0 || last[i] + 1 >= hi[i];
+		if (caught_up)
+			break;
+		if (now_ms() > deadline) {
+			zlog_error("could not read %s to its end within 60 s", topic);
+			return false;
+		}
+		broadcast_poll(p, 100, last, nparts);
+	}
+	p->bq = rd_kafka_queue_get_consumer(p->bcast);
+	p->bwake[0] = kafka_wake_fd(p->bq, &p->bwake[1]);
+	p->ev_bcast =
+	        event_new(loop_base(), p->bwake[0], EV_READ | EV_PERSIST, on_broadcast_wake, p);
+	event_add(p->ev_bcast, NULL);
+	zlog_info("%s read to its end", topic);
+	return true;
+}
+
 bool
 projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
                json_t *data, const struct ce_attrs *cause, const char *ce_id)
@@ -727,7 +849,7 @@ projector_start(const struct projector_config *cfg)
 	mallopt(M_ARENA_MAX, 2);
 	p->cfg = *cfg;
 	p->retry_ms = 100;
-	p->cwake[0] = p->cwake[1] = p->pwake[0] = p->pwake[1] = -1;
+	p->cwake[0] = p->cwake[1] = p->pwake[0] = p->pwake[1] = p->bwake[0] = p->bwake[1] = -1;
 	snprintf(p->group, sizeof(p->group), "%s", config_str("ZS_GROUP_ID", cfg->service));
 	snprintf(p->ce_source, sizeof(p->ce_source), "%s%s",
 	         config_str("ZS_CE_SOURCE_PREFIX",
@@ -815,6 +937,8 @@ projector_start(const struct projector_config *cfg)
 	 * first, before anything new joins the backlog. */
 	if (!outbox_relay(p->outbox, &p->pg, true))
 		goto fail;
+	if (cfg->on_broadcast && !broadcast_start(p))
+		goto fail;
 	if (!subscribe(p))
 		goto fail;
 	zlog_info("%s consuming as group %s", cfg->service, p->group);
@@ -861,6 +985,14 @@ projector_free(struct projector *p)
 		event_free(p->ev_retry);
 	if (p->ev_continue)
 		event_free(p->ev_continue);
+	if (p->ev_bcast)
+		event_free(p->ev_bcast);
+	if (p->bq)
+		rd_kafka_queue_destroy(p->bq);
+	if (p->bcast) {
+		rd_kafka_consumer_close(p->bcast);
+		rd_kafka_destroy(p->bcast);
+	}
 	if (p->cq)
 		rd_kafka_queue_destroy(p->cq); /* before close, or close hangs */
 	if (p->pq)
@@ -876,6 +1008,8 @@ projector_free(struct projector *p)
 			close(p->cwake[i]);
 		if (p->pwake[i] >= 0)
 			close(p->pwake[i]);
+		if (p->bwake[i] >= 0)
+			close(p->bwake[i]);
 	}
 	outbox_free(p->outbox);
 	pg_close(&p->pg);

@@ -67,6 +67,12 @@ struct projector_config {
 	/* Registers the daemon's prepared statements (pg_prepare); they are
 	 * prepared on connect and after every reconnect. */
 	bool (*prepare)(struct pg *pg);
+	/* A topic every instance reads whole, outside the group (the
+	 * catalogus: each instance needs all of it, and needs it before its
+	 * first batch): read from the beginning to its end at start, then
+	 * followed; each message goes to on_broadcast (NULL: none). */
+	int broadcast_topic;
+	void (*on_broadcast)(struct projector *p, struct proj_msg *m, void *arg);
 	/* After a rollback: drop in-memory state derived from the batch. */
 	void (*rolled_back)(void *arg);
 	void *arg;

@@ -87,20 +87,11 @@ intake_prepare(struct pg *pg)
 	               1);
 }
 
-bool
-intake_load_catalogus(struct intake *in, struct pg *pg)
-{
-	if (!catalogus_pg_laad(&in->cat, pg))
-		return false;
-	in->reload_catalogus = false;
-	return true;
-}
-
 void
-intake_rolled_back(void *arg)
+intake_catalogus(struct projector *p, struct proj_msg *m, void *arg)
 {
 	struct intake *in = arg;
-	in->reload_catalogus = true;
+	catalogus_pg_ontvang(in->cat, projector_pg(p), m);
 }
 
 /* Finds the outcomes already stored for the aanvraag ids in this batch. */
@@ -339,14 +330,6 @@ intake_apply(struct proj_batch *b, void *arg)
 	int64_t nu = now_ms();
 	json_t *known = NULL;
 
-	if (in->reload_catalogus && !intake_load_catalogus(in, b->pg))
-		return -1;
-	for (int i = 0; i < b->n; i++) {
-		struct proj_msg *m = &b->msgs[i];
-		if (!m->dead && !strcmp(m->record, "ZaaktypeGepubliceerd") &&
-		    catalogus_pg_verwerk(in->cat, b, m) != 0)
-			return -1;
-	}
 	if (b->n <= 0)
 		return 0;
 	items = calloc((size_t)b->n, sizeof(*items));

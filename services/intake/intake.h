@@ -17,7 +17,6 @@
 struct intake {
 	struct projector *p;
 	struct catalogus *cat;
-	bool reload_catalogus; /* after a rollback the in-memory copy may be ahead */
 	const char *bronorganisatie;
 	struct metric *m_accepted, *m_refused, *m_resubmitted;
 };
@@ -26,9 +25,9 @@ void intake_init(struct intake *in, const char *bronorganisatie);
 void intake_free(struct intake *in);
 /* Registers intake's statements on pg (prepared now and after reconnects). */
 bool intake_prepare(struct pg *pg);
-bool intake_load_catalogus(struct intake *in, struct pg *pg);
 int intake_apply(struct proj_batch *b, void *arg);
-void intake_rolled_back(void *arg);
+/* The catalogus, read whole by every instance (projector on_broadcast). */
+void intake_catalogus(struct projector *p, struct proj_msg *m, void *arg);
 void intake_routes(struct intake *in, struct http_server *http);
 
 #endif

@@ -51,7 +51,7 @@ ready(void *arg)
 int
 main(void)
 {
-	static const enum topic_id topics[] = {TOPIC_CATALOGUS, TOPIC_AANVRAGEN};
+	static const enum topic_id topics[] = {TOPIC_AANVRAGEN};
 	struct loop_hooks hooks = {.on_stop = on_stop};
 	struct http_server *http = NULL;
 	char schemas_dir[1024], sql_dir[1024];
@@ -73,20 +73,19 @@ main(void)
 	        .schemas_dir = schemas_dir,
 	        .sql_dir = sql_dir,
 	        .topics = topics,
-	        .ntopics = 2,
+	        .ntopics = 1,
+	        .broadcast_topic = TOPIC_CATALOGUS,
+	        .on_broadcast = intake_catalogus,
 	        .batch_max = (int)batch_max,
 	        .max_message_bytes = (size_t)max_bytes,
 	        .prepare = intake_prepare,
 	        .apply = intake_apply,
-	        .rolled_back = intake_rolled_back,
 	        .arg = &intake,
 	};
 	projector = projector_start(&cfg);
 	if (!projector)
 		goto out;
 	intake.p = projector;
-	if (!intake_load_catalogus(&intake, projector_pg(projector)))
-		goto out;
 	http = http_start(loop_base(), http_addr, (int)http_port);
 	if (!http)
 		goto out;
