@@ -1,9 +1,12 @@
 /*
  * zs-status — afhandelcomponenten move zaken through their statuses.
  *
- * Consumes the catalogus, zaakstroom.zaken (ZaakGeregistreerd) and the
- * opdrachten on zaakstroom.zaak-opdrachten; emits the facts on zaakstroom.zaken
- * and the outcomes on zaakstroom.opdracht-uitkomsten; watches the deadlines.
+ * Consumes the catalogus, the zaken (ZaakGeregistreerd) and the
+ * zaak-opdrachten; judges every opdracht against the zaak and its zaaktype,
+ * emits the facts (StatusGezet, ZaakAfgesloten, ...) on the zaken topic and
+ * OpdrachtUitgevoerd / OpdrachtGeweigerd on opdracht-uitkomsten; watches the
+ * deadlines (TermijnBewaking); keeps the read model the Track & Trace API
+ * serves. HTTP: /healthz, /readyz, /metrics.
  */
 #include "config.h"
 #include "http.h"
@@ -15,7 +18,8 @@
 #include <stdlib.h>
 
 static const char *brokers, *pg_url, *http_addr, *vandaag;
-static long http_port, batch_max, max_bytes, nadert_dagen, wacht_s, termijn_interval_s;
+static long http_port, batch_max, max_bytes, nadert_dagen, termijn_interval_s, termijn_chunk,
+        wacht_s;
 static bool terugzetten;
 
 static const struct config_key settings[] = {
@@ -25,27 +29,33 @@ static const struct config_key settings[] = {
         {"ZS_MAX_MESSAGE_BYTES", CF_INT, &max_bytes, "262144", "larger messages are dead letters"},
         {"ZS_PG_URL", CF_SECRET, &pg_url, "postgresql://postgres@127.0.0.1:55432/zaakstroom",
          "PostgreSQL connection URL"},
-        {"ZS_STATUS_HTTP_PORT", CF_INT, &http_port, "8082", "port of the Track & Trace API"},
+        {"ZS_STATUS_HTTP_PORT", CF_INT, &http_port, "8082", "port of /healthz, /readyz, /metrics"},
         {"ZS_STATUS_TERUGZETTEN", CF_BOOL, &terugzetten, "false",
-         "allow a status to be set back (with a reason)"},
+         "whether a status may go back (always with terugzettenReden)"},
         {"ZS_STATUS_WACHT_S", CF_INT, &wacht_s, "300",
-         "seconds an opdracht waits for its zaak's registration before it is refused"},
+         "seconds an opdracht waits for its zaak's registration before zaak.onbekend"},
+        {"ZS_TERMIJN_CHUNK", CF_INT, &termijn_chunk, "1000",
+         "due deadline events handled per transaction"},
         {"ZS_TERMIJN_INTERVAL_S", CF_INT, &termijn_interval_s, "60",
-         "seconds between deadline checks"},
+         "seconds between two runs of the deadline watch"},
         {"ZS_TERMIJN_NADERT_DAGEN", CF_INT, &nadert_dagen, "5",
-         "days before a deadline that it is announced as approaching"},
+         "days before a deadline that TermijnBewaking 'nadert' is emitted (0: never)"},
         {"ZS_VANDAAG", CF_STR, &vandaag, "",
-         "YYYY-MM-DD: the day the deadline watch believes it is (tests)"},
+         "YYYY-MM-DD: the day the deadline watch believes it is (tests, demos); empty: the clock"},
 };
+
+#define NSETTINGS ((int)(sizeof(settings) / sizeof(settings[0])))
 
 static struct status status;
 static struct projector *projector;
-static struct event *ev_termijn, *ev_wacht;
+static struct event *ev_termijn, *ev_termijn_start, *ev_wacht;
 
 static void
 on_stop(void *arg)
 {
 	(void)arg;
+	/* Batches and timer transactions run to completion inside one
+	 * callback, so nothing is half applied here. */
 	projector_stop(projector);
 	loop_exit();
 }
@@ -62,9 +72,8 @@ on_termijn(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	(void)arg;
 	if (!loop_stopping())
-		status_termijnbewaking(&status);
+		status_termijnbewaking(arg);
 }
 
 static void
@@ -72,9 +81,25 @@ on_wacht(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	(void)arg;
 	if (!loop_stopping())
-		status_wachtenden_opruimen(&status);
+		status_wachtenden_opruimen(arg);
+}
+
+static bool
+settings_valid(void)
+{
+	if (nadert_dagen < 0 || nadert_dagen > 366 || termijn_interval_s < 1 || termijn_chunk < 1 ||
+	    termijn_chunk > 100000 || wacht_s < 1 || batch_max < 1) {
+		zlog_error("invalid setting: ZS_TERMIJN_NADERT_DAGEN 0..366, ZS_TERMIJN_INTERVAL_S,"
+		           " ZS_STATUS_WACHT_S and ZS_BATCH_MAX at least 1, ZS_TERMIJN_CHUNK"
+		           " 1..100000");
+		return false;
+	}
+	if (!status_zet_vandaag(&status, vandaag)) {
+		zlog_error("invalid setting: ZS_VANDAAG must be YYYY-MM-DD or empty");
+		return false;
+	}
+	return true;
 }
 
 int
@@ -84,20 +109,25 @@ main(void)
 	struct loop_hooks hooks = {.on_stop = on_stop};
 	struct http_server *http = NULL;
 	char schemas_dir[1024], sql_dir[1024];
+	struct timeval kort = {.tv_sec = 2};
 	int rc = 1;
 
 	log_setup("status");
-	if (!config_load(settings, sizeof(settings) / sizeof(settings[0])))
+	if (!config_load(settings, NSETTINGS))
 		return 1;
-	config_log(settings, sizeof(settings) / sizeof(settings[0]));
+	config_log(settings, NSETTINGS);
 	zs_path(schemas_dir, sizeof(schemas_dir), "schemas");
 	zs_path(sql_dir, sizeof(sql_dir), "services/status/sql");
 	loop_setup(&hooks);
 	status_init(&status);
+	if (!settings_valid())
+		goto out;
 	status.inst.terugzetten_toegestaan = terugzetten;
 	status.nadert_dagen = (int)nadert_dagen;
+	status.termijn_chunk = (int)termijn_chunk;
 	status.wacht_s = (int)wacht_s;
-	status.vandaag = *vandaag ? vandaag : NULL;
+	if (status.vandaag != DATUM_ONGELDIG)
+		zlog_warn("deadline watch runs on ZS_VANDAAG %s, not on the clock", vandaag);
 
 	struct projector_config cfg = {
 	        .service = "status",
@@ -120,8 +150,12 @@ main(void)
 	status.p = projector;
 	if (!status_load_catalogus(&status, projector_pg(projector)))
 		goto out;
-	ev_termijn = loop_every((int)termijn_interval_s * 1000, on_termijn, NULL);
-	ev_wacht = loop_every(wacht_s < 10 ? 1000 : 10000, on_wacht, NULL);
+	/* The deadline watch: soon after start (what came due while we were
+	 * down), then every interval. Waiting opdrachten: a few times per bound. */
+	ev_termijn_start = evtimer_new(loop_base(), on_termijn, &status);
+	evtimer_add(ev_termijn_start, &kort);
+	ev_termijn = loop_every((int)termijn_interval_s * 1000, on_termijn, &status);
+	ev_wacht = loop_every(wacht_s < 40 ? (int)(wacht_s * 250) : 10000, on_wacht, &status);
 	http = http_start(loop_base(), http_addr, (int)http_port);
 	if (!http)
 		goto out;
@@ -131,6 +165,8 @@ main(void)
 	loop_run();
 	rc = 0;
 out:
+	if (ev_termijn_start)
+		event_free(ev_termijn_start);
 	if (ev_termijn)
 		event_free(ev_termijn);
 	if (ev_wacht)

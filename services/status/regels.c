@@ -1,9 +1,8 @@
 /*
- * regels.c — the status rules: judging and carrying out opdrachten, the
- * facts they produce, and the deadline watch.
+ * regels.c — the status rules: reading and judging opdrachten, carrying them
+ * out, and the facts they produce.
  */
 #include "regels.h"
-#include "ce.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +30,7 @@ opdracht_soort_van_record(const char *record)
 const char *
 opdracht_record(enum opdracht_soort s)
 {
-	return records[s];
+	return (unsigned)s < OPDRACHT__AANTAL ? records[s] : NULL;
 }
 
 static const char *
@@ -47,15 +46,25 @@ datum_veld(const json_t *o, const char *k)
 	return s ? datum_van_tekst(s) : DATUM_ONGELDIG;
 }
 
-static void
-datum_zet(json_t *o, const char *k, int32_t d)
+static json_t *
+tekst_of_null(const char *s)
 {
-	char buf[DATUM_TEKST];
+	return s ? json_string(s) : json_null();
+}
 
-	if (d == DATUM_ONGELDIG || !datum_format(d, buf, sizeof(buf)))
-		json_object_set_new(o, k, json_null());
-	else
-		json_object_set_new(o, k, json_string(buf));
+void
+zaak_toestand_bsn(struct zaak_toestand *z, const char *bsn)
+{
+	if (!bsn || !*bsn)
+		return;
+	for (int i = 0; i < z->n_bsn; i++)
+		if (!strcmp(z->bsn[i], bsn))
+			return;
+	if (z->n_bsn == ZAAK_MAX_BSN || strlen(bsn) >= sizeof(z->bsn[0])) {
+		z->bsn_overloop = true;
+		return;
+	}
+	snprintf(z->bsn[z->n_bsn++], sizeof(z->bsn[0]), "%s", bsn);
 }
 
 bool
@@ -63,30 +72,38 @@ zaak_toestand_van_registratie(struct zaak_toestand *z, const json_t *zg, const s
                               char *err, size_t errlen)
 {
 	const json_t *status = json_object_get(zg, "status"), *rol;
+	const char *uuid = str(zg, "uuid"), *ident = str(zg, "identificatie");
 	size_t i;
 
 	memset(z, 0, sizeof(*z));
 	z->zt = zt;
-	z->einddatum = z->archiefactiedatum = z->opgeschort_sinds = DATUM_ONGELDIG;
-	if (!str(zg, "uuid") || !str(zg, "identificatie") || !json_is_object(status)) {
-		snprintf(err, errlen, "ZaakGeregistreerd lacks uuid, identificatie or status");
+	z->einddatum = z->archiefactiedatum = DATUM_ONGELDIG;
+	z->termijnen.opgeschort_sinds = DATUM_ONGELDIG;
+	if (!uuid || !uuid_valid(uuid)) {
+		snprintf(err, errlen, "uuid is not a uuid");
 		return false;
 	}
-	snprintf(z->uuid, sizeof(z->uuid), "%s", str(zg, "uuid"));
-	snprintf(z->identificatie, sizeof(z->identificatie), "%s", str(zg, "identificatie"));
+	if (!ident || strlen(ident) > ZAAK_IDENTIFICATIE_MAX) {
+		snprintf(err, errlen, "identificatie missing or longer than %d",
+		         ZAAK_IDENTIFICATIE_MAX);
+		return false;
+	}
+	if (!json_is_integer(json_object_get(status, "volgnummer"))) {
+		snprintf(err, errlen, "status.volgnummer missing");
+		return false;
+	}
+	snprintf(z->uuid, sizeof(z->uuid), "%s", uuid);
+	snprintf(z->identificatie, sizeof(z->identificatie), "%s", ident);
 	z->status = (int)json_integer_value(json_object_get(status, "volgnummer"));
-	z->einddatum_gepland = datum_veld(zg, "einddatumGepland");
-	z->uiterlijke_einddatum_afdoening = datum_veld(zg, "uiterlijkeEinddatumAfdoening");
-	if (z->uiterlijke_einddatum_afdoening == DATUM_ONGELDIG) {
-		snprintf(err, errlen, "ZaakGeregistreerd lacks uiterlijkeEinddatumAfdoening");
+	z->termijnen.einddatum_gepland = datum_veld(zg, "einddatumGepland");
+	z->termijnen.uiterlijke_einddatum_afdoening =
+	        datum_veld(zg, "uiterlijkeEinddatumAfdoening");
+	if (z->termijnen.uiterlijke_einddatum_afdoening == DATUM_ONGELDIG) {
+		snprintf(err, errlen, "uiterlijkeEinddatumAfdoening missing");
 		return false;
 	}
 	json_array_foreach(json_object_get(zg, "rollen"), i, rol)
-	{
-		const char *bsn = str(json_object_get(rol, "betrokkene"), "inpBsn");
-		if (bsn && z->n_bsn < ZAAK_MAX_BSN && strlen(bsn) < sizeof(z->bsn[0]))
-			snprintf(z->bsn[z->n_bsn++], sizeof(z->bsn[0]), "%s", bsn);
-	}
+	        zaak_toestand_bsn(z, str(json_object_get(rol, "betrokkene"), "inpBsn"));
 	return true;
 }
 
@@ -107,9 +124,22 @@ opdracht_van_json(struct opdracht *o, enum opdracht_soort soort, const json_t *d
 	o->bsn = str(actor, "bsn");
 	o->applicatie = str(actor, "applicatie");
 	o->besluit_datum = o->ingangsdatum = o->vervaldatum = DATUM_ONGELDIG;
-	if (!o->id || !o->zaak || !o->medewerker || !o->applicatie || !when ||
-	    !instant_parse(when, &o->gegeven_op)) {
-		snprintf(err, errlen, "opdracht lacks opdrachtId, zaak, actor or gegevenOp");
+	/* err names the field: the refusal says which one. */
+	if (!o->id || !*o->id || strlen(o->id) > OPDRACHT_ID_MAX) {
+		snprintf(err, errlen, "opdrachtId");
+		return false;
+	}
+	if (!o->zaak || !uuid_valid(o->zaak)) {
+		snprintf(err, errlen, "zaak");
+		return false;
+	}
+	if (!o->medewerker || !o->applicatie) {
+		snprintf(err, errlen, "actor");
+		return false;
+	}
+	if (!when || !instant_parse(when, &o->gegeven_op) ||
+	    datum_van_instant_nl(o->gegeven_op) == DATUM_ONGELDIG) {
+		snprintf(err, errlen, "gegevenOp");
 		return false;
 	}
 	switch (soort) {
@@ -142,9 +172,17 @@ opdracht_van_json(struct opdracht *o, enum opdracht_soort soort, const json_t *d
 		o->vervaldatum = datum_veld(doc, "vervaldatum");
 		break;
 	default:
-		break;
+		snprintf(err, errlen, "type");
+		return false;
 	}
 	return true;
+}
+
+void
+status_redenen_init(struct redenen *r)
+{
+	redenen_init(r, "opdracht.te_veel_fouten",
+	             "De opdracht bevat nog meer fouten dan hier genoemd.");
 }
 
 static bool
@@ -152,9 +190,36 @@ leeg(const char *s)
 {
 	if (!s)
 		return true;
-	while (*s == ' ' || *s == '\t' || *s == '\n')
+	while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
 		s++;
 	return *s == '\0';
+}
+
+/* Texts are bounded so that no opdracht can bloat the read model or a fact. */
+static void
+beoordeel_lengtes(const struct opdracht *o, struct redenen *out)
+{
+	const struct {
+		const char *veld, *waarde;
+		int max;
+	} velden[] = {
+	        {"actor.medewerkerIdentificatie", o->medewerker, OPDRACHT_ACTOR_MAX},
+	        {"actor.naam", o->naam, OPDRACHT_ACTOR_MAX},
+	        {"actor.applicatie", o->applicatie, OPDRACHT_ACTOR_MAX},
+	        {o->soort == OPDRACHT_STATUS_ZETTEN ? "statustoelichting" : "toelichting",
+	         o->toelichting, OPDRACHT_TEKST_MAX},
+	        {"terugzettenReden", o->terugzetten_reden, OPDRACHT_TEKST_MAX},
+	        {"reden", o->reden, OPDRACHT_REDEN_MAX},
+	        {"identificatie", o->besluit_identificatie, BESLUIT_IDENT_MAX},
+	};
+
+	for (size_t i = 0; i < sizeof(velden) / sizeof(velden[0]); i++) {
+		size_t n = velden[i].waarde ? tekst_lengte(velden[i].waarde) : 0;
+		if (n > (size_t)velden[i].max)
+			redenen_voeg_toe(out, "opdracht.te_lang", velden[i].veld,
+			                 "Het veld %s is te lang: %zu tekens, hoogstens %d.",
+			                 velden[i].veld, n, velden[i].max);
+	}
 }
 
 static void
@@ -162,6 +227,7 @@ beoordeel_status(const struct zaak_toestand *z, const struct opdracht *o,
                  const struct regels_instellingen *inst, struct redenen *out)
 {
 	const struct statustype *st = zaaktype_statustype(z->zt, o->volgnummer);
+	bool eind;
 
 	if (!st) {
 		redenen_voeg_toe(out, "status.onbekend", "volgnummer",
@@ -169,26 +235,31 @@ beoordeel_status(const struct zaak_toestand *z, const struct opdracht *o,
 		                 z->zt->identificatie, o->volgnummer);
 		return;
 	}
-	if (o->volgnummer == z->status) {
+	eind = zaaktype_is_eindstatus(z->zt, o->volgnummer);
+	if (o->volgnummer == z->status && !(z->heropend && eind)) {
 		redenen_voeg_toe(out, "status.al_gezet", "volgnummer",
-		                 "De zaak heeft deze status (%d, %s) al.", o->volgnummer,
+		                 "De zaak heeft de status %d (%s) al.", o->volgnummer,
 		                 st->omschrijving);
 	} else if (o->volgnummer < z->status && !z->heropend) {
 		if (!inst->terugzetten_toegestaan)
 			redenen_voeg_toe(
 			        out, "status.terugzetten_niet_toegestaan", "volgnummer",
-			        "Een status terugzetten (van %d naar %d) is hier niet toegestaan.",
+			        "Een status terugzetten (van %d naar %d) is niet toegestaan.",
 			        z->status, o->volgnummer);
 		else if (leeg(o->terugzetten_reden))
 			redenen_voeg_toe(
 			        out, "status.reden_ontbreekt", "terugzettenReden",
-			        "Een status terugzetten (van %d naar %d) kan alleen met een reden.",
+			        "Een status terugzetten (van %d naar %d) kan alleen met een "
+			        "reden.",
 			        z->status, o->volgnummer);
 	}
-	if (zaaktype_is_eindstatus(z->zt, o->volgnummer) && !z->heeft_resultaat)
-		redenen_voeg_toe(
-		        out, "status.resultaat_ontbreekt", "volgnummer",
-		        "De eindstatus kan pas worden gezet als er een resultaat is vastgelegd.");
+	if (eind && !zaaktype_resultaattype(z->zt, z->resultaat))
+		redenen_voeg_toe(out, "status.resultaat_ontbreekt", "volgnummer",
+		                 "De eindstatus kan pas worden gezet als er een resultaat is "
+		                 "vastgelegd.");
+	if (eind && termijnen_opgeschort(&z->termijnen))
+		redenen_voeg_toe(out, "zaak.opgeschort", "volgnummer",
+		                 "De zaak is opgeschort: hervat de zaak voordat u haar afsluit.");
 }
 
 static void
@@ -198,57 +269,83 @@ beoordeel_verlenging(const struct zaak_toestand *z, const struct opdracht *o, st
 
 	if (!z->zt->verlenging_mogelijk) {
 		redenen_voeg_toe(out, "verlenging.niet_toegestaan", NULL,
-		                 "Voor dit zaaktype is verlengen niet mogelijk.");
+		                 "Voor het zaaktype %s is verlengen niet mogelijk.",
+		                 z->zt->identificatie);
 		return;
 	}
-	if (z->verlengd)
+	if (z->termijnen.verlengd)
 		redenen_voeg_toe(out, "verlenging.al_verlengd", NULL,
-		                 "De zaak is al eens verlengd.");
+		                 "De zaak is al eens verlengd; dat kan maar één keer.");
 	if (leeg(o->reden))
 		redenen_voeg_toe(out, "verlenging.reden_ontbreekt", "reden",
 		                 "Een verlenging kan alleen met een reden.");
 	if (!o->duur || !duur_parse(o->duur, &d) || duur_is_nul(d)) {
-		redenen_voeg_toe(
-		        out, "verlenging.duur_ongeldig", "duur",
-		        "De duur van de verlenging is geen geldige ISO-8601-duur (zoals P6W).");
+		redenen_voeg_toe(out, "verlenging.duur_ongeldig", "duur",
+		                 "De duur van de verlenging is geen geldige duur (zoals P6W).");
 		return;
 	}
-	/* "At most the verlengingstermijn": compared where it counts, on the
-	 * deadline it would move. */
-	int32_t met = datum_plus_duur(z->uiterlijke_einddatum_afdoening, d);
-	int32_t max =
-	        datum_plus_duur(z->uiterlijke_einddatum_afdoening, z->zt->verlengingstermijn.duur);
-	if (met == DATUM_ONGELDIG || met > max)
-		redenen_voeg_toe(
-		        out, "verlenging.te_lang", "duur",
-		        "De verlenging (%s) is langer dan de verlengingstermijn van het zaaktype (%s).",
-		        o->duur, z->zt->verlengingstermijn.tekst);
+	if (!termijnen_verlenging_past(&z->termijnen, d, z->zt->verlengingstermijn.duur))
+		redenen_voeg_toe(out, "verlenging.te_lang", "duur",
+		                 "De verlenging (%s) is langer dan de verlengingstermijn van het "
+		                 "zaaktype (%s).",
+		                 o->duur, z->zt->verlengingstermijn.tekst);
+}
+
+static void
+beoordeel_besluit(const struct zaak_toestand *z, const struct opdracht *o, struct redenen *out)
+{
+	if (!o->besluittype || !zaaktype_besluittype(z->zt, o->besluittype))
+		redenen_voeg_toe(out, "besluit.onbekend", "besluittype",
+		                 "Het zaaktype %s kent dit besluittype niet.",
+		                 z->zt->identificatie);
+	if (o->besluit_datum == DATUM_ONGELDIG)
+		redenen_voeg_toe(out, "besluit.datum_ongeldig", "datum",
+		                 "De datum van het besluit ontbreekt of is ongeldig.");
+	if (o->ingangsdatum == DATUM_ONGELDIG)
+		redenen_voeg_toe(out, "besluit.datum_ongeldig", "ingangsdatum",
+		                 "De ingangsdatum van het besluit ontbreekt of is ongeldig.");
+	else if (o->vervaldatum != DATUM_ONGELDIG && o->vervaldatum < o->ingangsdatum)
+		redenen_voeg_toe(out, "besluit.datum_ongeldig", "vervaldatum",
+		                 "De vervaldatum van het besluit ligt vóór de ingangsdatum.");
+}
+
+static bool
+eigen_zaak(const struct zaak_toestand *z, const struct opdracht *o)
+{
+	if (leeg(o->bsn))
+		return false;
+	if (z->bsn_overloop)
+		return true;
+	for (int i = 0; i < z->n_bsn; i++)
+		if (!strcmp(o->bsn, z->bsn[i]))
+			return true;
+	return false;
 }
 
 void
 opdracht_beoordeel(const struct zaak_toestand *z, const struct opdracht *o,
                    const struct regels_instellingen *inst, struct redenen *out)
 {
-	redenen_init(out, "opdracht.te_veel_fouten",
-	             "De opdracht bevat nog meer fouten dan hier genoemd.");
-	for (int i = 0; o->bsn && i < z->n_bsn; i++)
-		if (!strcmp(o->bsn, z->bsn[i])) {
-			redenen_voeg_toe(
-			        out, "actor.eigen_zaak", "actor",
-			        "Een medewerker mag geen zaak behandelen waarin hij of zij zelf "
-			        "aanvrager of gemachtigde is.");
-			return;
-		}
-	if (z->afgesloten && o->soort != OPDRACHT_ZAAK_HEROPENEN) {
-		redenen_voeg_toe(
-		        out, "zaak.afgesloten", NULL,
-		        "De zaak is afgesloten; alleen heropenen (met een reden) is nog mogelijk.");
+	status_redenen_init(out);
+	/* First and alone: whoever handles their own zaak learns nothing more
+	 * about it from the refusal. */
+	if (eigen_zaak(z, o)) {
+		redenen_voeg_toe(out, "actor.eigen_zaak", "actor",
+		                 "Een medewerker mag geen zaak behandelen waarin hij of zij zelf "
+		                 "betrokkene (aanvrager of gemachtigde) is.");
 		return;
 	}
-	if (z->opgeschort && o->soort != OPDRACHT_ZAAK_HERVATTEN &&
-	    o->soort != OPDRACHT_BESLUIT_VASTLEGGEN && o->soort != OPDRACHT_ZAAK_OPSCHORTEN) {
-		redenen_voeg_toe(out, "zaak.opgeschort", NULL,
-		                 "De zaak is opgeschort; hervat de zaak eerst.");
+	if (!z->zt) {
+		redenen_voeg_toe(
+		        out, "zaaktype.onbekend", NULL,
+		        "Het zaaktype van deze zaak is (nog) niet bekend in de catalogus.");
+		return;
+	}
+	beoordeel_lengtes(o, out);
+	if (z->afgesloten && o->soort != OPDRACHT_ZAAK_HEROPENEN) {
+		redenen_voeg_toe(out, "zaak.afgesloten", NULL,
+		                 "De zaak is afgesloten; alleen heropenen (met een reden) is nog "
+		                 "mogelijk.");
 		return;
 	}
 	switch (o->soort) {
@@ -264,8 +361,9 @@ opdracht_beoordeel(const struct zaak_toestand *z, const struct opdracht *o,
 	case OPDRACHT_ZAAK_OPSCHORTEN:
 		if (!z->zt->opschorting_mogelijk)
 			redenen_voeg_toe(out, "opschorting.niet_toegestaan", NULL,
-			                 "Voor dit zaaktype is opschorten niet mogelijk.");
-		else if (z->opgeschort)
+			                 "Voor het zaaktype %s is opschorten niet mogelijk.",
+			                 z->zt->identificatie);
+		else if (termijnen_opgeschort(&z->termijnen))
 			redenen_voeg_toe(out, "opschorting.al_opgeschort", NULL,
 			                 "De zaak is al opgeschort.");
 		if (leeg(o->reden))
@@ -273,7 +371,7 @@ opdracht_beoordeel(const struct zaak_toestand *z, const struct opdracht *o,
 			                 "Opschorten kan alleen met een reden.");
 		break;
 	case OPDRACHT_ZAAK_HERVATTEN:
-		if (!z->opgeschort)
+		if (!termijnen_opgeschort(&z->termijnen))
 			redenen_voeg_toe(out, "hervatting.niet_opgeschort", NULL,
 			                 "De zaak is niet opgeschort.");
 		break;
@@ -281,15 +379,7 @@ opdracht_beoordeel(const struct zaak_toestand *z, const struct opdracht *o,
 		beoordeel_verlenging(z, o, out);
 		break;
 	case OPDRACHT_BESLUIT_VASTLEGGEN:
-		if (!o->besluittype || !zaaktype_besluittype(z->zt, o->besluittype))
-			redenen_voeg_toe(out, "besluit.onbekend", "besluittype",
-			                 "Het zaaktype %s kent dit besluittype niet.",
-			                 z->zt->identificatie);
-		if (o->besluit_datum == DATUM_ONGELDIG || o->ingangsdatum == DATUM_ONGELDIG ||
-		    (o->vervaldatum != DATUM_ONGELDIG && o->vervaldatum < o->ingangsdatum))
-			redenen_voeg_toe(
-			        out, "besluit.datum_ongeldig", "ingangsdatum",
-			        "De data van het besluit kloppen niet (vervaldatum vóór ingangsdatum?).");
+		beoordeel_besluit(z, o, out);
 		break;
 	case OPDRACHT_ZAAK_HEROPENEN:
 		if (!z->afgesloten)
@@ -297,7 +387,8 @@ opdracht_beoordeel(const struct zaak_toestand *z, const struct opdracht *o,
 			                 "De zaak is niet afgesloten.");
 		if (!z->zt->heropenen_mogelijk)
 			redenen_voeg_toe(out, "heropenen.niet_toegestaan", NULL,
-			                 "Voor dit zaaktype is heropenen niet mogelijk.");
+			                 "Voor het zaaktype %s is heropenen niet mogelijk.",
+			                 z->zt->identificatie);
 		if (leeg(o->reden))
 			redenen_voeg_toe(out, "heropenen.reden_ontbreekt", "reden",
 			                 "Heropenen kan alleen met een reden.");
@@ -307,89 +398,62 @@ opdracht_beoordeel(const struct zaak_toestand *z, const struct opdracht *o,
 	}
 }
 
-json_t *
-termijnen_json(const struct zaak_toestand *z, int32_t op)
-{
-	json_t *t = json_object();
-	int32_t tegen = z->afgesloten ? z->einddatum : op;
-
-	datum_zet(t, "einddatumGepland", z->einddatum_gepland);
-	datum_zet(t, "uiterlijkeEinddatumAfdoening", z->uiterlijke_einddatum_afdoening);
-	json_object_set_new(t, "opgeschort", json_boolean(z->opgeschort));
-	datum_zet(t, "opgeschortSinds", z->opgeschort ? z->opgeschort_sinds : DATUM_ONGELDIG);
-	json_object_set_new(t, "verlengd", json_boolean(z->verlengd));
-	/* On time: not past the legal deadline (a suspended clock does not run). */
-	json_object_set_new(
-	        t, "opTijd",
-	        json_boolean(z->opgeschort || tegen <= z->uiterlijke_einddatum_afdoening));
-	return t;
-}
-
-/* The fields every fact on a zaak starts with. */
+/* The fields every fact about a zaak starts with. */
 static json_t *
 feit_basis(const struct zaak_toestand *z, const struct opdracht *o, int64_t tijdstip)
 {
-	char when[INSTANT_TEKST];
-	json_t *f = json_object();
+	json_t *actor = json_null();
 
-	instant_format(tijdstip, when, sizeof(when));
-	json_object_set_new(f, "zaak", json_string(z->uuid));
-	json_object_set_new(f, "identificatie", json_string(z->identificatie));
-	json_object_set_new(f, "opdrachtId", o ? json_string(o->id) : json_null());
-	json_object_set_new(f, "actor",
-	                    o ? json_pack("{s:s, s:s?, s:s}", "medewerkerIdentificatie",
-	                                  o->medewerker, "naam", o->naam, "applicatie",
-	                                  o->applicatie)
-	                      : json_null());
-	json_object_set_new(f, "tijdstip", json_string(when));
-	return f;
+	if (o)
+		actor = json_pack("{s:s, s:o, s:s}", "medewerkerIdentificatie", o->medewerker,
+		                  "naam", tekst_of_null(o->naam), "applicatie", o->applicatie);
+	return json_pack("{s:s, s:s, s:o, s:o, s:o}", "zaak", z->uuid, "identificatie",
+	                 z->identificatie, "opdrachtId", o ? json_string(o->id) : json_null(),
+	                 "actor", actor, "tijdstip", instant_json(tijdstip));
 }
 
 static void
 feit(struct feiten *out, const char *record, json_t *data, const struct zaak_toestand *z,
      int32_t op)
 {
-	json_object_set_new(data, "termijnen", termijnen_json(z, op));
+	json_object_set_new(data, "termijnen", termijnen_json(&z->termijnen, op));
 	out->f[out->n].record = record;
 	out->f[out->n++].data = data;
 }
 
-static json_t *
-tekst_of_null(const char *s)
+json_t *
+status_info_json(const struct zaaktype *zt, int volgnummer, int64_t gezet)
 {
-	return s ? json_string(s) : json_null();
+	const struct statustype *st = zaaktype_statustype(zt, volgnummer);
+
+	if (!st)
+		return NULL;
+	return json_pack("{s:i, s:s, s:s, s:b, s:b, s:b, s:i, s:i, s:o}", "volgnummer",
+	                 st->volgnummer, "omschrijving", st->omschrijving, "statustekst",
+	                 st->statustekst ? st->statustekst : "", "informeren", st->informeren,
+	                 "tonenAanInitiator", st->tonen_aan_initiator, "isEindstatus",
+	                 zaaktype_is_eindstatus(zt, volgnummer), "stap",
+	                 zaaktype_statustype_stap(zt, volgnummer), "aantalStappen",
+	                 (int)zt->n_statustypen, "datumStatusGezet", instant_json(gezet));
 }
 
 static void
 voer_status_uit(struct zaak_toestand *z, const struct opdracht *o, int32_t op, struct feiten *out)
 {
-	const struct statustype *st = zaaktype_statustype(z->zt, o->volgnummer);
-	char when[INSTANT_TEKST];
 	int vorige = z->status;
 	bool eind = zaaktype_is_eindstatus(z->zt, o->volgnummer);
 	json_t *f;
 
-	instant_format(o->gegeven_op, when, sizeof(when));
 	z->status = o->volgnummer;
-	if (!eind)
-		z->heropend = false;
+	z->heropend = false;
 	if (eind) {
 		const struct resultaattype *rt = zaaktype_resultaattype(z->zt, z->resultaat);
 		z->afgesloten = true;
-		z->heropend = false;
 		z->einddatum = op;
-		z->archiefactiedatum =
-		        rt ? datum_plus_duur(op, rt->archiefactietermijn.duur) : DATUM_ONGELDIG;
+		z->archiefactiedatum = datum_plus_duur(op, rt->archiefactietermijn.duur);
 	}
 	f = feit_basis(z, o, o->gegeven_op);
-	json_object_set_new(
-	        f, "status",
-	        json_pack("{s:i, s:s, s:s, s:b, s:b, s:b, s:i, s:i, s:s}", "volgnummer",
-	                  st->volgnummer, "omschrijving", st->omschrijving, "statustekst",
-	                  st->statustekst ? st->statustekst : "", "informeren", st->informeren,
-	                  "tonenAanInitiator", st->tonen_aan_initiator, "isEindstatus", eind,
-	                  "stap", zaaktype_statustype_stap(z->zt, st->volgnummer), "aantalStappen",
-	                  (int)z->zt->n_statustypen, "datumStatusGezet", when));
+	json_object_set_new(f, "status", status_info_json(z->zt, o->volgnummer, o->gegeven_op));
 	json_object_set_new(f, "vorigeVolgnummer", json_integer(vorige));
 	json_object_set_new(f, "statustoelichting", tekst_of_null(o->toelichting));
 	json_object_set_new(f, "terugzettenReden",
@@ -399,13 +463,47 @@ voer_status_uit(struct zaak_toestand *z, const struct opdracht *o, int32_t op, s
 	if (eind) {
 		const struct resultaattype *rt = zaaktype_resultaattype(z->zt, z->resultaat);
 		f = feit_basis(z, o, o->gegeven_op);
-		datum_zet(f, "einddatum", z->einddatum);
+		json_object_set_new(f, "einddatum", datum_json(z->einddatum));
 		json_object_set_new(f, "resultaat", json_string(z->resultaat));
 		json_object_set_new(f, "archiefnominatie",
 		                    json_string(archiefnominatie_naam(rt->archiefnominatie)));
-		datum_zet(f, "archiefactiedatum", z->archiefactiedatum);
+		json_object_set_new(f, "archiefactiedatum", datum_json(z->archiefactiedatum));
 		feit(out, "ZaakAfgesloten", f, z, op);
 	}
+}
+
+static void
+voer_besluit_uit(struct zaak_toestand *z, const struct opdracht *o, int32_t op, struct feiten *out)
+{
+	const struct besluittype *bt = zaaktype_besluittype(z->zt, o->besluittype);
+	char uuid[UUID_LEN + 1], naam[OPDRACHT_ID_MAX + 16], ident[BESLUIT_IDENT_MAX * 4 + 1];
+	int32_t reactie = DATUM_ONGELDIG;
+	json_t *f;
+
+	/* Name-based: the same opdracht always gives the same besluit. */
+	snprintf(naam, sizeof(naam), "besluit:%s", o->id);
+	uuid_v5(ZS_UUID_NAMESPACE, naam, uuid);
+	z->n_besluiten++;
+	if (!leeg(o->besluit_identificatie))
+		snprintf(ident, sizeof(ident), "%s", o->besluit_identificatie);
+	else
+		snprintf(ident, sizeof(ident), "BESLUIT-%s-%d",
+		         strncmp(z->identificatie, "ZAAK-", 5) ? z->identificatie
+		                                               : z->identificatie + 5,
+		         z->n_besluiten);
+	/* Until when bezwaar can be made: the besluit's date + the reactietermijn. */
+	if (bt->reactietermijn.tekst)
+		reactie = datum_plus_duur(o->besluit_datum, bt->reactietermijn.duur);
+	f = feit_basis(z, o, o->gegeven_op);
+	json_object_set_new(f, "besluit", json_string(uuid));
+	json_object_set_new(f, "besluitIdentificatie", json_string(ident));
+	json_object_set_new(f, "besluittype", json_string(bt->omschrijving));
+	json_object_set_new(f, "datum", datum_json(o->besluit_datum));
+	json_object_set_new(f, "ingangsdatum", datum_json(o->ingangsdatum));
+	json_object_set_new(f, "vervaldatum", datum_json(o->vervaldatum));
+	json_object_set_new(f, "uiterlijkeReactiedatum", datum_json(reactie));
+	json_object_set_new(f, "toelichting", tekst_of_null(o->toelichting));
+	feit(out, "BesluitGenomen", f, z, op);
 }
 
 void
@@ -421,7 +519,6 @@ opdracht_uitvoeren(struct zaak_toestand *z, const struct opdracht *o, struct fei
 		break;
 	case OPDRACHT_RESULTAAT_VASTLEGGEN: {
 		const struct resultaattype *rt = zaaktype_resultaattype(z->zt, o->resultaattype);
-		z->heeft_resultaat = true;
 		snprintf(z->resultaat, sizeof(z->resultaat), "%s", rt->omschrijving);
 		f = feit_basis(z, o, o->gegeven_op);
 		json_object_set_new(f, "resultaat", json_string(rt->omschrijving));
@@ -436,26 +533,16 @@ opdracht_uitvoeren(struct zaak_toestand *z, const struct opdracht *o, struct fei
 		break;
 	}
 	case OPDRACHT_ZAAK_OPSCHORTEN:
-		z->opgeschort = true;
-		z->opgeschort_sinds = op;
+		termijnen_opschorten(&z->termijnen, op);
 		f = feit_basis(z, o, o->gegeven_op);
 		json_object_set_new(f, "reden", json_string(o->reden));
-		datum_zet(f, "per", op);
+		json_object_set_new(f, "per", datum_json(op));
 		feit(out, "ZaakOpgeschort", f, z, op);
 		break;
 	case OPDRACHT_ZAAK_HERVATTEN: {
-		/* The clock stood still: both deadlines move by the days it stood. */
-		int32_t dagen = dagen_tussen(z->opgeschort_sinds, op);
-		if (dagen < 0)
-			dagen = 0;
-		z->opgeschort = false;
-		z->opgeschort_sinds = DATUM_ONGELDIG;
-		if (z->einddatum_gepland != DATUM_ONGELDIG)
-			z->einddatum_gepland = datum_plus_dagen(z->einddatum_gepland, dagen);
-		z->uiterlijke_einddatum_afdoening =
-		        datum_plus_dagen(z->uiterlijke_einddatum_afdoening, dagen);
+		int32_t dagen = termijnen_hervatten(&z->termijnen, op);
 		f = feit_basis(z, o, o->gegeven_op);
-		datum_zet(f, "per", op);
+		json_object_set_new(f, "per", datum_json(op));
 		json_object_set_new(f, "opgeschorteDagen", json_integer(dagen));
 		json_object_set_new(f, "toelichting", tekst_of_null(o->toelichting));
 		feit(out, "ZaakHervat", f, z, op);
@@ -463,53 +550,23 @@ opdracht_uitvoeren(struct zaak_toestand *z, const struct opdracht *o, struct fei
 	}
 	case OPDRACHT_ZAAK_VERLENGEN: {
 		struct duur d;
+		int32_t dagen;
 		duur_parse(o->duur, &d);
-		int32_t oud = z->uiterlijke_einddatum_afdoening;
-		z->uiterlijke_einddatum_afdoening = datum_plus_duur(oud, d);
-		if (z->einddatum_gepland != DATUM_ONGELDIG)
-			z->einddatum_gepland = datum_plus_duur(z->einddatum_gepland, d);
-		z->verlengd = true;
+		dagen = termijnen_verlengen(&z->termijnen, d);
 		f = feit_basis(z, o, o->gegeven_op);
 		json_object_set_new(f, "reden", json_string(o->reden));
 		json_object_set_new(f, "duur", json_string(o->duur));
-		json_object_set_new(
-		        f, "verlengingDagen",
-		        json_integer(dagen_tussen(oud, z->uiterlijke_einddatum_afdoening)));
+		json_object_set_new(f, "verlengingDagen", json_integer(dagen < 0 ? 0 : dagen));
 		feit(out, "ZaakVerlengd", f, z, op);
 		break;
 	}
-	case OPDRACHT_BESLUIT_VASTLEGGEN: {
-		const struct besluittype *bt = zaaktype_besluittype(z->zt, o->besluittype);
-		char uuid[UUID_LEN + 1], ident[64];
-		/* Name-based: the same opdracht always yields the same besluit. */
-		uuid_v5(ZS_UUID_NAMESPACE, o->id, uuid);
-		z->n_besluiten++;
-		if (o->besluit_identificatie)
-			snprintf(ident, sizeof(ident), "%s", o->besluit_identificatie);
-		else
-			snprintf(ident, sizeof(ident), "BESLUIT-%s-%d", z->identificatie + 5,
-			         z->n_besluiten);
-		f = feit_basis(z, o, o->gegeven_op);
-		json_object_set_new(f, "besluit", json_string(uuid));
-		json_object_set_new(f, "besluitIdentificatie", json_string(ident));
-		json_object_set_new(f, "besluittype", json_string(bt->omschrijving));
-		datum_zet(f, "datum", o->besluit_datum);
-		datum_zet(f, "ingangsdatum", o->ingangsdatum);
-		datum_zet(f, "vervaldatum", o->vervaldatum);
-		/* Until when bezwaar is possible: the besluit's date + the reactietermijn. */
-		datum_zet(f, "uiterlijkeReactiedatum",
-		          bt->reactietermijn.tekst
-		                  ? datum_plus_duur(o->besluit_datum, bt->reactietermijn.duur)
-		                  : DATUM_ONGELDIG);
-		json_object_set_new(f, "toelichting", tekst_of_null(o->toelichting));
-		feit(out, "BesluitGenomen", f, z, op);
+	case OPDRACHT_BESLUIT_VASTLEGGEN:
+		voer_besluit_uit(z, o, op, out);
 		break;
-	}
 	case OPDRACHT_ZAAK_HEROPENEN:
 		z->afgesloten = false;
 		z->heropend = true;
 		z->einddatum = z->archiefactiedatum = DATUM_ONGELDIG;
-		z->heeft_resultaat = false;
 		z->resultaat[0] = '\0';
 		f = feit_basis(z, o, o->gegeven_op);
 		json_object_set_new(f, "reden", json_string(o->reden));
@@ -528,98 +585,32 @@ feiten_free(struct feiten *f)
 	f->n = 0;
 }
 
-json_t *
-opdracht_uitgevoerd_json(const struct opdracht *o)
+bool
+opdracht_verwerk(struct zaak_toestand *z, const struct opdracht *o,
+                 const struct regels_instellingen *inst, struct redenen *r, struct feiten *f)
 {
-	char when[INSTANT_TEKST];
-
-	instant_format(o->gegeven_op, when, sizeof(when));
-	return json_pack("{s:s, s:s, s:s, s:s}", "opdrachtId", o->id, "zaak", o->zaak,
-	                 "opdrachtType", records[o->soort], "tijdstip", when);
+	f->n = 0;
+	opdracht_beoordeel(z, o, inst, r);
+	if (r->n > 0)
+		return false;
+	opdracht_uitvoeren(z, o, f);
+	return true;
 }
 
 json_t *
-opdracht_geweigerd_kaal(const char *opdracht_id, const char *zaak, const char *record,
+opdracht_uitgevoerd_json(const struct opdracht *o, int64_t tijdstip)
+{
+	return json_pack("{s:s, s:s, s:s, s:o}", "opdrachtId", o->id, "zaak", o->zaak,
+	                 "opdrachtType", records[o->soort], "tijdstip", instant_json(tijdstip));
+}
+
+json_t *
+opdracht_geweigerd_json(const char *opdracht_id, const char *zaak, const char *record,
                         int64_t tijdstip, const struct redenen *r)
 {
-	char when[INSTANT_TEKST];
-
-	instant_format(tijdstip, when, sizeof(when));
-	return json_pack("{s:s, s:s, s:s, s:s, s:o}", "opdrachtId", opdracht_id ? opdracht_id : "",
+	return json_pack("{s:s, s:s, s:s, s:o, s:o}", "opdrachtId", opdracht_id ? opdracht_id : "",
 	                 "zaak", zaak ? zaak : "", "opdrachtType", record ? record : "", "tijdstip",
-	                 when, "redenen", redenen_json(r));
-}
-
-json_t *
-opdracht_geweigerd_json(const struct opdracht *o, const struct redenen *r)
-{
-	return opdracht_geweigerd_kaal(o->id, o->zaak, records[o->soort], o->gegeven_op, r);
-}
-
-static const char *const termijn_namen[TERMIJN__AANTAL] = {"einddatum_gepland",
-                                                           "uiterlijke_einddatum_afdoening"};
-static const char *const fase_namen[FASE__AANTAL] = {"nadert", "overschreden"};
-
-const char *
-termijn_soort_naam(enum termijn_soort t)
-{
-	return termijn_namen[t];
-}
-
-const char *
-termijn_fase_naam(enum termijn_fase f)
-{
-	return fase_namen[f];
-}
-
-bool
-termijn_soort_van_naam(const char *s, enum termijn_soort *out)
-{
-	for (int i = 0; s && i < TERMIJN__AANTAL; i++)
-		if (!strcmp(s, termijn_namen[i]))
-			return *out = (enum termijn_soort)i, true;
-	return false;
-}
-
-bool
-termijn_fase_van_naam(const char *s, enum termijn_fase *out)
-{
-	for (int i = 0; s && i < FASE__AANTAL; i++)
-		if (!strcmp(s, fase_namen[i]))
-			return *out = (enum termijn_fase)i, true;
-	return false;
-}
-
-int
-termijn_taken(const struct zaak_toestand *z, int nadert_dagen,
-              struct termijn_taak out[TERMIJN__AANTAL * FASE__AANTAL])
-{
-	int32_t deadlines[TERMIJN__AANTAL] = {z->einddatum_gepland,
-	                                      z->uiterlijke_einddatum_afdoening};
-	int n = 0;
-
-	if (z->afgesloten || z->opgeschort)
-		return 0;
-	for (int t = 0; t < TERMIJN__AANTAL; t++) {
-		if (deadlines[t] == DATUM_ONGELDIG)
-			continue;
-		out[n++] = (struct termijn_taak){
-		        .termijn = (enum termijn_soort)t,
-		        .fase = FASE_NADERT,
-		        .deadline = deadlines[t],
-		        .wanneer = datum_plus_dagen(deadlines[t], -nadert_dagen)};
-		out[n++] = (struct termijn_taak){.termijn = (enum termijn_soort)t,
-		                                 .fase = FASE_OVERSCHREDEN,
-		                                 .deadline = deadlines[t],
-		                                 .wanneer = datum_plus_dagen(deadlines[t], 1)};
-	}
-	return n;
-}
-
-bool
-termijn_taak_geldig(const struct termijn_taak *t, int32_t vandaag)
-{
-	return t->fase == FASE_OVERSCHREDEN || vandaag <= t->deadline;
+	                 instant_json(tijdstip), "redenen", redenen_json(r));
 }
 
 json_t *
@@ -628,10 +619,10 @@ termijn_bewaking_json(const struct zaak_toestand *z, const struct termijn_taak *
 {
 	json_t *f = feit_basis(z, NULL, tijdstip);
 
-	json_object_set_new(f, "termijn", json_string(termijn_namen[t->termijn]));
-	json_object_set_new(f, "fase", json_string(fase_namen[t->fase]));
-	datum_zet(f, "datum", t->deadline);
-	json_object_set_new(f, "dagenResterend", json_integer(dagen_tussen(vandaag, t->deadline)));
-	json_object_set_new(f, "termijnen", termijnen_json(z, vandaag));
+	json_object_set_new(f, "termijn", json_string(termijn_soort_naam(t->termijn)));
+	json_object_set_new(f, "fase", json_string(termijn_fase_naam(t->fase)));
+	json_object_set_new(f, "datum", datum_json(t->deadline));
+	json_object_set_new(f, "dagenResterend", json_integer(termijn_dagen_resterend(t, vandaag)));
+	json_object_set_new(f, "termijnen", termijnen_json(&z->termijnen, vandaag));
 	return f;
 }

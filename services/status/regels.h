@@ -1,26 +1,32 @@
 /*
  * regels.h — what an afhandelcomponent may do to a zaak, as pure functions:
- * the state of one zaak, an opdracht, the decision (refusal reasons, or the
- * facts to emit and the state after them), and the deadline watch.
+ * the state of one zaak, an opdracht, the judgement (refusal reasons) and
+ * the carrying out (the facts to emit and the state after them).
  *
  * Deterministic: every date and instant in a fact comes from the opdracht
- * (gegevenOp), never from the clock, so replaying the same opdrachten gives
- * the same history.
+ * (gegevenOp, its Dutch calendar date for days), never from the clock, so
+ * the same opdrachten give the same history, also after a crash and replay.
  *
- * Rules, so that afhandelcomponent developers can rely on them:
- *   - statuses move forward by volgnummer; going back needs a reason and is
- *     allowed only when the daemon is configured to allow it (or after a
- *     heropening); setting the current status again is refused;
- *   - the eindstatus needs a resultaat and closes the zaak: einddatum,
- *     archiefnominatie and archiefactiedatum (einddatum + archiefactietermijn);
- *   - a closed zaak changes only by ZaakHeropenen, with a reason, when the
+ * The rules, as afhandelcomponent developers can rely on them:
+ *   - an actor whose BSN is that of a betrokkene of the zaak (initiator,
+ *     gemachtigde, ...) is refused whatever the opdracht ("slager keurt eigen
+ *     vlees"), and told nothing else about the zaak;
+ *   - a closed zaak changes only by ZaakHeropenen, with a reason, when its
  *     zaaktype allows heropenen;
- *   - while suspended, only ZaakHervatten (and BesluitVastleggen) are taken;
- *     hervatten moves both deadlines by the suspended calendar days;
- *   - verlenging once, only where allowed, at most the verlengingstermijn,
+ *   - statuses are statustypen of the zaak's zaaktype and move forward by
+ *     volgnummer (skipping is fine); going back needs terugzettenReden and is
+ *     allowed only when the daemon is configured so, or right after a
+ *     heropening; setting the current status again is refused;
+ *   - the eindstatus needs a resultaat and closes the zaak: einddatum (the
+ *     day of the opdracht), archiefnominatie and archiefactiedatum
+ *     (einddatum + the resultaattype's archiefactietermijn);
+ *   - opschorten only where the zaaktype allows it, with a reason, not twice;
+ *     while suspended everything but the eindstatus and a second opschorting
+ *     is accepted; hervatten moves both deadlines by the suspended days;
+ *   - verlengen only where allowed, once, at most the verlengingstermijn,
  *     with a reason; it moves both deadlines;
- *   - "slager keurt eigen vlees": an actor whose BSN is the initiator's or a
- *     gemachtigde's is refused.
+ *   - resultaattypen and besluittypen are named by their omschrijving in the
+ *     zaaktype; a later ResultaatVastleggen replaces the resultaat.
  */
 #ifndef ZS_REGELS_H
 #define ZS_REGELS_H
@@ -30,165 +36,137 @@
 #include <stdint.h>
 
 #include "catalogus.h"
+#include "ce.h"
 #include "datum.h"
 #include "reden.h"
+#include "termijnen.h"
 
-#define ZAAK_MAX_BSN 8
+#define ZAAK_MAX_BSN           16
+#define ZAAK_IDENTIFICATIE_MAX 40 /* ZGW Zaak.identificatie */
+#define RESULTAAT_MAX          (4 * ZT_MAX_KORT + 1)
+
+/* Bounds on the texts of an opdracht (ZGW field sizes where there are any). */
+#define OPDRACHT_ID_MAX    100
+#define OPDRACHT_REDEN_MAX 200
+#define OPDRACHT_TEKST_MAX 1000
+#define OPDRACHT_ACTOR_MAX 128
+#define BESLUIT_IDENT_MAX  50
 
 enum opdracht_soort {
-  OPDRACHT_STATUS_ZETTEN = 0,
-  OPDRACHT_RESULTAAT_VASTLEGGEN,
-  OPDRACHT_ZAAK_OPSCHORTEN,
-  OPDRACHT_ZAAK_HERVATTEN,
-  OPDRACHT_ZAAK_VERLENGEN,
-  OPDRACHT_BESLUIT_VASTLEGGEN,
-  OPDRACHT_ZAAK_HEROPENEN,
-  OPDRACHT__AANTAL
+	OPDRACHT_STATUS_ZETTEN = 0,
+	OPDRACHT_RESULTAAT_VASTLEGGEN,
+	OPDRACHT_ZAAK_OPSCHORTEN,
+	OPDRACHT_ZAAK_HERVATTEN,
+	OPDRACHT_ZAAK_VERLENGEN,
+	OPDRACHT_BESLUIT_VASTLEGGEN,
+	OPDRACHT_ZAAK_HEROPENEN,
+	OPDRACHT__AANTAL
 };
 
-/* "StatusZetten" ↔ OPDRACHT_STATUS_ZETTEN; -1 for another record. */
+/* "StatusZetten" → OPDRACHT_STATUS_ZETTEN; -1 for any other record. */
 int opdracht_soort_van_record(const char *record);
 const char *opdracht_record(enum opdracht_soort s);
 
-/* The state of one zaak as the rules need it. */
+/* The state of one zaak, as the rules need it. */
 struct zaak_toestand {
-  char uuid[40];
-  char identificatie[48];
-  const struct zaaktype *zt; /* the version the zaak was registered with */
-  int status;                /* volgnummer of the current status */
-  bool heeft_resultaat;
-  char resultaat[128]; /* resultaattype omschrijving */
-  bool afgesloten;
-  bool heropend;     /* reopened since its last eindstatus: may go back */
-  int32_t einddatum; /* DATUM_ONGELDIG while open */
-  int32_t archiefactiedatum;
-  int32_t
-      einddatum_gepland; /* DATUM_ONGELDIG: the zaaktype has no servicenorm */
-  int32_t uiterlijke_einddatum_afdoening;
-  bool opgeschort;
-  int32_t opgeschort_sinds;
-  bool verlengd;
-  int n_bsn; /* initiator and gemachtigden, for "slager keurt eigen vlees" */
-  char bsn[ZAAK_MAX_BSN][10];
-  int n_besluiten;
+	char uuid[UUID_LEN + 1];
+	char identificatie[ZAAK_IDENTIFICATIE_MAX + 1];
+	const struct zaaktype *zt;     /* its version of the zaaktype; NULL: not (yet) known */
+	int status;                    /* volgnummer of the current status */
+	char resultaat[RESULTAAT_MAX]; /* resultaattype omschrijving; "" = none yet */
+	bool afgesloten;
+	bool heropend;                        /* reopened, no status set since: may go back */
+	int32_t einddatum, archiefactiedatum; /* DATUM_ONGELDIG while open */
+	struct termijnen termijnen;
+	int n_bsn;         /* betrokkenen with a BSN: "slager keurt eigen vlees" */
+	bool bsn_overloop; /* more than ZAAK_MAX_BSN: every actor with a BSN is refused */
+	char bsn[ZAAK_MAX_BSN][10];
+	int n_besluiten;
 };
 
-/* The zaak's state right after its ZaakGeregistreerd (plain JSON). false with
- * err when the event lacks what the rules need. */
-bool zaak_toestand_van_registratie(struct zaak_toestand *z,
-                                   const json_t *zaak_geregistreerd,
-                                   const struct zaaktype *zt, char *err,
-                                   size_t errlen);
+/* Adds a betrokkene's BSN (ignores NULL and duplicates). */
+void zaak_toestand_bsn(struct zaak_toestand *z, const char *bsn);
+
+/*
+ * The state right after a ZaakGeregistreerd (plain JSON); zt may be NULL.
+ * False with a message in err when the event lacks what the rules need.
+ */
+bool zaak_toestand_van_registratie(struct zaak_toestand *z, const json_t *zaak_geregistreerd,
+                                   const struct zaaktype *zt, char *err, size_t errlen);
 
 struct opdracht {
-  enum opdracht_soort soort;
-  const json_t *doc; /* the opdracht, plain JSON: strings below point into it */
-  const char *id, *zaak;
-  const char *medewerker, *naam, *bsn, *applicatie;
-  int64_t gegeven_op;
-  int volgnummer;
-  const char *toelichting; /* statustoelichting / toelichting */
-  const char *terugzetten_reden;
-  const char *resultaattype;
-  const char *reden;
-  const char *duur;
-  const char *besluittype, *besluit_identificatie;
-  int32_t besluit_datum, ingangsdatum,
-      vervaldatum; /* DATUM_ONGELDIG when absent */
+	enum opdracht_soort soort;
+	const json_t *doc; /* the opdracht in plain JSON: the strings point into it */
+	const char *id, *zaak;
+	const char *medewerker, *naam, *bsn, *applicatie;
+	int64_t gegeven_op;
+	int volgnummer;
+	const char *toelichting; /* statustoelichting / toelichting */
+	const char *terugzetten_reden;
+	const char *resultaattype;
+	const char *reden;
+	const char *duur;
+	const char *besluittype, *besluit_identificatie;
+	int32_t besluit_datum, ingangsdatum, vervaldatum; /* DATUM_ONGELDIG when absent */
 };
 
-/* Reads an opdracht of the given soort; false with err when malformed (a
- * decoded event has every required field, so this is for hand-made input). */
-bool opdracht_van_json(struct opdracht *o, enum opdracht_soort soort,
-                       const json_t *doc, char *err, size_t errlen);
+/*
+ * Reads an opdracht of the given soort (plain JSON, as the projector decodes
+ * it). False, with the name of the field in err, when it cannot be judged at
+ * all: no opdrachtId (or longer than OPDRACHT_ID_MAX), a zaak that is not a
+ * uuid, no actor, a gegevenOp out of range.
+ */
+bool opdracht_van_json(struct opdracht *o, enum opdracht_soort soort, const json_t *doc, char *err,
+                       size_t errlen);
 
 /* What the daemon is configured to allow. */
 struct regels_instellingen {
-  bool terugzetten_toegestaan;
+	bool terugzetten_toegestaan; /* ZS_STATUS_TERUGZETTEN */
 };
 
-/* Refusal reasons for o against z (none = it may be carried out). Codes:
- * zaak.afgesloten, zaak.opgeschort, actor.eigen_zaak, status.onbekend,
- * status.al_gezet, status.terugzetten_niet_toegestaan, status.reden_ontbreekt,
- * status.resultaat_ontbreekt, resultaat.onbekend, opschorting.niet_toegestaan,
- * opschorting.al_opgeschort, opschorting.reden_ontbreekt,
- * hervatting.niet_opgeschort, verlenging.niet_toegestaan,
- * verlenging.al_verlengd, verlenging.reden_ontbreekt, verlenging.duur_ongeldig,
- * verlenging.te_lang, besluit.onbekend, besluit.datum_ongeldig,
- * heropenen.niet_afgesloten, heropenen.niet_toegestaan,
- * heropenen.reden_ontbreekt. */
+/* Every refusal reason for o against z, all at once (none: it may be carried out). */
 void opdracht_beoordeel(const struct zaak_toestand *z, const struct opdracht *o,
-                        const struct regels_instellingen *inst,
-                        struct redenen *out);
+                        const struct regels_instellingen *inst, struct redenen *out);
 
 /* One fact to emit: its record name and plain-JSON datum. */
 struct feit {
-  const char *record;
-  json_t *data;
+	const char *record;
+	json_t *data;
 };
 
-#define FEITEN_MAX 3
+#define FEITEN_MAX 2
 
 struct feiten {
-  int n;
-  struct feit f[FEITEN_MAX];
+	int n;
+	struct feit f[FEITEN_MAX];
 };
 
-/* Carries out an opdracht that opdracht_beoordeel found nothing against:
- * updates z and fills the facts (StatusGezet, and ZaakAfgesloten at the
- * eindstatus; ResultaatVastgesteld; ...). The caller owns the data
- * (feiten_free). */
-void opdracht_uitvoeren(struct zaak_toestand *z, const struct opdracht *o,
-                        struct feiten *out);
+/*
+ * Carries out an opdracht that opdracht_beoordeel found nothing against:
+ * updates z and fills out (StatusGezet, plus ZaakAfgesloten at the
+ * eindstatus; ResultaatVastgesteld; ZaakOpgeschort; ...). The caller frees
+ * them with feiten_free.
+ */
+void opdracht_uitvoeren(struct zaak_toestand *z, const struct opdracht *o, struct feiten *out);
 void feiten_free(struct feiten *f);
 
-/* The Termijnen record as the zaak stands (opTijd judged on the given day). */
-json_t *termijnen_json(const struct zaak_toestand *z, int32_t op);
+/* Judges, and carries out when nothing stands in the way. True when carried out. */
+bool opdracht_verwerk(struct zaak_toestand *z, const struct opdracht *o,
+                      const struct regels_instellingen *inst, struct redenen *r, struct feiten *f);
 
-/* OpdrachtUitgevoerd / OpdrachtGeweigerd for an opdracht. */
-json_t *opdracht_uitgevoerd_json(const struct opdracht *o);
-json_t *opdracht_geweigerd_json(const struct opdracht *o,
-                                const struct redenen *r);
-/* For an opdracht that could not even be read, or for a zaak that never came.
- */
-json_t *opdracht_geweigerd_kaal(const char *opdracht_id, const char *zaak,
-                                const char *record, int64_t tijdstip,
-                                const struct redenen *r);
+/* Redenen as the status daemon starts them (with its overflow reason). */
+void status_redenen_init(struct redenen *r);
 
-/* Deadline watch. */
-enum termijn_soort {
-  TERMIJN_EINDDATUM_GEPLAND = 0,
-  TERMIJN_UITERLIJKE_EINDDATUM,
-  TERMIJN__AANTAL
-};
-enum termijn_fase { FASE_NADERT = 0, FASE_OVERSCHREDEN, FASE__AANTAL };
-const char *termijn_soort_naam(enum termijn_soort t);
-const char *termijn_fase_naam(enum termijn_fase f);
-bool termijn_soort_van_naam(const char *s, enum termijn_soort *out);
-bool termijn_fase_van_naam(const char *s, enum termijn_fase *out);
+/* OpdrachtUitgevoerd / OpdrachtGeweigerd, decided at instant tijdstip. */
+json_t *opdracht_uitgevoerd_json(const struct opdracht *o, int64_t tijdstip);
+json_t *opdracht_geweigerd_json(const char *opdracht_id, const char *zaak, const char *record,
+                                int64_t tijdstip, const struct redenen *r);
 
-/* A deadline event to watch for: due on `wanneer` (a day), about `deadline`. */
-struct termijn_taak {
-  enum termijn_soort termijn;
-  enum termijn_fase fase;
-  int32_t deadline;
-  int32_t wanneer;
-};
+/* The StatusInfo record of volgnummer in zt, set at instant gezet (NULL when unknown). */
+json_t *status_info_json(const struct zaaktype *zt, int volgnummer, int64_t gezet);
 
-/* The watches an open, not suspended zaak needs (none otherwise): for each
- * deadline, "nadert" nadert_dagen before it and "overschreden" the day after.
- */
-int termijn_taken(const struct zaak_toestand *z, int nadert_dagen,
-                  struct termijn_taak out[TERMIJN__AANTAL * FASE__AANTAL]);
-
-/* Whether a due watch still means something on day `vandaag`: "nadert" is
- * dropped once the deadline itself has passed (the "overschreden" says more).
- */
-bool termijn_taak_geldig(const struct termijn_taak *t, int32_t vandaag);
-
-/* The TermijnBewaking fact. */
-json_t *termijn_bewaking_json(const struct zaak_toestand *z,
-                              const struct termijn_taak *t, int32_t vandaag,
-                              int64_t tijdstip);
+/* The TermijnBewaking fact for a due event on day vandaag, emitted at instant tijdstip. */
+json_t *termijn_bewaking_json(const struct zaak_toestand *z, const struct termijn_taak *t,
+                              int32_t vandaag, int64_t tijdstip);
 
 #endif

@@ -1,44 +1,254 @@
 /*
- * status.c — a batch of registrations and opdrachten applied to the status
- * read model.
+ * status.c — a batch of catalogus entries, registrations and opdrachten
+ * applied to the status read model, and the two timers (deadline watch,
+ * opdrachten that waited too long).
  *
- * Per batch: catalogus entries first; then three queries load what the batch
- * touches (the state of its zaken, the opdrachten already decided, the
- * opdrachten that were waiting for a zaak registered in this batch); then the
- * messages are applied in order in memory — several opdrachten for one zaak
- * see each other's effect — while their writes go into one pipeline that the
- * projector's commit completes.
+ * Per batch: catalogus entries first; then one round trip reads the state
+ * of every zaak the batch touches, the outcomes already stored for its
+ * opdracht ids and the opdrachten waiting for those zaken; then the messages
+ * are applied in order in memory (several opdrachten for one zaak see each
+ * other's effect); then one pipeline writes every table set-based (one
+ * statement per table, rows as a jsonb array) and is left open for the
+ * projector's commit.
  */
 #include "status.h"
 #include "catalogus_pg.h"
 #include "ce.h"
-#include "config.h"
-#include "datum.h"
 #include "log.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* One zaak the batch touches. */
-struct slot {
-	struct zaak_toestand z;
-	bool bestaat;   /* registered (in the table or earlier in this batch) */
-	bool gewijzigd; /* state to write back */
-	bool nieuw;     /* registered in this batch */
-	int64_t status_sinds;
-	char behandelaar[128];
-	int32_t startdatum;
-	char zaaktype[96];
+/* SQL. */
+
+static const char sql_zaken_laad[] =
+        "SELECT z.uuid::text, z.identificatie, z.zaaktype, z.zaaktype_begin_geldigheid::text,"
+        " z.startdatum::text, z.status, z.resultaat, z.einddatum::text, z.archiefactiedatum::text,"
+        " z.heropend, z.einddatum_gepland::text, z.uiterlijke_einddatum_afdoening::text,"
+        " z.opgeschort_sinds::text, z.verlengd, z.aantal_besluiten, z.aantal_opschortingen,"
+        " (extract(epoch FROM z.status_gezet_op) * 1000)::bigint, z.behandelaar,"
+        " array_to_string(array(SELECT b.nummer FROM betrokkenen b"
+        "   WHERE b.zaak = z.uuid AND b.soort = 'bsn' ORDER BY b.nummer), ',')"
+        " FROM zaken z WHERE z.uuid IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)";
+
+static const char sql_besloten_laad[] =
+        "SELECT opdracht_id, uitkomst_event::text, uitkomst_ce_id::text FROM opdrachten"
+        " WHERE opdracht_id IN (SELECT jsonb_array_elements_text($1::jsonb))";
+
+static const char sql_wachtend_laad[] =
+        "SELECT id, zaak::text, opdracht_id, record, data::text, traceparent FROM wachtende_opdrachten"
+        " WHERE zaak IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid) ORDER BY id";
+
+static const char sql_wachtend_bekend[] =
+        "SELECT DISTINCT w.zaak::text FROM wachtende_opdrachten w JOIN zaken z ON z.uuid = w.zaak";
+
+#define TOESTAND_KOLOMMEN                                                                          \
+	"uuid uuid, zaaktype_begin_geldigheid date, behandelaar text, status int,"                 \
+	" status_omschrijving text, status_gezet_op timestamptz, stap int, aantal_stappen int,"    \
+	" einddatum_gepland date, uiterlijke_einddatum_afdoening date, opgeschort_sinds date,"     \
+	" verlengd boolean, heropend boolean, resultaat text, einddatum date,"                     \
+	" archiefnominatie text, archiefactiedatum date, aantal_besluiten int,"                    \
+	" aantal_opschortingen int"
+
+static const char sql_zaken_insert[] =
+        "INSERT INTO zaken (uuid, identificatie, bronorganisatie, zaaktype, zaaktype_versiedatum,"
+        " zaaktype_begin_geldigheid, zaaktype_omschrijving, omschrijving, aanvraag_id, kanaal,"
+        " registratiedatum, startdatum, vertrouwelijkheidaanduiding, tonen_aan_initiator, afdeling,"
+        " behandelaar, status, status_omschrijving, status_gezet_op, stap, aantal_stappen,"
+        " einddatum_gepland, uiterlijke_einddatum_afdoening, oorspronkelijke_einddatum_gepland,"
+        " oorspronkelijke_uiterlijke_einddatum, opgeschort_sinds, verlengd, heropend, resultaat,"
+        " einddatum, archiefnominatie, archiefactiedatum, aantal_besluiten, aantal_opschortingen)"
+        " SELECT uuid, identificatie, bronorganisatie, zaaktype, zaaktype_versiedatum,"
+        " zaaktype_begin_geldigheid, zaaktype_omschrijving, omschrijving, aanvraag_id, kanaal,"
+        " registratiedatum, startdatum, vertrouwelijkheidaanduiding, tonen_aan_initiator, afdeling,"
+        " behandelaar, status, status_omschrijving, status_gezet_op, stap, aantal_stappen,"
+        " einddatum_gepland, uiterlijke_einddatum_afdoening, oorspronkelijke_einddatum_gepland,"
+        " oorspronkelijke_uiterlijke_einddatum, opgeschort_sinds, verlengd, heropend, resultaat,"
+        " einddatum, archiefnominatie, archiefactiedatum, aantal_besluiten, aantal_opschortingen"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(" TOESTAND_KOLOMMEN ", identificatie text,"
+        " bronorganisatie text, zaaktype text, zaaktype_versiedatum date,"
+        " zaaktype_omschrijving text, omschrijving text, aanvraag_id text, kanaal text,"
+        " registratiedatum date, startdatum date, vertrouwelijkheidaanduiding text,"
+        " tonen_aan_initiator boolean, afdeling text, oorspronkelijke_einddatum_gepland date,"
+        " oorspronkelijke_uiterlijke_einddatum date, n int) ORDER BY n"
+        " ON CONFLICT (uuid) DO NOTHING";
+
+static const char sql_zaken_update[] =
+        "UPDATE zaken z SET zaaktype_begin_geldigheid = x.zaaktype_begin_geldigheid,"
+        " behandelaar = x.behandelaar, status = x.status,"
+        " status_omschrijving = coalesce(x.status_omschrijving, z.status_omschrijving),"
+        " status_gezet_op = x.status_gezet_op, stap = coalesce(x.stap, z.stap),"
+        " aantal_stappen = coalesce(x.aantal_stappen, z.aantal_stappen),"
+        " einddatum_gepland = x.einddatum_gepland,"
+        " uiterlijke_einddatum_afdoening = x.uiterlijke_einddatum_afdoening,"
+        " opgeschort_sinds = x.opgeschort_sinds, verlengd = x.verlengd, heropend = x.heropend,"
+        " resultaat = x.resultaat, einddatum = x.einddatum, archiefnominatie = x.archiefnominatie,"
+        " archiefactiedatum = x.archiefactiedatum, aantal_besluiten = x.aantal_besluiten,"
+        " aantal_opschortingen = x.aantal_opschortingen, bijgewerkt_op = now()"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(" TOESTAND_KOLOMMEN ") WHERE z.uuid = x.uuid";
+
+static const char sql_betrokkenen_insert[] =
+        "INSERT INTO betrokkenen (soort, nummer, volgorde, rol, betrokkene_type, zaak)"
+        " SELECT x.soort, x.nummer, z.volgorde, x.rol, x.betrokkene_type, x.zaak"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(soort text, nummer text, rol text,"
+        " betrokkene_type text, zaak uuid) JOIN zaken z ON z.uuid = x.zaak ON CONFLICT DO NOTHING";
+
+static const char sql_eigenschappen_insert[] =
+        "INSERT INTO eigenschappen (zaak, naam, waarde, doel, grondslag, persoonsgegeven)"
+        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, naam text, waarde text,"
+        " doel text, grondslag text, persoonsgegeven boolean) ON CONFLICT DO NOTHING";
+
+static const char sql_statussen_insert[] =
+        "INSERT INTO statussen (zaak, volgnummer, omschrijving, statustekst, informeren,"
+        " tonen_aan_initiator, is_eindstatus, stap, aantal_stappen, gezet_op, vorige_volgnummer,"
+        " toelichting, terugzetten_reden, opdracht_id, medewerker)"
+        " SELECT zaak, volgnummer, omschrijving, statustekst, informeren, tonen_aan_initiator,"
+        " is_eindstatus, stap, aantal_stappen, gezet_op, vorige_volgnummer, toelichting,"
+        " terugzetten_reden, opdracht_id, medewerker FROM jsonb_to_recordset($1::jsonb) AS x("
+        " zaak uuid, volgnummer int, omschrijving text, statustekst text, informeren boolean,"
+        " tonen_aan_initiator boolean, is_eindstatus boolean, stap int, aantal_stappen int,"
+        " gezet_op timestamptz, vorige_volgnummer int, toelichting text, terugzetten_reden text,"
+        " opdracht_id text, medewerker text, n int) ORDER BY n";
+
+static const char sql_resultaten_insert[] =
+        "INSERT INTO resultaten (zaak, resultaat, omschrijving_generiek, archiefnominatie,"
+        " archiefactietermijn, toelichting, vastgesteld_op, opdracht_id)"
+        " SELECT zaak, resultaat, omschrijving_generiek, archiefnominatie, archiefactietermijn,"
+        " toelichting, vastgesteld_op, opdracht_id FROM jsonb_to_recordset($1::jsonb) AS x("
+        " zaak uuid, resultaat text, omschrijving_generiek text, archiefnominatie text,"
+        " archiefactietermijn text, toelichting text, vastgesteld_op timestamptz,"
+        " opdracht_id text, n int) ORDER BY n";
+
+static const char sql_opschortingen_insert[] =
+        "INSERT INTO opschortingen (zaak, nr, reden, per, opdracht_id)"
+        " SELECT zaak, nr, reden, per, opdracht_id FROM jsonb_to_recordset($1::jsonb)"
+        " AS x(zaak uuid, nr int, reden text, per date, opdracht_id text) ON CONFLICT DO NOTHING";
+
+static const char sql_opschortingen_einde[] =
+        "UPDATE opschortingen o SET tot = x.tot, dagen = x.dagen,"
+        " hervat_opdracht_id = x.opdracht_id, hervat_toelichting = x.toelichting"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, nr int, tot date, dagen int,"
+        " opdracht_id text, toelichting text) WHERE o.zaak = x.zaak AND o.nr = x.nr";
+
+static const char sql_verlengingen_insert[] =
+        "INSERT INTO verlengingen (zaak, reden, duur, dagen, verlengd_op, opdracht_id)"
+        " SELECT zaak, reden, duur, dagen, verlengd_op, opdracht_id"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, reden text, duur text, dagen int,"
+        " verlengd_op timestamptz, opdracht_id text, n int) ORDER BY n";
+
+static const char sql_besluiten_insert[] =
+        "INSERT INTO besluiten (uuid, zaak, identificatie, besluittype, datum, ingangsdatum,"
+        " vervaldatum, uiterlijke_reactiedatum, toelichting, genomen_op, opdracht_id)"
+        " SELECT uuid, zaak, identificatie, besluittype, datum, ingangsdatum, vervaldatum,"
+        " uiterlijke_reactiedatum, toelichting, genomen_op, opdracht_id"
+        " FROM jsonb_to_recordset($1::jsonb) AS x(uuid uuid, zaak uuid, identificatie text,"
+        " besluittype text, datum date, ingangsdatum date, vervaldatum date,"
+        " uiterlijke_reactiedatum date, toelichting text, genomen_op timestamptz,"
+        " opdracht_id text, n int) ORDER BY n ON CONFLICT DO NOTHING";
+
+static const char sql_tijdlijn_insert[] =
+        "INSERT INTO tijdlijn (zaak, soort, tijdstip, opdracht_id, feit)"
+        " SELECT zaak, soort, tijdstip, opdracht_id, feit FROM jsonb_to_recordset($1::jsonb)"
+        " AS x(zaak uuid, soort text, tijdstip timestamptz, opdracht_id text, feit jsonb, n int)"
+        " ORDER BY n";
+
+static const char sql_opdrachten_insert[] =
+        "INSERT INTO opdrachten (opdracht_id, zaak, soort, uitkomst, uitkomst_event, uitkomst_ce_id)"
+        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(opdracht_id text, zaak text, soort text,"
+        " uitkomst text, uitkomst_event jsonb, uitkomst_ce_id uuid) ON CONFLICT DO NOTHING";
+
+static const char sql_opdrachten_herhaald[] =
+        "UPDATE opdrachten o SET herhaald = herhaald + x.n FROM (SELECT v AS id, count(*) AS n"
+        " FROM jsonb_array_elements_text($1::jsonb) AS v GROUP BY v) x WHERE o.opdracht_id = x.id";
+
+static const char sql_wachtend_insert[] =
+        "INSERT INTO wachtende_opdrachten (zaak, opdracht_id, record, data, traceparent)"
+        " SELECT zaak, opdracht_id, record, data, traceparent FROM jsonb_to_recordset($1::jsonb)"
+        " AS x(zaak uuid, opdracht_id text, record text, data jsonb, traceparent text, n int)"
+        " ORDER BY n ON CONFLICT (opdracht_id) DO NOTHING";
+
+static const char sql_wachtend_delete[] =
+        "DELETE FROM wachtende_opdrachten"
+        " WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::bigint)";
+
+static const char sql_taken_delete[] =
+        "DELETE FROM termijn_taken"
+        " WHERE zaak IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)";
+
+static const char sql_taken_insert[] =
+        "INSERT INTO termijn_taken (zaak, termijn, fase, deadline, wanneer)"
+        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, termijn text, fase text,"
+        " deadline date, wanneer date) ON CONFLICT DO NOTHING";
+
+/* The deadline watch: only the rows due, through the index on wanneer. */
+static const char sql_taken_due[] =
+        "SELECT t.zaak::text, t.termijn, t.fase, t.deadline::text, t.wanneer::text, z.identificatie,"
+        " z.einddatum_gepland::text, z.uiterlijke_einddatum_afdoening::text,"
+        " z.opgeschort_sinds::text, z.verlengd"
+        " FROM termijn_taken t JOIN zaken z ON z.uuid = t.zaak"
+        " WHERE t.wanneer <= $1::date ORDER BY t.wanneer LIMIT $2::int FOR UPDATE OF t SKIP LOCKED";
+
+static const char sql_taken_klaar[] =
+        "DELETE FROM termijn_taken t USING jsonb_to_recordset($1::jsonb) AS x(zaak uuid,"
+        " termijn text, fase text) WHERE t.zaak = x.zaak AND t.termijn = x.termijn"
+        " AND t.fase = x.fase";
+
+static const char sql_gemeld_insert[] =
+        "INSERT INTO termijn_gemeld (zaak, termijn, fase, deadline)"
+        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, termijn text, fase text,"
+        " deadline date) ON CONFLICT DO NOTHING RETURNING zaak::text, termijn, fase";
+
+static const char sql_wachtend_verlopen[] =
+        "DELETE FROM wachtende_opdrachten w WHERE w.id IN (SELECT id FROM wachtende_opdrachten"
+        " WHERE ontvangen_op < now() - make_interval(secs => $1::int) ORDER BY id LIMIT $2::int"
+        " FOR UPDATE SKIP LOCKED)"
+        " RETURNING w.id, w.zaak::text, w.opdracht_id, w.record, w.traceparent,"
+        " EXISTS (SELECT 1 FROM zaken z WHERE z.uuid = w.zaak)";
+
+/* The statements written per batch, in the order they run. */
+enum schrijf {
+	S_ZAKEN_INSERT,
+	S_ZAKEN_UPDATE,
+	S_BETROKKENEN,
+	S_EIGENSCHAPPEN,
+	S_STATUSSEN,
+	S_RESULTATEN,
+	S_OPSCHORTINGEN,
+	S_OPSCHORTINGEN_EINDE,
+	S_VERLENGINGEN,
+	S_BESLUITEN,
+	S_TIJDLIJN,
+	S_OPDRACHTEN,
+	S_HERHAALD,
+	S_WACHTEND_INSERT,
+	S_WACHTEND_DELETE,
+	S_TAKEN_DELETE,
+	S_TAKEN_INSERT,
+	S__AANTAL
 };
 
-struct batch {
-	struct status *s;
-	struct proj_batch *b;
-	struct slot *slots;
-	int nslots;
-	json_t *bekend;   /* opdracht id → {"event": text, "uitkomst": ...} */
-	json_t *wachtend; /* zaak uuid → [parked rows] */
+static const struct {
+	const char *naam, *sql;
+} schrijf_stmts[S__AANTAL] = {
+        [S_ZAKEN_INSERT] = {"zaken_insert", sql_zaken_insert},
+        [S_ZAKEN_UPDATE] = {"zaken_update", sql_zaken_update},
+        [S_BETROKKENEN] = {"betrokkenen_insert", sql_betrokkenen_insert},
+        [S_EIGENSCHAPPEN] = {"eigenschappen_insert", sql_eigenschappen_insert},
+        [S_STATUSSEN] = {"statussen_insert", sql_statussen_insert},
+        [S_RESULTATEN] = {"resultaten_insert", sql_resultaten_insert},
+        [S_OPSCHORTINGEN] = {"opschortingen_insert", sql_opschortingen_insert},
+        [S_OPSCHORTINGEN_EINDE] = {"opschortingen_einde", sql_opschortingen_einde},
+        [S_VERLENGINGEN] = {"verlengingen_insert", sql_verlengingen_insert},
+        [S_BESLUITEN] = {"besluiten_insert", sql_besluiten_insert},
+        [S_TIJDLIJN] = {"tijdlijn_insert", sql_tijdlijn_insert},
+        [S_OPDRACHTEN] = {"opdrachten_insert", sql_opdrachten_insert},
+        [S_HERHAALD] = {"opdrachten_herhaald", sql_opdrachten_herhaald},
+        [S_WACHTEND_INSERT] = {"wachtend_insert", sql_wachtend_insert},
+        [S_WACHTEND_DELETE] = {"wachtend_delete", sql_wachtend_delete},
+        [S_TAKEN_DELETE] = {"taken_delete", sql_taken_delete},
+        [S_TAKEN_INSERT] = {"taken_insert", sql_taken_insert},
 };
 
 void
@@ -46,14 +256,25 @@ status_init(struct status *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->cat = catalogus_new();
+	s->nadert_dagen = 5;
+	s->wacht_s = 300;
+	s->termijn_chunk = 1000;
+	s->vandaag = DATUM_ONGELDIG;
 	s->m_uitgevoerd = metric_counter("zs_status_opdrachten_total", "uitkomst=\"uitgevoerd\"",
 	                                 "Opdrachten decided, by outcome.");
 	s->m_geweigerd = metric_counter("zs_status_opdrachten_total", "uitkomst=\"geweigerd\"",
 	                                "Opdrachten decided, by outcome.");
-	s->m_wachtend = metric_counter("zs_status_opdrachten_total", "uitkomst=\"wachtend\"",
+	s->m_herhaald = metric_counter("zs_status_opdrachten_total", "uitkomst=\"herhaald\"",
 	                               "Opdrachten decided, by outcome.");
-	s->m_termijn = metric_counter("zs_status_termijnbewakingen_total", NULL,
+	s->m_wachtend =
+	        metric_counter("zs_status_opdrachten_wachtend_total", NULL,
+	                       "Opdrachten parked until their zaak (or zaaktype) is known.");
+	s->m_termijn = metric_counter("zs_status_termijnbewaking_total", NULL,
 	                              "TermijnBewaking events emitted.");
+	s->m_termijn_rijen = metric_counter("zs_status_termijn_rijen_total", NULL,
+	                                    "Due deadline-watch rows handled by the timer.");
+	s->m_termijn_tick = metric_histogram("zs_status_termijn_tick_seconds", NULL,
+	                                     "Time of one deadline-watch tick.");
 }
 
 void
@@ -64,78 +285,39 @@ status_free(struct status *s)
 }
 
 bool
+status_zet_vandaag(struct status *s, const char *tekst)
+{
+	if (!tekst || !*tekst) {
+		s->vandaag = DATUM_ONGELDIG;
+		return true;
+	}
+	return datum_parse(tekst, &s->vandaag);
+}
+
+int32_t
+status_vandaag(const struct status *s)
+{
+	if (s->vandaag != DATUM_ONGELDIG)
+		return s->vandaag;
+	return datum_van_instant_nl(now_ms());
+}
+
+bool
 status_prepare(struct pg *pg)
 {
-	return catalogus_pg_prepare(pg) &&
-	       pg_prepare(
-	               pg, "zaken_laden",
-	               "SELECT uuid::text, identificatie, zaaktype, startdatum::text, status, resultaat,"
-	               " einddatum::text, archiefactiedatum::text, heropend, einddatum_gepland::text,"
-	               " uiterlijke_einddatum_afdoening::text, opgeschort, opgeschort_sinds::text,"
-	               " verlengd, aantal_besluiten, array_to_json(bsns)::text,"
-	               " (extract(epoch from status_sinds) * 1000)::bigint, coalesce(behandelaar, '')"
-	               " FROM zaken WHERE uuid IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid)",
-	               1) &&
-	       pg_prepare(pg, "opdrachten_bekend",
-	                  "SELECT opdracht_id, uitkomst, uitkomst_event::text FROM opdrachten"
-	                  " WHERE opdracht_id IN (SELECT jsonb_array_elements_text($1::jsonb))",
-	                  1) &&
-	       pg_prepare(
-	               pg, "wachtenden_laden",
-	               "SELECT id, zaak::text, record, data::text, coalesce(traceparent, '')"
-	               " FROM wachtende_opdrachten"
-	               " WHERE zaak IN (SELECT jsonb_array_elements_text($1::jsonb)::uuid) ORDER BY id",
-	               1) &&
-	       pg_prepare(
-	               pg, "zaak_insert",
-	               "INSERT INTO zaken (uuid, identificatie, zaaktype, zaaktype_omschrijving,"
-	               " omschrijving, startdatum, registratiedatum, vertrouwelijkheidaanduiding,"
-	               " tonen_aan_initiator, afdeling, status, status_omschrijving, status_sinds, stap,"
-	               " aantal_stappen, einddatum_gepland, uiterlijke_einddatum_afdoening, bsns,"
-	               " registratie)"
-	               " VALUES ($1::uuid, $2, $3, $4, $5, $6::date, $7::date, $8, $9::boolean, $10,"
-	               " $11::int, $12, $13::timestamptz, $14::int, $15::int, $16::date, $17::date,"
-	               " ARRAY(SELECT jsonb_array_elements_text($18::jsonb)), $19::jsonb)"
-	               " ON CONFLICT (uuid) DO NOTHING",
-	               19) &&
-	       pg_prepare(pg, "betrokkene_insert",
-	                  "INSERT INTO betrokkenen (soort, nummer, volgorde, zaak, rol)"
-	                  " SELECT $1, $2, volgorde, uuid, $4 FROM zaken WHERE uuid = $3::uuid"
-	                  " ON CONFLICT DO NOTHING",
-	                  4) &&
-	       pg_prepare(
-	               pg, "zaak_update",
-	               "UPDATE zaken SET status = $2::int, status_omschrijving = $3,"
-	               " status_sinds = $4::timestamptz, stap = $5::int, einddatum_gepland = $6::date,"
-	               " uiterlijke_einddatum_afdoening = $7::date, opgeschort = $8::boolean,"
-	               " opgeschort_sinds = $9::date, verlengd = $10::boolean, heropend = $11::boolean,"
-	               " resultaat = $12, einddatum = $13::date, archiefnominatie = $14,"
-	               " archiefactiedatum = $15::date, aantal_besluiten = $16::int,"
-	               " behandelaar = nullif($17, ''), bijgewerkt = now()"
-	               " WHERE uuid = $1::uuid",
-	               17) &&
-	       pg_prepare(pg, "tijdlijn_insert",
-	                  "INSERT INTO tijdlijn (zaak, soort, tijdstip, opdracht_id, feit)"
-	                  " VALUES ($1::uuid, $2, $3::timestamptz, $4, $5::jsonb)",
-	                  5) &&
-	       pg_prepare(
-	               pg, "opdracht_insert",
-	               "INSERT INTO opdrachten (opdracht_id, zaak, soort, uitkomst, uitkomst_event)"
-	               " VALUES ($1, $2, $3, $4, $5::jsonb) ON CONFLICT (opdracht_id) DO NOTHING",
-	               5) &&
-	       pg_prepare(
-	               pg, "wachtend_insert",
-	               "INSERT INTO wachtende_opdrachten (zaak, opdracht_id, record, data, traceparent)"
-	               " VALUES ($1::uuid, $2, $3, $4::jsonb, $5)",
-	               5) &&
-	       pg_prepare(pg, "wachtend_delete",
-	                  "DELETE FROM wachtende_opdrachten WHERE id = $1::bigint", 1) &&
-	       pg_prepare(pg, "taken_wissen", "DELETE FROM termijn_taken WHERE zaak = $1::uuid",
-	                  1) &&
-	       pg_prepare(pg, "taak_insert",
-	                  "INSERT INTO termijn_taken (zaak, termijn, fase, deadline, wanneer)"
-	                  " VALUES ($1::uuid, $2, $3, $4::date, $5::date)",
-	                  5);
+	if (!catalogus_pg_prepare(pg) || !pg_prepare(pg, "zaken_laad", sql_zaken_laad, 1) ||
+	    !pg_prepare(pg, "besloten_laad", sql_besloten_laad, 1) ||
+	    !pg_prepare(pg, "wachtend_laad", sql_wachtend_laad, 1) ||
+	    !pg_prepare(pg, "wachtend_bekend", sql_wachtend_bekend, 0) ||
+	    !pg_prepare(pg, "taken_due", sql_taken_due, 2) ||
+	    !pg_prepare(pg, "taken_klaar", sql_taken_klaar, 1) ||
+	    !pg_prepare(pg, "gemeld_insert", sql_gemeld_insert, 1) ||
+	    !pg_prepare(pg, "wachtend_verlopen", sql_wachtend_verlopen, 2))
+		return false;
+	for (int i = 0; i < S__AANTAL; i++)
+		if (!pg_prepare(pg, schrijf_stmts[i].naam, schrijf_stmts[i].sql, 1))
+			return false;
+	return true;
 }
 
 bool
@@ -154,15 +336,7 @@ status_rolled_back(void *arg)
 	s->reload_catalogus = true;
 }
 
-int32_t
-status_vandaag(const struct status *s)
-{
-	int32_t d;
-
-	if (s->vandaag && datum_parse(s->vandaag, &d))
-		return d;
-	return datum_van_instant_nl(now_ms());
-}
+/* Small helpers over JSON and text values. */
 
 static const char *
 str(const json_t *o, const char *k)
@@ -170,684 +344,1190 @@ str(const json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-static void
-fmt_datum(int32_t d, char buf[DATUM_TEKST])
+/* A NULL column is "" in libpq's text results. */
+static int32_t
+kolom_datum(PGresult *res, int r, int c)
 {
-	if (d == DATUM_ONGELDIG || !datum_format(d, buf, DATUM_TEKST))
-		buf[0] = '\0';
+	return PQgetisnull(res, r, c) ? DATUM_ONGELDIG : datum_van_tekst(PQgetvalue(res, r, c));
 }
 
-static const char *
-of_null(const char *s)
-{
-	return s && *s ? s : NULL;
-}
-
-static struct slot *
-slot_find(struct batch *bt, const char *uuid)
-{
-	for (int i = 0; i < bt->nslots; i++)
-		if (!strcmp(bt->slots[i].z.uuid, uuid))
-			return &bt->slots[i];
-	return NULL;
-}
-
-static struct slot *
-slot_add(struct batch *bt, const char *uuid)
-{
-	struct slot *sl = slot_find(bt, uuid);
-
-	if (sl)
-		return sl;
-	sl = &bt->slots[bt->nslots++];
-	memset(sl, 0, sizeof(*sl));
-	snprintf(sl->z.uuid, sizeof(sl->z.uuid), "%s", uuid);
-	return sl;
-}
-
-/* The state of the batch's existing zaken, from the table. */
 static bool
-laad_zaken(struct batch *bt, json_t *uuids)
+kolom_bool(PGresult *res, int r, int c)
 {
-	char *text = json_dumps(uuids, JSON_COMPACT);
-	const char *vals[1] = {text};
-	PGresult *res = pg_execp(bt->b->pg, "zaken_laden", 1, vals, NULL, NULL);
+	return PQgetvalue(res, r, c)[0] == 't';
+}
 
-	free(text);
+/* Lowercase, as PostgreSQL prints uuids: one spelling per zaak in memory. */
+static void
+uuid_klein(const char *in, char out[UUID_LEN + 1])
+{
+	size_t i;
+
+	for (i = 0; in && in[i] && i < UUID_LEN; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+}
+
+/* The zaaktype version a zaak is judged against: the pinned one, else the
+ * one intake chose (valid on the startdatum), else the newest. */
+static const struct zaaktype *
+zoek_zaaktype(const struct catalogus *cat, const char *id, int32_t begin, int32_t startdatum)
+{
+	const struct zaaktype *zt;
+
+	if (begin != DATUM_ONGELDIG) {
+		zt = catalogus_zoek(cat, id, begin);
+		return zt && zt->begin_geldigheid == begin ? zt : NULL;
+	}
+	zt = catalogus_zoek(cat, id, startdatum);
+	return zt ? zt : catalogus_laatste(cat, id);
+}
+
+/* One batch in memory. */
+
+struct zw { /* a zaak the batch touches */
+	struct zaak_toestand z;
+	bool bekend;    /* in the read model, or registered by this batch */
+	bool nieuw;     /* registered by this batch */
+	bool gewijzigd; /* state to write back */
+	bool termijnen_gewijzigd;
+	bool wacht; /* opdrachten wait for it: new ones queue behind them */
+	char zaaktype[4 * ZT_MAX_IDENTIFICATIE + 1];
+	int32_t startdatum, zaaktype_begin;
+	int64_t status_gezet_op;
+	char behandelaar[4 * OPDRACHT_ACTOR_MAX + 1];
+	int aantal_opschortingen;
+	const json_t *registratie; /* the ZaakGeregistreerd, for a new zaak */
+};
+
+struct item { /* an opdracht to decide */
+	const char *record;
+	json_t *data;            /* one reference held */
+	struct ce_attrs ce;      /* the cause: its traceparent continues */
+	char key[UUID_LEN + 1];  /* Kafka key: where a refusal without a zaak goes */
+	int64_t wacht_id;        /* row in wachtende_opdrachten, 0 = none */
+	char zaak[UUID_LEN + 1]; /* lowercase, "" when the opdracht names none */
+	bool klaar;              /* decided (or dropped as a repeat) */
+	bool geparkeerd;         /* in the waiting line */
+	struct log_ctx log;
+};
+
+struct werk {
+	struct status *s;
+	struct proj_batch *b;
+	int64_t nu;
+	json_t *index; /* zaak uuid → position in zaken */
+	struct zw *zaken;
+	int nzaken, capzaken;
+	json_t *besloten;       /* opdrachtId → {event, ce_id}: stored or decided in this batch */
+	json_t *wachtend;       /* opdrachtId → true: in the waiting line */
+	struct item **wachtrij; /* in arrival order: stored ones first */
+	int nwacht, capwacht;
+	struct item **eigen; /* items made from stored waiting rows (owned) */
+	int neigen, capeigen;
+	json_t *rij[S__AANTAL]; /* rows per statement */
+	int volgnr;             /* orders rows whose order matters */
+};
+
+static struct zw *
+zaak_zoek(struct werk *w, const char *uuid)
+{
+	json_t *i = json_object_get(w->index, uuid);
+	struct zw *zw;
+
+	if (i)
+		return &w->zaken[json_integer_value(i)];
+	if (w->nzaken == w->capzaken) {
+		w->capzaken = w->capzaken ? 2 * w->capzaken : 64;
+		w->zaken = realloc(w->zaken, (size_t)w->capzaken * sizeof(*w->zaken));
+	}
+	zw = &w->zaken[w->nzaken];
+	memset(zw, 0, sizeof(*zw));
+	snprintf(zw->z.uuid, sizeof(zw->z.uuid), "%s", uuid);
+	zw->z.einddatum = zw->z.archiefactiedatum = DATUM_ONGELDIG;
+	zw->z.termijnen.einddatum_gepland = DATUM_ONGELDIG;
+	zw->z.termijnen.uiterlijke_einddatum_afdoening = DATUM_ONGELDIG;
+	zw->z.termijnen.opgeschort_sinds = DATUM_ONGELDIG;
+	zw->startdatum = zw->zaaktype_begin = DATUM_ONGELDIG;
+	json_object_set_new(w->index, uuid, json_integer(w->nzaken++));
+	return zw;
+}
+
+static void
+rij(struct werk *w, enum schrijf s, json_t *r)
+{
+	json_array_append_new(w->rij[s], r);
+}
+
+static int
+volgnr(struct werk *w)
+{
+	return ++w->volgnr;
+}
+
+static void
+wachtrij_bij(struct werk *w, struct item *it)
+{
+	if (w->nwacht == w->capwacht) {
+		w->capwacht = w->capwacht ? 2 * w->capwacht : 16;
+		w->wachtrij = realloc(w->wachtrij, (size_t)w->capwacht * sizeof(*w->wachtrij));
+	}
+	w->wachtrij[w->nwacht++] = it;
+	it->geparkeerd = true;
+}
+
+/* Reads the state of one zaak from a zaken_laad row. */
+static void
+toestand_van_rij(struct werk *w, PGresult *res, int r)
+{
+	struct zw *zw = zaak_zoek(w, PQgetvalue(res, r, 0));
+	char *bsns = PQgetvalue(res, r, 18), *p;
+
+	zw->bekend = true;
+	snprintf(zw->z.identificatie, sizeof(zw->z.identificatie), "%s", PQgetvalue(res, r, 1));
+	snprintf(zw->zaaktype, sizeof(zw->zaaktype), "%s", PQgetvalue(res, r, 2));
+	zw->zaaktype_begin = kolom_datum(res, r, 3);
+	zw->startdatum = kolom_datum(res, r, 4);
+	zw->z.status = atoi(PQgetvalue(res, r, 5));
+	snprintf(zw->z.resultaat, sizeof(zw->z.resultaat), "%s", PQgetvalue(res, r, 6));
+	zw->z.einddatum = kolom_datum(res, r, 7);
+	zw->z.afgesloten = zw->z.einddatum != DATUM_ONGELDIG;
+	zw->z.archiefactiedatum = kolom_datum(res, r, 8);
+	zw->z.heropend = kolom_bool(res, r, 9);
+	zw->z.termijnen.einddatum_gepland = kolom_datum(res, r, 10);
+	zw->z.termijnen.uiterlijke_einddatum_afdoening = kolom_datum(res, r, 11);
+	zw->z.termijnen.opgeschort_sinds = kolom_datum(res, r, 12);
+	zw->z.termijnen.verlengd = kolom_bool(res, r, 13);
+	zw->z.n_besluiten = atoi(PQgetvalue(res, r, 14));
+	zw->aantal_opschortingen = atoi(PQgetvalue(res, r, 15));
+	zw->status_gezet_op = strtoll(PQgetvalue(res, r, 16), NULL, 10);
+	snprintf(zw->behandelaar, sizeof(zw->behandelaar), "%s", PQgetvalue(res, r, 17));
+	for (p = strtok(bsns, ","); p; p = strtok(NULL, ","))
+		zaak_toestand_bsn(&zw->z, p);
+}
+
+static void
+besloten_van_rij(struct werk *w, PGresult *res, int r)
+{
+	json_t *ev = json_loads(PQgetvalue(res, r, 1), 0, NULL);
+
+	if (ev)
+		json_object_set_new(
+		        w->besloten, PQgetvalue(res, r, 0),
+		        json_pack("{s:o, s:s}", "event", ev, "ce_id", PQgetvalue(res, r, 2)));
+}
+
+/* A stored waiting opdracht joins the waiting line, ahead of this batch's. */
+static void
+wachtend_van_rij(struct werk *w, PGresult *res, int r)
+{
+	json_t *data = json_loads(PQgetvalue(res, r, 4), 0, NULL);
+	struct item *it;
+
+	if (!data)
+		return;
+	it = calloc(1, sizeof(*it));
+	it->wacht_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+	uuid_klein(PQgetvalue(res, r, 1), it->zaak);
+	snprintf(it->key, sizeof(it->key), "%s", it->zaak);
+	it->data = data;
+	it->record = opdracht_record(
+	        (enum opdracht_soort)opdracht_soort_van_record(PQgetvalue(res, r, 3)));
+	snprintf(it->ce.traceparent, sizeof(it->ce.traceparent), "%s", PQgetvalue(res, r, 5));
+	it->log = (struct log_ctx){.partition = -1, .offset = -1, .zaak = it->zaak};
+	if (!it->record) {
+		json_decref(data);
+		free(it);
+		return;
+	}
+	if (w->neigen == w->capeigen) {
+		w->capeigen = w->capeigen ? 2 * w->capeigen : 16;
+		w->eigen = realloc(w->eigen, (size_t)w->capeigen * sizeof(*w->eigen));
+	}
+	w->eigen[w->neigen++] = it;
+	json_object_set_new(w->wachtend, str(data, "opdrachtId"), json_true());
+	wachtrij_bij(w, it);
+	zaak_zoek(w, it->zaak)->wacht = true;
+}
+
+static void
+op_laad_resultaat(int index, PGresult *res, void *arg)
+{
+	struct werk *w = arg;
+
+	if (PQresultStatus(res) != PGRES_TUPLES_OK)
+		return;
+	for (int r = 0; r < PQntuples(res); r++) {
+		if (index == 0)
+			toestand_van_rij(w, res, r);
+		else if (index == 1)
+			besloten_van_rij(w, res, r);
+		else if (index == 2)
+			wachtend_van_rij(w, res, r);
+	}
+	if (index == 2 && PQntuples(res) > 0)
+		zlog_debug("%d waiting opdracht(en) loaded", PQntuples(res));
+}
+
+/* Zaken whose opdrachten wait only for a zaaktype: after a catalogus entry
+ * they are worth another look. */
+static bool
+wachtend_bekend(struct werk *w)
+{
+	PGresult *res = pg_execp(w->b->pg, "wachtend_bekend", 0, NULL, NULL, NULL);
+
 	if (!res)
 		return false;
-	for (int r = 0; r < PQntuples(res); r++) {
-		struct slot *sl = slot_add(bt, PQgetvalue(res, r, 0));
-		struct zaak_toestand *z = &sl->z;
-		json_t *bsns;
-		size_t i;
-		json_t *v;
-
-		sl->bestaat = true;
-		snprintf(z->identificatie, sizeof(z->identificatie), "%s", PQgetvalue(res, r, 1));
-		snprintf(sl->zaaktype, sizeof(sl->zaaktype), "%s", PQgetvalue(res, r, 2));
-		sl->startdatum = datum_van_tekst(PQgetvalue(res, r, 3));
-		z->zt = catalogus_zoek(bt->s->cat, sl->zaaktype, sl->startdatum);
-		z->status = atoi(PQgetvalue(res, r, 4));
-		z->heeft_resultaat = !PQgetisnull(res, r, 5);
-		snprintf(z->resultaat, sizeof(z->resultaat), "%s", PQgetvalue(res, r, 5));
-		z->einddatum = PQgetisnull(res, r, 6) ? DATUM_ONGELDIG
-		                                      : datum_van_tekst(PQgetvalue(res, r, 6));
-		z->afgesloten = z->einddatum != DATUM_ONGELDIG;
-		z->archiefactiedatum = PQgetisnull(res, r, 7)
-		                               ? DATUM_ONGELDIG
-		                               : datum_van_tekst(PQgetvalue(res, r, 7));
-		z->heropend = PQgetvalue(res, r, 8)[0] == 't';
-		z->einddatum_gepland = PQgetisnull(res, r, 9)
-		                               ? DATUM_ONGELDIG
-		                               : datum_van_tekst(PQgetvalue(res, r, 9));
-		z->uiterlijke_einddatum_afdoening = datum_van_tekst(PQgetvalue(res, r, 10));
-		z->opgeschort = PQgetvalue(res, r, 11)[0] == 't';
-		z->opgeschort_sinds = PQgetisnull(res, r, 12)
-		                              ? DATUM_ONGELDIG
-		                              : datum_van_tekst(PQgetvalue(res, r, 12));
-		z->verlengd = PQgetvalue(res, r, 13)[0] == 't';
-		z->n_besluiten = atoi(PQgetvalue(res, r, 14));
-		bsns = json_loads(PQgetvalue(res, r, 15), 0, NULL);
-		json_array_foreach(bsns, i, v)
-		{
-			if (z->n_bsn < ZAAK_MAX_BSN && json_is_string(v))
-				snprintf(z->bsn[z->n_bsn++], sizeof(z->bsn[0]), "%s",
-				         json_string_value(v));
-		}
-		json_decref(bsns);
-		sl->status_sinds = strtoll(PQgetvalue(res, r, 16), NULL, 10);
-		snprintf(sl->behandelaar, sizeof(sl->behandelaar), "%s", PQgetvalue(res, r, 17));
-	}
+	for (int r = 0; r < PQntuples(res); r++)
+		zaak_zoek(w, PQgetvalue(res, r, 0));
 	PQclear(res);
 	return true;
 }
 
-static json_t *
-query_map(struct batch *bt, const char *stmt, json_t *keys, bool per_zaak)
-{
-	char *text = json_dumps(keys, JSON_COMPACT);
-	const char *vals[1] = {text};
-	PGresult *res = pg_execp(bt->b->pg, stmt, 1, vals, NULL, NULL);
-	json_t *map;
-
-	free(text);
-	if (!res)
-		return NULL;
-	map = json_object();
-	for (int r = 0; r < PQntuples(res); r++) {
-		if (!per_zaak) {
-			json_object_set_new(map, PQgetvalue(res, r, 0),
-			                    json_pack("{s:s, s:s}", "uitkomst",
-			                              PQgetvalue(res, r, 1), "event",
-			                              PQgetvalue(res, r, 2)));
-			continue;
-		}
-		json_t *list = json_object_get(map, PQgetvalue(res, r, 1));
-		if (!list) {
-			list = json_array();
-			json_object_set_new(map, PQgetvalue(res, r, 1), list);
-		}
-		json_array_append_new(list,
-		                      json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(res, r, 0),
-		                                "record", PQgetvalue(res, r, 2), "data",
-		                                PQgetvalue(res, r, 3), "traceparent",
-		                                PQgetvalue(res, r, 4)));
-	}
-	PQclear(res);
-	return map;
-}
-
-static void
-uitkomst_ce_id(const char *opdracht_id, char out[UUID_LEN + 1])
-{
-	char name[300];
-	snprintf(name, sizeof(name), "opdracht-uitkomst:%s", opdracht_id);
-	uuid_v5(ZS_UUID_NAMESPACE, name, out);
-}
-
-static void
-feit_ce_id(const char *zaak, const char *opdracht_id, const char *record, char out[UUID_LEN + 1])
-{
-	char name[400];
-	snprintf(name, sizeof(name), "feit:%s:%s:%s", zaak, opdracht_id, record);
-	uuid_v5(ZS_UUID_NAMESPACE, name, out);
-}
-
-static void
-tijdlijn(struct batch *bt, const char *zaak, const char *soort, const char *tijdstip,
-         const char *opdracht_id, json_t *feit)
-{
-	char *text = json_dumps(feit, JSON_COMPACT);
-	const char *vals[5] = {zaak, soort, tijdstip, opdracht_id, text};
-
-	pg_pipeline_send(bt->b->pg, "tijdlijn_insert", 5, vals, NULL, NULL);
-	free(text);
-}
-
-/* Records an outcome and emits it (also for a repeat, with the same id). */
+/* One round trip: state, stored outcomes, waiting opdrachten. */
 static bool
-uitkomst(struct batch *bt, const char *opdracht_id, const char *zaak, const char *soort,
-         bool uitgevoerd, json_t *event, const struct ce_attrs *cause, bool opslaan)
+laad(struct werk *w, json_t *ids)
 {
-	char ce_id[UUID_LEN + 1];
+	json_t *uuids = json_array();
+	const char *k;
+	json_t *v;
+	char *u, *i;
+	bool ok;
 
-	uitkomst_ce_id(opdracht_id, ce_id);
-	if (opslaan) {
-		char *text = json_dumps(event, JSON_COMPACT);
-		const char *vals[5] = {opdracht_id, zaak, soort,
-		                       uitgevoerd ? "uitgevoerd" : "geweigerd", text};
-		pg_pipeline_send(bt->b->pg, "opdracht_insert", 5, vals, NULL, NULL);
-		free(text);
-		json_object_set_new(bt->bekend, opdracht_id,
-		                    json_pack("{s:s, s:O}", "uitkomst",
-		                              uitgevoerd ? "uitgevoerd" : "geweigerd", "json",
-		                              event));
-	}
-	return projector_emit(bt->b->p, TOPIC_OPDRACHT_UITKOMSTEN, zaak,
-	                      uitgevoerd ? "OpdrachtUitgevoerd" : "OpdrachtGeweigerd", event, cause,
-	                      ce_id);
-}
-
-static bool
-weiger(struct batch *bt, const struct opdracht *o, const char *id, const char *zaak,
-       const char *record, int64_t tijdstip, const struct redenen *r, const struct ce_attrs *cause)
-{
-	json_t *ev = o ? opdracht_geweigerd_json(o, r)
-	               : opdracht_geweigerd_kaal(id, zaak, record, tijdstip, r);
-	bool ok = uitkomst(bt, id, zaak, record, false, ev, cause, id && *id);
-
-	json_decref(ev);
-	metric_inc(bt->s->m_geweigerd, 1);
+	json_object_foreach(w->index, k, v) json_array_append_new(uuids, json_string(k));
+	u = json_dumps(uuids, JSON_COMPACT);
+	i = json_dumps(ids, JSON_COMPACT);
+	json_decref(uuids);
+	const char *v1[1] = {u}, *v2[1] = {i};
+	ok = pg_pipeline_begin(w->b->pg) &&
+	     pg_pipeline_send(w->b->pg, "zaken_laad", 1, v1, NULL, NULL) &&
+	     pg_pipeline_send(w->b->pg, "besloten_laad", 1, v2, NULL, NULL) &&
+	     pg_pipeline_send(w->b->pg, "wachtend_laad", 1, v1, NULL, NULL);
+	ok = pg_pipeline_sync(w->b->pg, op_laad_resultaat, w) && ok;
+	free(u);
+	free(i);
 	return ok;
 }
 
-/* Applies one opdracht to a registered zaak. */
+/* Writing what happened. */
+
+static json_t *
+toestand_rij(const struct zw *zw)
+{
+	const struct zaak_toestand *z = &zw->z;
+	const struct statustype *st = z->zt ? zaaktype_statustype(z->zt, z->status) : NULL;
+	const json_t *rs = json_object_get(zw->registratie, "status");
+	const struct resultaattype *rt =
+	        z->zt && z->afgesloten ? zaaktype_resultaattype(z->zt, z->resultaat) : NULL;
+	json_t *r = json_object();
+
+	json_object_set_new(r, "uuid", json_string(z->uuid));
+	json_object_set_new(r, "zaaktype_begin_geldigheid", datum_json(zw->zaaktype_begin));
+	json_object_set_new(r, "behandelaar",
+	                    zw->behandelaar[0] ? json_string(zw->behandelaar) : json_null());
+	json_object_set_new(r, "status", json_integer(z->status));
+	if (st) {
+		json_object_set_new(r, "status_omschrijving", json_string(st->omschrijving));
+		json_object_set_new(r, "stap",
+		                    json_integer(zaaktype_statustype_stap(z->zt, z->status)));
+		json_object_set_new(r, "aantal_stappen", json_integer((int)z->zt->n_statustypen));
+	} else if (rs) {
+		json_object_set(r, "status_omschrijving", json_object_get(rs, "omschrijving"));
+		json_object_set(r, "stap", json_object_get(rs, "stap"));
+		json_object_set(r, "aantal_stappen", json_object_get(rs, "aantalStappen"));
+	}
+	json_object_set_new(r, "status_gezet_op", instant_json(zw->status_gezet_op));
+	json_object_set_new(r, "einddatum_gepland", datum_json(z->termijnen.einddatum_gepland));
+	json_object_set_new(r, "uiterlijke_einddatum_afdoening",
+	                    datum_json(z->termijnen.uiterlijke_einddatum_afdoening));
+	json_object_set_new(r, "opgeschort_sinds", datum_json(z->termijnen.opgeschort_sinds));
+	json_object_set_new(r, "verlengd", json_boolean(z->termijnen.verlengd));
+	json_object_set_new(r, "heropend", json_boolean(z->heropend));
+	json_object_set_new(r, "resultaat",
+	                    z->resultaat[0] ? json_string(z->resultaat) : json_null());
+	json_object_set_new(r, "einddatum", datum_json(z->einddatum));
+	json_object_set_new(r, "archiefnominatie",
+	                    rt ? json_string(archiefnominatie_naam(rt->archiefnominatie))
+	                       : json_null());
+	json_object_set_new(r, "archiefactiedatum", datum_json(z->archiefactiedatum));
+	json_object_set_new(r, "aantal_besluiten", json_integer(z->n_besluiten));
+	json_object_set_new(r, "aantal_opschortingen", json_integer(zw->aantal_opschortingen));
+	return r;
+}
+
+/* A new zaak: what it was registered with, and its state now. */
+static json_t *
+nieuwe_zaak_rij(struct werk *w, const struct zw *zw)
+{
+	static const char *const velden[] = {
+	        "identificatie",
+	        "bronorganisatie",
+	        "zaaktype",
+	        "zaaktypeVersiedatum",
+	        "zaaktypeOmschrijving",
+	        "omschrijving",
+	        "aanvraagId",
+	        "kanaal",
+	        "registratiedatum",
+	        "startdatum",
+	        "vertrouwelijkheidaanduiding",
+	        "tonenAanInitiator",
+	        "afdeling",
+	        "einddatumGepland",
+	        "uiterlijkeEinddatumAfdoening",
+	};
+	static const char *const kolommen[] = {
+	        "identificatie",
+	        "bronorganisatie",
+	        "zaaktype",
+	        "zaaktype_versiedatum",
+	        "zaaktype_omschrijving",
+	        "omschrijving",
+	        "aanvraag_id",
+	        "kanaal",
+	        "registratiedatum",
+	        "startdatum",
+	        "vertrouwelijkheidaanduiding",
+	        "tonen_aan_initiator",
+	        "afdeling",
+	        "oorspronkelijke_einddatum_gepland",
+	        "oorspronkelijke_uiterlijke_einddatum",
+	};
+	json_t *r = toestand_rij(zw);
+
+	for (size_t i = 0; i < sizeof(velden) / sizeof(velden[0]); i++)
+		json_object_set(r, kolommen[i], json_object_get(zw->registratie, velden[i]));
+	json_object_set_new(r, "n", json_integer(volgnr(w)));
+	return r;
+}
+
+/*
+ * Which history table a fact adds a row to, and from which of its fields
+ * (a path into the fact); every row also gets the zaak and "n" (order).
+ */
+struct kolom {
+	const char *kolom, *pad;
+};
+
+static const struct kolom kolommen_status[] = {
+        {"volgnummer", "status.volgnummer"},
+        {"omschrijving", "status.omschrijving"},
+        {"statustekst", "status.statustekst"},
+        {"informeren", "status.informeren"},
+        {"tonen_aan_initiator", "status.tonenAanInitiator"},
+        {"is_eindstatus", "status.isEindstatus"},
+        {"stap", "status.stap"},
+        {"aantal_stappen", "status.aantalStappen"},
+        {"gezet_op", "status.datumStatusGezet"},
+        {"vorige_volgnummer", "vorigeVolgnummer"},
+        {"toelichting", "statustoelichting"},
+        {"terugzetten_reden", "terugzettenReden"},
+        {"opdracht_id", "opdrachtId"},
+        {"medewerker", "actor.medewerkerIdentificatie"},
+        {NULL, NULL},
+};
+
+static const struct kolom kolommen_resultaat[] = {
+        {"resultaat", "resultaat"},
+        {"omschrijving_generiek", "omschrijvingGeneriek"},
+        {"archiefnominatie", "archiefnominatie"},
+        {"archiefactietermijn", "archiefactietermijn"},
+        {"toelichting", "toelichting"},
+        {"vastgesteld_op", "tijdstip"},
+        {"opdracht_id", "opdrachtId"},
+        {NULL, NULL},
+};
+
+static const struct kolom kolommen_opschorting[] = {
+        {"reden", "reden"}, {"per", "per"}, {"opdracht_id", "opdrachtId"}, {NULL, NULL}};
+
+static const struct kolom kolommen_hervatting[] = {{"tot", "per"},
+                                                   {"dagen", "opgeschorteDagen"},
+                                                   {"opdracht_id", "opdrachtId"},
+                                                   {"toelichting", "toelichting"},
+                                                   {NULL, NULL}};
+
+static const struct kolom kolommen_verlenging[] = {{"reden", "reden"},
+                                                   {"duur", "duur"},
+                                                   {"dagen", "verlengingDagen"},
+                                                   {"verlengd_op", "tijdstip"},
+                                                   {"opdracht_id", "opdrachtId"},
+                                                   {NULL, NULL}};
+
+static const struct kolom kolommen_besluit[] = {
+        {"uuid", "besluit"},
+        {"identificatie", "besluitIdentificatie"},
+        {"besluittype", "besluittype"},
+        {"datum", "datum"},
+        {"ingangsdatum", "ingangsdatum"},
+        {"vervaldatum", "vervaldatum"},
+        {"uiterlijke_reactiedatum", "uiterlijkeReactiedatum"},
+        {"toelichting", "toelichting"},
+        {"genomen_op", "tijdstip"},
+        {"opdracht_id", "opdrachtId"},
+        {NULL, NULL},
+};
+
+static const struct {
+	const char *record;
+	enum schrijf s;
+	const struct kolom *k;
+} projecties[] = {
+        {"StatusGezet", S_STATUSSEN, kolommen_status},
+        {"ResultaatVastgesteld", S_RESULTATEN, kolommen_resultaat},
+        {"ZaakOpgeschort", S_OPSCHORTINGEN, kolommen_opschorting},
+        {"ZaakHervat", S_OPSCHORTINGEN_EINDE, kolommen_hervatting},
+        {"ZaakVerlengd", S_VERLENGINGEN, kolommen_verlenging},
+        {"BesluitGenomen", S_BESLUITEN, kolommen_besluit},
+};
+
+/* The value at "a.b" in f, or null. */
+static json_t *
+pad_waarde(const json_t *f, const char *pad)
+{
+	char deel[64];
+	const char *punt = strchr(pad, '.');
+	json_t *v;
+
+	if (!punt)
+		v = json_object_get(f, pad);
+	else {
+		snprintf(deel, sizeof(deel), "%.*s", (int)(punt - pad), pad);
+		v = json_object_get(json_object_get(f, deel), punt + 1);
+	}
+	return v ? json_incref(v) : json_null();
+}
+
+static json_t *
+projectie_rij(struct werk *w, const struct zw *zw, const struct kolom *k, const json_t *f)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, "zaak", json_string(zw->z.uuid));
+	json_object_set_new(r, "n", json_integer(volgnr(w)));
+	for (; k->kolom; k++)
+		json_object_set_new(r, k->kolom, pad_waarde(f, k->pad));
+	return r;
+}
+
+/* The rows a fact adds: the timeline, and its history table. */
+static void
+projecteer(struct werk *w, struct zw *zw, const char *record, json_t *f)
+{
+	rij(w, S_TIJDLIJN,
+	    json_pack("{s:s, s:s, s:O, s:O, s:O, s:i}", "zaak", zw->z.uuid, "soort", record,
+	              "tijdstip", json_object_get(f, "tijdstip"), "opdracht_id",
+	              json_object_get(f, "opdrachtId"), "feit", f, "n", volgnr(w)));
+	for (size_t i = 0; i < sizeof(projecties) / sizeof(projecties[0]); i++) {
+		json_t *r;
+
+		if (strcmp(record, projecties[i].record))
+			continue;
+		r = projectie_rij(w, zw, projecties[i].k, f);
+		/* A suspension is numbered; its hervatting closes the same number. */
+		if (!strcmp(record, "ZaakOpgeschort"))
+			zw->aantal_opschortingen++;
+		json_object_set_new(r, "nr", json_integer(zw->aantal_opschortingen));
+		rij(w, projecties[i].s, r);
+	}
+}
+
+static void
+ce_id_voor(const char *soort, const char *id, int i, char out[UUID_LEN + 1])
+{
+	char naam[OPDRACHT_ID_MAX + 64];
+
+	snprintf(naam, sizeof(naam), "%s:%s:%d", soort, id, i);
+	uuid_v5(ZS_UUID_NAMESPACE, naam, out);
+}
+
+/* The outcome of an opdracht: emitted, stored for repeats, the wait over. */
 static bool
-voer_uit(struct batch *bt, struct slot *sl, const char *record, json_t *data,
-         const struct ce_attrs *cause, struct log_ctx *log)
+uitkomst(struct werk *w, struct item *it, const char *id, const char *zaak, json_t *ev,
+         bool uitgevoerd)
+{
+	char ce_id[UUID_LEN + 1];
+	const char *key = zaak && uuid_valid(zaak) ? zaak : it->key[0] ? it->key : NULL;
+	bool ok;
+
+	if (id)
+		ce_id_voor("opdracht-uitkomst", id, 0, ce_id);
+	ok = projector_emit(w->s->p, TOPIC_OPDRACHT_UITKOMSTEN, key,
+	                    uitgevoerd ? "OpdrachtUitgevoerd" : "OpdrachtGeweigerd", ev, &it->ce,
+	                    id ? ce_id : NULL);
+	if (id) {
+		rij(w, S_OPDRACHTEN,
+		    json_pack("{s:s, s:s, s:s, s:s, s:O, s:s}", "opdracht_id", id, "zaak",
+		              zaak ? zaak : "", "soort", it->record, "uitkomst",
+		              uitgevoerd ? "uitgevoerd" : "geweigerd", "uitkomst_event", ev,
+		              "uitkomst_ce_id", ce_id));
+		json_object_set_new(w->besloten, id,
+		                    json_pack("{s:O, s:s}", "event", ev, "ce_id", ce_id));
+	}
+	if (it->wacht_id)
+		rij(w, S_WACHTEND_DELETE, json_integer(it->wacht_id));
+	it->klaar = true;
+	metric_inc(uitgevoerd ? w->s->m_uitgevoerd : w->s->m_geweigerd, 1);
+	return ok;
+}
+
+static bool
+weiger(struct werk *w, struct item *it, const char *id, const char *zaak, const struct redenen *r,
+       int64_t tijdstip)
+{
+	json_t *ev = opdracht_geweigerd_json(id, zaak, it->record, tijdstip, r);
+	char codes[256] = "";
+	bool ok;
+
+	for (size_t i = 0; i < r->n; i++)
+		snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes), "%s%s",
+		         i ? ", " : "", r->r[i].code);
+	zlog_at(LOG_INFO, &it->log, "%s refused: %s", it->record, codes);
+	ok = uitkomst(w, it, id, zaak, ev, false);
+	json_decref(ev);
+	return ok;
+}
+
+static bool
+herhaal(struct werk *w, struct item *it, const struct opdracht *o, json_t *prior)
+{
+	const char *record = json_object_get(json_object_get(prior, "event"), "redenen")
+	                             ? "OpdrachtGeweigerd"
+	                             : "OpdrachtUitgevoerd";
+
+	rij(w, S_HERHAALD, json_string(o->id));
+	if (it->wacht_id)
+		rij(w, S_WACHTEND_DELETE, json_integer(it->wacht_id));
+	it->klaar = true;
+	metric_inc(w->s->m_herhaald, 1);
+	zlog_at(LOG_INFO, &it->log, "%s %s again: same outcome", it->record, o->id);
+	return projector_emit(w->s->p, TOPIC_OPDRACHT_UITKOMSTEN, it->zaak, record,
+	                      json_object_get(prior, "event"), &it->ce, str(prior, "ce_id"));
+}
+
+static void
+parkeer(struct werk *w, struct item *it, struct zw *zw, const struct opdracht *o)
+{
+	if (it->geparkeerd)
+		return;
+	if (json_object_get(w->wachtend, o->id)) {
+		it->klaar = true; /* a repeat of one already waiting: that one counts */
+		return;
+	}
+	json_object_set_new(w->wachtend, o->id, json_true());
+	wachtrij_bij(w, it);
+	zw->wacht = true;
+	metric_inc(w->s->m_wachtend, 1);
+	zlog_at(LOG_INFO, &it->log, "%s %s waits for its %s", it->record, o->id,
+	        zw->bekend ? "zaaktype" : "zaak");
+}
+
+static bool
+termijnen_gelijk(const struct termijnen *a, const struct termijnen *b)
+{
+	return a->einddatum_gepland == b->einddatum_gepland &&
+	       a->uiterlijke_einddatum_afdoening == b->uiterlijke_einddatum_afdoening &&
+	       a->opgeschort_sinds == b->opgeschort_sinds && a->verlengd == b->verlengd;
+}
+
+static bool
+beslis(struct werk *w, struct item *it)
 {
 	struct opdracht o;
 	struct redenen r;
 	struct feiten f = {0};
-	char err[256];
-	int soort = opdracht_soort_van_record(record);
+	char err[64];
+	struct zw *zw;
+	json_t *prior, *ev;
 	bool ok = true;
 
-	if (!opdracht_van_json(&o, (enum opdracht_soort)soort, data, err, sizeof(err))) {
-		redenen_init(&r, "opdracht.te_veel_fouten", "");
-		redenen_voeg_toe(&r, "opdracht.ongeldig", NULL,
-		                 "De opdracht kon niet worden gelezen: %s.", err);
-		return weiger(bt, NULL, str(data, "opdrachtId"), sl->z.uuid, record, now_ms(), &r,
-		              cause);
+	if (it->klaar)
+		return true;
+	if (!opdracht_van_json(&o, (enum opdracht_soort)opdracht_soort_van_record(it->record),
+	                       it->data, err, sizeof(err))) {
+		const char *id = str(it->data, "opdrachtId"), *zaak = str(it->data, "zaak");
+		if (id && (!*id || strlen(id) > OPDRACHT_ID_MAX))
+			id = NULL;
+		if (zaak && !uuid_valid(zaak))
+			zaak = NULL;
+		if (id && json_object_get(w->besloten, id))
+			return herhaal(w, it, &(struct opdracht){.id = id},
+			               json_object_get(w->besloten, id));
+		status_redenen_init(&r);
+		redenen_voeg_toe(&r, "opdracht.ongeldig", err,
+		                 "De opdracht kon niet worden gelezen: het veld %s ontbreekt of is "
+		                 "ongeldig.",
+		                 err);
+		return weiger(w, it, id, zaak, &r, w->nu);
 	}
-	if (!sl->z.zt) {
-		redenen_init(&r, "opdracht.te_veel_fouten", "");
-		redenen_voeg_toe(
-		        &r, "zaaktype.onbekend", NULL,
-		        "Het zaaktype %s van deze zaak is niet (meer) bekend in de catalogus.",
-		        sl->zaaktype);
-		return weiger(bt, &o, o.id, o.zaak, record, o.gegeven_op, &r, cause);
+	it->log.zaak = it->zaak;
+	if ((prior = json_object_get(w->besloten, o.id)) != NULL)
+		return herhaal(w, it, &o, prior);
+	zw = zaak_zoek(w, it->zaak);
+	if (!zw->bekend || zw->wacht || !zw->z.zt) {
+		parkeer(w, it, zw, &o);
+		return true;
 	}
-	opdracht_beoordeel(&sl->z, &o, &bt->s->inst, &r);
-	if (r.n > 0) {
-		zlog_at(LOG_INFO, log, "%s refused: %s", record, r.r[0].code);
-		return weiger(bt, &o, o.id, o.zaak, record, o.gegeven_op, &r, cause);
-	}
-	opdracht_uitvoeren(&sl->z, &o, &f);
-	sl->gewijzigd = true;
-	snprintf(sl->behandelaar, sizeof(sl->behandelaar), "%s", o.medewerker);
-	if (o.soort == OPDRACHT_STATUS_ZETTEN)
-		sl->status_sinds = o.gegeven_op;
+
+	struct termijnen voor = zw->z.termijnen;
+	bool was_afgesloten = zw->z.afgesloten;
+
+	if (!opdracht_verwerk(&zw->z, &o, &w->s->inst, &r, &f))
+		return weiger(w, it, o.id, it->zaak, &r, w->nu);
 	for (int i = 0; i < f.n && ok; i++) {
 		char ce_id[UUID_LEN + 1];
-		feit_ce_id(sl->z.uuid, o.id, f.f[i].record, ce_id);
-		tijdlijn(bt, sl->z.uuid, f.f[i].record, str(f.f[i].data, "tijdstip"), o.id,
-		         f.f[i].data);
-		ok = projector_emit(bt->b->p, TOPIC_ZAKEN, sl->z.uuid, f.f[i].record, f.f[i].data,
-		                    cause, ce_id);
+		ce_id_voor("feit", o.id, i, ce_id);
+		ok = projector_emit(w->s->p, TOPIC_ZAKEN, zw->z.uuid, f.f[i].record, f.f[i].data,
+		                    &it->ce, ce_id);
+		projecteer(w, zw, f.f[i].record, f.f[i].data);
 	}
+	zw->gewijzigd = true;
+	snprintf(zw->behandelaar, sizeof(zw->behandelaar), "%s", o.medewerker);
+	if (o.soort == OPDRACHT_STATUS_ZETTEN)
+		zw->status_gezet_op = o.gegeven_op;
+	if (!termijnen_gelijk(&voor, &zw->z.termijnen) || was_afgesloten != zw->z.afgesloten)
+		zw->termijnen_gewijzigd = true;
+	zlog_at(LOG_DEBUG, &it->log, "%s %s carried out", it->record, o.id);
 	feiten_free(&f);
-	json_t *ev = opdracht_uitgevoerd_json(&o);
-	ok = ok && uitkomst(bt, o.id, o.zaak, record, true, ev, cause, true);
+	ev = opdracht_uitgevoerd_json(&o, w->nu);
+	ok = uitkomst(w, it, o.id, it->zaak, ev, true) && ok;
 	json_decref(ev);
-	metric_inc(bt->s->m_uitgevoerd, 1);
 	return ok;
 }
 
-/* An opdracht: a repeat, one for a zaak not yet seen (it waits), or applied. */
+/* The opdrachten waiting for zw, in the order they came, now that it can
+ * take them. */
 static bool
-opdracht(struct batch *bt, const char *record, json_t *data, const struct ce_attrs *cause,
-         struct log_ctx *log, bool mag_wachten)
+ontwacht(struct werk *w, struct zw *zw)
 {
-	const char *id = str(data, "opdrachtId"), *zaak = str(data, "zaak");
-	json_t *eerder = id ? json_object_get(bt->bekend, id) : NULL;
-	struct slot *sl;
+	bool ok = true;
 
-	if (eerder) {
-		json_t *ev = json_object_get(eerder, "json");
-		json_t *owned = ev ? json_incref(ev) : json_loads(str(eerder, "event"), 0, NULL);
-		bool uitgevoerd = !strcmp(str(eerder, "uitkomst"), "uitgevoerd");
-		bool ok = owned && uitkomst(bt, id, zaak, record, uitgevoerd, owned, cause, false);
-		json_decref(owned);
-		return ok;
-	}
-	if (!zaak || !uuid_valid(zaak) || !id) {
-		struct redenen r;
-		redenen_init(&r, "opdracht.te_veel_fouten", "");
-		redenen_voeg_toe(&r, "zaak.ongeldig", "zaak",
-		                 "De zaak van de opdracht is geen geldige UUID.");
-		return weiger(bt, NULL, id ? id : "", zaak ? zaak : "", record, now_ms(), &r,
-		              cause);
-	}
-	sl = slot_find(bt, zaak);
-	if (!sl || !sl->bestaat) {
-		if (!mag_wachten)
-			return true;
-		/* Its ZaakGeregistreerd may still be on its way: wait for it. */
-		char *text = json_dumps(data, JSON_COMPACT);
-		const char *vals[5] = {zaak, id, record, text, cause->traceparent};
-		pg_pipeline_send(bt->b->pg, "wachtend_insert", 5, vals, NULL, NULL);
-		free(text);
-		metric_inc(bt->s->m_wachtend, 1);
-		zlog_at(LOG_INFO, log, "%s waits for zaak %s to be registered", record, zaak);
-		/* A repeat of it in this batch must wait too, not be applied twice. */
+	if (!zw->bekend || !zw->z.zt || !zw->wacht)
 		return true;
+	zw->wacht = false;
+	for (int i = 0; i < w->nwacht && ok; i++) {
+		struct item *it = w->wachtrij[i];
+		if (it->klaar || strcmp(it->zaak, zw->z.uuid))
+			continue;
+		it->geparkeerd = false;
+		ok = beslis(w, it);
 	}
-	return voer_uit(bt, sl, record, data, cause, log);
+	return ok;
 }
 
 static void
-betrokkenen(struct batch *bt, const json_t *zg, struct slot *sl)
+registratie_rijen(struct werk *w, struct zw *zw, const json_t *d)
 {
-	const json_t *rol;
+	static const struct {
+		const char *soort, *veld;
+	} nummers[] = {{"bsn", "inpBsn"}, {"kvk", "kvkNummer"}, {"vestiging", "vestigingsNummer"}};
+	const json_t *rol, *e, *st = json_object_get(d, "status");
+	json_t *tl;
 	size_t i;
 
-	json_array_foreach(json_object_get(zg, "rollen"), i, rol)
+	json_array_foreach(json_object_get(d, "rollen"), i, rol)
 	{
 		const json_t *b = json_object_get(rol, "betrokkene");
-		const char *machtiging = str(rol, "indicatieMachtiging");
-		const char *naam = machtiging && !strcmp(machtiging, "gemachtigde")
+		const char *mach = str(rol, "indicatieMachtiging");
+		const char *naam = mach && !strcmp(mach, "gemachtigde")
 		                           ? "gemachtigde"
 		                           : str(rol, "omschrijvingGeneriek");
-		static const char *const soorten[3][2] = {
-		        {"inpBsn", "bsn"}, {"kvkNummer", "kvk"}, {"vestigingsNummer", "vestiging"}};
-		for (int k = 0; k < 3; k++) {
-			const char *nr = str(b, soorten[k][0]);
-			if (!nr)
-				continue;
-			const char *vals[4] = {soorten[k][1], nr, sl->z.uuid,
-			                       naam ? naam : "betrokkene"};
-			pg_pipeline_send(bt->b->pg, "betrokkene_insert", 4, vals, NULL, NULL);
+		for (size_t k = 0; k < sizeof(nummers) / sizeof(nummers[0]); k++) {
+			const char *nr = str(b, nummers[k].veld);
+			if (nr && *nr && naam)
+				rij(w, S_BETROKKENEN,
+				    json_pack("{s:s, s:s, s:s, s:O, s:s}", "soort",
+				              nummers[k].soort, "nummer", nr, "rol", naam,
+				              "betrokkene_type",
+				              json_object_get(b, "betrokkeneType"), "zaak",
+				              zw->z.uuid));
 		}
+	}
+	json_array_foreach(json_object_get(d, "eigenschappen"), i, e)
+	{
+		json_t *r = json_copy((json_t *)e);
+		json_object_set_new(r, "zaak", json_string(zw->z.uuid));
+		rij(w, S_EIGENSCHAPPEN, r);
+	}
+	rij(w, S_STATUSSEN, projectie_rij(w, zw, kolommen_status, d));
+	/* The timeline keeps the registration without personal data: who it
+	 * concerns is in betrokkenen, the data in eigenschappen. */
+	tl = json_copy((json_t *)d);
+	json_object_del(tl, "rollen");
+	json_object_del(tl, "eigenschappen");
+	json_object_del(tl, "authenticatie");
+	json_object_del(tl, "statustypen");
+	rij(w, S_TIJDLIJN,
+	    json_pack("{s:s, s:s, s:O, s:n, s:o, s:i}", "zaak", zw->z.uuid, "soort",
+	              "ZaakGeregistreerd", "tijdstip", json_object_get(st, "datumStatusGezet"),
+	              "opdracht_id", "feit", tl, "n", volgnr(w)));
+}
+
+static bool
+registreer(struct werk *w, struct proj_msg *m)
+{
+	const json_t *d = m->data;
+	char uuid[UUID_LEN + 1], err[160];
+	const struct zaaktype *zt;
+	struct zaak_toestand z;
+	struct zw *zw;
+	bool wacht;
+	int64_t gezet;
+
+	uuid_klein(str(d, "uuid"), uuid);
+	zw = zaak_zoek(w, uuid);
+	if (zw->bekend) {
+		zlog_at(LOG_DEBUG, &m->log, "zaak already registered");
+		return true;
+	}
+	zt = zoek_zaaktype(w->s->cat, str(d, "zaaktype"), DATUM_ONGELDIG,
+	                   datum_van_tekst(str(d, "startdatum") ? str(d, "startdatum") : ""));
+	if (!zaak_toestand_van_registratie(&z, d, zt, err, sizeof(err)) ||
+	    !instant_parse(str(json_object_get(d, "status"), "datumStatusGezet"), &gezet)) {
+		char why[200];
+		snprintf(why, sizeof(why), "unusable ZaakGeregistreerd: %s", err);
+		projector_dead_letter(w->b, m, "registratie_ongeldig", why);
+		return true;
+	}
+	wacht = zw->wacht;
+	zw->z = z;
+	snprintf(zw->z.uuid, sizeof(zw->z.uuid), "%s", uuid);
+	zw->bekend = zw->nieuw = zw->gewijzigd = zw->termijnen_gewijzigd = true;
+	zw->wacht = wacht;
+	zw->registratie = d;
+	snprintf(zw->zaaktype, sizeof(zw->zaaktype), "%s", str(d, "zaaktype"));
+	zw->startdatum = datum_van_tekst(str(d, "startdatum"));
+	zw->zaaktype_begin = zt ? zt->begin_geldigheid : DATUM_ONGELDIG;
+	zw->status_gezet_op = gezet;
+	registratie_rijen(w, zw, d);
+	zlog_at(LOG_DEBUG, &m->log, "zaak %s registered", zw->z.identificatie);
+	return ontwacht(w, zw);
+}
+
+static void
+werk_rijen_af(struct werk *w)
+{
+	for (int i = 0; i < w->nzaken; i++) {
+		struct zw *zw = &w->zaken[i];
+		struct termijn_taak t[TERMIJN_TAKEN_MAX];
+		int n;
+
+		if (!zw->bekend)
+			continue;
+		if (zw->nieuw)
+			rij(w, S_ZAKEN_INSERT, nieuwe_zaak_rij(w, zw));
+		else if (zw->gewijzigd)
+			rij(w, S_ZAKEN_UPDATE, toestand_rij(zw));
+		if (!zw->termijnen_gewijzigd)
+			continue;
+		if (!zw->nieuw)
+			rij(w, S_TAKEN_DELETE, json_string(zw->z.uuid));
+		n = termijn_taken(&zw->z.termijnen, zw->z.afgesloten, w->s->nadert_dagen, t);
+		for (int k = 0; k < n; k++)
+			rij(w, S_TAKEN_INSERT,
+			    json_pack("{s:s, s:s, s:s, s:o, s:o}", "zaak", zw->z.uuid, "termijn",
+			              termijn_soort_naam(t[k].termijn), "fase",
+			              termijn_fase_naam(t[k].fase), "deadline",
+			              datum_json(t[k].deadline), "wanneer",
+			              datum_json(t[k].wanneer)));
+	}
+	for (int i = 0; i < w->nwacht; i++) {
+		struct item *it = w->wachtrij[i];
+		if (it->klaar || it->wacht_id)
+			continue;
+		rij(w, S_WACHTEND_INSERT,
+		    json_pack("{s:s, s:s, s:s, s:O, s:s, s:i}", "zaak", it->zaak, "opdracht_id",
+		              str(it->data, "opdrachtId"), "record", it->record, "data", it->data,
+		              "traceparent", it->ce.traceparent, "n", volgnr(w)));
 	}
 }
 
-/* A ZaakGeregistreerd: the zaak, who it is about, its first timeline entry,
- * then the opdrachten that were waiting for it. */
+/* One pipeline, one statement per table; left open for the commit. */
 static bool
-registratie(struct batch *bt, struct proj_msg *m)
+schrijf(struct werk *w)
 {
-	const json_t *zg = m->data, *status = json_object_get(zg, "status");
-	const char *uuid = str(zg, "uuid");
-	struct slot *sl;
-	char err[256], eg[DATUM_TEKST], ue[DATUM_TEKST], stap[12], n[12], vn[12];
-	json_t *bsns, *wachtend;
-	size_t i;
-	json_t *w;
-
-	if (!uuid || !uuid_valid(uuid)) {
-		projector_dead_letter(bt->b, m, "zaak_ongeldig",
-		                      "ZaakGeregistreerd without a valid uuid");
-		return true;
-	}
-	sl = slot_add(bt, uuid);
-	if (sl->bestaat)
-		return true; /* seen before: registrations are idempotent on the uuid */
-	snprintf(sl->zaaktype, sizeof(sl->zaaktype), "%s",
-	         str(zg, "zaaktype") ? str(zg, "zaaktype") : "");
-	sl->startdatum = datum_van_tekst(str(zg, "startdatum") ? str(zg, "startdatum") : "");
-	if (!zaak_toestand_van_registratie(&sl->z, zg,
-	                                   catalogus_zoek(bt->s->cat, sl->zaaktype, sl->startdatum),
-	                                   err, sizeof(err))) {
-		projector_dead_letter(bt->b, m, "zaak_ongeldig", err);
-		return true;
-	}
-	sl->bestaat = sl->nieuw = sl->gewijzigd = true;
-	instant_parse(str(status, "datumStatusGezet") ? str(status, "datumStatusGezet") : "",
-	              &sl->status_sinds);
-	fmt_datum(sl->z.einddatum_gepland, eg);
-	fmt_datum(sl->z.uiterlijke_einddatum_afdoening, ue);
-	snprintf(stap, sizeof(stap), "%d",
-	         (int)json_integer_value(json_object_get(status, "stap")));
-	snprintf(n, sizeof(n), "%d",
-	         (int)json_integer_value(json_object_get(status, "aantalStappen")));
-	snprintf(vn, sizeof(vn), "%d", sl->z.status);
-	bsns = json_array();
-	for (int k = 0; k < sl->z.n_bsn; k++)
-		json_array_append_new(bsns, json_string(sl->z.bsn[k]));
-	char *bsns_text = json_dumps(bsns, JSON_COMPACT), *doc = json_dumps(zg, JSON_COMPACT);
-	json_decref(bsns);
-	const char *vals[19] = {uuid,
-	                        sl->z.identificatie,
-	                        sl->zaaktype,
-	                        str(zg, "zaaktypeOmschrijving"),
-	                        str(zg, "omschrijving"),
-	                        str(zg, "startdatum"),
-	                        str(zg, "registratiedatum"),
-	                        str(zg, "vertrouwelijkheidaanduiding"),
-	                        json_is_true(json_object_get(zg, "tonenAanInitiator")) ? "true"
-	                                                                               : "false",
-	                        str(zg, "afdeling"),
-	                        vn,
-	                        str(status, "omschrijving"),
-	                        str(status, "datumStatusGezet"),
-	                        stap,
-	                        n,
-	                        of_null(eg),
-	                        ue,
-	                        bsns_text,
-	                        doc};
-	pg_pipeline_send(bt->b->pg, "zaak_insert", 19, vals, NULL, NULL);
-	free(bsns_text);
-	free(doc);
-	betrokkenen(bt, zg, sl);
-	tijdlijn(bt, uuid, "ZaakGeregistreerd", str(status, "datumStatusGezet"), NULL, m->data);
-	zlog_at(LOG_INFO, &m->log, "zaak %s registered", sl->z.identificatie);
-
-	wachtend = json_object_get(bt->wachtend, uuid);
-	json_array_foreach(wachtend, i, w)
-	{
-		struct ce_attrs cause = {0};
-		json_t *data = json_loads(str(w, "data"), 0, NULL);
-		const char *id = str(w, "id");
-		const char *del[1] = {id};
+	if (!pg_pipeline_begin(w->b->pg))
+		return false;
+	for (int s = 0; s < S__AANTAL; s++) {
+		char *t;
+		const char *vals[1];
 		bool ok;
 
-		snprintf(cause.traceparent, sizeof(cause.traceparent), "%s", str(w, "traceparent"));
-		pg_pipeline_send(bt->b->pg, "wachtend_delete", 1, del, NULL, NULL);
-		ok = data && opdracht(bt, str(w, "record"), data, &cause, &m->log, false);
-		json_decref(data);
+		if (json_array_size(w->rij[s]) == 0)
+			continue;
+		t = json_dumps(w->rij[s], JSON_COMPACT);
+		vals[0] = t;
+		ok = t && pg_pipeline_send(w->b->pg, schrijf_stmts[s].naam, 1, vals, NULL, NULL);
+		free(t);
 		if (!ok)
 			return false;
 	}
 	return true;
 }
 
-/* Writes back the state of every zaak the batch changed, and its deadline watches. */
 static void
-schrijf_toestand(struct batch *bt)
+werk_free(struct werk *w, struct item *items, int nitems)
 {
-	for (int i = 0; i < bt->nslots; i++) {
-		struct slot *sl = &bt->slots[i];
-		struct zaak_toestand *z = &sl->z;
-		struct termijn_taak taken[TERMIJN__AANTAL * FASE__AANTAL];
-		char vn[12], stap[12], nb[12], sinds[INSTANT_TEKST], eg[DATUM_TEKST],
-		        ue[DATUM_TEKST], os[DATUM_TEKST], ed[DATUM_TEKST], ad[DATUM_TEKST];
-		const struct statustype *st;
-		const struct resultaattype *rt;
-
-		if (!sl->gewijzigd || !z->zt)
-			continue;
-		st = zaaktype_statustype(z->zt, z->status);
-		rt = z->heeft_resultaat ? zaaktype_resultaattype(z->zt, z->resultaat) : NULL;
-		snprintf(vn, sizeof(vn), "%d", z->status);
-		snprintf(stap, sizeof(stap), "%d", zaaktype_statustype_stap(z->zt, z->status));
-		snprintf(nb, sizeof(nb), "%d", z->n_besluiten);
-		instant_format(sl->status_sinds, sinds, sizeof(sinds));
-		fmt_datum(z->einddatum_gepland, eg);
-		fmt_datum(z->uiterlijke_einddatum_afdoening, ue);
-		fmt_datum(z->opgeschort ? z->opgeschort_sinds : DATUM_ONGELDIG, os);
-		fmt_datum(z->einddatum, ed);
-		fmt_datum(z->archiefactiedatum, ad);
-		const char *vals[17] = {
-		        z->uuid,
-		        vn,
-		        st ? st->omschrijving : "",
-		        sinds,
-		        stap,
-		        of_null(eg),
-		        ue,
-		        z->opgeschort ? "true" : "false",
-		        of_null(os),
-		        z->verlengd ? "true" : "false",
-		        z->heropend ? "true" : "false",
-		        z->heeft_resultaat ? z->resultaat : NULL,
-		        of_null(ed),
-		        z->afgesloten && rt ? archiefnominatie_naam(rt->archiefnominatie) : NULL,
-		        of_null(ad),
-		        nb,
-		        sl->behandelaar};
-		pg_pipeline_send(bt->b->pg, "zaak_update", 17, vals, NULL, NULL);
-
-		const char *wis[1] = {z->uuid};
-		pg_pipeline_send(bt->b->pg, "taken_wissen", 1, wis, NULL, NULL);
-		int n = termijn_taken(z, bt->s->nadert_dagen, taken);
-		for (int k = 0; k < n; k++) {
-			char dl[DATUM_TEKST], wn[DATUM_TEKST];
-			fmt_datum(taken[k].deadline, dl);
-			fmt_datum(taken[k].wanneer, wn);
-			const char *tv[5] = {z->uuid, termijn_soort_naam(taken[k].termijn),
-			                     termijn_fase_naam(taken[k].fase), dl, wn};
-			pg_pipeline_send(bt->b->pg, "taak_insert", 5, tv, NULL, NULL);
-		}
+	for (int i = 0; i < nitems; i++)
+		json_decref(items[i].data);
+	for (int i = 0; i < w->neigen; i++) {
+		json_decref(w->eigen[i]->data);
+		free(w->eigen[i]);
 	}
-}
-
-static bool
-is_opdracht(const struct proj_msg *m)
-{
-	return !m->dead && m->record && opdracht_soort_van_record(m->record) >= 0;
+	for (int s = 0; s < S__AANTAL; s++)
+		json_decref(w->rij[s]);
+	json_decref(w->index);
+	json_decref(w->besloten);
+	json_decref(w->wachtend);
+	free(w->eigen);
+	free(w->wachtrij);
+	free(w->zaken);
+	free(items);
 }
 
 static bool
 is_registratie(const struct proj_msg *m)
 {
-	return !m->dead && m->record && !strcmp(m->record, "ZaakGeregistreerd");
+	return !strcmp(m->record, "ZaakGeregistreerd");
 }
 
 int
 status_apply(struct proj_batch *b, void *arg)
 {
 	struct status *s = arg;
-	struct batch bt = {.s = s, .b = b};
-	json_t *uuids = json_array(), *ids = json_array(), *nieuw = json_array();
-	int rc = -1;
+	struct werk w = {.s = s, .b = b, .nu = now_ms()};
+	struct item *items;
+	int *item_van, nitems = 0, rc = -1;
+	bool catalogus = false, ok = true;
+	json_t *ids;
 
 	if (s->reload_catalogus && !status_load_catalogus(s, b->pg))
-		goto out;
+		return -1;
 	for (int i = 0; i < b->n; i++) {
 		struct proj_msg *m = &b->msgs[i];
-		if (!m->dead && m->record && !strcmp(m->record, "ZaaktypeGepubliceerd") &&
-		    catalogus_pg_verwerk(s->cat, b, m) != 0)
-			goto out;
+		if (m->dead || strcmp(m->record, "ZaaktypeGepubliceerd"))
+			continue;
+		if (catalogus_pg_verwerk(s->cat, b, m) != 0)
+			return -1;
+		catalogus = true;
 	}
-	for (int i = 0; i < b->n; i++) {
-		struct proj_msg *m = &b->msgs[i];
-		const char *zaak = is_registratie(m) ? str(m->data, "uuid")
-		                   : is_opdracht(m)  ? str(m->data, "zaak")
-		                                     : NULL;
-		if (zaak && uuid_valid(zaak))
-			json_array_append_new(uuids, json_string(zaak));
-		if (is_registratie(m) && zaak && uuid_valid(zaak))
-			json_array_append_new(nieuw, json_string(zaak));
-		if (is_opdracht(m) && str(m->data, "opdrachtId"))
-			json_array_append_new(ids, json_string(str(m->data, "opdrachtId")));
-	}
-	if (json_array_size(uuids) == 0 && json_array_size(ids) == 0) {
-		rc = 0;
-		goto out;
-	}
-	bt.slots = calloc(json_array_size(uuids) + 1, sizeof(*bt.slots));
-	if (!laad_zaken(&bt, uuids))
-		goto out;
-	bt.bekend = query_map(&bt, "opdrachten_bekend", ids, false);
-	bt.wachtend = bt.bekend ? query_map(&bt, "wachtenden_laden", nieuw, true) : NULL;
-	if (!bt.bekend || !bt.wachtend)
-		goto out;
-	if (!pg_pipeline_begin(b->pg))
-		goto out;
-	for (int i = 0; i < b->n; i++) {
-		struct proj_msg *m = &b->msgs[i];
-		bool ok = true;
+	if (b->n <= 0)
+		return 0;
+	w.index = json_object();
+	w.besloten = json_object();
+	w.wachtend = json_object();
+	for (int k = 0; k < S__AANTAL; k++)
+		w.rij[k] = json_array();
+	ids = json_array();
+	items = calloc((size_t)b->n, sizeof(*items));
+	item_van = calloc((size_t)b->n, sizeof(*item_van));
 
-		m->log.zaak = NULL;
-		if (is_registratie(m))
-			ok = registratie(&bt, m);
-		else if (is_opdracht(m))
-			ok = opdracht(&bt, m->record, m->data, &m->ce, &m->log, true);
-		/* Other records on zaken are our own facts: nothing to do. */
-		if (!ok) {
-			pg_pipeline_sync(b->pg, NULL, NULL);
-			goto out;
+	/* Which zaken and opdracht ids the batch touches. Our own facts come
+	 * back on the zaken topic: only registrations matter there. */
+	for (int i = 0; i < b->n; i++) {
+		struct proj_msg *m = &b->msgs[i];
+		item_van[i] = -1;
+		if (m->dead || !m->data)
+			continue;
+		if (is_registratie(m)) {
+			char uuid[UUID_LEN + 1];
+			uuid_klein(str(m->data, "uuid"), uuid);
+			if (uuid_valid(uuid))
+				zaak_zoek(&w, uuid);
+			continue;
+		}
+		if (opdracht_soort_van_record(m->record) < 0)
+			continue;
+		struct item *it = &items[nitems];
+		const char *id = str(m->data, "opdrachtId"), *zaak = str(m->data, "zaak");
+		item_van[i] = nitems++;
+		it->record = m->record;
+		it->data = json_incref(m->data);
+		it->ce = m->ce;
+		it->log = m->log;
+		snprintf(it->key, sizeof(it->key), "%s",
+		         m->key && uuid_valid(m->key) ? m->key : "");
+		if (zaak && uuid_valid(zaak)) {
+			uuid_klein(zaak, it->zaak);
+			zaak_zoek(&w, it->zaak);
+		}
+		if (id)
+			json_array_append_new(ids, json_string(id));
+	}
+	if (catalogus && !wachtend_bekend(&w))
+		goto out;
+	if ((w.nzaken > 0 || json_array_size(ids) > 0) && !laad(&w, ids))
+		goto out;
+	for (int i = 0; i < w.nzaken; i++) {
+		struct zw *zw = &w.zaken[i];
+		if (!zw->bekend)
+			continue;
+		zw->z.zt = zoek_zaaktype(s->cat, zw->zaaktype, zw->zaaktype_begin, zw->startdatum);
+		if (zw->z.zt && zw->zaaktype_begin == DATUM_ONGELDIG) {
+			zw->zaaktype_begin = zw->z.zt->begin_geldigheid; /* pinned from now on */
+			zw->gewijzigd = true;
 		}
 	}
-	schrijf_toestand(&bt);
-	rc = 0; /* the pipeline stays open: the commit joins it */
+
+	/* In order: several opdrachten for one zaak see each other's effect. */
+	for (int i = 0; i < b->n && ok; i++) {
+		struct proj_msg *m = &b->msgs[i];
+		if (m->dead || !m->data)
+			continue;
+		if (is_registratie(m))
+			ok = registreer(&w, m);
+		else if (item_van[i] >= 0)
+			ok = beslis(&w, &items[item_van[i]]);
+	}
+	/* Zaken whose zaaktype came with this batch take their waiting line. */
+	for (int i = 0; i < w.nzaken && ok; i++)
+		ok = ontwacht(&w, &w.zaken[i]);
+	if (!ok)
+		goto out;
+	werk_rijen_af(&w);
+	if (!schrijf(&w))
+		goto out;
+	rc = 0;
 out:
-	json_decref(uuids);
 	json_decref(ids);
-	json_decref(nieuw);
-	json_decref(bt.bekend);
-	json_decref(bt.wachtend);
-	free(bt.slots);
+	free(item_van);
+	werk_free(&w, items, nitems);
 	return rc;
 }
 
-/* Announces deadlines that are due, a bounded chunk per transaction. */
-void
-status_termijnbewaking(struct status *s)
+/* The deadline watch. */
+
+struct termijn_rij {
+	struct zaak_toestand z;
+	struct termijn_taak t;
+};
+
+static void
+termijn_van_rij(PGresult *res, int r, struct termijn_rij *tr)
 {
-	struct pg *pg = projector_pg(s->p);
-	int32_t vandaag = status_vandaag(s);
-	char dag[DATUM_TEKST];
-	int rondes = 0, n;
-
-	datum_format(vandaag, dag, sizeof(dag));
-	do {
-		const char *vals[1] = {dag};
-		PGresult *res;
-
-		if (!projector_tx_begin(s->p))
-			return;
-		/* Only the due rows: an index range on wanneer, however many
-		 * zaken are open. SKIP LOCKED lets instances share the work. */
-		res = pg_exec(
-		        pg,
-		        "SELECT t.zaak::text, t.termijn, t.fase, t.deadline::text, z.identificatie,"
-		        " z.einddatum_gepland::text, z.uiterlijke_einddatum_afdoening::text, z.verlengd,"
-		        " z.opgeschort, z.einddatum IS NOT NULL"
-		        " FROM termijn_taken t JOIN zaken z ON z.uuid = t.zaak"
-		        " WHERE t.wanneer <= $1::date ORDER BY t.wanneer LIMIT 500"
-		        " FOR UPDATE OF t SKIP LOCKED",
-		        1, vals);
-		if (!res) {
-			projector_tx_rollback(s->p);
-			return;
-		}
-		n = PQntuples(res);
-		for (int r = 0; r < n; r++) {
-			struct zaak_toestand z = {0};
-			struct termijn_taak t = {0};
-			const char *zaak = PQgetvalue(res, r, 0);
-			const char *keys[4] = {zaak, PQgetvalue(res, r, 1), PQgetvalue(res, r, 2),
-			                       PQgetvalue(res, r, 3)};
-			PGresult *ins;
-
-			snprintf(z.uuid, sizeof(z.uuid), "%s", zaak);
-			snprintf(z.identificatie, sizeof(z.identificatie), "%s",
-			         PQgetvalue(res, r, 4));
-			z.einddatum_gepland = PQgetisnull(res, r, 5)
-			                              ? DATUM_ONGELDIG
-			                              : datum_van_tekst(PQgetvalue(res, r, 5));
-			z.uiterlijke_einddatum_afdoening = datum_van_tekst(PQgetvalue(res, r, 6));
-			z.verlengd = PQgetvalue(res, r, 7)[0] == 't';
-			z.opgeschort = PQgetvalue(res, r, 8)[0] == 't';
-			z.afgesloten = PQgetvalue(res, r, 9)[0] == 't';
-			z.einddatum = DATUM_ONGELDIG;
-			termijn_soort_van_naam(keys[1], &t.termijn);
-			termijn_fase_van_naam(keys[2], &t.fase);
-			t.deadline = datum_van_tekst(keys[3]);
-			ins = pg_exec(
-			        pg,
-			        "WITH weg AS (DELETE FROM termijn_taken WHERE zaak = $1::uuid AND termijn = $2"
-			        " AND fase = $3)"
-			        " INSERT INTO termijn_gemeld (zaak, termijn, fase, deadline)"
-			        " VALUES ($1::uuid, $2, $3, $4::date) ON CONFLICT DO NOTHING RETURNING 1",
-			        4, keys);
-			if (!ins) {
-				PQclear(res);
-				projector_tx_rollback(s->p);
-				return;
-			}
-			if (PQntuples(ins) == 1 && termijn_taak_geldig(&t, vandaag)) {
-				char ce_id[UUID_LEN + 1], name[256];
-				json_t *f = termijn_bewaking_json(&z, &t, vandaag, now_ms());
-				snprintf(name, sizeof(name), "termijn:%s:%s:%s:%s", zaak, keys[1],
-				         keys[2], keys[3]);
-				uuid_v5(ZS_UUID_NAMESPACE, name, ce_id);
-				char *text = json_dumps(f, JSON_COMPACT);
-				const char *tv[5] = {zaak, "TermijnBewaking", str(f, "tijdstip"),
-				                     NULL, text};
-				PQclear(pg_execp(pg, "tijdlijn_insert", 5, tv, NULL, NULL));
-				free(text);
-				projector_emit(s->p, TOPIC_ZAKEN, zaak, "TermijnBewaking", f, NULL,
-				               ce_id);
-				json_decref(f);
-				metric_inc(s->m_termijn, 1);
-			}
-			PQclear(ins);
-		}
-		PQclear(res);
-		if (!projector_tx_commit(s->p))
-			return;
-	} while (n == 500 && ++rondes < 20);
+	memset(tr, 0, sizeof(*tr));
+	snprintf(tr->z.uuid, sizeof(tr->z.uuid), "%s", PQgetvalue(res, r, 0));
+	termijn_soort_van_naam(PQgetvalue(res, r, 1), &tr->t.termijn);
+	termijn_fase_van_naam(PQgetvalue(res, r, 2), &tr->t.fase);
+	tr->t.deadline = kolom_datum(res, r, 3);
+	tr->t.wanneer = kolom_datum(res, r, 4);
+	snprintf(tr->z.identificatie, sizeof(tr->z.identificatie), "%s", PQgetvalue(res, r, 5));
+	tr->z.termijnen.einddatum_gepland = kolom_datum(res, r, 6);
+	tr->z.termijnen.uiterlijke_einddatum_afdoening = kolom_datum(res, r, 7);
+	tr->z.termijnen.opgeschort_sinds = kolom_datum(res, r, 8);
+	tr->z.termijnen.verlengd = kolom_bool(res, r, 9);
+	tr->z.einddatum = tr->z.archiefactiedatum = DATUM_ONGELDIG;
 }
 
-/* Opdrachten that waited longer than wacht_s for their zaak are refused. */
+static bool
+exec_json(struct pg *pg, const char *stmt, json_t *rows, PGresult **out)
+{
+	char *t = json_dumps(rows, JSON_COMPACT);
+	const char *vals[1] = {t};
+	PGresult *res = t ? pg_execp(pg, stmt, 1, vals, NULL, NULL) : NULL;
+
+	free(t);
+	if (!res)
+		return false;
+	if (out)
+		*out = res;
+	else
+		PQclear(res);
+	return true;
+}
+
+/* One chunk in one transaction: due rows taken, announced once, removed. */
+static int
+termijn_chunk(struct status *s, int32_t vandaag, int64_t nu)
+{
+	struct pg *pg = projector_pg(s->p);
+	char dag[DATUM_TEKST], limiet[16];
+	const char *vals[2] = {dag, limiet};
+	PGresult *res, *gemeld = NULL;
+	struct termijn_rij *rijen = NULL;
+	json_t *klaar = json_array(), *melden = json_array(), *tijdlijn = json_array();
+	int n, rc = -1;
+
+	datum_format(vandaag, dag, sizeof(dag));
+	snprintf(limiet, sizeof(limiet), "%d", s->termijn_chunk);
+	if (!projector_tx_begin(s->p)) {
+		json_decref(klaar);
+		json_decref(melden);
+		json_decref(tijdlijn);
+		return -1;
+	}
+	res = pg_execp(pg, "taken_due", 2, vals, NULL, NULL);
+	if (!res)
+		goto fout;
+	n = PQntuples(res);
+	rijen = calloc((size_t)n + 1, sizeof(*rijen));
+	for (int r = 0; r < n; r++) {
+		struct termijn_rij *tr = &rijen[r];
+		termijn_van_rij(res, r, tr);
+		json_array_append_new(klaar, json_pack("{s:s, s:s, s:s}", "zaak", tr->z.uuid,
+		                                       "termijn", PQgetvalue(res, r, 1), "fase",
+		                                       PQgetvalue(res, r, 2)));
+		if (termijn_taak_geldig(&tr->t, vandaag))
+			json_array_append_new(melden,
+			                      json_pack("{s:s, s:s, s:s, s:s}", "zaak", tr->z.uuid,
+			                                "termijn", PQgetvalue(res, r, 1), "fase",
+			                                PQgetvalue(res, r, 2), "deadline",
+			                                PQgetvalue(res, r, 3)));
+	}
+	PQclear(res);
+	if (n > 0 && !exec_json(pg, "taken_klaar", klaar, NULL))
+		goto fout_rijen;
+	if (json_array_size(melden) > 0 && !exec_json(pg, "gemeld_insert", melden, &gemeld))
+		goto fout_rijen;
+	/* Only what was not announced before: a restart or a reschedule to the
+	 * same deadline finds its row in termijn_gemeld. */
+	for (int g = 0; gemeld && g < PQntuples(gemeld); g++) {
+		for (int r = 0; r < n; r++) {
+			struct termijn_rij *tr = &rijen[r];
+			char ce_id[UUID_LEN + 1], naam[160], dl[DATUM_TEKST];
+			json_t *f;
+
+			if (strcmp(tr->z.uuid, PQgetvalue(gemeld, g, 0)) ||
+			    strcmp(termijn_soort_naam(tr->t.termijn), PQgetvalue(gemeld, g, 1)) ||
+			    strcmp(termijn_fase_naam(tr->t.fase), PQgetvalue(gemeld, g, 2)))
+				continue;
+			datum_format(tr->t.deadline, dl, sizeof(dl));
+			snprintf(naam, sizeof(naam), "termijn:%s:%s:%s:%s", tr->z.uuid,
+			         termijn_soort_naam(tr->t.termijn), termijn_fase_naam(tr->t.fase),
+			         dl);
+			uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
+			f = termijn_bewaking_json(&tr->z, &tr->t, vandaag, nu);
+			if (!projector_emit(s->p, TOPIC_ZAKEN, tr->z.uuid, "TermijnBewaking", f,
+			                    NULL, ce_id)) {
+				json_decref(f);
+				goto fout_rijen;
+			}
+			json_array_append_new(tijdlijn,
+			                      json_pack("{s:s, s:s, s:O, s:n, s:o, s:i}", "zaak",
+			                                tr->z.uuid, "soort", "TermijnBewaking",
+			                                "tijdstip", json_object_get(f, "tijdstip"),
+			                                "opdracht_id", "feit", f, "n",
+			                                (int)json_array_size(tijdlijn)));
+			metric_inc(s->m_termijn, 1);
+			break;
+		}
+	}
+	if (json_array_size(tijdlijn) > 0 && !exec_json(pg, "tijdlijn_insert", tijdlijn, NULL))
+		goto fout_rijen;
+	if (!projector_tx_commit(s->p))
+		goto klaar_rijen;
+	metric_inc(s->m_termijn_rijen, n);
+	if (json_array_size(tijdlijn) > 0)
+		zlog_info("deadline watch: %zu event(s) of %d due row(s)",
+		          json_array_size(tijdlijn), n);
+	rc = n;
+	goto klaar_rijen;
+fout_rijen:
+	projector_tx_rollback(s->p);
+klaar_rijen:
+	if (gemeld)
+		PQclear(gemeld);
+	free(rijen);
+	json_decref(klaar);
+	json_decref(melden);
+	json_decref(tijdlijn);
+	return rc;
+fout:
+	projector_tx_rollback(s->p);
+	json_decref(klaar);
+	json_decref(melden);
+	json_decref(tijdlijn);
+	return -1;
+}
+
+#define TERMIJN_CHUNKS_PER_TICK 50
+
+long
+status_termijnbewaking(struct status *s)
+{
+	int32_t vandaag = status_vandaag(s);
+	int64_t nu = now_ms(), begin = nu;
+	long totaal = 0;
+
+	if (!projector_ready(s->p) || vandaag == DATUM_ONGELDIG)
+		return 0;
+	for (int c = 0; c < TERMIJN_CHUNKS_PER_TICK; c++) {
+		int n = termijn_chunk(s, vandaag, nu);
+		if (n < 0)
+			return -1;
+		totaal += n;
+		if (n < s->termijn_chunk)
+			break;
+	}
+	metric_observe(s->m_termijn_tick, (double)(now_ms() - begin) / 1000.0);
+	return totaal;
+}
+
+/* Opdrachten that waited longer than wacht_s: refused, in one transaction. */
 void
 status_wachtenden_opruimen(struct status *s)
 {
 	struct pg *pg = projector_pg(s->p);
 	char secs[16];
-	const char *vals[1] = {secs};
+	const char *vals[2] = {secs, "500"};
+	json_t *rijen = json_array();
 	PGresult *res;
-	struct batch bt = {.s = s};
-	struct proj_batch pb = {.p = s->p, .pg = pg};
+	int64_t nu = now_ms();
+	bool ok = true;
 
-	snprintf(secs, sizeof(secs), "%d", s->wacht_s);
-	if (!projector_tx_begin(s->p))
+	if (!projector_ready(s->p))
 		return;
-	res = pg_exec(
-	        pg,
-	        "DELETE FROM wachtende_opdrachten WHERE id IN (SELECT id FROM wachtende_opdrachten"
-	        " WHERE ontvangen_op < now() - make_interval(secs => $1::int) ORDER BY id LIMIT 500"
-	        " FOR UPDATE SKIP LOCKED)"
-	        " RETURNING zaak::text, opdracht_id, record, coalesce(traceparent, '')",
-	        1, vals);
+	snprintf(secs, sizeof(secs), "%d", s->wacht_s);
+	if (!projector_tx_begin(s->p)) {
+		json_decref(rijen);
+		return;
+	}
+	res = pg_execp(pg, "wachtend_verlopen", 2, vals, NULL, NULL);
 	if (!res) {
 		projector_tx_rollback(s->p);
+		json_decref(rijen);
 		return;
 	}
-	bt.b = &pb;
-	bt.bekend = json_object();
-	pg_pipeline_begin(pg);
-	for (int r = 0; r < PQntuples(res); r++) {
+	for (int r = 0; r < PQntuples(res) && ok; r++) {
+		const char *id = PQgetvalue(res, r, 2), *zaak = PQgetvalue(res, r, 1);
+		const char *record = PQgetvalue(res, r, 3);
+		bool zaak_bekend = kolom_bool(res, r, 5);
 		struct redenen red;
-		struct ce_attrs cause = {0};
-		snprintf(cause.traceparent, sizeof(cause.traceparent), "%s", PQgetvalue(res, r, 3));
-		redenen_init(&red, "opdracht.te_veel_fouten", "");
-		redenen_voeg_toe(
-		        &red, "zaak.onbekend", "zaak",
-		        "Deze zaak is niet (op tijd) bij ons geregistreerd; de opdracht is niet "
-		        "uitgevoerd.");
-		weiger(&bt, NULL, PQgetvalue(res, r, 1), PQgetvalue(res, r, 0),
-		       PQgetvalue(res, r, 2), now_ms(), &red, &cause);
+		struct ce_attrs ce = {0};
+		char ce_id[UUID_LEN + 1];
+		json_t *ev;
+
+		status_redenen_init(&red);
+		if (zaak_bekend)
+			redenen_voeg_toe(
+			        &red, "zaaktype.onbekend", NULL,
+			        "Het zaaktype van deze zaak is niet bekend in de catalogus; "
+			        "de opdracht heeft %d seconden gewacht.",
+			        s->wacht_s);
+		else
+			redenen_voeg_toe(&red, "zaak.onbekend", "zaak",
+			                 "Deze zaak is niet bekend; de opdracht heeft %d seconden "
+			                 "gewacht op de registratie ervan.",
+			                 s->wacht_s);
+		ev = opdracht_geweigerd_json(id, zaak, record, nu, &red);
+		ce_id_voor("opdracht-uitkomst", id, 0, ce_id);
+		snprintf(ce.traceparent, sizeof(ce.traceparent), "%s", PQgetvalue(res, r, 4));
+		ok = projector_emit(s->p, TOPIC_OPDRACHT_UITKOMSTEN, zaak, "OpdrachtGeweigerd", ev,
+		                    &ce, ce_id);
+		json_array_append_new(
+		        rijen, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "opdracht_id", id,
+		                         "zaak", zaak, "soort", record, "uitkomst", "geweigerd",
+		                         "uitkomst_event", ev, "uitkomst_ce_id", ce_id));
+		metric_inc(s->m_geweigerd, 1);
+		zlog_at(LOG_INFO, &((struct log_ctx){.partition = -1, .offset = -1, .zaak = zaak}),
+		        "%s %s refused: %s", record, id, red.r[0].code);
 	}
-	if (PQntuples(res) > 0)
-		zlog_warn("%d opdracht(en) refused: their zaak was not registered within %d s",
-		          PQntuples(res), s->wacht_s);
 	PQclear(res);
-	json_decref(bt.bekend);
-	projector_tx_commit(s->p);
+	if (ok && json_array_size(rijen) > 0)
+		ok = exec_json(pg, "opdrachten_insert", rijen, NULL);
+	json_decref(rijen);
+	if (ok)
+		projector_tx_commit(s->p);
+	else
+		projector_tx_rollback(s->p);
 }

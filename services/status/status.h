@@ -1,13 +1,14 @@
 /*
- * status.h — the status daemon's glue between its rules (regels.h), its read
- * model (sql/) and the projector: registrations and opdrachten applied in
- * batches, opdrachten waiting for their zaak, and the deadline watch.
+ * status.h — the status daemon's glue between its rules (regels.h,
+ * termijnen.h), its read model (sql/) and the projector: registrations and
+ * opdrachten applied in batches, opdrachten waiting for their zaak, and the
+ * deadline watch.
  */
 #ifndef ZS_STATUS_H
 #define ZS_STATUS_H
 
-#include <event2/event.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "catalogus.h"
 #include "metrics.h"
@@ -18,25 +19,35 @@
 struct status {
 	struct projector *p;
 	struct catalogus *cat;
-	bool reload_catalogus;
+	bool reload_catalogus; /* after a rollback the in-memory copy may be ahead */
 	struct regels_instellingen inst;
-	int nadert_dagen;
-	int wacht_s;         /* how long an opdracht waits for its zaak */
-	const char *vandaag; /* ZS_VANDAAG: the day the deadline watch believes it is */
-	struct metric *m_uitgevoerd, *m_geweigerd, *m_wachtend, *m_termijn;
+	int nadert_dagen;  /* ZS_TERMIJN_NADERT_DAGEN */
+	int wacht_s;       /* ZS_STATUS_WACHT_S: how long an opdracht waits for its zaak */
+	int termijn_chunk; /* due deadline events handled per transaction */
+	int32_t vandaag;   /* ZS_VANDAAG, or DATUM_ONGELDIG: the Dutch date of the clock */
+	struct metric *m_uitgevoerd, *m_geweigerd, *m_herhaald, *m_wachtend, *m_termijn,
+	        *m_termijn_rijen, *m_termijn_tick;
 };
 
 void status_init(struct status *s);
 void status_free(struct status *s);
+/* ZS_VANDAAG: "" for the clock, else YYYY-MM-DD. False when it is neither. */
+bool status_zet_vandaag(struct status *s, const char *tekst);
+/* The day the deadline watch believes it is. */
+int32_t status_vandaag(const struct status *s);
+
 bool status_prepare(struct pg *pg);
 bool status_load_catalogus(struct status *s, struct pg *pg);
 int status_apply(struct proj_batch *b, void *arg);
 void status_rolled_back(void *arg);
 
-/* The day for the deadline watch: ZS_VANDAAG when set, else today in the NL. */
-int32_t status_vandaag(const struct status *s);
-/* Timers: announce due deadlines; refuse opdrachten that waited too long. */
-void status_termijnbewaking(struct status *s);
+/*
+ * Timers, each in transactions of its own (projector_tx): announce the
+ * deadline events that are due (bounded chunks; returns the rows touched,
+ * -1 on a failure), and refuse opdrachten that waited longer than wacht_s
+ * for their zaak.
+ */
+long status_termijnbewaking(struct status *s);
 void status_wachtenden_opruimen(struct status *s);
 
 #endif

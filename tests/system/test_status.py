@@ -1,380 +1,488 @@
-"""System tests of the status daemon against the real Kafka broker and
-PostgreSQL: afhandelcomponenten move zaken through their statuses, the rules
-refuse what is not allowed, deadlines move and are watched."""
+"""System tests of the status daemon against the real Kafka broker and PostgreSQL:
+afhandelcomponenten move zaken through their statuses; forbidden opdrachten are
+refused with their reason and change nothing; deadlines move and are watched;
+an opdracht may come before its zaak; kill -9 loses and duplicates nothing."""
 
 import datetime as dt
+import json
+import urllib.request
 import uuid
 
 import pytest
 
-from zaakstroom import Stack, aanvraag, wait_until, wire
+from zaakstroom import aanvraag, load_json, wait_until, wire
 
-ACTOR = {"medewerkerIdentificatie": "m.devries", "naam": "M. de Vries", "bsn": "999992090",
-         "applicatie": "gzac"}
+CATALOGUS = {
+    "SUBSIDIE": load_json("deploy/catalogus/subsidie-sanering-verkeerslawaai.json"),
+    "TERUGBEL": load_json("deploy/catalogus/terugbelnotitie.json"),
+    "CURATIEF": load_json("deploy/catalogus/curatieve-klantreis.json"),
+}
+INITIATOR_BSN = "999991772"
+GEMACHTIGDE_BSN = "999990019"
+MEDEWERKER_BSN = "999998456"
 
 
-def iso(ts):
-    return ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ts.microsecond // 1000:03d}Z"
+def plus(datum, duur):
+    """Weeks and days only: what the catalogus uses."""
+    n, eenheid = int(duur[1:-1]), duur[-1]
+    return datum + dt.timedelta(weeks=n if eenheid == "W" else 0, days=n if eenheid == "D" else 0)
 
 
-class Zaak:
-    """A zaak registered through intake, with helpers to give it opdrachten."""
+def registratie(soort="SUBSIDIE", start="2026-03-02", nummer=1, gemachtigde=False, zaak=None):
+    """A complete ZaakGeregistreerd as intake would emit it."""
+    zt = CATALOGUS[soort]
+    begin = dt.date.fromisoformat(start)
+    eerste = zt["statustypen"][0]
+    rollen = [{"omschrijvingGeneriek": "initiator",
+               "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": INITIATOR_BSN},
+               "indicatieMachtiging": "machtiginggever" if gemachtigde else None}]
+    if gemachtigde:
+        rollen.append({"omschrijvingGeneriek": "belanghebbende",
+                       "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": GEMACHTIGDE_BSN},
+                       "indicatieMachtiging": "gemachtigde"})
+    rollen.append({"omschrijvingGeneriek": "belanghebbende",
+                   "betrokkene": {"betrokkeneType": "niet_natuurlijk_persoon", "kvkNummer": "68750110"}})
+    return {
+        "uuid": zaak or str(uuid.uuid4()),
+        "identificatie": f"ZAAK-2026-{nummer:010d}",
+        "bronorganisatie": "002220647",
+        "zaaktype": zt["identificatie"],
+        "zaaktypeVersiedatum": zt["versiedatum"],
+        "zaaktypeOmschrijving": zt["omschrijving"],
+        "omschrijving": zt["onderwerp"],
+        "aanvraagId": str(uuid.uuid4()),
+        "registratiedatum": start,
+        "startdatum": start,
+        "einddatumGepland": plus(begin, zt["servicenorm"]).isoformat(),
+        "uiterlijkeEinddatumAfdoening": plus(begin, zt["doorlooptijd"]).isoformat(),
+        "vertrouwelijkheidaanduiding": zt["vertrouwelijkheidaanduiding"],
+        "tonenAanInitiator": zt["tonenAanInitiator"],
+        "afdeling": zt["afdeling"],
+        "kanaal": "web",
+        "rollen": rollen,
+        "status": {"volgnummer": eerste["volgnummer"], "omschrijving": eerste["omschrijving"],
+                   "statustekst": eerste["statustekst"], "informeren": eerste["informeren"],
+                   "tonenAanInitiator": eerste["tonenAanInitiator"], "isEindstatus": False,
+                   "stap": 1, "aantalStappen": len(zt["statustypen"]),
+                   "datumStatusGezet": f"{start}T08:00:00.000Z"},
+        "eigenschappen": [{"naam": "postcode", "waarde": "2511 AB", "doel": "Adres van de woning",
+                           "grondslag": "Algemene subsidieverordening", "persoonsgegeven": True}],
+        "verwerkingsactiviteit": zt["verwerkingsactiviteit"],
+        "statustypen": zt["statustypen"],
+    }
 
-    def __init__(self, stack, rel="deploy/demo/aanvragen/subsidie-sanering-verkeerslawaai.json", **overrides):
-        self.stack = stack
-        doc = aanvraag(rel, **overrides)
-        stack.produce("aanvragen", doc["aanvraagId"], doc, record="AanvraagIngediend")
-        zaken = stack.read("zaken", until=lambda ms: any(
-            m.record == "ZaakGeregistreerd" and m.value["aanvraagId"] == doc["aanvraagId"] for m in ms))
-        self.event = [m.value for m in zaken if m.record == "ZaakGeregistreerd"
-                      and m.value["aanvraagId"] == doc["aanvraagId"]][0]
-        self.uuid = self.event["uuid"]
-        self.start = dt.datetime.now(dt.timezone.utc)
-        self.clock = 0
-        wait_until(lambda: stack.scalar("select count(*) from status.zaken where uuid = %s", (self.uuid,)) == 1,
-                   60, what="status to register the zaak")
 
-    def geef(self, record, days=0, actor=ACTOR, **fields):
-        """Gives an opdracht (gegevenOp `days` after the zaak started) and
-        returns its outcome event."""
-        self.clock += 1
-        when = self.start + dt.timedelta(days=days, seconds=self.clock)
-        body = {"opdrachtId": str(uuid.uuid4()), "zaak": self.uuid, "actor": actor, "gegevenOp": iso(when)}
-        body.update(fields)
-        self.stack.produce("zaak-opdrachten", self.uuid, body, record=record)
-        return self.uitkomst(body["opdrachtId"])
+def registreer(stack, zaak):
+    stack.produce("zaken", zaak["uuid"], zaak, record="ZaakGeregistreerd")
+    return zaak["uuid"]
 
-    def uitkomst(self, opdracht_id, timeout=60):
-        msgs = self.stack.read("opdracht-uitkomsten", until=lambda ms: any(
-            m.value["opdrachtId"] == opdracht_id for m in ms), timeout=timeout)
-        return [m for m in msgs if m.value["opdrachtId"] == opdracht_id][0]
 
-    def feiten(self):
-        return [m for m in self.stack.read("zaken") if m.key == self.uuid and m.record != "ZaakGeregistreerd"]
+def opdracht(zaak, op, bsn=MEDEWERKER_BSN, opdracht_id=None, **velden):
+    return {"opdrachtId": opdracht_id or str(uuid.uuid4()), "zaak": zaak,
+            "actor": {"medewerkerIdentificatie": "mw-0042", "naam": "A. de Behandelaar",
+                      "bsn": bsn, "applicatie": "gzac"},
+            "gegevenOp": op if "T" in op else f"{op}T10:00:00.000Z", **velden}
 
-    def rij(self):
-        cols = ["status", "einddatum_gepland", "uiterlijke_einddatum_afdoening", "opgeschort", "verlengd",
-                "resultaat", "einddatum", "archiefnominatie"]
-        row = self.stack.sql(f"select {', '.join(cols)} from status.zaken where uuid = %s", (self.uuid,))[0]
-        return dict(zip(cols, row))
+
+def geef(stack, soort, doc, flush=True):
+    stack.produce("zaak-opdrachten", doc["zaak"], doc, record=soort, flush=flush)
+    return doc["opdrachtId"]
+
+
+def uitkomsten(stack, ids, timeout=60):
+    """The outcome of each opdracht id (the last one read), in the order of ids."""
+    ids = list(ids)
+    msgs = stack.read("opdracht-uitkomsten", timeout=timeout,
+                      until=lambda ms: set(ids) <= {m.value["opdrachtId"] for m in ms if m.value})
+    laatste = {m.value["opdrachtId"]: m for m in msgs if m.value}
+    return [laatste[i] for i in ids]
+
+
+def codes(msg):
+    assert msg.record == "OpdrachtGeweigerd", msg.value
+    return {(r["code"], r["veld"]) for r in msg.value["redenen"]}
+
+
+def feiten(stack, zaak, records=None, **kw):
+    msgs = stack.read("zaken", **kw)
+    return [m for m in msgs if m.key == zaak and m.record != "ZaakGeregistreerd"
+            and (records is None or m.record in records)]
+
+
+def momentopname(stack, zaak):
+    """Everything the read model holds about one zaak."""
+    rij = stack.sql("select to_jsonb(z) - 'bijgewerkt_op' from status.zaken z where uuid = %s", (zaak,))
+    tellingen = {t: stack.scalar(f"select count(*) from status.{t} where zaak = %s", (zaak,))
+                 for t in ("statussen", "tijdlijn", "resultaten", "opschortingen", "verlengingen",
+                           "besluiten", "termijn_taken")}
+    return rij, tellingen
 
 
 @pytest.fixture
-def daemons(stack):
+def status(stack):
+    """The daemon on a fixed day before every deadline of these tests, so that
+    the deadline watch stays quiet unless a test moves the day."""
+    stack.zs("catalogus", "publish")
+    return stack.daemon("status", ZS_VANDAAG="2026-02-01")
+
+
+def test_zaak_from_intake_walks_through_every_status_to_the_eindstatus(stack):
     stack.zs("catalogus", "publish")
     stack.daemon("intake")
-    return stack.daemon("status", ZS_STATUS_WACHT_S="2")
+    d = stack.daemon("status")
+    doc = aanvraag()
+    stack.produce("aanvragen", doc["aanvraagId"], doc, record="AanvraagIngediend")
+    geregistreerd = stack.read("zaken", until=lambda ms: any(m.record == "ZaakGeregistreerd" for m in ms))
+    zg = [m for m in geregistreerd if m.record == "ZaakGeregistreerd"][0].value
+    zaak = zg["uuid"]
+    wait_until(lambda: stack.scalar("select count(*) from status.zaken where uuid = %s", (zaak,)) == 1, 30,
+               what="status to know the zaak")
+
+    vandaag = dt.date.today()
+    stappen = [("StatusZetten", dict(volgnummer=2, statustoelichting="We zijn begonnen.")),
+               ("StatusZetten", dict(volgnummer=3)),
+               ("StatusZetten", dict(volgnummer=4)),
+               ("ResultaatVastleggen", dict(resultaattype="Toegekend", toelichting="Volledig.")),
+               ("StatusZetten", dict(volgnummer=5))]
+    ids = []
+    for i, (soort, velden) in enumerate(stappen):
+        op = (dt.datetime.combine(vandaag, dt.time(10, i))).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        ids.append(geef(stack, soort, opdracht(zaak, op, **velden)))
+    assert all(m.record == "OpdrachtUitgevoerd" for m in uitkomsten(stack, ids))
+    # The same opdracht again: the same outcome, the same event id, nothing new.
+    herhaald = opdracht(zaak, "2026-01-01", opdracht_id=ids[0], volgnummer=2)
+    geef(stack, "StatusZetten", herhaald)
+    outs = stack.read("opdracht-uitkomsten", until=lambda ms: len([m for m in ms if m.value["opdrachtId"] == ids[0]]) >= 2)
+    eerste = [m for m in outs if m.value["opdrachtId"] == ids[0]]
+    assert eerste[0].headers["ce_id"] == eerste[1].headers["ce_id"] and eerste[0].value == eerste[1].value
+    assert stack.scalar("select herhaald from status.opdrachten where opdracht_id = %s", (ids[0],)) == 1
+
+    fs = feiten(stack, zaak, until=lambda ms: any(m.record == "ZaakAfgesloten" for m in ms))
+    assert [m.record for m in fs] == ["StatusGezet"] * 3 + ["ResultaatVastgesteld", "StatusGezet", "ZaakAfgesloten"]
+    gezet = [m.value for m in fs if m.record == "StatusGezet"]
+    assert [(s["status"]["volgnummer"], s["status"]["stap"], s["status"]["aantalStappen"]) for s in gezet] == \
+        [(2, 2, 5), (3, 3, 5), (4, 4, 5), (5, 5, 5)]
+    assert [s["vorigeVolgnummer"] for s in gezet] == [1, 2, 3, 4]
+    statustypen = {s["volgnummer"]: s for s in CATALOGUS["SUBSIDIE"]["statustypen"]}
+    for s in gezet:
+        st = statustypen[s["status"]["volgnummer"]]
+        assert s["status"]["omschrijving"] == st["omschrijving"] and s["status"]["statustekst"] == st["statustekst"]
+        assert s["status"]["informeren"] == st["informeren"]
+        assert s["status"]["isEindstatus"] == (st["volgnummer"] == 5)
+        # Both deadlines as they now stand, and on time.
+        assert s["termijnen"]["einddatumGepland"] == zg["einddatumGepland"]
+        assert s["termijnen"]["uiterlijkeEinddatumAfdoening"] == zg["uiterlijkeEinddatumAfdoening"]
+        assert s["termijnen"]["opTijd"] is True and s["termijnen"]["opgeschort"] is False
+        assert s["actor"] == {"medewerkerIdentificatie": "mw-0042", "naam": "A. de Behandelaar", "applicatie": "gzac"}
+        assert MEDEWERKER_BSN not in json.dumps(s), "facts never carry the employee's BSN"
+    assert gezet[0]["statustoelichting"] == "We zijn begonnen."
+    afgesloten = fs[-1].value
+    assert afgesloten["einddatum"] == vandaag.isoformat() and afgesloten["resultaat"] == "Toegekend"
+    assert afgesloten["archiefnominatie"] == "vernietigen"
+    assert afgesloten["archiefactiedatum"] == vandaag.replace(year=vandaag.year + 10).isoformat()
+    assert fs[0].headers["ce_subject"] == zaak and fs[0].headers["ce_type"] == "nl.zaakstroom.status-gezet"
+
+    # The read model: state, history from the first status on, who it concerns.
+    assert stack.sql("select status, stap, resultaat, einddatum::text, archiefnominatie from status.zaken"
+                     " where uuid = %s", (zaak,)) == [(5, 5, "Toegekend", vandaag.isoformat(), "vernietigen")]
+    assert [r[0] for r in stack.sql("select volgnummer from status.statussen where zaak = %s order by id",
+                                    (zaak,))] == [1, 2, 3, 4, 5]
+    assert stack.sql("select soort, rol from status.betrokkenen where zaak = %s and nummer = %s",
+                     (zaak, "999991772")) == [("bsn", "initiator")]
+    assert stack.scalar("select count(*) from status.eigenschappen where zaak = %s", (zaak,)) == len(zg["eigenschappen"])
+    assert [r[0] for r in stack.sql("select soort from status.tijdlijn where zaak = %s order by id", (zaak,))] == \
+        ["ZaakGeregistreerd"] + [m.record for m in fs]
+    assert stack.scalar("select count(*) from status.termijn_taken where zaak = %s", (zaak,)) == 0, \
+        "a closed zaak has no deadlines to watch"
+    with urllib.request.urlopen(d.url("/metrics"), timeout=10) as r:
+        metrics = r.read().decode()
+    assert 'zs_status_opdrachten_total{uitkomst="uitgevoerd"} 5' in metrics
+    assert 'zs_status_opdrachten_total{uitkomst="herhaald"} 1' in metrics
 
 
-def uitgevoerd(out):
-    assert out.record == "OpdrachtUitgevoerd", out.value
-    return out
+def test_every_forbidden_opdracht_is_refused_with_its_reason_and_changes_nothing(stack, status):
+    s = registreer(stack, registratie("SUBSIDIE", nummer=1, gemachtigde=True))
+    t = registreer(stack, registratie("TERUGBEL", nummer=2))
+    c = registreer(stack, registratie("CURATIEF", nummer=3))
+    wait_until(lambda: stack.scalar("select count(*) from status.zaken") == 3, 30, what="the zaken")
+    voor = {z: momentopname(stack, z) for z in (s, t, c)}
 
-
-def geweigerd(out):
-    assert out.record == "OpdrachtGeweigerd", out.value
-    return {r["code"] for r in out.value["redenen"]}
-
-
-def test_zaak_walks_through_every_status_to_the_eindstatus_with_a_resultaat(stack, daemons):
-    z = Zaak(stack)
-    for v in (2, 3, 4):
-        uitgevoerd(z.geef("StatusZetten", volgnummer=v, statustoelichting=f"stap {v}"))
-    uitgevoerd(z.geef("ResultaatVastleggen", resultaattype="Toegekend"))
-    uitgevoerd(z.geef("StatusZetten", volgnummer=5))
-
-    feiten = z.feiten()
-    gezet = [f.value for f in feiten if f.record == "StatusGezet"]
-    assert [g["status"]["volgnummer"] for g in gezet] == [2, 3, 4, 5]
-    last = gezet[-1]
-    # Complete facts: what the resident reads, step k of n, deadlines, on time.
-    assert last["status"]["isEindstatus"] and last["status"]["stap"] == 5 and last["status"]["aantalStappen"] == 5
-    assert last["status"]["statustekst"] and last["vorigeVolgnummer"] == 4
-    assert last["termijnen"]["uiterlijkeEinddatumAfdoening"] == z.event["uiterlijkeEinddatumAfdoening"]
-    assert last["termijnen"]["opTijd"] is True
-    afgesloten = [f.value for f in feiten if f.record == "ZaakAfgesloten"]
-    assert len(afgesloten) == 1 and afgesloten[0]["resultaat"] == "Toegekend"
-    einddatum = dt.date.fromisoformat(afgesloten[0]["einddatum"])
-    assert afgesloten[0]["archiefactiedatum"] > afgesloten[0]["einddatum"]
-    row = z.rij()
-    assert row["status"] == 5 and row["resultaat"] == "Toegekend" and row["einddatum"] == einddatum
-    assert row["archiefnominatie"] == afgesloten[0]["archiefnominatie"]
-    # The timeline holds the registration and every fact, in order.
-    soorten = [r[0] for r in stack.sql("select soort from status.tijdlijn where zaak = %s order by volgnr", (z.uuid,))]
-    assert soorten == ["ZaakGeregistreerd", "StatusGezet", "StatusGezet", "StatusGezet", "ResultaatVastgesteld",
-                       "StatusGezet", "ZaakAfgesloten"]
-    # Nothing changes a closed zaak (no heropenen for this zaaktype).
-    assert geweigerd(z.geef("StatusZetten", volgnummer=2, terugzettenReden="vergissing")) == {"zaak.afgesloten"}
-    assert geweigerd(z.geef("ZaakHeropenen", reden="bezwaar gegrond")) == {"heropenen.niet_toegestaan"}
-
-
-REFUSALS = [
-    ("StatusZetten", dict(volgnummer=99), "status.onbekend"),
-    ("StatusZetten", dict(volgnummer=1), "status.al_gezet"),
-    ("StatusZetten", dict(volgnummer=5), "status.resultaat_ontbreekt"),
-    ("ResultaatVastleggen", dict(resultaattype="Gewonnen"), "resultaat.onbekend"),
-    ("ZaakOpschorten", dict(reden="  "), "opschorting.reden_ontbreekt"),
-    ("ZaakHervatten", dict(), "hervatting.niet_opgeschort"),
-    ("ZaakVerlengen", dict(reden="drukte", duur="P10W"), "verlenging.te_lang"),
-    ("ZaakVerlengen", dict(reden="drukte", duur="vier weken"), "verlenging.duur_ongeldig"),
-    ("BesluitVastleggen", dict(besluittype="Bouwvergunning", datum="2026-12-01", ingangsdatum="2026-12-01"),
-     "besluit.onbekend"),
-    ("ZaakHeropenen", dict(reden="toch niet"), "heropenen.niet_afgesloten"),
-]
-
-
-@pytest.mark.parametrize("record,fields,code", REFUSALS, ids=[r[2] for r in REFUSALS])
-def test_forbidden_opdracht_is_refused_with_its_reason_and_changes_nothing(stack, daemons, record, fields, code):
-    z = Zaak(stack)
-    before = z.rij()
-    out = z.geef(record, **fields)
-    assert code in geweigerd(out)
-    assert all(r["tekst"] for r in out.value["redenen"])
-    assert z.rij() == before
-    assert z.feiten() == []
-
-
-def test_going_back_needs_the_configuration_and_a_reason(stack, daemons):
-    z = Zaak(stack)
-    uitgevoerd(z.geef("StatusZetten", volgnummer=3))
-    assert geweigerd(z.geef("StatusZetten", volgnummer=2, terugzettenReden="vergissing")) == {
-        "status.terugzetten_niet_toegestaan"}
-
-
-def test_an_employee_cannot_handle_their_own_zaak(stack, daemons):
-    z = Zaak(stack)
-    eigen = dict(ACTOR, bsn=z.event["rollen"][0]["betrokkene"]["inpBsn"])
-    assert geweigerd(z.geef("StatusZetten", volgnummer=2, actor=eigen)) == {"actor.eigen_zaak"}
-    assert z.rij()["status"] == 1
-
-
-def test_suspension_and_extension_move_both_deadlines_by_the_right_days(stack, daemons):
-    z = Zaak(stack)
-    gepland = dt.date.fromisoformat(z.event["einddatumGepland"])
-    uiterlijk = dt.date.fromisoformat(z.event["uiterlijkeEinddatumAfdoening"])
-    uitgevoerd(z.geef("ZaakOpschorten", days=3, reden="aanvullende gegevens gevraagd"))
-    assert geweigerd(z.geef("StatusZetten", days=4, volgnummer=2)) == {"zaak.opgeschort"}
-    uitgevoerd(z.geef("ZaakHervatten", days=13, toelichting="gegevens ontvangen"))
-    hervat = [f.value for f in z.feiten() if f.record == "ZaakHervat"][0]
-    assert hervat["opgeschorteDagen"] == 10
-    row = z.rij()
-    assert row["einddatum_gepland"] == gepland + dt.timedelta(days=10)
-    assert row["uiterlijke_einddatum_afdoening"] == uiterlijk + dt.timedelta(days=10)
-
-    uitgevoerd(z.geef("ZaakVerlengen", days=14, reden="advies van de GGD nodig", duur="P2W"))
-    verlengd = [f.value for f in z.feiten() if f.record == "ZaakVerlengd"][0]
-    assert verlengd["verlengingDagen"] == 14
-    row = z.rij()
-    assert row["uiterlijke_einddatum_afdoening"] == uiterlijk + dt.timedelta(days=24)
-    assert row["einddatum_gepland"] == gepland + dt.timedelta(days=24) and row["verlengd"]
-    assert verlengd["termijnen"]["uiterlijkeEinddatumAfdoening"] == str(uiterlijk + dt.timedelta(days=24))
-    assert geweigerd(z.geef("ZaakVerlengen", days=15, reden="nog eens", duur="P1W")) == {"verlenging.al_verlengd"}
-
-
-def test_besluit_carries_the_date_until_which_bezwaar_is_possible(stack, daemons):
-    z = Zaak(stack)
-    uitgevoerd(z.geef("BesluitVastleggen", besluittype="Subsidiebeschikking", datum="2026-12-01",
-                      ingangsdatum="2026-12-02"))
-    b = [f.value for f in z.feiten() if f.record == "BesluitGenomen"][0]
-    assert b["uiterlijkeReactiedatum"] == "2027-01-12"  # + P6W
-    assert b["besluitIdentificatie"]
-
-
-def test_same_opdracht_twice_is_carried_out_once(stack, daemons):
-    z = Zaak(stack)
-    body = {"opdrachtId": str(uuid.uuid4()), "zaak": z.uuid, "actor": ACTOR,
-            "gegevenOp": iso(dt.datetime.now(dt.timezone.utc)), "volgnummer": 2}
-    for _ in range(2):
-        stack.produce("zaak-opdrachten", z.uuid, body, record="StatusZetten")
-    outs = stack.read("opdracht-uitkomsten", until=lambda ms: len(
-        [m for m in ms if m.value["opdrachtId"] == body["opdrachtId"]]) >= 2)
-    outs = [m for m in outs if m.value["opdrachtId"] == body["opdrachtId"]]
-    assert {m.headers["ce_id"] for m in outs} == {outs[0].headers["ce_id"]}
-    assert len([f for f in z.feiten() if f.record == "StatusGezet"]) == 1
-
-
-def registratie_event(stack):
-    """A ZaakGeregistreerd as intake makes it, but not published: for tests
-    that need to decide when the registration arrives."""
-    intake_free = Stack(stack.infra, stack.db_url, "registratie-bron")
-    try:
-        intake_free.zs("catalogus", "publish")
-        d = intake_free.daemon("intake")
-        doc = aanvraag()
-        intake_free.produce("aanvragen", doc["aanvraagId"], doc, record="AanvraagIngediend")
-        msgs = intake_free.read("zaken", count=1)
-        d.stop()
-        return msgs[0]
-    finally:
-        intake_free.close()
-
-
-def test_opdracht_before_its_zaak_waits_and_is_applied_when_the_zaak_arrives(stack):
-    stack.zs("catalogus", "publish")
-    stack.daemon("status", ZS_STATUS_WACHT_S="300")
-    reg = registratie_event(stack)
-    zaak = reg.value["uuid"]
-    body = {"opdrachtId": str(uuid.uuid4()), "zaak": zaak, "actor": ACTOR,
-            "gegevenOp": iso(dt.datetime.now(dt.timezone.utc)), "volgnummer": 2}
-    stack.produce("zaak-opdrachten", zaak, body, record="StatusZetten")
-    wait_until(lambda: stack.scalar("select count(*) from status.wachtende_opdrachten") == 1, 30,
-               what="the opdracht to wait")
-    stack.produce("zaken", zaak, reg.raw, headers=reg.headers)
-    out = stack.read("opdracht-uitkomsten", count=1)[0]
-    assert out.record == "OpdrachtUitgevoerd" and out.value["opdrachtId"] == body["opdrachtId"]
-    assert stack.scalar("select status from status.zaken where uuid = %s", (zaak,)) == 2
-    assert stack.scalar("select count(*) from status.wachtende_opdrachten") == 0
-
-
-def test_opdracht_for_a_zaak_that_never_comes_is_refused_after_the_wait(stack):
-    stack.zs("catalogus", "publish")
-    stack.daemon("status", ZS_STATUS_WACHT_S="2")
-    zaak = str(uuid.uuid4())
-    body = {"opdrachtId": str(uuid.uuid4()), "zaak": zaak, "actor": ACTOR,
-            "gegevenOp": iso(dt.datetime.now(dt.timezone.utc)), "volgnummer": 2}
-    stack.produce("zaak-opdrachten", zaak, body, record="StatusZetten")
-    out = stack.read("opdracht-uitkomsten", count=1, timeout=60)[0]
-    assert out.record == "OpdrachtGeweigerd" and {r["code"] for r in out.value["redenen"]} == {"zaak.onbekend"}
-
-
-def test_deadline_events_fire_once_each_also_across_a_restart(stack):
-    stack.zs("catalogus", "publish")
-    stack.daemon("intake")
-    z_status = stack.daemon("status", ZS_TERMIJN_INTERVAL_S="1")
-    z = Zaak(stack)
-    gepland = dt.date.fromisoformat(z.event["einddatumGepland"])
-    uiterlijk = dt.date.fromisoformat(z.event["uiterlijkeEinddatumAfdoening"])
-    z_status.stop()
-
-    def bewakingen():
-        return [f.value for f in z.feiten() if f.record == "TermijnBewaking"]
-
-    # Three days before the expected date: "nadert" for einddatumGepland only (5-day window).
-    dag = gepland - dt.timedelta(days=3)
-    d = stack.daemon("status", ZS_TERMIJN_INTERVAL_S="1", ZS_VANDAAG=str(dag))
-    wait_until(lambda: len(bewakingen()) == 1, 30, what="the first deadline event")
-    b = bewakingen()[0]
-    assert (b["termijn"], b["fase"], b["datum"], b["dagenResterend"]) == (
-        "einddatum_gepland", "nadert", str(gepland), 3)
-    d.stop()
-    d = stack.daemon("status", ZS_TERMIJN_INTERVAL_S="1", ZS_VANDAAG=str(dag))  # restart, same day
-    import time
-    time.sleep(3)
-    assert len(bewakingen()) == 1, "a restart does not announce again"
-    d.stop()
-    # The day after the legal deadline: both deadlines exceeded, the legal one
-    # approaching was skipped (it had already passed).
-    d = stack.daemon("status", ZS_TERMIJN_INTERVAL_S="1", ZS_VANDAAG=str(uiterlijk + dt.timedelta(days=1)))
-    wait_until(lambda: len(bewakingen()) == 3, 30, what="the exceeded deadlines")
-    got = {(b["termijn"], b["fase"]) for b in bewakingen()}
-    assert got == {("einddatum_gepland", "nadert"), ("einddatum_gepland", "overschreden"),
-                   ("uiterlijke_einddatum_afdoening", "overschreden")}
-    time.sleep(2)
-    assert len(bewakingen()) == 3
-
-
-def test_a_moved_deadline_is_watched_again(stack):
-    stack.zs("catalogus", "publish")
-    stack.daemon("intake")
-    d = stack.daemon("status", ZS_TERMIJN_INTERVAL_S="1")
-    z = Zaak(stack)
-    uiterlijk = dt.date.fromisoformat(z.event["uiterlijkeEinddatumAfdoening"])
-    d.stop()
-    dag = uiterlijk - dt.timedelta(days=2)
-    d = stack.daemon("status", ZS_TERMIJN_INTERVAL_S="1", ZS_VANDAAG=str(dag))
-
-    def nadert_uiterlijk():
-        return [f.value for f in z.feiten() if f.record == "TermijnBewaking"
-                and f.value["termijn"] == "uiterlijke_einddatum_afdoening" and f.value["fase"] == "nadert"]
-
-    wait_until(lambda: len(nadert_uiterlijk()) == 1, 30, what="the legal deadline approaching")
-    uitgevoerd(z.geef("ZaakVerlengen", reden="advies nodig", duur="P1W"))
-    d.stop()
-    d = stack.daemon("status", ZS_TERMIJN_INTERVAL_S="1",
-                     ZS_VANDAAG=str(uiterlijk + dt.timedelta(days=7) - dt.timedelta(days=2)))
-    wait_until(lambda: len(nadert_uiterlijk()) == 2, 30, what="the moved deadline approaching")
-    assert nadert_uiterlijk()[1]["datum"] == str(uiterlijk + dt.timedelta(days=7))
-
-
-def opdrachten_voor(zaak, start):
-    """Ten opdrachten that take a zaak through the whole route, with a
-    suspension, a besluit, an extension and one refusal at the end."""
-    def at(days):
-        return iso(start + dt.timedelta(days=days))
-
-    base = lambda i: {"opdrachtId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{zaak}/{i}")), "zaak": zaak,
-                      "actor": ACTOR}
-    return [
-        ("StatusZetten", dict(base(0), gegevenOp=at(1), volgnummer=2)),
-        ("ZaakOpschorten", dict(base(1), gegevenOp=at(2), reden="aanvulling gevraagd")),
-        ("ZaakHervatten", dict(base(2), gegevenOp=at(9))),
-        ("StatusZetten", dict(base(3), gegevenOp=at(10), volgnummer=3)),
-        ("BesluitVastleggen", dict(base(4), gegevenOp=at(11), besluittype="Subsidiebeschikking",
-                                   datum="2026-12-01", ingangsdatum="2026-12-01")),
-        ("ZaakVerlengen", dict(base(5), gegevenOp=at(12), reden="advies", duur="P2W")),
-        ("StatusZetten", dict(base(6), gegevenOp=at(13), volgnummer=4)),
-        ("ResultaatVastleggen", dict(base(7), gegevenOp=at(14), resultaattype="Toegekend")),
-        ("StatusZetten", dict(base(8), gegevenOp=at(15), volgnummer=5)),
-        ("StatusZetten", dict(base(9), gegevenOp=at(16), volgnummer=2, terugzettenReden="x")),  # refused: closed
+    gevallen = [
+        ("StatusZetten", opdracht(s, "2026-03-03", volgnummer=9), {("status.onbekend", "volgnummer")}),
+        ("StatusZetten", opdracht(s, "2026-03-03", volgnummer=1), {("status.al_gezet", "volgnummer")}),
+        ("StatusZetten", opdracht(s, "2026-03-03", volgnummer=5), {("status.resultaat_ontbreekt", "volgnummer")}),
+        ("ResultaatVastleggen", opdracht(s, "2026-03-03", resultaattype="Misschien"),
+         {("resultaat.onbekend", "resultaattype")}),
+        ("ZaakOpschorten", opdracht(s, "2026-03-03", reden="  "), {("opschorting.reden_ontbreekt", "reden")}),
+        ("ZaakHervatten", opdracht(s, "2026-03-03"), {("hervatting.niet_opgeschort", None)}),
+        ("ZaakVerlengen", opdracht(s, "2026-03-03", reden="Advies nodig", duur="P7W"), {("verlenging.te_lang", "duur")}),
+        ("ZaakVerlengen", opdracht(s, "2026-03-03", reden="Advies nodig", duur="PT5H"),
+         {("verlenging.duur_ongeldig", "duur")}),
+        ("ZaakVerlengen", opdracht(s, "2026-03-03", reden="", duur="P1W"), {("verlenging.reden_ontbreekt", "reden")}),
+        ("BesluitVastleggen", opdracht(s, "2026-03-03", besluittype="Vergunning", datum="2026-03-03",
+                                       ingangsdatum="2026-03-04"), {("besluit.onbekend", "besluittype")}),
+        ("BesluitVastleggen", opdracht(s, "2026-03-03", besluittype="Subsidiebeschikking", datum="2026-03-03",
+                                       ingangsdatum="2026-03-04", vervaldatum="2026-03-01"),
+         {("besluit.datum_ongeldig", "vervaldatum")}),
+        ("ZaakHeropenen", opdracht(s, "2026-03-03", reden="Fout"),
+         {("heropenen.niet_afgesloten", None), ("heropenen.niet_toegestaan", None)}),
+        ("StatusZetten", opdracht(s, "2026-03-03", bsn=INITIATOR_BSN, volgnummer=2), {("actor.eigen_zaak", "actor")}),
+        ("StatusZetten", opdracht(s, "2026-03-03", bsn=GEMACHTIGDE_BSN, volgnummer=2), {("actor.eigen_zaak", "actor")}),
+        ("StatusZetten", opdracht(s, "2026-03-03", volgnummer=2, statustoelichting="x" * 1001),
+         {("opdracht.te_lang", "statustoelichting")}),
+        ("ZaakOpschorten", opdracht(t, "2026-03-03", reden="Wacht op klant"), {("opschorting.niet_toegestaan", None)}),
+        ("ZaakVerlengen", opdracht(t, "2026-03-03", reden="Druk", duur="P1D"), {("verlenging.niet_toegestaan", None)}),
+        ("StatusZetten", opdracht("geen-uuid", "2026-03-03", volgnummer=2), {("opdracht.ongeldig", "zaak")}),
     ]
+    ids = [geef(stack, soort, doc, flush=False) for soort, doc, _ in gevallen]
+    stack.flush()
+    for (soort, doc, verwacht), uit in zip(gevallen, uitkomsten(stack, ids)):
+        assert codes(uit) == verwacht, (soort, doc)
+        assert uit.value["opdrachtType"] == soort
+        for r in uit.value["redenen"]:
+            assert r["tekst"] and INITIATOR_BSN not in r["tekst"]
+    assert {z: momentopname(stack, z) for z in (s, t, c)} == voor, "a refused opdracht changes nothing"
+    assert not feiten(stack, s) and not feiten(stack, t)
+    stored = stack.scalar("select count(*) from status.opdrachten where uitkomst = 'geweigerd'")
+    assert stored == len(gevallen)
+
+    # Going back is refused (not configured); a closed zaak only reopens, with a reason.
+    ids = [geef(stack, "StatusZetten", opdracht(s, "2026-03-04", volgnummer=3)),
+           geef(stack, "StatusZetten", opdracht(s, "2026-03-05", volgnummer=2, terugzettenReden="Vergist")),
+           geef(stack, "ResultaatVastleggen", opdracht(c, "2026-03-04", resultaattype="Situatie stabiel")),
+           geef(stack, "StatusZetten", opdracht(c, "2026-03-05", volgnummer=5)),
+           geef(stack, "StatusZetten", opdracht(c, "2026-03-06", volgnummer=2)),
+           geef(stack, "ZaakHeropenen", opdracht(c, "2026-03-06", reden="")),
+           geef(stack, "ZaakHeropenen", opdracht(c, "2026-03-06", reden="Nieuwe schulden gemeld")),
+           geef(stack, "StatusZetten", opdracht(c, "2026-03-07", volgnummer=3))]
+    u = uitkomsten(stack, ids)
+    assert u[0].record == "OpdrachtUitgevoerd"
+    assert codes(u[1]) == {("status.terugzetten_niet_toegestaan", "volgnummer")}
+    assert [m.record for m in u[2:4]] == ["OpdrachtUitgevoerd"] * 2
+    assert codes(u[4]) == {("zaak.afgesloten", None)}
+    assert codes(u[5]) == {("heropenen.reden_ontbreekt", "reden")}
+    assert [m.record for m in u[6:]] == ["OpdrachtUitgevoerd"] * 2, "after heropenen the status may go back"
+    assert [m.record for m in feiten(stack, c)] == ["ResultaatVastgesteld", "StatusGezet", "ZaakAfgesloten",
+                                                   "ZaakHeropend", "StatusGezet"]
+    assert stack.sql("select status, einddatum, resultaat from status.zaken where uuid = %s", (c,)) == [(3, None, None)]
 
 
-def histories(stack):
-    rows = stack.sql("select zaak::text, soort, feit from status.tijdlijn order by zaak, volgnr")
-    out = {}
-    for zaak, soort, feit in rows:
-        out.setdefault(zaak, []).append((soort, feit))
-    return out
+def test_suspension_and_extension_move_both_deadlines_by_the_right_days(stack, status):
+    z = registreer(stack, registratie("SUBSIDIE", start="2026-03-02"))
+    # P6W / P8W from 2 March: 13 and 27 April.
+    ids = [geef(stack, "ZaakOpschorten", opdracht(z, "2026-03-10", reden="Wacht op geluidsrapport")),
+           geef(stack, "StatusZetten", opdracht(z, "2026-03-11", volgnummer=3)),
+           geef(stack, "StatusZetten", opdracht(z, "2026-03-12", volgnummer=5)),
+           geef(stack, "ZaakHervatten", opdracht(z, "2026-03-17", toelichting="Rapport ontvangen")),
+           geef(stack, "ZaakVerlengen", opdracht(z, "2026-03-20", reden="Advies van de GGD nodig", duur="P3W")),
+           geef(stack, "ZaakVerlengen", opdracht(z, "2026-03-21", reden="Nog meer advies", duur="P1W"))]
+    u = uitkomsten(stack, ids)
+    assert [m.record for m in u[:2]] == ["OpdrachtUitgevoerd"] * 2, "a status may be set while suspended"
+    assert ("zaak.opgeschort", "volgnummer") in codes(u[2]), "but not the eindstatus"
+    assert [m.record for m in u[3:5]] == ["OpdrachtUitgevoerd"] * 2
+    assert codes(u[5]) == {("verlenging.al_verlengd", None)}
+
+    fs = {m.record: m.value for m in feiten(stack, z, until=lambda ms: any(m.record == "ZaakVerlengd" for m in ms))}
+    assert fs["ZaakOpgeschort"]["per"] == "2026-03-10"
+    assert fs["ZaakOpgeschort"]["termijnen"] == {"einddatumGepland": "2026-04-13", "uiterlijkeEinddatumAfdoening": "2026-04-27",
+                                                 "opgeschort": True, "opgeschortSinds": "2026-03-10", "verlengd": False,
+                                                 "opTijd": True}
+    assert fs["ZaakHervat"]["opgeschorteDagen"] == 7
+    assert fs["ZaakHervat"]["termijnen"]["einddatumGepland"] == "2026-04-20"
+    assert fs["ZaakHervat"]["termijnen"]["uiterlijkeEinddatumAfdoening"] == "2026-05-04"
+    assert fs["ZaakVerlengd"]["verlengingDagen"] == 21
+    assert fs["ZaakVerlengd"]["termijnen"]["einddatumGepland"] == "2026-05-11"
+    assert fs["ZaakVerlengd"]["termijnen"]["uiterlijkeEinddatumAfdoening"] == "2026-05-25"
+    assert fs["ZaakVerlengd"]["termijnen"]["verlengd"] is True
+
+    assert stack.sql("select einddatum_gepland::text, uiterlijke_einddatum_afdoening::text, opgeschort_sinds,"
+                     " verlengd, oorspronkelijke_uiterlijke_einddatum::text from status.zaken where uuid = %s", (z,)) == \
+        [("2026-05-11", "2026-05-25", None, True, "2026-04-27")]
+    assert stack.sql("select per::text, tot::text, dagen from status.opschortingen where zaak = %s", (z,)) == \
+        [("2026-03-10", "2026-03-17", 7)]
+    assert stack.sql("select duur, dagen from status.verlengingen where zaak = %s", (z,)) == [("P3W", 21)]
+    assert sorted(stack.sql("select termijn, fase, deadline::text, wanneer::text from status.termijn_taken"
+                            " where zaak = %s", (z,))) == [
+        ("einddatum_gepland", "nadert", "2026-05-11", "2026-05-06"),
+        ("einddatum_gepland", "overschreden", "2026-05-11", "2026-05-12"),
+        ("uiterlijke_einddatum_afdoening", "nadert", "2026-05-25", "2026-05-20"),
+        ("uiterlijke_einddatum_afdoening", "overschreden", "2026-05-25", "2026-05-26")]
 
 
-def test_kill_9_during_10000_opdrachten_over_1000_zaken_gives_the_same_histories(stack, infra, request):
-    # Run A, uninterrupted: 1,000 zaken through intake, then 10,000 opdrachten.
+def test_deadline_events_fire_once_each_also_across_restarts_and_again_when_the_deadline_moves(stack):
     stack.zs("catalogus", "publish")
-    stack.daemon("intake")
-    stack.daemon("status", ZS_TERMIJN_INTERVAL_S="100000", ZS_STATUS_TERUGZETTEN="false")
-    for _ in range(1000):
-        doc = aanvraag()
-        stack.produce("aanvragen", doc["aanvraagId"], doc, record="AanvraagIngediend", flush=False)
-    stack.flush()
-    wait_until(lambda: stack.scalar("select count(*) from status.zaken") == 1000, 120,
-               what="1,000 zaken registered")
-    zaken = [r[0] for r in stack.sql("select uuid::text from status.zaken order by volgorde")]
-    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.timezone.utc)
-    streams = [opdrachten_voor(z, start) for z in zaken]
-    for step in range(10):  # round robin: every batch holds many zaken
-        for z, ops in zip(zaken, streams):
-            record, body = ops[step]
-            stack.produce("zaak-opdrachten", z, body, record=record, flush=False)
-    stack.flush()
-    wait_until(lambda: stack.scalar("select count(*) from status.opdrachten") == 10000, 180,
-               what="10,000 opdrachten decided")
-    expected = histories(stack)
-    assert len(expected) == 1000 and all(len(h) == 11 for h in expected.values())
+    z = registratie("SUBSIDIE", start="2026-03-02", nummer=1)  # 13 April (gepland), 27 April (uiterlijk)
+    opgeschort = registratie("SUBSIDIE", start="2026-03-02", nummer=2)
+    registreer(stack, z)
+    registreer(stack, opgeschort)
+    geef(stack, "ZaakOpschorten", opdracht(opgeschort["uuid"], "2026-03-05", reden="Wacht op de eigenaar"))
+    # First a day on which nothing is due, until both zaken are in place.
+    d = stack.daemon("status", ZS_VANDAAG="2026-03-01")
+    wait_until(lambda: stack.scalar("select count(*) from status.zaken where opgeschort_sinds is not null") == 1,
+               30, what="the suspension")
+    d.stop()
 
-    # Run B: the same messages into a stack of its own; kill -9 part-way, restart.
-    name = infra.database_name("kill9_b")
-    b = Stack(infra, infra.create_database(name), request.node.name + "-b")
-    try:
-        b.zs("catalogus", "publish")
-        for m in stack.read("zaken", records={"ZaakGeregistreerd"}, count=1000, timeout=120):
-            b.produce("zaken", m.key, m.raw, headers=m.headers, flush=False)
-        for m in stack.read("zaak-opdrachten", count=10000, timeout=120):
-            b.produce("zaak-opdrachten", m.key, m.raw, headers=m.headers, flush=False)
-        b.flush()
-        # Small batches, so that the kill lands between commits somewhere in the run.
-        d = b.daemon("status", ZS_TERMIJN_INTERVAL_S="100000", ZS_BATCH_MAX="50")
-        wait_until(lambda: (b.scalar("select count(*) from status.opdrachten") or 0) >= 300, 180,
-                   interval=0.005, what="run B part-way")
-        d.kill9()
-        assert b.scalar("select count(*) from status.opdrachten") < 10000, "killed too late to prove anything"
-        b.daemon("status", ZS_TERMIJN_INTERVAL_S="100000")
-        wait_until(lambda: b.scalar("select count(*) from status.opdrachten") == 10000, 180,
-                   what="run B to finish")
-        assert histories(b) == expected
-        # What went out on Kafka is the same facts after dedup on ce_id.
-        a_ids = {m.headers["ce_id"] for m in stack.read("zaken", timeout=120) if m.record != "ZaakGeregistreerd"}
-        b_msgs = [m for m in b.read("zaken", timeout=120) if m.record != "ZaakGeregistreerd"]
-        assert {m.headers["ce_id"] for m in b_msgs} == a_ids
-    finally:
-        b.close()
-        infra.drop_database(name)
+    def bewaking():
+        msgs = stack.read("zaken", records={"TermijnBewaking"})
+        assert all(m.key == z["uuid"] for m in msgs), "a suspended zaak's deadlines are not watched"
+        return [(m.value["termijn"], m.value["fase"], m.value["datum"], m.value["dagenResterend"]) for m in msgs]
+
+    def draai(vandaag, verwacht, na_start=None):
+        d = stack.daemon("status", ZS_VANDAAG=vandaag, ZS_TERMIJN_INTERVAL_S=1)
+        if na_start:
+            na_start()
+        wait_until(lambda: len(bewaking()) >= len(verwacht), 30, what=f"deadline events on {vandaag}")
+        wait_until(lambda: stack.scalar("select count(*) from status.termijn_taken where wanneer <= %s",
+                                        (vandaag,)) == 0, 30, what="the due rows to be handled")
+        d.stop()
+        assert bewaking() == verwacht
+
+    verwacht = [("einddatum_gepland", "nadert", "2026-04-13", 5)]
+    draai("2026-04-08", verwacht)
+    draai("2026-04-08", verwacht)  # a restart on the same day announces nothing again
+    verwacht += [("einddatum_gepland", "overschreden", "2026-04-13", -10),
+                 ("uiterlijke_einddatum_afdoening", "nadert", "2026-04-27", 4)]
+    draai("2026-04-23", verwacht)
+    # A verlenging moves both deadlines 14 days: the moved planned date approaches again.
+    verwacht += [("einddatum_gepland", "nadert", "2026-04-27", 4)]
+    draai("2026-04-23", verwacht, lambda: geef(stack, "ZaakVerlengen",
+                                               opdracht(z["uuid"], "2026-04-23", reden="Advies nodig", duur="P2W")))
+    # Past both moved deadlines: "overschreden" for each, no stale "nadert".
+    verwacht += [("einddatum_gepland", "overschreden", "2026-04-27", -15),
+                 ("uiterlijke_einddatum_afdoening", "overschreden", "2026-05-11", -1)]
+    draai("2026-05-12", verwacht)
+    draai("2026-05-12", verwacht)
+    assert stack.scalar("select count(*) from status.termijn_gemeld") == 6
+    assert stack.scalar("select count(*) from status.tijdlijn where soort = 'TermijnBewaking'") == 6
+    tb = stack.read("zaken", records={"TermijnBewaking"})
+    assert len({m.headers["ce_id"] for m in tb}) == 6
+    assert tb[-1].value["termijnen"]["opTijd"] is False and tb[-1].value["identificatie"] == z["identificatie"]
+    assert tb[0].value["termijnen"]["opTijd"] is True
+
+
+def test_an_opdracht_before_its_zaak_waits_and_is_applied_when_the_registration_arrives(stack):
+    stack.zs("catalogus", "publish")
+    stack.daemon("status", ZS_STATUS_WACHT_S=3, ZS_VANDAAG="2026-02-01")
+    z = registratie("SUBSIDIE", nummer=7)
+    vroeg = [geef(stack, "StatusZetten", opdracht(z["uuid"], "2026-03-03", volgnummer=2)),
+             geef(stack, "StatusZetten", opdracht(z["uuid"], "2026-03-04", volgnummer=4))]
+    nooit = geef(stack, "StatusZetten", opdracht(str(uuid.uuid4()), "2026-03-03", volgnummer=2))
+    wait_until(lambda: stack.scalar("select count(*) from status.wachtende_opdrachten where zaak = %s",
+                                    (z["uuid"],)) == 2, 30, what="the opdrachten to wait")
+    registreer(stack, z)
+    u = uitkomsten(stack, vroeg + [nooit])
+    assert [m.record for m in u[:2]] == ["OpdrachtUitgevoerd"] * 2
+    assert codes(u[2]) == {("zaak.onbekend", "zaak")}
+    gezet = [m.value["status"]["volgnummer"] for m in feiten(stack, z["uuid"], records={"StatusGezet"})]
+    assert gezet == [2, 4], "applied in the order they came"
+    assert stack.scalar("select count(*) from status.wachtende_opdrachten") == 0
+    assert stack.scalar("select status from status.zaken where uuid = %s", (z["uuid"],)) == 4
+
+
+def script(zaak, i):
+    """The deterministic opdrachten of zaak i in the kill -9 test: ten per zaak,
+    one refused, every kind of fact."""
+    dag = dt.date(2026, 3, 2) + dt.timedelta(days=i % 20)
+
+    def op(n):
+        return f"{(dag + dt.timedelta(days=n)).isoformat()}T09:{i % 60:02d}:00.000Z"
+
+    def od(k, n, **v):
+        return opdracht(zaak, op(n), opdracht_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"{zaak}/{k}")), **v)
+
+    return [("StatusZetten", od(0, 1, volgnummer=2)),
+            ("ZaakOpschorten", od(1, 2, reden="Wacht op informatie")),
+            ("StatusZetten", od(2, 3, volgnummer=3)),
+            ("ZaakHervatten", od(3, 2 + i % 5, toelichting="Informatie ontvangen")),
+            ("ZaakVerlengen", od(4, 9, reden="Advies nodig", duur=f"P{1 + i % 6}W")),
+            ("StatusZetten", od(5, 10, volgnummer=2, terugzettenReden="Terug")),
+            ("BesluitVastleggen", od(6, 11, besluittype="Subsidiebeschikking", datum=op(11)[:10],
+                                     ingangsdatum=op(12)[:10])),
+            ("ResultaatVastleggen", od(7, 12, resultaattype="Toegekend")),
+            ("StatusZetten", od(8, 13, volgnummer=4)),
+            ("StatusZetten", od(9, 14, volgnummer=5))]
+
+
+def verwachte_geschiedenis(zg, i):
+    """What the history of zaak i must be, from the script alone."""
+    start = dt.date.fromisoformat(zg["startdatum"])
+    dag = dt.date(2026, 3, 2) + dt.timedelta(days=i % 20)
+    stil = (2 + i % 5) - 2
+    verlenging = 7 * (1 + i % 6)
+    gepland = plus(start, "P6W") + dt.timedelta(days=stil + verlenging)
+    uiterlijk = plus(start, "P8W") + dt.timedelta(days=stil + verlenging)
+    return {"soorten": ["ZaakGeregistreerd", "StatusGezet", "ZaakOpgeschort", "StatusGezet", "ZaakHervat",
+                        "ZaakVerlengd", "BesluitGenomen", "ResultaatVastgesteld", "StatusGezet", "StatusGezet",
+                        "ZaakAfgesloten"],
+            "statussen": [1, 2, 3, 4, 5],
+            "uitkomsten": ["uitgevoerd"] * 5 + ["geweigerd"] + ["uitgevoerd"] * 4,
+            "zaak": (5, gepland.isoformat(), uiterlijk.isoformat(), (dag + dt.timedelta(days=14)).isoformat(),
+                     "Toegekend")}
+
+
+def test_kill_9_during_10000_opdrachten_over_1000_zaken_gives_every_history_as_without_it(stack):
+    stack.zs("catalogus", "publish")
+    zaken = [registratie("SUBSIDIE", start=(dt.date(2026, 3, 2) + dt.timedelta(days=i % 20)).isoformat(), nummer=i + 1)
+             for i in range(1000)]
+    for zg in zaken:
+        stack.produce("zaken", zg["uuid"], zg, record="ZaakGeregistreerd", flush=False)
+    scripts = [script(zg["uuid"], i) for i, zg in enumerate(zaken)]
+    # Round robin over the zaken: every batch holds opdrachten of many zaken.
+    for k in range(10):
+        for s in scripts:
+            soort, doc = s[k]
+            stack.produce("zaak-opdrachten", doc["zaak"], doc, record=soort, flush=False)
+    stack.flush()
+
+    d = stack.daemon("status", ZS_VANDAAG="2026-02-01")
+    wait_until(lambda: (stack.scalar("select count(*) from status.opdrachten") or 0) >= 2000, 120,
+               what="status to be part-way")
+    d.kill9()
+    assert stack.scalar("select count(*) from status.opdrachten") < 10000, "killed too late to prove anything"
+    stack.daemon("status", ZS_VANDAAG="2026-02-01")
+    wait_until(lambda: stack.scalar("select count(*) from status.opdrachten") == 10000, 180,
+               what="every opdracht to be decided")
+
+    # The read model: every zaak's history exactly as the script makes it.
+    soorten, statussen, uitkomst, staat = {}, {}, {}, {}
+    for zaak, soort in stack.sql("select zaak::text, soort from status.tijdlijn order by id"):
+        soorten.setdefault(zaak, []).append(soort)
+    for zaak, v in stack.sql("select zaak::text, volgnummer from status.statussen order by id"):
+        statussen.setdefault(zaak, []).append(v)
+    for zaak, oid, u in stack.sql("select zaak, opdracht_id, uitkomst from status.opdrachten"):
+        uitkomst[oid] = u
+    for row in stack.sql("select uuid::text, status, einddatum_gepland::text, uiterlijke_einddatum_afdoening::text,"
+                         " einddatum::text, resultaat from status.zaken"):
+        staat[row[0]] = row[1:]
+    for i, zg in enumerate(zaken):
+        exp = verwachte_geschiedenis(zg, i)
+        z = zg["uuid"]
+        assert soorten[z] == exp["soorten"], (i, soorten[z])
+        assert statussen[z] == exp["statussen"]
+        assert [uitkomst[doc["opdrachtId"]] for _, doc in scripts[i]] == exp["uitkomsten"]
+        assert staat[z] == exp["zaak"], (i, staat[z], exp["zaak"])
+
+    # The topics: after dedup on ce_id, exactly one outcome per opdracht and
+    # the facts the read model holds, identical.
+    outs = stack.read("opdracht-uitkomsten", until=lambda ms: len({m.headers["ce_id"] for m in ms}) >= 10000,
+                      timeout=180)
+    per_id = {}
+    for m in outs:
+        per_id.setdefault(m.value["opdrachtId"], set()).add(m.headers["ce_id"])
+    assert len(per_id) == 10000 and all(len(v) == 1 for v in per_id.values())
+    verwacht_feiten = stack.scalar("select count(*) from status.tijdlijn where soort <> 'ZaakGeregistreerd'")
+    fs = stack.read("zaken", until=lambda ms: len({m.headers["ce_id"] for m in ms if m.record != "ZaakGeregistreerd"})
+                    >= verwacht_feiten, timeout=180)
+    uniek = {}
+    for m in fs:
+        if m.record == "ZaakGeregistreerd":
+            continue
+        assert uniek.setdefault(m.headers["ce_id"], m.value) == m.value, "a repeated event is the same event"
+    assert len(uniek) == verwacht_feiten
+    feit_db = {(r[0], r[1]): r[2] for r in stack.sql(
+        "select zaak::text, opdracht_id, jsonb_agg(feit order by id) from status.tijdlijn"
+        " where opdracht_id is not null group by 1, 2")}
+    feit_topic = {}
+    for v in uniek.values():
+        feit_topic.setdefault((v["zaak"], v["opdrachtId"]), []).append(v)
+    assert feit_topic == feit_db
