@@ -417,8 +417,9 @@ an_unreadable_opdracht_names_the_field(void **state)
 	assert_string_equal(opdracht_record(OPDRACHT_ZAAK_HEROPENEN), "ZaakHeropenen");
 }
 
-static const char *
-s(json_t *o, const char *pad)
+/* The value at "a.b" in o. */
+static json_t *
+veld(json_t *o, const char *pad)
 {
 	char deel[64];
 	const char *punt = strchr(pad, '.');
@@ -428,21 +429,19 @@ s(json_t *o, const char *pad)
 		o = json_object_get(o, deel);
 		pad = punt + 1;
 	}
-	return json_string_value(json_object_get(o, pad));
+	return json_object_get(o, pad);
+}
+
+static const char *
+s(json_t *o, const char *pad)
+{
+	return json_string_value(veld(o, pad));
 }
 
 static json_int_t
 i(json_t *o, const char *pad)
 {
-	char deel[64];
-	const char *punt = strchr(pad, '.');
-
-	if (punt) {
-		snprintf(deel, sizeof deel, "%.*s", (int)(punt - pad), pad);
-		o = json_object_get(o, deel);
-		pad = punt + 1;
-	}
-	return json_integer_value(json_object_get(o, pad));
+	return json_integer_value(veld(o, pad));
 }
 
 static void
