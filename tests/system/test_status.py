@@ -10,7 +10,7 @@ import uuid
 
 import pytest
 
-from zaakstroom import aanvraag, load_json, wait_until, wire
+from zaakstroom import ROOT, aanvraag, load_json, wait_until
 
 CATALOGUS = {
     "SUBSIDIE": load_json("deploy/catalogus/subsidie-sanering-verkeerslawaai.json"),
@@ -265,6 +265,25 @@ def test_every_forbidden_opdracht_is_refused_with_its_reason_and_changes_nothing
     assert [m.record for m in feiten(stack, c)] == ["ResultaatVastgesteld", "StatusGezet", "ZaakAfgesloten",
                                                    "ZaakHeropend", "StatusGezet"]
     assert stack.sql("select status, einddatum, resultaat from status.zaken where uuid = %s", (c,)) == [(3, None, None)]
+
+
+def test_the_example_opdrachten_of_the_readme_walk_the_demo_zaak_through(stack, status, tmp_path):
+    zaak = registreer(stack, registratie("SUBSIDIE"))
+    wait_until(lambda: stack.scalar("select count(*) from status.zaken") == 1, 30, what="the zaak")
+    map_ = ROOT / "deploy" / "demo" / "opdrachten"
+    bestanden = sorted(map_.glob("0*.json")) + [map_ / "geweigerd-eigen-zaak.json", map_ / "geweigerd-afgesloten.json"]
+    ids = []
+    for f in bestanden:
+        doc = json.loads(f.read_text().replace("00000000-0000-0000-0000-000000000000", zaak))
+        doc["opdracht"]["opdrachtId"] = str(uuid.uuid4())
+        ids.append(doc["opdracht"]["opdrachtId"])
+        (tmp_path / f.name).write_text(json.dumps(doc))
+        assert "gegeven" in stack.zs("opdracht", "submit", str(tmp_path / f.name)).stdout
+    u = uitkomsten(stack, ids)
+    assert [m.record for m in u[:-2]] == ["OpdrachtUitgevoerd"] * (len(bestanden) - 2), [m.value for m in u]
+    assert codes(u[-2]) == {("actor.eigen_zaak", "actor")}
+    assert codes(u[-1]) == {("zaak.afgesloten", None)}
+    assert stack.sql("select status, resultaat, verlengd, aantal_besluiten from status.zaken") == [(5, "Toegekend", True, 1)]
 
 
 def test_suspension_and_extension_move_both_deadlines_by_the_right_days(stack, status):
