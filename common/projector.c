@@ -41,6 +41,8 @@ static const char offset_fn_sql[] =
         "  END IF;"
         " END LOOP; END $$";
 
+static int broadcast_poll(struct projector *p, int timeout_ms, int64_t *last, int nparts);
+
 #define MAX_PARTS          256
 #define BACKLOG_HIGH_WATER 20000
 
@@ -62,6 +64,7 @@ struct projector {
 	int cwake[2], pwake[2], bwake[2];
 	struct event *ev_consumer, *ev_producer, *ev_tick, *ev_retry, *ev_continue, *ev_bcast;
 	struct outbox *outbox;
+	int bcast_nparts;
 	struct part parts[MAX_PARTS];
 	int nparts;
 	/* The batch being applied, kept until it commits. */
@@ -620,6 +623,8 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	rd_kafka_poll(p->producer, 0);
 	outbox_drain(p->outbox);
+	if (p->bcast && !p->in_tx)
+		broadcast_poll(p, 0, NULL, 0);
 	metric_set(p->m_backlog, (double)outbox_unacked(p->outbox));
 	if (p->in_tx || !pg_connected(&p->pg))
 		return;
@@ -680,6 +685,66 @@ on_broadcast_wake(evutil_socket_t fd, short what, void *arg)
 	broadcast_poll(p, 0, NULL, 0);
 }
 
+/* Reads the broadcast topic up to the end it has at the time of the call. */
+static bool
+broadcast_catch_up(struct projector *p, int timeout_ms)
+{
+	const char *topic = topic_name((enum topic_id)p->cfg.broadcast_topic);
+	int64_t hi[64], last[64];
+
+	for (int i = 0; i < p->bcast_nparts; i++) {
+		int64_t lo = 0;
+		rd_kafka_resp_err_t err = RD_KAFKA_RESP_ERR_NO_ERROR;
+		rd_kafka_topic_partition_list_t *pos = rd_kafka_topic_partition_list_new(1);
+
+		hi[i] = 0;
+		/* A topic created a moment ago may not have a leader yet. */
+		for (int64_t until = now_ms() + timeout_ms;;) {
+			err = rd_kafka_query_watermark_offsets(p->bcast, topic, i, &lo, &hi[i],
+			                                       5000);
+			if (!err || now_ms() > until ||
+			    (err != RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION &&
+			     err != RD_KAFKA_RESP_ERR_LEADER_NOT_AVAILABLE &&
+			     err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART &&
+			     err != RD_KAFKA_RESP_ERR__TIMED_OUT &&
+			     err != RD_KAFKA_RESP_ERR__TRANSPORT))
+				break;
+			usleep(200 * 1000);
+		}
+		if (err) {
+			zlog_error("no watermarks for %s[%d]: %s", topic, i,
+			           rd_kafka_err2name(err));
+			rd_kafka_topic_partition_list_destroy(pos);
+			return false;
+		}
+		/* Where we are: the position (next offset to read) of this partition. */
+		rd_kafka_topic_partition_list_add(pos, topic, i);
+		rd_kafka_position(p->bcast, pos);
+		last[i] = pos->elems[0].offset >= 0 ? pos->elems[0].offset - 1 : -1;
+		rd_kafka_topic_partition_list_destroy(pos);
+		if (hi[i] <= lo)
+			hi[i] = 0; /* empty: nothing to wait for */
+	}
+	for (int64_t deadline = now_ms() + timeout_ms;;) {
+		bool caught_up = true;
+		for (int i = 0; i < p->bcast_nparts; i++)
+			caught_up &= hi[i] == 0 || last[i] + 1 >= hi[i];
+		if (caught_up)
+			return true;
+		if (now_ms() > deadline) {
+			zlog_error("could not read %s to its end within %d ms", topic, timeout_ms);
+			return false;
+		}
+		broadcast_poll(p, 100, last, p->bcast_nparts);
+	}
+}
+
+bool
+projector_broadcast_catch_up(struct projector *p, int timeout_ms)
+{
+	return p->bcast && broadcast_catch_up(p, timeout_ms);
+}
+
 /*
  * Reads the broadcast topic from its beginning up to the end it has now,
  * before any batch: an aanvraag must never be judged against a catalogus
@@ -692,8 +757,6 @@ broadcast_start(struct projector *p)
 	const struct rd_kafka_metadata *md = NULL;
 	rd_kafka_topic_t *rkt;
 	rd_kafka_topic_partition_list_t *l;
-	int64_t hi[64], last[64];
-	int nparts;
 	char group[96];
 
 	snprintf(group, sizeof(group), "%s-broadcast", p->group);
@@ -710,43 +773,22 @@ broadcast_start(struct projector *p)
 			rd_kafka_metadata_destroy(md);
 		return false;
 	}
-	nparts = md->topics[0].partition_cnt < 64 ? md->topics[0].partition_cnt : 64;
+	p->bcast_nparts = md->topics[0].partition_cnt < 64 ? md->topics[0].partition_cnt : 64;
 	rd_kafka_metadata_destroy(md);
-	l = rd_kafka_topic_partition_list_new(nparts);
-	for (int i = 0; i < nparts; i++) {
-		int64_t lo = 0;
-		hi[i] = 0;
-		last[i] = -1;
-		err = rd_kafka_query_watermark_offsets(p->bcast, topic, i, &lo, &hi[i], 10000);
-		if (err) {
-			zlog_error("no watermarks for %s[%d]: %s", topic, i,
-			           rd_kafka_err2name(err));
-			rd_kafka_topic_partition_list_destroy(l);
-			return false;
-		}
-		if (hi[i] <= lo)
-			hi[i] = 0; /* empty: nothing to wait for */
+	l = rd_kafka_topic_partition_list_new(p->bcast_nparts);
+	for (int i = 0; i < p->bcast_nparts; i++)
 		rd_kafka_topic_partition_list_add(l, topic, i)->offset = RD_KAFKA_OFFSET_BEGINNING;
-	}
 	rd_kafka_assign(p->bcast, l);
 	rd_kafka_topic_partition_list_destroy(l);
-	for (int64_t deadline = now_ms() + 60000;;) {
-		bool caught_up = true;
-		for (int i = 0; i < nparts; i++)
-			caught_up &= hi[i] == 0 || last[i] + 1 >= hi[i];
-		if (caught_up)
-			break;
-		if (now_ms() > deadline) {
-			zlog_error("could not read %s to its end within 60 s", topic);
-			return false;
-		}
-		broadcast_poll(p, 100, last, nparts);
-	}
+	if (!broadcast_catch_up(p, 60000))
+		return false;
 	p->bq = rd_kafka_queue_get_consumer(p->bcast);
 	p->bwake[0] = kafka_wake_fd(p->bq, &p->bwake[1]);
 	p->ev_bcast =
 	        event_new(loop_base(), p->bwake[0], EV_READ | EV_PERSIST, on_broadcast_wake, p);
 	event_add(p->ev_bcast, NULL);
+	/* The wake-up comes only when the queue was empty: drain it once now. */
+	event_active(p->ev_bcast, EV_READ, 0);
 	zlog_info("%s read to its end", topic);
 	return true;
 }

@@ -106,6 +106,11 @@ bool projector_emit(struct projector *p, enum topic_id topic, const char *key, c
 void projector_dead_letter(struct proj_batch *b, struct proj_msg *m, const char *code,
                            const char *why);
 
+/* Reads the broadcast topic up to the end it has now (bounded by timeout):
+ * call before concluding that something it should carry is unknown, e.g. a
+ * zaaktype published a moment before the aanvraag that names it. */
+bool projector_broadcast_catch_up(struct projector *p, int timeout_ms);
+
 /* A transaction outside a batch (timers, HTTP): begin, SQL + emits, commit. */
 bool projector_tx_begin(struct projector *p);
 bool projector_tx_commit(struct projector *p);

@@ -26,14 +26,30 @@ zs catalogus publish | sed 's/^/  /'
 step "Een portaal dient aanvragen in"
 for f in terugbelnotitie subsidie-sanering-verkeerslawaai curatieve-klantreis afgewezen; do
 	echo "  $f.json:"
-	zs aanvraag submit "$ZS_ROOT/deploy/demo/aanvragen/$f.json" --wacht 30 | sed 's/^/    /'
+	out=$(zs aanvraag submit "$ZS_ROOT/deploy/demo/aanvragen/$f.json" --wacht 30)
+	echo "$out" | sed 's/^/    /'
+	[ "$f" = subsidie-sanering-verkeerslawaai ] && aanvraag=$(echo "$out" | sed -n 's/^ingediend: aanvraag //p')
 done
+
+if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
+	step "De afhandelcomponent behandelt de subsidieaanvraag"
+	zaak=$(curl -fs "$ZS_INTAKE_URL/api/v1/aanvragen/$aanvraag" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin)["uitkomst"]["zaak"])')
+	for f in "$ZS_ROOT"/deploy/demo/opdrachten/0*.json "$ZS_ROOT"/deploy/demo/opdrachten/geweigerd-*.json; do
+		sed "s/00000000-0000-0000-0000-000000000000/$zaak/" "$f" >"$ZS_RUN/opdracht.json"
+		zs opdracht submit "$ZS_RUN/opdracht.json" >/dev/null
+	done
+	# What the resident would see, and what the afhandelcomponent was told.
+	zs tail zaken --begin --key "$zaak" --timeout 3 | "$here/vertel.py"
+	zs tail opdracht-uitkomsten --begin --key "$zaak" --timeout 2 | "$here/vertel.py"
+fi
 
 step "Klaar — het systeem blijft draaien"
 cat <<INFO
   Volg wat er gebeurt:     build/bin/zs tail zaken --begin
                            build/bin/zs tail aanvraag-uitkomsten --begin
   Een eigen aanvraag:      build/bin/zs aanvraag submit deploy/demo/aanvragen/subsidie-sanering-verkeerslawaai.json --wacht 10
+  Opdrachten geven:        zie deploy/demo/opdrachten/README.md
   Uitkomst voor portalen:  curl http://127.0.0.1:8081/api/v1/aanvragen/<aanvraagId>
   Metrics:                 curl http://127.0.0.1:8081/metrics
   Logs:                    $ZS_RUN/daemons/*.log

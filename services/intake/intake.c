@@ -164,6 +164,12 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 		return;
 	}
 	it->zt = aanvraag_zaaktype(in->cat, it->a);
+	/* Unknown: perhaps published a moment ago and not read yet. */
+	if (!it->zt && it->a->zaaktype && !in->catalogus_ingehaald) {
+		in->catalogus_ingehaald = true; /* once a batch: an unknown name costs no more */
+		if (projector_broadcast_catch_up(in->p, 2000))
+			it->zt = aanvraag_zaaktype(in->cat, it->a);
+	}
 	aanvraag_beoordeel(it->zt, it->a, nu, &r);
 	if (r.n > 0) {
 		it->kind = ITEM_REFUSE;
@@ -332,6 +338,7 @@ intake_apply(struct proj_batch *b, void *arg)
 
 	if (b->n <= 0)
 		return 0;
+	in->catalogus_ingehaald = false;
 	items = calloc((size_t)b->n, sizeof(*items));
 	numbers = calloc((size_t)b->n, sizeof(*numbers));
 	for (int i = 0; i < b->n; i++) {

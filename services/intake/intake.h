@@ -18,6 +18,7 @@ struct intake {
 	struct projector *p;
 	struct catalogus *cat;
 	const char *bronorganisatie;
+	bool catalogus_ingehaald; /* this batch already read the catalogus to its end */
 	struct metric *m_accepted, *m_refused, *m_resubmitted;
 };
 
