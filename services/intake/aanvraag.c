@@ -135,6 +135,18 @@ lees_object(struct aanvraag *a, json_t *obj, const char *prefix, const char *key
 	return v;
 }
 
+/* obj[key] as a boolean; false when absent (a fault when not a boolean). */
+static bool
+lees_vlag(struct aanvraag *a, json_t *obj, const char *prefix, const char *key)
+{
+	char veld[REDEN_VELD];
+	json_t *v = lees_waarde(a, obj, prefix, key, false, veld);
+
+	if (v && !json_is_boolean(v))
+		fout_ongeldig(a, veld);
+	return v && json_is_true(v);
+}
+
 static int
 lees_enum(struct aanvraag *a, json_t *obj, const char *prefix, const char *key,
           const char *const *namen, size_t n)
@@ -194,6 +206,7 @@ lees_betrokkene(struct aanvraag *a, json_t *doc, const char *rol, bool verplicht
 	b->vestigings_nummer = lees_string(a, o, rol, "vestigingsNummer", false, MAX_NUMMER);
 	b->medewerker_identificatie = lees_string(a, o, rol, "medewerkerIdentificatie", false, 128);
 	b->naam = lees_string(a, o, rol, "naam", false, 800);
+	b->geheimhouding = lees_vlag(a, o, rol, "geheimhouding");
 }
 
 static int
@@ -865,8 +878,12 @@ betrokkene_json(const struct betrokkene *b)
 		                    (id_nodig[b->type] & (1u << i)) && !leeg(w) ? json_string(w)
 		                                                                : json_null());
 	}
-	if (o)
+	if (o) {
 		json_object_set_new(o, "naam", tekst_of_null(b->naam));
+		/* BRP geheimhouding travels with the person: the status daemon
+		 * shields the zaak from everyone the autorisatiematrix does not name. */
+		json_object_set_new(o, "geheimhouding", json_boolean(b->geheimhouding));
+	}
 	return o;
 }
 

@@ -61,6 +61,7 @@ struct betrokkene {
 	enum betrokkene_type type;
 	const char *inp_bsn, *kvk_nummer, *vestigings_nummer, *medewerker_identificatie;
 	const char *naam;
+	bool geheimhouding; /* BRP: a shielded person (afscherming) */
 };
 
 enum authenticatiemiddel {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../services/intake/aanvraag.h"
 
@@ -1200,7 +1201,12 @@ assert_past_schema(const char *record, json_t *v)
 	char pad[128], err[512] = "";
 	struct schema s = {0};
 
-	snprintf(pad, sizeof pad, "schemas/%s.v1.avsc", record);
+	/* The newest version: that is what intake emits. */
+	for (int versie = 9; versie >= 1; versie--) {
+		snprintf(pad, sizeof pad, "schemas/%s.v%d.avsc", record, versie);
+		if (access(pad, R_OK) == 0)
+			break;
+	}
 	s.doc = laad_json(pad);
 	registreer_namen(&s, s.doc);
 	if (!past(&s, s.doc, v, record, err, sizeof err)) {
