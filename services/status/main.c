@@ -81,8 +81,10 @@ on_wacht(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	if (!loop_stopping())
-		status_wachtenden_opruimen(arg);
+	if (loop_stopping())
+		return;
+	status_zaaktypen_bijwerken(arg);
+	status_wachtenden_opruimen(arg);
 }
 
 static bool
@@ -105,7 +107,7 @@ settings_valid(void)
 int
 main(void)
 {
-	static const enum topic_id topics[] = {TOPIC_CATALOGUS, TOPIC_ZAKEN, TOPIC_ZAAK_OPDRACHTEN};
+	static const enum topic_id topics[] = {TOPIC_ZAKEN, TOPIC_ZAAK_OPDRACHTEN};
 	struct loop_hooks hooks = {.on_stop = on_stop};
 	struct http_server *http = NULL;
 	char schemas_dir[1024], sql_dir[1024];
@@ -136,20 +138,19 @@ main(void)
 	        .schemas_dir = schemas_dir,
 	        .sql_dir = sql_dir,
 	        .topics = topics,
-	        .ntopics = 3,
+	        .ntopics = 2,
+	        .broadcast_topic = TOPIC_CATALOGUS,
+	        .on_broadcast = status_catalogus,
 	        .batch_max = (int)batch_max,
 	        .max_message_bytes = (size_t)max_bytes,
 	        .prepare = status_prepare,
 	        .apply = status_apply,
-	        .rolled_back = status_rolled_back,
 	        .arg = &status,
 	};
 	projector = projector_start(&cfg);
 	if (!projector)
 		goto out;
 	status.p = projector;
-	if (!status_load_catalogus(&status, projector_pg(projector)))
-		goto out;
 	/* The deadline watch: soon after start (what came due while we were
 	 * down), then every interval. Waiting opdrachten: a few times per bound. */
 	ev_termijn_start = evtimer_new(loop_base(), on_termijn, &status);

@@ -67,7 +67,7 @@ static const char sql_zaken_insert[] =
         " einddatum_gepland, uiterlijke_einddatum_afdoening, oorspronkelijke_einddatum_gepland,"
         " oorspronkelijke_uiterlijke_einddatum, opgeschort_sinds, verlengd, heropend, resultaat,"
         " einddatum, archiefnominatie, archiefactiedatum, aantal_besluiten, aantal_opschortingen"
-        " FROM jsonb_to_recordset($1::jsonb) AS x(" TOESTAND_KOLOMMEN ", identificatie text,"
+        " FROM json_to_recordset($1::json) AS x(" TOESTAND_KOLOMMEN ", identificatie text,"
         " bronorganisatie text, zaaktype text, zaaktype_versiedatum date,"
         " zaaktype_omschrijving text, omschrijving text, aanvraag_id text, kanaal text,"
         " registratiedatum date, startdatum date, vertrouwelijkheidaanduiding text,"
@@ -87,17 +87,17 @@ static const char sql_zaken_update[] =
         " resultaat = x.resultaat, einddatum = x.einddatum, archiefnominatie = x.archiefnominatie,"
         " archiefactiedatum = x.archiefactiedatum, aantal_besluiten = x.aantal_besluiten,"
         " aantal_opschortingen = x.aantal_opschortingen, bijgewerkt_op = now()"
-        " FROM jsonb_to_recordset($1::jsonb) AS x(" TOESTAND_KOLOMMEN ") WHERE z.uuid = x.uuid";
+        " FROM json_to_recordset($1::json) AS x(" TOESTAND_KOLOMMEN ") WHERE z.uuid = x.uuid";
 
 static const char sql_betrokkenen_insert[] =
         "INSERT INTO betrokkenen (soort, nummer, volgorde, rol, betrokkene_type, zaak)"
         " SELECT x.soort, x.nummer, z.volgorde, x.rol, x.betrokkene_type, x.zaak"
-        " FROM jsonb_to_recordset($1::jsonb) AS x(soort text, nummer text, rol text,"
+        " FROM json_to_recordset($1::json) AS x(soort text, nummer text, rol text,"
         " betrokkene_type text, zaak uuid) JOIN zaken z ON z.uuid = x.zaak ON CONFLICT DO NOTHING";
 
 static const char sql_eigenschappen_insert[] =
         "INSERT INTO eigenschappen (zaak, naam, waarde, doel, grondslag, persoonsgegeven)"
-        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, naam text, waarde text,"
+        " SELECT * FROM json_to_recordset($1::json) AS x(zaak uuid, naam text, waarde text,"
         " doel text, grondslag text, persoonsgegeven boolean) ON CONFLICT DO NOTHING";
 
 static const char sql_statussen_insert[] =
@@ -106,7 +106,7 @@ static const char sql_statussen_insert[] =
         " toelichting, terugzetten_reden, opdracht_id, medewerker)"
         " SELECT zaak, volgnummer, omschrijving, statustekst, informeren, tonen_aan_initiator,"
         " is_eindstatus, stap, aantal_stappen, gezet_op, vorige_volgnummer, toelichting,"
-        " terugzetten_reden, opdracht_id, medewerker FROM jsonb_to_recordset($1::jsonb) AS x("
+        " terugzetten_reden, opdracht_id, medewerker FROM json_to_recordset($1::json) AS x("
         " zaak uuid, volgnummer int, omschrijving text, statustekst text, informeren boolean,"
         " tonen_aan_initiator boolean, is_eindstatus boolean, stap int, aantal_stappen int,"
         " gezet_op timestamptz, vorige_volgnummer int, toelichting text, terugzetten_reden text,"
@@ -116,26 +116,26 @@ static const char sql_resultaten_insert[] =
         "INSERT INTO resultaten (zaak, resultaat, omschrijving_generiek, archiefnominatie,"
         " archiefactietermijn, toelichting, vastgesteld_op, opdracht_id)"
         " SELECT zaak, resultaat, omschrijving_generiek, archiefnominatie, archiefactietermijn,"
-        " toelichting, vastgesteld_op, opdracht_id FROM jsonb_to_recordset($1::jsonb) AS x("
+        " toelichting, vastgesteld_op, opdracht_id FROM json_to_recordset($1::json) AS x("
         " zaak uuid, resultaat text, omschrijving_generiek text, archiefnominatie text,"
         " archiefactietermijn text, toelichting text, vastgesteld_op timestamptz,"
         " opdracht_id text, n int) ORDER BY n";
 
 static const char sql_opschortingen_insert[] =
         "INSERT INTO opschortingen (zaak, nr, reden, per, opdracht_id)"
-        " SELECT zaak, nr, reden, per, opdracht_id FROM jsonb_to_recordset($1::jsonb)"
+        " SELECT zaak, nr, reden, per, opdracht_id FROM json_to_recordset($1::json)"
         " AS x(zaak uuid, nr int, reden text, per date, opdracht_id text) ON CONFLICT DO NOTHING";
 
 static const char sql_opschortingen_einde[] =
         "UPDATE opschortingen o SET tot = x.tot, dagen = x.dagen,"
         " hervat_opdracht_id = x.opdracht_id, hervat_toelichting = x.toelichting"
-        " FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, nr int, tot date, dagen int,"
+        " FROM json_to_recordset($1::json) AS x(zaak uuid, nr int, tot date, dagen int,"
         " opdracht_id text, toelichting text) WHERE o.zaak = x.zaak AND o.nr = x.nr";
 
 static const char sql_verlengingen_insert[] =
         "INSERT INTO verlengingen (zaak, reden, duur, dagen, verlengd_op, opdracht_id)"
         " SELECT zaak, reden, duur, dagen, verlengd_op, opdracht_id"
-        " FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, reden text, duur text, dagen int,"
+        " FROM json_to_recordset($1::json) AS x(zaak uuid, reden text, duur text, dagen int,"
         " verlengd_op timestamptz, opdracht_id text, n int) ORDER BY n";
 
 static const char sql_besluiten_insert[] =
@@ -143,21 +143,21 @@ static const char sql_besluiten_insert[] =
         " vervaldatum, uiterlijke_reactiedatum, toelichting, genomen_op, opdracht_id)"
         " SELECT uuid, zaak, identificatie, besluittype, datum, ingangsdatum, vervaldatum,"
         " uiterlijke_reactiedatum, toelichting, genomen_op, opdracht_id"
-        " FROM jsonb_to_recordset($1::jsonb) AS x(uuid uuid, zaak uuid, identificatie text,"
+        " FROM json_to_recordset($1::json) AS x(uuid uuid, zaak uuid, identificatie text,"
         " besluittype text, datum date, ingangsdatum date, vervaldatum date,"
         " uiterlijke_reactiedatum date, toelichting text, genomen_op timestamptz,"
         " opdracht_id text, n int) ORDER BY n ON CONFLICT DO NOTHING";
 
 static const char sql_tijdlijn_insert[] =
         "INSERT INTO tijdlijn (zaak, soort, tijdstip, opdracht_id, feit)"
-        " SELECT zaak, soort, tijdstip, opdracht_id, feit FROM jsonb_to_recordset($1::jsonb)"
-        " AS x(zaak uuid, soort text, tijdstip timestamptz, opdracht_id text, feit jsonb, n int)"
+        " SELECT zaak, soort, tijdstip, opdracht_id, feit FROM json_to_recordset($1::json)"
+        " AS x(zaak uuid, soort text, tijdstip timestamptz, opdracht_id text, feit json, n int)"
         " ORDER BY n";
 
 static const char sql_opdrachten_insert[] =
         "INSERT INTO opdrachten (opdracht_id, zaak, soort, uitkomst, uitkomst_event, uitkomst_ce_id)"
-        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(opdracht_id text, zaak text, soort text,"
-        " uitkomst text, uitkomst_event jsonb, uitkomst_ce_id uuid) ON CONFLICT DO NOTHING";
+        " SELECT * FROM json_to_recordset($1::json) AS x(opdracht_id text, zaak text, soort text,"
+        " uitkomst text, uitkomst_event json, uitkomst_ce_id uuid) ON CONFLICT DO NOTHING";
 
 static const char sql_opdrachten_herhaald[] =
         "UPDATE opdrachten o SET herhaald = herhaald + x.n FROM (SELECT v AS id, count(*) AS n"
@@ -165,7 +165,7 @@ static const char sql_opdrachten_herhaald[] =
 
 static const char sql_wachtend_insert[] =
         "INSERT INTO wachtende_opdrachten (zaak, opdracht_id, record, data, traceparent)"
-        " SELECT zaak, opdracht_id, record, data, traceparent FROM jsonb_to_recordset($1::jsonb)"
+        " SELECT zaak, opdracht_id, record, data, traceparent FROM json_to_recordset($1::json)"
         " AS x(zaak uuid, opdracht_id text, record text, data jsonb, traceparent text, n int)"
         " ORDER BY n ON CONFLICT (opdracht_id) DO NOTHING";
 
@@ -179,7 +179,7 @@ static const char sql_taken_delete[] =
 
 static const char sql_taken_insert[] =
         "INSERT INTO termijn_taken (zaak, termijn, fase, deadline, wanneer)"
-        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, termijn text, fase text,"
+        " SELECT * FROM json_to_recordset($1::json) AS x(zaak uuid, termijn text, fase text,"
         " deadline date, wanneer date) ON CONFLICT DO NOTHING";
 
 /* The deadline watch: only the rows due, through the index on wanneer. */
@@ -191,13 +191,13 @@ static const char sql_taken_due[] =
         " WHERE t.wanneer <= $1::date ORDER BY t.wanneer LIMIT $2::int FOR UPDATE OF t SKIP LOCKED";
 
 static const char sql_taken_klaar[] =
-        "DELETE FROM termijn_taken t USING jsonb_to_recordset($1::jsonb) AS x(zaak uuid,"
+        "DELETE FROM termijn_taken t USING json_to_recordset($1::json) AS x(zaak uuid,"
         " termijn text, fase text) WHERE t.zaak = x.zaak AND t.termijn = x.termijn"
         " AND t.fase = x.fase";
 
 static const char sql_gemeld_insert[] =
         "INSERT INTO termijn_gemeld (zaak, termijn, fase, deadline)"
-        " SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(zaak uuid, termijn text, fase text,"
+        " SELECT * FROM json_to_recordset($1::json) AS x(zaak uuid, termijn text, fase text,"
         " deadline date) ON CONFLICT DO NOTHING RETURNING zaak::text, termijn, fase";
 
 static const char sql_wachtend_verlopen[] =
@@ -320,22 +320,6 @@ status_prepare(struct pg *pg)
 	return true;
 }
 
-bool
-status_load_catalogus(struct status *s, struct pg *pg)
-{
-	if (!catalogus_pg_laad(&s->cat, pg))
-		return false;
-	s->reload_catalogus = false;
-	return true;
-}
-
-void
-status_rolled_back(void *arg)
-{
-	struct status *s = arg;
-	s->reload_catalogus = true;
-}
-
 /* Small helpers over JSON and text values. */
 
 static const char *
@@ -426,8 +410,24 @@ struct werk {
 	struct item **eigen; /* items made from stored waiting rows (owned) */
 	int neigen, capeigen;
 	json_t *rij[S__AANTAL]; /* rows per statement */
+	bool ingehaald;         /* the catalogus was read to its end in this batch */
 	int volgnr;             /* orders rows whose order matters */
 };
+
+/* The zaaktype of a zaak, reading the catalogus to its end once a batch
+ * when it is unknown: it may have been published a moment ago. */
+static const struct zaaktype *
+zaaktype_van(struct werk *w, const char *id, int32_t begin, int32_t startdatum)
+{
+	const struct zaaktype *zt = zoek_zaaktype(w->s->cat, id, begin, startdatum);
+
+	if (!zt && !w->ingehaald && w->s->p) {
+		w->ingehaald = true;
+		if (projector_broadcast_catch_up(w->s->p, 2000))
+			zt = zoek_zaaktype(w->s->cat, id, begin, startdatum);
+	}
+	return zt;
+}
 
 static struct zw *
 zaak_zoek(struct werk *w, const char *uuid)
@@ -1080,8 +1080,8 @@ registreer(struct werk *w, struct proj_msg *m)
 		zlog_at(LOG_DEBUG, &m->log, "zaak already registered");
 		return true;
 	}
-	zt = zoek_zaaktype(w->s->cat, str(d, "zaaktype"), DATUM_ONGELDIG,
-	                   datum_van_tekst(str(d, "startdatum") ? str(d, "startdatum") : ""));
+	zt = zaaktype_van(w, str(d, "zaaktype"), DATUM_ONGELDIG,
+	                  datum_van_tekst(str(d, "startdatum") ? str(d, "startdatum") : ""));
 	if (!zaak_toestand_van_registratie(&z, d, zt, err, sizeof(err)) ||
 	    !instant_parse(str(json_object_get(d, "status"), "datumStatusGezet"), &gezet)) {
 		char why[200];
@@ -1191,36 +1191,28 @@ is_registratie(const struct proj_msg *m)
 	return !strcmp(m->record, "ZaakGeregistreerd");
 }
 
-int
-status_apply(struct proj_batch *b, void *arg)
+/*
+ * One batch (or, from the timer, none: zaaktypen_nieuw then looks for
+ * opdrachten that waited only for their zaaktype). Returns 0, or -1 when a
+ * statement failed.
+ */
+static int
+verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 {
-	struct status *s = arg;
 	struct werk w = {.s = s, .b = b, .nu = now_ms()};
 	struct item *items;
 	int *item_van, nitems = 0, rc = -1;
-	bool catalogus = false, ok = true;
+	bool ok = true;
 	json_t *ids;
 
-	if (s->reload_catalogus && !status_load_catalogus(s, b->pg))
-		return -1;
-	for (int i = 0; i < b->n; i++) {
-		struct proj_msg *m = &b->msgs[i];
-		if (m->dead || strcmp(m->record, "ZaaktypeGepubliceerd"))
-			continue;
-		if (catalogus_pg_verwerk(s->cat, b, m) != 0)
-			return -1;
-		catalogus = true;
-	}
-	if (b->n <= 0)
-		return 0;
 	w.index = json_object();
 	w.besloten = json_object();
 	w.wachtend = json_object();
 	for (int k = 0; k < S__AANTAL; k++)
 		w.rij[k] = json_array();
 	ids = json_array();
-	items = calloc((size_t)b->n, sizeof(*items));
-	item_van = calloc((size_t)b->n, sizeof(*item_van));
+	items = calloc((size_t)b->n + 1, sizeof(*items));
+	item_van = calloc((size_t)b->n + 1, sizeof(*item_van));
 
 	/* Which zaken and opdracht ids the batch touches. Our own facts come
 	 * back on the zaken topic: only registrations matter there. */
@@ -1254,7 +1246,7 @@ status_apply(struct proj_batch *b, void *arg)
 		if (id)
 			json_array_append_new(ids, json_string(id));
 	}
-	if (catalogus && !wachtend_bekend(&w))
+	if (zaaktypen_nieuw && !wachtend_bekend(&w))
 		goto out;
 	if ((w.nzaken > 0 || json_array_size(ids) > 0) && !laad(&w, ids))
 		goto out;
@@ -1262,7 +1254,7 @@ status_apply(struct proj_batch *b, void *arg)
 		struct zw *zw = &w.zaken[i];
 		if (!zw->bekend)
 			continue;
-		zw->z.zt = zoek_zaaktype(s->cat, zw->zaaktype, zw->zaaktype_begin, zw->startdatum);
+		zw->z.zt = zaaktype_van(&w, zw->zaaktype, zw->zaaktype_begin, zw->startdatum);
 		if (zw->z.zt && zw->zaaktype_begin == DATUM_ONGELDIG) {
 			zw->zaaktype_begin = zw->z.zt->begin_geldigheid; /* pinned from now on */
 			zw->gewijzigd = true;
@@ -1279,7 +1271,7 @@ status_apply(struct proj_batch *b, void *arg)
 		else if (item_van[i] >= 0)
 			ok = beslis(&w, &items[item_van[i]]);
 	}
-	/* Zaken whose zaaktype came with this batch take their waiting line. */
+	/* Zaken whose zaaktype has come take their waiting line. */
 	for (int i = 0; i < w.nzaken && ok; i++)
 		ok = ontwacht(&w, &w.zaken[i]);
 	if (!ok)
@@ -1293,6 +1285,47 @@ out:
 	free(item_van);
 	werk_free(&w, items, nitems);
 	return rc;
+}
+
+int
+status_apply(struct proj_batch *b, void *arg)
+{
+	struct status *s = arg;
+	bool nieuw = s->zaaktypen_nieuw;
+
+	if (b->n <= 0)
+		return 0;
+	s->zaaktypen_nieuw = false;
+	if (verwerk(s, b, nieuw) == 0)
+		return 0;
+	s->zaaktypen_nieuw = nieuw;
+	return -1;
+}
+
+void
+status_catalogus(struct projector *p, struct proj_msg *m, void *arg)
+{
+	struct status *s = arg;
+
+	catalogus_pg_ontvang(s->cat, projector_pg(p), m);
+	s->zaaktypen_nieuw = true;
+}
+
+void
+status_zaaktypen_bijwerken(struct status *s)
+{
+	struct proj_batch b = {.p = s->p, .pg = projector_pg(s->p)};
+
+	if (!s->zaaktypen_nieuw || !projector_ready(s->p) || !projector_tx_begin(s->p))
+		return;
+	s->zaaktypen_nieuw = false;
+	if (verwerk(s, &b, true) != 0) {
+		projector_tx_rollback(s->p);
+		s->zaaktypen_nieuw = true;
+		return;
+	}
+	if (!projector_tx_commit(s->p))
+		s->zaaktypen_nieuw = true;
 }
 
 /* The deadline watch. */

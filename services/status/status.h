@@ -19,7 +19,7 @@
 struct status {
 	struct projector *p;
 	struct catalogus *cat;
-	bool reload_catalogus; /* after a rollback the in-memory copy may be ahead */
+	bool zaaktypen_nieuw; /* a zaaktype came: opdrachten waiting for it may go */
 	struct regels_instellingen inst;
 	int nadert_dagen;  /* ZS_TERMIJN_NADERT_DAGEN */
 	int wacht_s;       /* ZS_STATUS_WACHT_S: how long an opdracht waits for its zaak */
@@ -37,9 +37,12 @@ bool status_zet_vandaag(struct status *s, const char *tekst);
 int32_t status_vandaag(const struct status *s);
 
 bool status_prepare(struct pg *pg);
-bool status_load_catalogus(struct status *s, struct pg *pg);
 int status_apply(struct proj_batch *b, void *arg);
-void status_rolled_back(void *arg);
+/* The catalogus, read whole by every instance (projector on_broadcast). */
+void status_catalogus(struct projector *p, struct proj_msg *m, void *arg);
+/* After a zaaktype came between batches: the opdrachten that waited for it,
+ * in a transaction of their own. */
+void status_zaaktypen_bijwerken(struct status *s);
 
 /*
  * Timers, each in transactions of its own (projector_tx): announce the

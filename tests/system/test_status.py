@@ -416,6 +416,18 @@ def test_an_opdracht_before_its_zaak_waits_and_is_applied_when_the_registration_
     assert stack.scalar("select status from status.zaken where uuid = %s", (z["uuid"],)) == 4
 
 
+def test_an_opdracht_for_a_zaaktype_not_yet_in_the_catalogus_waits_for_it(stack):
+    stack.daemon("status", ZS_STATUS_WACHT_S=20, ZS_VANDAAG="2026-02-01")
+    z = registreer(stack, registratie("TERUGBEL", nummer=8))
+    oid = geef(stack, "StatusZetten", opdracht(z, "2026-03-03", volgnummer=2))
+    wait_until(lambda: stack.scalar("select count(*) from status.wachtende_opdrachten") == 1, 30,
+               what="the opdracht to wait for its zaaktype")
+    stack.zs("catalogus", "publish", "deploy/catalogus/terugbelnotitie.json")
+    (u,) = uitkomsten(stack, [oid])
+    assert u.record == "OpdrachtUitgevoerd"
+    assert stack.sql("select status, zaaktype_begin_geldigheid::text from status.zaken") == [(2, "2026-01-01")]
+
+
 def script(zaak, i):
     """The deterministic opdrachten of zaak i in the kill -9 test: ten per zaak,
     one refused, every kind of fact."""
@@ -517,7 +529,7 @@ def test_kill_9_during_10000_opdrachten_over_1000_zaken_gives_every_history_as_w
         assert uniek.setdefault(m.headers["ce_id"], m.value) == m.value, "a repeated event is the same event"
     assert len(uniek) == verwacht_feiten
     feit_db = {(r[0], r[1]): r[2] for r in stack.sql(
-        "select zaak::text, opdracht_id, jsonb_agg(feit order by id) from status.tijdlijn"
+        "select zaak::text, opdracht_id, json_agg(feit order by id) from status.tijdlijn"
         " where opdracht_id is not null group by 1, 2")}
     feit_topic = {}
     for v in uniek.values():
