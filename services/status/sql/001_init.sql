@@ -63,7 +63,7 @@ CREATE TABLE zaken (
     aantal_besluiten               int NOT NULL DEFAULT 0,
     aantal_opschortingen           int NOT NULL DEFAULT 0,
     bijgewerkt_op                  timestamptz NOT NULL DEFAULT now()
-) WITH (fillfactor = 80);  -- room on the page: a status change is a HOT update, no index writes
+);
 CREATE INDEX zaken_identificatie ON zaken (identificatie);
 
 -- Who a zaak concerns, for "all zaken of this betrokkene": one row per
@@ -80,10 +80,7 @@ CREATE TABLE betrokkenen (
     zaak        uuid NOT NULL REFERENCES zaken (uuid) ON DELETE CASCADE,
     PRIMARY KEY (soort, nummer, volgorde, rol)
 );
--- (zaak, soort, nummer): the BSNs of the zaken in a batch, one index range
--- each (a plain index on zaak lets the planner AND it with the primary key
--- over every BSN there is).
-CREATE INDEX betrokkenen_zaak ON betrokkenen (zaak, soort, nummer);
+CREATE INDEX betrokkenen_zaak ON betrokkenen (zaak);
 
 -- The data the zaak was registered with, each with why it is kept (AVG:
 -- "door inzicht minder inzage").
@@ -183,7 +180,7 @@ CREATE TABLE tijdlijn (
     soort       text NOT NULL,                     -- the record name
     tijdstip    timestamptz NOT NULL,
     opdracht_id text,
-    feit        json NOT NULL                      -- json, not jsonb: stored as written, read whole
+    feit        jsonb NOT NULL
 );
 CREATE INDEX tijdlijn_zaak ON tijdlijn (zaak, id);
 
@@ -195,7 +192,7 @@ CREATE TABLE opdrachten (
     zaak            text NOT NULL,                 -- as given (a refused one may not name a uuid)
     soort           text NOT NULL,                 -- the opdracht's record name
     uitkomst        text NOT NULL CHECK (uitkomst IN ('uitgevoerd', 'geweigerd')),
-    uitkomst_event  json NOT NULL,                 -- OpdrachtUitgevoerd / OpdrachtGeweigerd, plain JSON
+    uitkomst_event  jsonb NOT NULL,                -- OpdrachtUitgevoerd / OpdrachtGeweigerd, plain JSON
     uitkomst_ce_id  uuid NOT NULL,
     besloten_op     timestamptz NOT NULL DEFAULT now(),
     herhaald        int NOT NULL DEFAULT 0
