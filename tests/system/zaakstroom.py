@@ -205,6 +205,27 @@ class Daemon:
             return e.code, json.loads(body) if body else None
 
 
+_KEYS = {}
+
+
+def dev_keys(run_dir):
+    """ZS_JWT_TRUST, ZS_PSEUDONIEM_SLEUTEL and ZS_KEYS_DIR for development keys
+    that deploy/local/keys.sh makes once per run directory (never in the
+    checkout): daemons that serve personal data need them, `zs token` mints
+    with them."""
+    keys_dir = Path(run_dir) / "keys"
+    if keys_dir not in _KEYS:
+        subprocess.run([str(ROOT / "deploy" / "local" / "keys.sh")], check=True, capture_output=True,
+                       env=dict(os.environ, ZS_KEYS_DIR=str(keys_dir)), timeout=120)
+        env = {"ZS_KEYS_DIR": str(keys_dir)}
+        for line in (keys_dir / "trust.env").read_text().splitlines():
+            if line.startswith("export "):
+                name, _, value = line[len("export "):].partition("=")
+                env[name] = value.strip('"')
+        _KEYS[keys_dir] = env
+    return _KEYS[keys_dir]
+
+
 class Stack:
     """The topics, database and daemons of one test."""
 
@@ -219,6 +240,7 @@ class Stack:
         self.env.update(ZS_PG_URL=db_url, ZS_TOPIC_PREFIX=self.prefix, ZS_HOME=str(ROOT),
                         ZS_LOG_LEVEL=os.environ.get("ZS_LOG_LEVEL", "info"),
                         ZS_SHUTDOWN_GRACE_S="10")
+        self.env.update(dev_keys(infra.run_dir))
         self.db_url = db_url
         self.dir = Path(infra.run_dir) / "tests" / name
         self.dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,640 @@
+/*
+ * api.c — the Track & Trace API: HTTP threads (http_pool), their read
+ * connections and prepared statements, the handlers that authenticate,
+ * decide per zaak with the autorisatiematrix, record every decision
+ * (toegang) and answer with what trackandtrace.c builds.
+ */
+#include "api.h"
+#include "config.h"
+#include "http_pool.h"
+#include "log.h"
+#include "loop.h"
+#include "trackandtrace.h"
+
+#include <event2/buffer.h>
+#include <event2/http.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Rows a list may look at for one page when the policy hides many of them:
+ * beyond this the page comes back short, with a next link. */
+#define MAX_GESCAND 1000
+
+/*
+ * The zaken of up to TT_MAX_BETROKKENEN betrokkenen ($1 soorten, $2 nummers),
+ * each through its own index range (betrokkenen's primary key, newest
+ * first), below the cursor $3, filtered open/closed ($4: 0 all, 1 open,
+ * 2 closed), $5 rows at most; with the zaak's initiator and gemachtigden
+ * for the policy and its last status (for a resident, $6: the last one
+ * shown to the initiator).
+ */
+static const char sql_lijst[] =
+        "SELECT x.volgorde, x.i, z.identificatie, z.zaaktype, z.zaaktype_omschrijving,"
+        " z.omschrijving, z.registratiedatum::text, z.startdatum::text,"
+        " z.einddatum_gepland::text, z.uiterlijke_einddatum_afdoening::text, z.einddatum::text,"
+        " z.resultaat, z.opgeschort_sinds IS NOT NULL, z.vertrouwelijkheidaanduiding,"
+        " z.tonen_aan_initiator, z.afdeling, z.behandelaar, z.afgeschermd,"
+        " (SELECT string_agg(r.rol || ':' || r.soort || ':' || r.nummer, ',') FROM betrokkenen r"
+        "   WHERE r.zaak = z.uuid AND r.rol IN ('initiator', 'gemachtigde')),"
+        " s.omschrijving, s.statustekst,"
+        " to_char(s.gezet_op AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+        " FROM (SELECT DISTINCT ON (b.volgorde) b.volgorde, b.zaak, q.i"
+        "   FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS q(soort, nummer, i)"
+        "   CROSS JOIN LATERAL (SELECT DISTINCT b.volgorde, b.zaak FROM betrokkenen b"
+        "     JOIN zaken z ON z.uuid = b.zaak"
+        "     WHERE b.soort = q.soort AND b.nummer = q.nummer AND b.volgorde < $3::bigint"
+        "     AND ($4::int = 0 OR (z.einddatum IS NULL) = ($4::int = 1))"
+        "     ORDER BY b.volgorde DESC LIMIT $5::int) b"
+        "   ORDER BY b.volgorde DESC, q.i LIMIT $5::int) x"
+        " JOIN zaken z ON z.uuid = x.zaak"
+        " LEFT JOIN LATERAL (SELECT s.omschrijving, s.statustekst, s.gezet_op FROM statussen s"
+        "   WHERE s.zaak = z.uuid AND (s.tonen_aan_initiator OR NOT $6::boolean)"
+        "   ORDER BY s.id DESC LIMIT 1) s ON true"
+        " ORDER BY x.volgorde DESC";
+
+enum lijst_kolom {
+	L_VOLGORDE,
+	L_I,
+	L_IDENTIFICATIE,
+	L_ZAAKTYPE,
+	L_ZAAKTYPE_OMSCHRIJVING,
+	L_OMSCHRIJVING,
+	L_REGISTRATIEDATUM,
+	L_STARTDATUM,
+	L_EINDDATUM_GEPLAND,
+	L_UITERLIJKE_EINDDATUM,
+	L_EINDDATUM,
+	L_RESULTAAT,
+	L_OPGESCHORT,
+	L_VERTROUWELIJKHEID,
+	L_TONEN,
+	L_AFDELING,
+	L_BEHANDELAAR,
+	L_AFGESCHERMD,
+	L_ROLLEN,
+	L_STATUS,
+	L_STATUSTEKST,
+	L_STATUS_GEZET_OP,
+};
+
+/* One zaak by identificatie, with everything its timeline shows as one
+ * JSON document (rows as to_json writes them). */
+static const char sql_zaak[] =
+        "SELECT z.uuid::text, z.identificatie, z.zaaktype, z.afdeling, z.behandelaar,"
+        " z.vertrouwelijkheidaanduiding, z.einddatum IS NULL, z.tonen_aan_initiator,"
+        " z.afgeschermd,"
+        " (SELECT string_agg(r.rol || ':' || r.soort || ':' || r.nummer, ',') FROM betrokkenen r"
+        "   WHERE r.zaak = z.uuid AND r.rol IN ('initiator', 'gemachtigde')),"
+        " t.doc #>> '{verwerkingsactiviteit,grondslag}', t.doc #>> '{verwerkingsactiviteit,id}',"
+        " json_build_object('zaak', to_json(z),"
+        "  'statussen', (SELECT coalesce(json_agg(s ORDER BY s.id), '[]') FROM statussen s"
+        "    WHERE s.zaak = z.uuid),"
+        "  'statustypen', t.doc -> 'statustypen',"
+        "  'verwerkingsactiviteit', t.doc -> 'verwerkingsactiviteit',"
+        "  'opschortingen', (SELECT coalesce(json_agg(o ORDER BY o.nr), '[]') FROM opschortingen o"
+        "    WHERE o.zaak = z.uuid),"
+        "  'verlengingen', (SELECT coalesce(json_agg(v ORDER BY v.id), '[]') FROM verlengingen v"
+        "    WHERE v.zaak = z.uuid),"
+        "  'resultaten', (SELECT coalesce(json_agg(r ORDER BY r.id), '[]') FROM resultaten r"
+        "    WHERE r.zaak = z.uuid),"
+        "  'besluiten', (SELECT coalesce(json_agg(b ORDER BY b.genomen_op, b.identificatie), '[]')"
+        "    FROM besluiten b WHERE b.zaak = z.uuid),"
+        "  'eigenschappen', (SELECT coalesce(json_agg(e ORDER BY e.naam), '[]') FROM eigenschappen e"
+        "    WHERE e.zaak = z.uuid))::text"
+        " FROM zaken z LEFT JOIN zaaktypen t ON t.identificatie = z.zaaktype"
+        "  AND t.begin_geldigheid = z.zaaktype_begin_geldigheid"
+        " WHERE z.identificatie = $1 ORDER BY z.volgorde DESC LIMIT 2";
+
+enum zaak_kolom {
+	Z_UUID,
+	Z_IDENTIFICATIE,
+	Z_ZAAKTYPE,
+	Z_AFDELING,
+	Z_BEHANDELAAR,
+	Z_VERTROUWELIJKHEID,
+	Z_OPEN,
+	Z_TONEN,
+	Z_AFGESCHERMD,
+	Z_ROLLEN,
+	Z_GRONDSLAG,
+	Z_VERWERKINGSACTIVITEIT,
+	Z_DOC,
+};
+
+struct api {
+	struct toegang *t;
+	struct api_config cfg;
+	char pg_url[2048];
+	struct tt_cursor_sleutel cursor_sleutel;
+	struct http_pool *pool;
+};
+
+/* One HTTP thread's own connections. */
+struct werker {
+	struct api *api;
+	struct pg pg;
+	struct toegang_vastlegger *vl;
+};
+
+static const char *
+waarde(const PGresult *res, int rij, int kolom)
+{
+	return PQgetisnull(res, rij, kolom) ? NULL : PQgetvalue(res, rij, kolom);
+}
+
+static bool
+vlag(const PGresult *res, int rij, int kolom)
+{
+	const char *v = waarde(res, rij, kolom);
+	return v && v[0] == 't';
+}
+
+/* A read on this thread's connection, reconnecting once when it was lost. */
+static PGresult *
+lees(struct werker *w, const char *stmt, int n, const char *const *vals)
+{
+	PGresult *res = pg_execp(&w->pg, stmt, n, vals, NULL, NULL);
+
+	if (!res && !pg_connected(&w->pg) && pg_reconnect(&w->pg))
+		res = pg_execp(&w->pg, stmt, n, vals, NULL, NULL);
+	return res;
+}
+
+static void
+niet_beschikbaar(struct toegang_verzoek *v)
+{
+	toegang_probleem(v, 503, "niet_beschikbaar", "De zaakgegevens zijn nu niet bereikbaar.",
+	                 "Probeer het over een paar minuten opnieuw.", NULL);
+}
+
+static void
+ongeldige_parameters(struct toegang_verzoek *v, json_t *fouten)
+{
+	toegang_probleem(v, 400, "invalid", "Een of meer parameters zijn ongeldig.",
+	                 "Zie invalidParams.", fouten);
+}
+
+/* Per betrokkene of a list, the decision its record carries: the first
+ * permit if any zaak was shown, else the first deny. */
+struct besluit_per_betrokkene {
+	bool heeft;
+	struct policy_decision d;
+};
+
+static void
+onthoud(struct besluit_per_betrokkene *b, const struct policy_decision *d)
+{
+	if (!b->heeft || (d->toegestaan && !b->d.toegestaan)) {
+		b->d = *d;
+		b->heeft = true;
+	}
+}
+
+/*
+ * "May this caller see this person's zaken at all": the decision on a zaak
+ * of theirs in its most visible form. Recorded for a betrokkene of whom the
+ * list found nothing (the look-up itself is a raadpleging), and for a
+ * namens the token holds no machtiging for.
+ */
+static void
+beslis_zonder_zaak(const struct policy *pol, const struct principal *p,
+                   const struct identiteit *wie, const struct policy_context *ctx,
+                   struct policy_decision *d)
+{
+	struct zaak_resource z = {
+	        .initiator = *wie,
+	        .open = true,
+	        .vertrouwelijkheid = VERTR_OPENBAAR,
+	        .tonen_aan_initiator = true,
+	};
+
+	policy_evaluate(pol, p, ACTIE_ZAKEN_LIJST, &z, ctx, d);
+}
+
+static void
+registreer_lijst(struct toegang_verzoek *v, const struct principal *p, const struct identiteit *wie,
+                 const struct tt_lijst_params *lp, const char *doel,
+                 const struct policy_decision *d)
+{
+	struct toegang_betrokkene b = {.id = *wie, .type = tt_betrokkene_type(wie->type)};
+	struct toegang_vastlegging vast = {
+	        .actie = ACTIE_ZAKEN_LIJST, .doel = doel, .reden = lp->reden};
+
+	toegang_registreer(v, p, &b, &vast, d);
+}
+
+/* The link to the next page: the same query with the new cursor. */
+static json_t *
+volgende_link(const struct tt_lijst_params *lp, const char *cursor)
+{
+	struct evbuffer *buf = evbuffer_new();
+	json_t *link;
+	char *tekst;
+	size_t len;
+
+	evbuffer_add_printf(buf, "/api/v1/zaken?cursor=%s&pageSize=%d", cursor, lp->page_size);
+	if (lp->status != TT_ALLE)
+		evbuffer_add_printf(buf, "&status=%s", lp->status == TT_OPEN ? "open" : "gesloten");
+	if (lp->heeft_namens)
+		evbuffer_add_printf(buf, "&namens=%s", lp->namens.nummer);
+	if (lp->heeft_betrokkene)
+		evbuffer_add_printf(buf, "&%s=%s", tt_soort(lp->betrokkene.type),
+		                    lp->betrokkene.nummer);
+	for (int i = 0; i < 2; i++) {
+		const char *naam = i ? "doel" : "reden", *w = i ? lp->doel : lp->reden;
+		char *enc = w ? evhttp_encode_uri(w) : NULL;
+		if (enc)
+			evbuffer_add_printf(buf, "&%s=%s", naam, enc);
+		free(enc);
+	}
+	len = evbuffer_get_length(buf);
+	tekst = malloc(len + 1);
+	if (!tekst)
+		abort();
+	evbuffer_remove(buf, tekst, len);
+	tekst[len] = '\0';
+	evbuffer_free(buf);
+	link = json_string(tekst);
+	free(tekst);
+	return link;
+}
+
+static void
+handle_lijst(struct http_req *r, void *state)
+{
+	struct werker *w = state;
+	struct api *api = w->api;
+	struct toegang_verzoek *v = toegang_verzoek_begin(w->vl, r);
+	struct principal p;
+	struct tt_lijst_params lp;
+	struct identiteit wie[TT_MAX_BETROKKENEN];
+	struct besluit_per_betrokkene besluit[TT_MAX_BETROKKENEN] = {0};
+	char soorten[TT_MAX_BETROKKENEN * 6 + 4], nummers[TT_MAX_BETROKKENEN * 18 + 4];
+	char cursor[32], limiet[16], filter[4], next[TT_CURSOR_LEN + 1] = "";
+	unsigned char binding[8];
+	int64_t positie = INT64_MAX, laatst_gezien = 0;
+	struct policy_context ctx = {0};
+	const struct policy *pol;
+	json_t *fouten, *items = json_array(), *body;
+	size_t n, s_len = 0, n_len = 0;
+	int gescand = 0, getoond = 0;
+	bool klaar = false, db_fout = false;
+
+	if (!toegang_authenticeer(v, &p))
+		goto uit;
+	if ((fouten = tt_lijst_params(&r->query, &lp)) || (fouten = tt_lijst_voor(&p, &lp))) {
+		ongeldige_parameters(v, fouten);
+		goto uit;
+	}
+	ctx.doel = tt_doel(&p, lp.doel);
+	ctx.klantcontact_reden = lp.reden;
+	n = tt_betrokkenen(&p, &lp, wie);
+	if (n == 0) {
+		/* namens= names someone the token holds no machtiging for: that
+		 * is a decision on their data too. */
+		struct policy_decision d;
+		pol = toegang_policy_vast(api->t);
+		beslis_zonder_zaak(pol, &p, &lp.namens, &ctx, &d);
+		registreer_lijst(v, &p, &lp.namens, &lp, ctx.doel, &d);
+		toegang_policy_los(api->t);
+		toegang_probleem(v, 403, "geen_machtiging",
+		                 "U heeft geen machtiging om voor deze persoon of onderneming te "
+		                 "handelen.",
+		                 NULL,
+		                 json_pack("[{s:s, s:s, s:s}]", "name", "namens", "code",
+		                           "geen_machtiging", "reason",
+		                           "Uw inlog bevat geen machtiging voor wie u noemt."));
+		goto uit;
+	}
+	tt_cursor_binding(&p, wie, n, lp.status, binding);
+	if (lp.cursor && !tt_cursor_decode(&api->cursor_sleutel, binding, lp.cursor, &positie)) {
+		ongeldige_parameters(
+		        v, json_pack("[{s:s, s:s, s:s}]", "name", "cursor", "code", "invalid",
+		                     "reason",
+		                     "Deze cursor hoort niet bij deze vraag of is gewijzigd; "
+		                     "gebruik de link 'next' uit het vorige antwoord."));
+		goto uit;
+	}
+	/* {bsn,kvk} and {nummer,...}: digits and letters only, no quoting. */
+	s_len = (size_t)snprintf(soorten, sizeof(soorten), "{");
+	n_len = (size_t)snprintf(nummers, sizeof(nummers), "{");
+	for (size_t i = 0; i < n; i++) {
+		s_len += (size_t)snprintf(soorten + s_len, sizeof(soorten) - s_len, "%s%s",
+		                          i ? "," : "", tt_soort(wie[i].type));
+		n_len += (size_t)snprintf(nummers + n_len, sizeof(nummers) - n_len, "%s%s",
+		                          i ? "," : "", wie[i].nummer);
+	}
+	snprintf(soorten + s_len, sizeof(soorten) - s_len, "}");
+	snprintf(nummers + n_len, sizeof(nummers) - n_len, "}");
+	snprintf(limiet, sizeof(limiet), "%d", lp.page_size + 1);
+	snprintf(filter, sizeof(filter), "%d", (int)lp.status);
+
+	pol = toegang_policy_vast(api->t);
+	while (!klaar && gescand < MAX_GESCAND) {
+		const char *vals[6] = {soorten, nummers,
+		                       cursor,  filter,
+		                       limiet,  p.kind == PRINCIPAL_INWONER ? "true" : "false"};
+		PGresult *res;
+		int rijen;
+
+		snprintf(cursor, sizeof(cursor), "%lld", (long long)positie);
+		res = lees(w, "tt_lijst", 6, vals);
+		if (!res) {
+			db_fout = true;
+			break;
+		}
+		rijen = PQntuples(res);
+		for (int i = 0; i < rijen && !klaar; i++) {
+			struct tt_zaak_rij zr = {
+			        .zaaktype = waarde(res, i, L_ZAAKTYPE),
+			        .afdeling = waarde(res, i, L_AFDELING),
+			        .behandelaar = waarde(res, i, L_BEHANDELAAR),
+			        .vertrouwelijkheid = waarde(res, i, L_VERTROUWELIJKHEID),
+			        .rollen = waarde(res, i, L_ROLLEN),
+			        .open = !waarde(res, i, L_EINDDATUM),
+			        .tonen_aan_initiator = vlag(res, i, L_TONEN),
+			        .afgeschermd = vlag(res, i, L_AFGESCHERMD),
+			};
+			struct tt_resource rs;
+			struct policy_decision d;
+			long bi = atol(PQgetvalue(res, i, L_I)) - 1;
+			int64_t volgorde = atoll(PQgetvalue(res, i, L_VOLGORDE));
+
+			tt_resource(&zr, &rs);
+			policy_evaluate(pol, &p, ACTIE_ZAKEN_LIJST, &rs.zaak, &ctx, &d);
+			if (d.toegestaan && getoond == lp.page_size) {
+				/* One more the caller may see: there is a next page,
+				 * and it starts after the last one shown. */
+				tt_cursor_encode(&api->cursor_sleutel, binding, laatst_gezien,
+				                 next);
+				klaar = true;
+				break;
+			}
+			gescand++;
+			positie = volgorde;
+			if (bi >= 0 && (size_t)bi < n)
+				onthoud(&besluit[bi], &d);
+			if (!d.toegestaan)
+				continue;
+			struct tt_lijst_rij lr = {
+			        .identificatie = waarde(res, i, L_IDENTIFICATIE),
+			        .zaaktype = zr.zaaktype,
+			        .zaaktype_omschrijving = waarde(res, i, L_ZAAKTYPE_OMSCHRIJVING),
+			        .omschrijving = waarde(res, i, L_OMSCHRIJVING),
+			        .registratiedatum = waarde(res, i, L_REGISTRATIEDATUM),
+			        .startdatum = waarde(res, i, L_STARTDATUM),
+			        .einddatum_gepland = waarde(res, i, L_EINDDATUM_GEPLAND),
+			        .uiterlijke_einddatum = waarde(res, i, L_UITERLIJKE_EINDDATUM),
+			        .einddatum = waarde(res, i, L_EINDDATUM),
+			        .resultaat = waarde(res, i, L_RESULTAAT),
+			        .status_omschrijving = waarde(res, i, L_STATUS),
+			        .statustekst = waarde(res, i, L_STATUSTEKST),
+			        .status_gezet_op = waarde(res, i, L_STATUS_GEZET_OP),
+			        .opgeschort = vlag(res, i, L_OPGESCHORT),
+			};
+			json_array_append_new(items, tt_lijst_item(&lr));
+			getoond++;
+			laatst_gezien = volgorde;
+		}
+		/* Fewer rows than asked: every betrokkene's range is exhausted. */
+		if (!klaar && rijen < lp.page_size + 1)
+			klaar = true;
+		PQclear(res);
+	}
+	if (!klaar && !db_fout && gescand >= MAX_GESCAND)
+		/* Many zaken the caller may not see: a short page, go on from here. */
+		tt_cursor_encode(&api->cursor_sleutel, binding, positie, next);
+	for (size_t i = 0; i < n && !db_fout; i++) {
+		if (!besluit[i].heeft)
+			beslis_zonder_zaak(pol, &p, &wie[i], &ctx, &besluit[i].d);
+		registreer_lijst(v, &p, &wie[i], &lp, ctx.doel, &besluit[i].d);
+	}
+	toegang_policy_los(api->t);
+	if (db_fout) {
+		niet_beschikbaar(v);
+		goto uit;
+	}
+	body = json_pack("{s:o, s:O}", "next", next[0] ? volgende_link(&lp, next) : json_null(),
+	                 "results", items);
+	toegang_antwoord(v, 200, body);
+uit:
+	json_decref(items);
+}
+
+static bool
+identificatie_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 1 && n <= TT_IDENTIFICATIE_MAX &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == n;
+}
+
+static void
+niet_gevonden(struct toegang_verzoek *v)
+{
+	/* The same answer whether the zaak does not exist or may not be
+	 * seen: a 403 would tell that it exists. */
+	toegang_probleem(v, 404, "not_found", "Zaak niet gevonden.",
+	                 "Deze zaak bestaat niet, of u mag haar niet zien.", NULL);
+}
+
+static void
+handle_zaak(struct http_req *r, void *state)
+{
+	struct werker *w = state;
+	struct api *api = w->api;
+	struct toegang_verzoek *v = toegang_verzoek_begin(w->vl, r);
+	struct principal p;
+	struct tt_zaak_params zp;
+	struct policy_context ctx = {0};
+	const struct policy *pol;
+	json_t *fouten, *doc = NULL, *body = NULL;
+	struct tt_weergave weergave = {0};
+	PGresult *res;
+
+	if (!toegang_authenticeer(v, &p))
+		return;
+	if ((fouten = tt_zaak_params(&r->query, &zp)) || (fouten = tt_zaak_voor(&p, &zp))) {
+		ongeldige_parameters(v, fouten);
+		return;
+	}
+	if (r->nparams != 1 || !identificatie_ok(r->params[0])) {
+		ongeldige_parameters(
+		        v, json_pack("[{s:s, s:s, s:s}]", "name", "identificatie", "code",
+		                     "invalid", "reason",
+		                     "Een zaakidentificatie bestaat uit letters, cijfers, "
+		                     "'.', '-' en '_' (hoogstens 64)."));
+		return;
+	}
+	ctx.doel = tt_doel(&p, zp.doel);
+	ctx.klantcontact_reden = zp.reden;
+	res = lees(w, "tt_zaak", 1, (const char *const[]){r->params[0]});
+	if (!res) {
+		niet_beschikbaar(v);
+		return;
+	}
+	pol = toegang_policy_vast(api->t);
+	for (int i = 0; i < PQntuples(res) && !doc; i++) {
+		struct tt_zaak_rij zr = {
+		        .zaaktype = waarde(res, i, Z_ZAAKTYPE),
+		        .afdeling = waarde(res, i, Z_AFDELING),
+		        .behandelaar = waarde(res, i, Z_BEHANDELAAR),
+		        .vertrouwelijkheid = waarde(res, i, Z_VERTROUWELIJKHEID),
+		        .rollen = waarde(res, i, Z_ROLLEN),
+		        .open = vlag(res, i, Z_OPEN),
+		        .tonen_aan_initiator = vlag(res, i, Z_TONEN),
+		        .afgeschermd = vlag(res, i, Z_AFGESCHERMD),
+		};
+		struct tt_resource rs;
+		struct policy_decision tijdlijn, gegevens;
+		struct toegang_betrokkene b;
+		struct toegang_vastlegging vast = {
+		        .actie = ACTIE_ZAAK_TIJDLIJN,
+		        .doel = ctx.doel,
+		        .reden = zp.reden,
+		        .zaak_uuid = waarde(res, i, Z_UUID),
+		        .zaak_identificatie = waarde(res, i, Z_IDENTIFICATIE),
+		        .grondslag = waarde(res, i, Z_GRONDSLAG),
+		        .verwerkingsactiviteit = waarde(res, i, Z_VERWERKINGSACTIVITEIT),
+		};
+
+		tt_resource(&zr, &rs);
+		b = (struct toegang_betrokkene){.id = rs.zaak.initiator,
+		                                .type = tt_betrokkene_type(rs.zaak.initiator.type)};
+		policy_evaluate(pol, &p, ACTIE_ZAAK_TIJDLIJN, &rs.zaak, &ctx, &tijdlijn);
+		toegang_registreer(v, &p, &b, &vast, &tijdlijn);
+		if (!tijdlijn.toegestaan)
+			continue;
+		policy_evaluate(pol, &p, ACTIE_ZAAK_GEGEVENS, &rs.zaak, &ctx, &gegevens);
+		vast.actie = ACTIE_ZAAK_GEGEVENS;
+		toegang_registreer(v, &p, &b, &vast, &gegevens);
+		doc = json_loads(PQgetvalue(res, i, Z_DOC), 0, NULL);
+		weergave = (struct tt_weergave){
+		        .voor_initiator = p.kind == PRINCIPAL_INWONER,
+		        .detail = tijdlijn.detail,
+		        .gegevens = gegevens.toegestaan,
+		        .gegevens_detail = gegevens.detail,
+		};
+	}
+	toegang_policy_los(api->t);
+	PQclear(res);
+	if (doc)
+		body = tt_tijdlijn(doc, &weergave);
+	json_decref(doc);
+	if (body)
+		toegang_antwoord(v, 200, body);
+	else
+		niet_gevonden(v);
+}
+
+/* Threads. */
+
+static void *
+werker_init(struct event_base *base, int index, void *arg)
+{
+	struct api *api = arg;
+	struct werker *w = calloc(1, sizeof(*w));
+	char client_id[64];
+
+	if (!w)
+		return NULL;
+	w->api = api;
+	snprintf(client_id, sizeof(client_id), "status-api-%d", index);
+	pg_prepare(&w->pg, "tt_lijst", sql_lijst, 6);
+	pg_prepare(&w->pg, "tt_zaak", sql_zaak, 1);
+	if (!pg_connect(&w->pg, api->pg_url, "status"))
+		goto fail;
+	w->vl = toegang_vastlegger_new(api->t, base, api->cfg.brokers, client_id,
+	                               api->cfg.schemas_dir);
+	if (!w->vl)
+		goto fail;
+	return w;
+fail:
+	pg_close(&w->pg);
+	free(w);
+	return NULL;
+}
+
+static bool
+werker_bezig(void *state)
+{
+	struct werker *w = state;
+	return toegang_vastlegger_open(w->vl) > 0;
+}
+
+static void
+werker_free(void *state)
+{
+	struct werker *w = state;
+
+	toegang_vastlegger_free(w->vl);
+	pg_close(&w->pg);
+	free(w);
+}
+
+static bool
+api_ready(void *arg)
+{
+	struct api *api = arg;
+	return !api->cfg.ready || api->cfg.ready(api->cfg.ready_arg);
+}
+
+static void
+api_metrics(void *arg)
+{
+	struct api *api = arg;
+	toegang_metrics_bij(api->t);
+}
+
+struct api *
+api_start(struct toegang *t, const struct api_config *cfg)
+{
+	struct api *api = calloc(1, sizeof(*api));
+	long threads = config_int("ZS_STATUS_API_THREADS", 2);
+	const char *sep;
+
+	if (!api)
+		return NULL;
+	api->t = t;
+	api->cfg = *cfg;
+	tt_cursor_sleutel(toegang_sleutel(t), &api->cursor_sleutel);
+	/* Times in the timeline's JSON come out of PostgreSQL in UTC. */
+	sep = strncmp(cfg->pg_url, "postgres", 8) != 0 ? " options='-c TimeZone=UTC'"
+	      : strchr(cfg->pg_url, '?')               ? "&options=-c%20TimeZone%3DUTC"
+	                                               : "?options=-c%20TimeZone%3DUTC";
+	snprintf(api->pg_url, sizeof(api->pg_url), "%s%s", cfg->pg_url, sep);
+	api->pool = http_pool_new(&(struct http_pool_config){
+	        .addr = cfg->addr,
+	        .port = cfg->port,
+	        .threads = (int)threads,
+	        .main_base = loop_base(),
+	        .worker_init = werker_init,
+	        .worker_busy = werker_bezig,
+	        .worker_free = werker_free,
+	        .ready = api_ready,
+	        .before_metrics = api_metrics,
+	        .arg = api,
+	});
+	if (!api->pool)
+		goto fail;
+	http_pool_route(api->pool, "GET", "/api/v1/zaken", handle_lijst);
+	http_pool_route(api->pool, "GET", "/api/v1/zaken/{identificatie}", handle_zaak);
+	if (!http_pool_start(api->pool))
+		goto fail;
+	zlog_info("track & trace api on %d threads", (int)threads);
+	return api;
+fail:
+	api_free(api);
+	return NULL;
+}
+
+void
+api_free(struct api *api)
+{
+	if (!api)
+		return;
+	http_pool_free(api->pool);
+	free(api);
+}

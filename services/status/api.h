@@ -1,0 +1,50 @@
+/*
+ * api.h — the Track & Trace API on the status daemon's HTTP port:
+ *
+ *   GET /api/v1/zaken                   the zaken a caller may see, newest first
+ *   GET /api/v1/zaken/{identificatie}   one zaak's timeline
+ *
+ * (described exactly in services/status/openapi.yaml), plus /healthz,
+ * /readyz and /metrics. Served by ZS_STATUS_API_THREADS threads, each with
+ * its own PostgreSQL connection and its own producer for the raadplegingen:
+ * every decision on personal data is recorded before a reply leaves.
+ *
+ * The read model also needs the shielded flag of a zaak's initiator:
+ * afscherming_apply/afscherming_prepare wrap the status daemon's batch.
+ */
+#ifndef ZS_STATUS_API_H
+#define ZS_STATUS_API_H
+
+#include <stdbool.h>
+
+#include "pg.h"
+#include "projector.h"
+#include "toegang.h"
+
+struct api_config {
+	const char *addr;
+	int port;
+	const char *pg_url;
+	const char *brokers;
+	const char *schemas_dir;
+	/* Main thread: whether the daemon is ready (for /readyz). */
+	bool (*ready)(void *arg);
+	void *ready_arg;
+};
+
+struct api;
+
+/* Starts the threads (reads ZS_STATUS_API_THREADS); NULL on failure. */
+struct api *api_start(struct toegang *t, const struct api_config *cfg);
+/* Stops accepting, lets held replies go out, joins the threads. */
+void api_free(struct api *a);
+
+/*
+ * The status daemon's prepare and apply, plus: every ZaakGeregistreerd whose
+ * initiator is shielded (BRP geheimhouding) marks the zaak afgeschermd, in
+ * the same transaction.
+ */
+bool afscherming_prepare(struct pg *pg);
+int afscherming_apply(struct proj_batch *b, void *arg);
+
+#endif
