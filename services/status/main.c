@@ -6,14 +6,15 @@
  * emits the facts (StatusGezet, ZaakAfgesloten, ...) on the zaken topic and
  * OpdrachtUitgevoerd / OpdrachtGeweigerd on opdracht-uitkomsten; watches the
  * deadlines (TermijnBewaking); keeps the read model the Track & Trace API
- * serves. HTTP: /healthz, /readyz, /metrics.
+ * serves: the Track & Trace API (api.h) with /healthz, /readyz, /metrics.
  */
+#include "api.h"
 #include "config.h"
-#include "http.h"
 #include "log.h"
 #include "loop.h"
 #include "projector.h"
 #include "status.h"
+#include "toegang.h"
 
 #include <stdlib.h>
 
@@ -29,7 +30,8 @@ static const struct config_key settings[] = {
         {"ZS_MAX_MESSAGE_BYTES", CF_INT, &max_bytes, "262144", "larger messages are dead letters"},
         {"ZS_PG_URL", CF_SECRET, &pg_url, "postgresql://postgres@127.0.0.1:55432/zaakstroom",
          "PostgreSQL connection URL"},
-        {"ZS_STATUS_HTTP_PORT", CF_INT, &http_port, "8082", "port of /healthz, /readyz, /metrics"},
+        {"ZS_STATUS_HTTP_PORT", CF_INT, &http_port, "8082",
+         "port of the Track & Trace API, /healthz, /readyz, /metrics"},
         {"ZS_STATUS_TERUGZETTEN", CF_BOOL, &terugzetten, "false",
          "whether a status may go back (always with terugzettenReden)"},
         {"ZS_STATUS_WACHT_S", CF_INT, &wacht_s, "300",
@@ -48,6 +50,7 @@ static const struct config_key settings[] = {
 
 static struct status status;
 static struct projector *projector;
+static struct toegang *toegang;
 static struct event *ev_termijn, *ev_termijn_start, *ev_wacht;
 
 static void
@@ -58,6 +61,14 @@ on_stop(void *arg)
 	 * callback, so nothing is half applied here. */
 	projector_stop(projector);
 	loop_exit();
+}
+
+static void
+on_reload(void *arg)
+{
+	(void)arg;
+	if (toegang)
+		toegang_reload(toegang);
 }
 
 static bool
@@ -108,8 +119,8 @@ int
 main(void)
 {
 	static const enum topic_id topics[] = {TOPIC_ZAKEN, TOPIC_ZAAK_OPDRACHTEN};
-	struct loop_hooks hooks = {.on_stop = on_stop};
-	struct http_server *http = NULL;
+	struct loop_hooks hooks = {.on_stop = on_stop, .on_reload = on_reload};
+	struct api *api = NULL;
 	char schemas_dir[1024], sql_dir[1024];
 	struct timeval kort = {.tv_sec = 2};
 	int rc = 1;
@@ -123,6 +134,10 @@ main(void)
 	loop_setup(&hooks);
 	status_init(&status);
 	if (!settings_valid())
+		goto out;
+	/* Personal data is served only with tokens, policy and pseudonyms. */
+	toegang = toegang_setup();
+	if (!toegang)
 		goto out;
 	status.inst.terugzetten_toegestaan = terugzetten;
 	status.nadert_dagen = (int)nadert_dagen;
@@ -143,8 +158,8 @@ main(void)
 	        .on_broadcast = status_catalogus,
 	        .batch_max = (int)batch_max,
 	        .max_message_bytes = (size_t)max_bytes,
-	        .prepare = status_prepare,
-	        .apply = status_apply,
+	        .prepare = afscherming_prepare,
+	        .apply = afscherming_apply,
 	        .arg = &status,
 	};
 	projector = projector_start(&cfg);
@@ -157,10 +172,14 @@ main(void)
 	evtimer_add(ev_termijn_start, &kort);
 	ev_termijn = loop_every((int)termijn_interval_s * 1000, on_termijn, &status);
 	ev_wacht = loop_every(wacht_s < 40 ? (int)(wacht_s * 250) : 10000, on_wacht, &status);
-	http = http_start(loop_base(), http_addr, (int)http_port);
-	if (!http)
+	api = api_start(toegang, &(struct api_config){.addr = http_addr,
+	                                              .port = (int)http_port,
+	                                              .pg_url = pg_url,
+	                                              .brokers = brokers,
+	                                              .schemas_dir = schemas_dir,
+	                                              .ready = ready});
+	if (!api)
 		goto out;
-	http_set_ready(http, ready, NULL);
 
 	zlog_info("status ready");
 	loop_run();
@@ -172,8 +191,9 @@ out:
 		event_free(ev_termijn);
 	if (ev_wacht)
 		event_free(ev_wacht);
-	http_free(http);
+	api_free(api);
 	projector_free(projector);
+	toegang_free(toegang);
 	status_free(&status);
 	loop_teardown();
 	zlog_info("status stopped");
