@@ -103,7 +103,25 @@ class Run:
         env.setdefault("ZS_VANDAAG", "2025-01-01")
         return self.stack.daemon("status", **env)
 
+    def bij(self):
+        """Whether zs-status has consumed its topics to their end: its own
+        facts come back on the zaken topic, and the next phase must not pay
+        for this one's."""
+        c = Consumer({"bootstrap.servers": self.infra.brokers, "group.id": f"bench-{uuid.uuid4()}"})
+        try:
+            eind = 0
+            for suffix in ("zaken", "zaak-opdrachten"):
+                topic = self.stack.topic(suffix)
+                for p in c.list_topics(topic, timeout=10).topics[topic].partitions:
+                    eind += c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+        finally:
+            c.close()
+        gelezen = self.stack.scalar("select coalesce(sum(volgende), 0) from status.consumer_offsets"
+                                    " where groep = 'status'")
+        return gelezen >= eind
+
     def stop(self, d):
+        wait_until(self.bij, 300, interval=0.5, what="zs-status to read its topics to the end")
         try:
             self.peak_kib = max(self.peak_kib, vm(d.proc.pid, "VmHWM"))
         except OSError:
