@@ -192,9 +192,13 @@ kafka_header_get(const rd_kafka_message_t *m, const char *name, char *out, size_
 		return false;
 	if (len >= n)
 		len = n - 1;
-	memcpy(out, val, len);
+	/* A header is ASCII text for us: anything else in hostile input
+	 * becomes '?', so that it can be logged and stored safely. */
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = ((const unsigned char *)val)[i];
+		out[i] = c < 0x20 || c >= 0x7f ? '?' : (char)c;
+	}
 	out[len] = '\0';
-	/* A header is text for us; an embedded NUL ends it. */
 	return true;
 }
 

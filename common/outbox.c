@@ -185,17 +185,56 @@ outbox_pending(const struct outbox *ob)
 	return ob->npending;
 }
 
+/* Appends s as a JSON string (quoted, escaped). */
+static size_t
+json_quote(char *out, size_t len, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	out[len++] = '"';
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			out[len++] = '\\';
+			out[len++] = (char)c;
+		} else if (c >= 0x7f) {
+			/* Header values are ASCII (CloudEvents, our errors); anything
+			 * else would make the jsonb insert, and the batch, fail. */
+			out[len++] = '?';
+		} else if (c < 0x20) {
+			memcpy(out + len, "\\u00", 4);
+			out[len + 4] = hex[c >> 4];
+			out[len + 5] = hex[c & 15];
+			len += 6;
+		} else {
+			out[len++] = (char)c;
+		}
+	}
+	out[len++] = '"';
+	return len;
+}
+
+/* {"name":"value",...} without building a JSON tree: every row has one. */
 static char *
 headers_json(const struct outbox_row *row)
 {
-	json_t *o = json_object();
-	char *s;
+	size_t cap = 3, len = 0;
+	char *out;
 
 	for (int i = 0; i < row->nheaders; i++)
-		json_object_set_new(o, row->headers[i].name, json_string(row->headers[i].value));
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+		cap += 6 * (strlen(row->headers[i].name) + strlen(row->headers[i].value)) + 6;
+	out = malloc(cap);
+	out[len++] = '{';
+	for (int i = 0; i < row->nheaders; i++) {
+		if (i)
+			out[len++] = ',';
+		len = json_quote(out, len, row->headers[i].name);
+		out[len++] = ':';
+		len = json_quote(out, len, row->headers[i].value);
+	}
+	out[len++] = '}';
+	out[len] = '\0';
+	return out;
 }
 
 bool

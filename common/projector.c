@@ -238,6 +238,10 @@ decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 	m->log =
 	        (struct log_ctx){.topic = m->topic, .partition = m->partition, .offset = m->offset};
 	kafka_ce_from_message(rkm, &m->ce);
+	/* Our own facts come back on a topic we also read (status on zaken):
+	 * nothing to apply, so not worth decoding (a fifth of the work). */
+	if (m->ce.source[0] && !strcmp(m->ce.source, p->ce_source))
+		return;
 	if (rkm->len > p->cfg.max_message_bytes) {
 		m->dead = true;
 		snprintf(m->error_code, sizeof(m->error_code), "too_large");
@@ -415,7 +419,7 @@ apply_once(struct projector *p, struct proj_msg *msgs, int n)
 		goto failed;
 	p->in_tx = true;
 	for (int i = 0; i < n; i++)
-		if (msgs[i].dead)
+		if (msgs[i].dead && !msgs[i].skip)
 			dead_letter(p, &msgs[i]);
 	if (p->cfg.apply(&b, p->cfg.arg) != 0)
 		goto failed;
@@ -501,6 +505,15 @@ apply_pending(struct projector *p)
 			if (!p->single) {
 				p->single = true;
 				p->single_at = 0;
+				continue;
+			}
+			if (msgs[0].dead) {
+				/* Not even its dead letter could be written: keep the
+				 * partition moving rather than retry forever. */
+				msgs[0].skip = true;
+				zlog_at(LOG_ERROR, &msgs[0].log,
+				        "could not dead-letter this message; skipped: %s",
+				        p->pg.last_error);
 				continue;
 			}
 			/* This message fails on its own: park it, keep the partition moving. */

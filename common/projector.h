@@ -36,6 +36,7 @@ struct proj_msg {
 	struct ce_attrs ce; /* incoming CloudEvents attributes */
 	struct log_ctx log; /* topic, partition, offset filled in */
 	bool dead;          /* undecodable: goes to the dead-letter topic */
+	bool skip;          /* could not even be dead-lettered: only its offset is kept */
 	char error_code[48];
 	char error[256];
 };

@@ -36,8 +36,7 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	zaak=$(curl -fs "$ZS_INTAKE_URL/api/v1/aanvragen/$aanvraag" |
 		python3 -c 'import json, sys; print(json.load(sys.stdin)["uitkomst"]["zaak"])')
 	for f in "$ZS_ROOT"/deploy/demo/opdrachten/0*.json "$ZS_ROOT"/deploy/demo/opdrachten/geweigerd-*.json; do
-		sed "s/00000000-0000-0000-0000-000000000000/$zaak/" "$f" >"$ZS_RUN/opdracht.json"
-		zs opdracht submit "$ZS_RUN/opdracht.json" >/dev/null
+		zs opdracht submit "$f" --zaak "$zaak" >/dev/null
 	done
 	# What the resident would see, and what the afhandelcomponent was told.
 	zs tail zaken --begin --key "$zaak" --timeout 3 | "$here/vertel.py"

@@ -173,8 +173,9 @@ print_outcome(json_t *body)
 	json_t *r;
 
 	if (!redenen) {
-		printf("geaccepteerd: zaak %s, verwacht klaar op %s, uiterlijk op %s\n",
+		printf("geaccepteerd: zaak %s (uuid %s), verwacht klaar op %s, uiterlijk op %s\n",
 		       json_string_value(json_object_get(u, "identificatie")),
+		       json_string_value(json_object_get(u, "zaak")),
 		       json_string_value(json_object_get(u, "einddatumGepland"))
 		               ? json_string_value(json_object_get(u, "einddatumGepland"))
 		               : "(geen servicenorm)",
@@ -250,10 +251,18 @@ zs_cmd_opdracht(int argc, char **argv)
 	char id[UUID_LEN + 1], when[32];
 	int rc = 1;
 
+	const char *file = NULL, *zaak_arg = NULL;
+
 	if (argc < 3 || strcmp(argv[1], "submit"))
-		return zs_fail(NULL, "usage: zs opdracht submit FILE.json   "
+		return zs_fail(NULL, "usage: zs opdracht submit FILE.json [--zaak UUID]   "
 		                     "(FILE: {\"type\": \"StatusZetten\", \"opdracht\": {...}})");
-	if (!(doc = zs_read_json(argv[2])))
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--zaak") && i + 1 < argc)
+			zaak_arg = argv[++i];
+		else
+			file = argv[i];
+	}
+	if (!file || !(doc = zs_read_json(file)))
 		return 1;
 	type = json_string_value(json_object_get(doc, "type"));
 	body = json_object_get(doc, "opdracht");
@@ -264,7 +273,7 @@ zs_cmd_opdracht(int argc, char **argv)
 	if (!type || k == sizeof(records) / sizeof(records[0]) || !json_is_object(body)) {
 		zs_fail("type is one of StatusZetten, ResultaatVastleggen, ZaakOpschorten, ZaakHervatten,"
 		        " ZaakVerlengen, BesluitVastleggen, ZaakHeropenen",
-		        "%s: expected {\"type\": ..., \"opdracht\": {...}}", argv[2]);
+		        "%s: expected {\"type\": ..., \"opdracht\": {...}}", file);
 		goto out;
 	}
 	if (!json_is_string(json_object_get(body, "opdrachtId"))) {
@@ -275,9 +284,11 @@ zs_cmd_opdracht(int argc, char **argv)
 		format_rfc3339_ms(now_ms(), when);
 		json_object_set_new(body, "gegevenOp", json_string(when));
 	}
+	if (zaak_arg)
+		json_object_set_new(body, "zaak", json_string(zaak_arg));
 	zaak = json_string_value(json_object_get(body, "zaak"));
 	if (!zaak) {
-		zs_fail(NULL, "%s: the opdracht needs \"zaak\" (the zaak uuid)", argv[2]);
+		zs_fail(NULL, "%s: the opdracht needs \"zaak\" (the zaak uuid)", file);
 		goto out;
 	}
 	if (!zs_produce(TOPIC_ZAAK_OPDRACHTEN, zaak, type, body, PORTAL_SOURCE))

@@ -27,7 +27,7 @@ static const struct command commands[] = {
         {"aanvraag", zs_cmd_aanvraag,
          "aanvraag submit FILE [--wacht S] submit an AanvraagIngediend (plain JSON)"},
         {"opdracht", zs_cmd_opdracht,
-         "opdracht submit FILE            submit an opdracht (StatusZetten, ...)"},
+         "opdracht submit FILE [--zaak UUID] submit an opdracht (StatusZetten, ...)"},
         {"tail", zs_cmd_tail,
          "tail TOPIC [--begin] [--max N] [--timeout S] [--key K]  follow a topic as JSON lines"},
         {"token", zs_cmd_token,
