@@ -1,5 +1,15 @@
 #!/usr/bin/env bash
-# bench/run.sh — what `make bench` runs after building: the driver in
-# bench/run.py (infrastructure, intake, load, baselines, figures).
+# bench/run.sh — what `make bench` runs after building: intake against its
+# baselines (bench/run.py: infrastructure, load, raw Kafka and PostgreSQL,
+# figures in bench/results/latest.json), then the status daemon
+# (bench/status_bench.py → bench/results/status-latest.json), then the Track &
+# Trace API when its script is there (bench/api_bench.py).
 set -euo pipefail
-exec python3 "$(dirname "${BASH_SOURCE[0]}")/run.py" "$@"
+here=$(dirname "${BASH_SOURCE[0]}")
+rc=0
+python3 "$here/run.py" "$@" || rc=$?
+python3 "$here/status_bench.py" || rc=$?
+if [ -f "$here/api_bench.py" ]; then
+	python3 "$here/api_bench.py" || rc=$?
+fi
+exit "$rc"
