@@ -6,7 +6,7 @@
 #include "ce.h"
 #include "config.h"
 #include "log.h"
-#include "metrics.h"
+#include "metrics_mt.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,9 +25,6 @@
 #include <unistd.h>
 
 #define MAX_ROUTES 16
-
-static const double bounds[METRIC_BUCKETS] = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-                                              0.1,    0.25,  0.5,    1,     2.5,  5,     10};
 
 struct route {
 	const char *method;
@@ -66,8 +63,7 @@ struct http_pool {
 	atomic_bool ready;
 	struct event *ev_publish;
 
-	atomic_uint_fast64_t n_requests, n_count, sum_us, buckets[METRIC_BUCKETS + 1];
-	struct metric *m_requests, *m_latency;
+	struct metric_mt requests, latency;
 };
 
 /* Listening sockets. */
@@ -143,19 +139,6 @@ nee:
 	return false;
 }
 
-static void
-observe(struct http_pool *pool, int64_t us)
-{
-	double s = (double)us / 1e6;
-	int i = 0;
-
-	while (i < METRIC_BUCKETS && s > bounds[i])
-		i++;
-	atomic_fetch_add_explicit(&pool->buckets[i], 1, memory_order_relaxed);
-	atomic_fetch_add_explicit(&pool->sum_us, (uint64_t)us, memory_order_relaxed);
-	atomic_fetch_add_explicit(&pool->n_count, 1, memory_order_relaxed);
-}
-
 static int64_t
 now_us(void)
 {
@@ -226,7 +209,7 @@ dispatch(struct evhttp_request *req, void *arg)
 	bool path_known = false;
 	int64_t start = now_us();
 
-	atomic_fetch_add_explicit(&pool->n_requests, 1, memory_order_relaxed);
+	metric_mt_inc(&pool->requests);
 	TAILQ_INIT(&r.query);
 	r.method = method_name(evhttp_request_get_command(req));
 	snprintf(r.path, sizeof(r.path), "%s", path && *path ? path : "/");
@@ -264,7 +247,7 @@ dispatch(struct evhttp_request *req, void *arg)
 	else
 		http_problem(&r, 404, "not_found", "no such resource", NULL, NULL);
 out:
-	observe(pool, now_us() - start);
+	metric_mt_observe_us(&pool->latency, now_us() - start);
 	while (r.nparams > 0)
 		free(r.params[--r.nparams]);
 	evhttp_clear_headers(&r.query);
@@ -391,11 +374,8 @@ publish(evutil_socket_t fd, short what, void *arg)
 	atomic_store(&pool->ready, !pool->cfg.ready || pool->cfg.ready(pool->cfg.arg));
 	if (pool->cfg.before_metrics)
 		pool->cfg.before_metrics(pool->cfg.arg);
-	metric_set(pool->m_requests, (double)atomic_load(&pool->n_requests));
-	for (int i = 0; i <= METRIC_BUCKETS; i++)
-		pool->m_latency->buckets[i] = atomic_load(&pool->buckets[i]);
-	pool->m_latency->count = atomic_load(&pool->n_count);
-	pool->m_latency->sum = (double)atomic_load(&pool->sum_us) / 1e6;
+	metric_mt_publish(&pool->requests);
+	metric_mt_publish(&pool->latency);
 	metrics_render(buf);
 	len = evbuffer_get_length(buf);
 	text = malloc(len + 1);
@@ -435,10 +415,11 @@ http_pool_new(const struct http_pool_config *cfg)
 		if (w->fd < 0 || pipe2(w->stop, O_CLOEXEC) != 0)
 			goto fail;
 	}
-	pool->m_requests =
-	        metric_counter("zs_http_requests_total", NULL, "HTTP requests received.");
-	pool->m_latency =
-	        metric_histogram("zs_http_request_seconds", NULL, "HTTP request handling time.");
+	metric_mt_counter(&pool->requests, "zs_http_requests_total", NULL,
+	                  "HTTP requests received.");
+	metric_mt_histogram(
+	        &pool->latency, "zs_http_request_seconds", NULL,
+	        "HTTP request handling time (a reply held for its record not included).");
 	return pool;
 fail:
 	http_pool_free(pool);

@@ -24,6 +24,7 @@
 #include "http_pool.h"
 #include "schemaset.h"
 #include "toegang.h"
+#include "tokencache.h"
 
 #define MATRIX      "deploy/policy/autorisatiematrix.json"
 #define BSN_A       "111222333"
@@ -778,6 +779,47 @@ route_matching(void **state)
 	free(p[1]);
 }
 
+/* Verified tokens remembered per thread. */
+
+static void
+token_cache_hits_only_the_same_bytes_until_exp(void **state)
+{
+	static const unsigned char secret[32] = "0123456789abcdef0123456789abcdef";
+	struct principal a = inwoner(BSN_A), b = inwoner(BSN_B), uit;
+	struct tokencache *c = tokencache_new(8), *een = tokencache_new(1);
+	json_t *claims = json_pack("{s:s, s:I}", "sub", "x", "exp", (json_int_t)2000000000);
+	char *tok = jwt_sign("k1", JWT_ALG_HS256, NULL, secret, sizeof(secret), claims);
+	char *ander;
+	size_t len = strlen(tok);
+
+	(void)state;
+	assert_non_null(tok);
+	assert_int_equal(tokencache_exp(tok, len), 2000000000);
+	assert_int_equal(tokencache_exp("a.b", 3), 0);
+	assert_int_equal(tokencache_exp("a.!!!.c", 7), 0);
+	assert_false(tokencache_get(c, tok, len, 1000, &uit));
+	tokencache_put(c, tok, len, 2000000060, &a);
+	assert_true(tokencache_get(c, tok, len, 2000000060, &uit));
+	assert_string_equal(uit.identiteit.nummer, BSN_A);
+	/* After exp (and the skew), and for any other bytes: a miss. */
+	assert_false(tokencache_get(c, tok, len, 2000000061, &uit));
+	assert_false(tokencache_get(c, tok, len - 1, 1000, &uit));
+	ander = strdup(tok);
+	ander[len - 2] = ander[len - 2] == 'A' ? 'B' : 'A';
+	assert_false(tokencache_get(c, ander, len, 1000, &uit));
+	/* One slot: the newer token takes it. */
+	tokencache_put(een, tok, len, 2000000000, &a);
+	tokencache_put(een, ander, len, 2000000000, &b);
+	assert_false(tokencache_get(een, tok, len, 1000, &uit));
+	assert_true(tokencache_get(een, ander, len, 1000, &uit));
+	assert_string_equal(uit.identiteit.nummer, BSN_B);
+	free(ander);
+	free(tok);
+	json_decref(claims);
+	tokencache_free(c);
+	tokencache_free(een);
+}
+
 /* Intake carries geheimhouding into the zaak's rollen. */
 
 static void
@@ -849,6 +891,7 @@ main(void)
 	        cmocka_unit_test(list_item),
 	        cmocka_unit_test(raadpleging_record_fits_its_schema_and_names_no_bsn),
 	        cmocka_unit_test(route_matching),
+	        cmocka_unit_test(token_cache_hits_only_the_same_bytes_until_exp),
 	        cmocka_unit_test(intake_carries_geheimhouding_into_the_rollen),
 	};
 
