@@ -34,6 +34,16 @@ struct api_config {
 
 struct api;
 
+/*
+ * The API's two reads, as prepared on every thread's connection (the bench's
+ * libpq baseline runs exactly these):
+ *   api_sql_lijst($1 soorten text[], $2 nummers text[], $3 below volgorde,
+ *                 $4 0 all | 1 open | 2 closed, $5 rows, $6 for a resident)
+ *   api_sql_zaak($1 identificatie)
+ */
+extern const char api_sql_lijst[];
+extern const char api_sql_zaak[];
+
 /* Starts the threads (reads ZS_STATUS_API_THREADS); NULL on failure. */
 struct api *api_start(struct toegang *t, const struct api_config *cfg);
 /* Stops accepting, lets held replies go out, joins the threads. */
