@@ -54,8 +54,21 @@ start_one() {
 	zs_die "$name did not become ready within 30 s; see $dir/$name.log"
 }
 
+# Token verification and pseudonyms: a daemon that serves personal data does
+# not start without them. Unless set already, the development keys of
+# keys.sh (made on first use, never committed).
+trust_env() {
+	local keys=${ZS_KEYS_DIR:-$here/keys}
+	[ -n "${ZS_JWT_TRUST:-}" ] && [ -n "${ZS_PSEUDONIEM_SLEUTEL:-}" ] && return 0
+	[ -s "$keys/trust.env" ] || ZS_KEYS_DIR=$keys "$here/keys.sh" >/dev/null ||
+		zs_die "could not make development keys in $keys" "run deploy/local/keys.sh"
+	# shellcheck source=/dev/null
+	. "$keys/trust.env"
+}
+
 case "${1:-}" in
 start)
+	trust_env
 	for d in "${ORDER[@]}"; do start_one "$d"; done
 	;;
 stop)
