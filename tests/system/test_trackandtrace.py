@@ -15,16 +15,19 @@ import hmac
 import json
 import os
 import secrets
+import signal
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
 
+import jsonschema
 import pytest
+import yaml
 
 from test_status import CATALOGUS, geef, opdracht, registratie, script
-from zaakstroom import Stack, aanvraag, wait_until
+from zaakstroom import ROOT, Daemon, Stack, aanvraag, wait_until
 
 START = "2026-03-02"
 
@@ -92,6 +95,32 @@ class World:
         return [m for m in msgs if m.value and m.value["traceId"] == trace]
 
 
+OPENAPI = yaml.safe_load((ROOT / "services" / "status" / "openapi.yaml").read_text())
+
+
+def _json_schema(node):
+    """An OpenAPI 3.0 schema as JSON Schema: $refs inlined, nullable as a null
+    type, and no properties beyond the documented ones (the document must say
+    exactly what the API sends)."""
+    if isinstance(node, list):
+        return [_json_schema(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node:
+        return _json_schema(OPENAPI["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]])
+    out = {k: _json_schema(v) for k, v in node.items() if k not in ("nullable", "example", "description")}
+    if "properties" in out:
+        out.setdefault("additionalProperties", False)
+    if node.get("nullable"):
+        out = {"anyOf": [out, {"type": "null"}]}
+    return out
+
+
+def past(body, schema):
+    """body is what openapi.yaml says schema is."""
+    jsonschema.validate(body, _json_schema({"$ref": f"#/components/schemas/{schema}"}))
+
+
 def trace():
     t = secrets.token_hex(16)
     return t, f"00-{t}-{secrets.token_hex(8)}-01"
@@ -157,6 +186,7 @@ def test_a_resident_sees_their_own_zaken_and_no_one_elses(world):
     assert status == 200 and headers["Content-Type"] == "application/json"
     assert set(ids(body)) == {world.zaken["a_dicht"], world.zaken["a_open"], world.zaken["a_gemachtigd"]}
     assert body["next"] is None and "count" not in body
+    past(body, "ZaakLijst")
     open_, = [z for z in body["results"] if z["identificatie"] == world.zaken["a_open"]]
     assert open_["status"]["statustekst"] == CATALOGUS["TERUGBEL"]["statustypen"][0]["statustekst"]
     assert open_["einddatum"] is None and open_["url"] == f"/api/v1/zaken/{world.zaken['a_open']}"
@@ -177,6 +207,7 @@ def test_the_timeline_shows_every_status_the_deadlines_and_the_data_used(world):
     tok = world.token("inwoner", "--bsn", A, "--loa", "midden")
     st, _, t = world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}", tok)
     assert st == 200, t
+    past(t, "Tijdlijn")
     typen = CATALOGUS["SUBSIDIE"]["statustypen"]
     assert [s["volgnummer"] for s in t["statussen"]] == [1, 2, 3, 4, 5]
     assert [s["statustekst"] for s in t["statussen"]] == [st_["statustekst"] for st_ in typen]
@@ -238,6 +269,7 @@ def test_a_kcc_employee_needs_a_reason_and_sees_a_summary(world):
     assert st == 200 and len(ids(body)) == 3
     st, _, t = world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}?reden={reden}", tok)
     assert st == 200 and t["detailniveau"] == "samenvatting"
+    past(t, "Tijdlijn")
     assert "gebruikteGegevens" not in t and "2511 AB" not in json.dumps(t)
     assert "reden" not in t["opschortingen"][0] and "toelichting" not in t["besluiten"][0]
 
@@ -358,6 +390,7 @@ def test_bad_tokens_are_401_problems_with_their_code(world):
         assert (st, p["code"]) == (401, code), tok
         assert headers["Content-Type"] == "application/problem+json" and "WWW-Authenticate" in headers
         assert p["status"] == 401 and p["title"] and p["instance"] == "/api/v1/zaken"
+        past(p, "Fout")
 
 
 def test_bad_parameters_are_400_problems_naming_the_parameter(world):
@@ -389,6 +422,7 @@ def test_bad_parameters_are_400_problems_naming_the_parameter(world):
         assert headers["Content-Type"] == "application/problem+json"
         assert naam in [i["name"] for i in p["invalidParams"]], (path, p)
         assert all(i["reason"] for i in p["invalidParams"])
+        past(p, "Fout")
 
 
 def test_pagination_walks_every_zaak_once_newest_first(world):
@@ -409,3 +443,48 @@ def test_pagination_walks_every_zaak_once_newest_first(world):
     # With a filter, the next link keeps it.
     _, _, body = world.get("/api/v1/zaken?pageSize=5&status=open", tok)
     assert "status=open" in body["next"]
+
+
+def test_without_keys_the_daemon_refuses_to_start_and_says_how(world):
+    env = {k: v for k, v in world.stack.env.items() if k != "ZS_JWT_TRUST"}
+    d = Daemon("status", env, world.stack.dir / "status-zonder-sleutels.log")
+    d.start(wait_ready=False)
+    assert d.proc.wait(30) != 0
+    log = d.log_text()
+    assert "missing ZS_JWT_TRUST" in log and "deploy/local/keys.sh" in log
+
+
+def test_sighup_reloads_the_policy_and_a_refused_policy_changes_nothing(world, tmp_path):
+    matrix = json.loads((ROOT / "deploy" / "policy" / "autorisatiematrix.json").read_text())
+    policy = tmp_path / "matrix.json"
+    policy.write_text(json.dumps(matrix))
+    d = world.stack.daemon("status", ZS_POLICY=str(policy), ZS_VANDAAG="2026-02-01")
+    tok = world.token("inwoner", "--bsn", A, "--loa", "midden")
+    pad = f"/api/v1/zaken/{world.zaken['a_open']}"
+    url = d.url(pad)
+
+    def status():
+        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {tok}"})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    try:
+        assert status() == 200
+        # A matrix without the residents' rule: after SIGHUP, 404.
+        matrix["versie"] = "2024.2"
+        matrix["regels"] = [r for r in matrix["regels"] if r["id"] != "inwoner-eigen-zaak"]
+        policy.write_text(json.dumps(matrix))
+        d.proc.send_signal(signal.SIGHUP)
+        wait_until(lambda: status() == 404, 10, what="the new policy")
+        # A refused file (approved by its author) leaves the policy in force.
+        matrix["goedgekeurdDoor"] = matrix["opgesteldDoor"]
+        matrix["regels"] = json.loads((ROOT / "deploy" / "policy" / "autorisatiematrix.json").read_text())["regels"]
+        policy.write_text(json.dumps(matrix))
+        d.proc.send_signal(signal.SIGHUP)
+        wait_until(lambda: "new policy refused" in d.log_text(), 10, what="the refusal")
+        assert status() == 404
+    finally:
+        d.stop()
