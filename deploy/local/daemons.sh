@@ -4,7 +4,7 @@
 # Each runs detached with a pid file and a log in $ZS_RUN/daemons/; starting
 # twice is harmless; stop stops what the pid files name (down.sh does too).
 set -euo pipefail
-here=$(dirname "${BASH_SOURCE[0]}")
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/env.sh"
 BUILD=${BUILD:-build}
 dir=$ZS_RUN/daemons

@@ -41,6 +41,28 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	# What the resident would see, and what the afhandelcomponent was told.
 	zs tail zaken --begin --key "$zaak" --timeout 3 | "$here/vertel.py"
 	zs tail opdracht-uitkomsten --begin --key "$zaak" --timeout 2 | "$here/vertel.py"
+
+	step "De inwoner volgt haar zaak (Track & Trace API, met DigiD-token)"
+	api=http://127.0.0.1:${ZS_STATUS_HTTP_PORT:-8082}/api/v1/zaken
+	ident=$(zs tail zaken --begin --key "$zaak" --timeout 2 | python3 -c \
+		'import json, sys; print(json.loads(sys.stdin.readline())["value"]["identificatie"])')
+	vraag() { # TOKEN URL: one API reply, told as a portal page would show it
+		curl -s -H "Authorization: Bearer $1" "$2" | "$here/vertel.py" api
+	}
+	inwoner=$(zs token inwoner --bsn 999991772)
+	echo "  A. Jansen (BSN 999991772), Mijn zaken:"
+	vraag "$inwoner" "$api"
+	echo "  A. Jansen opent $ident:"
+	vraag "$inwoner" "$api/$ident"
+	echo "  Een andere inwoner vraagt dezelfde zaak op (niet te onderscheiden van een zaak die niet bestaat):"
+	vraag "$(zs token inwoner --bsn 999993653)" "$api/$ident"
+	kcc=$(zs token medewerker --id m.devries --rol kcc-medewerker --bsn 999990020)
+	echo "  Een KCC-medewerker (14070) zonder reden voor het klantcontact:"
+	vraag "$kcc" "$api?bsn=999991772"
+	echo "  Dezelfde medewerker met reden (samenvatting, zonder de gebruikte gegevens):"
+	vraag "$kcc" "$api/$ident?reden=inwoner+belt+over+de+status"
+	echo "  Elke raadpleging, toegestaan of geweigerd, is vastgelegd (betrokkene als pseudoniem):"
+	zs tail raadplegingen --begin --timeout 2 | "$here/vertel.py" | tail -n 6
 fi
 
 step "Klaar — het systeem blijft draaien"
@@ -50,6 +72,9 @@ cat <<INFO
   Een eigen aanvraag:      build/bin/zs aanvraag submit deploy/demo/aanvragen/subsidie-sanering-verkeerslawaai.json --wacht 10
   Opdrachten geven:        zie deploy/demo/opdrachten/README.md
   Uitkomst voor portalen:  curl http://127.0.0.1:8081/api/v1/aanvragen/<aanvraagId>
+  Track & Trace:           T=\$(build/bin/zs token inwoner --bsn 999991772)
+                           curl -H "Authorization: Bearer \$T" http://127.0.0.1:8082/api/v1/zaken
+  Wie mag wat:             deploy/policy/README.md, build/bin/zs policy explain
   Metrics:                 curl http://127.0.0.1:8081/metrics
   Logs:                    $ZS_RUN/daemons/*.log
   Stoppen:                 make down

@@ -12,6 +12,8 @@
 #
 # The issuers and audience here must match the defaults in tools/zs/cmd_token.c.
 set -euo pipefail
+# A relative ZS_KEYS_DIR is the caller's, not this folder's.
+[ -n "${ZS_KEYS_DIR:-}" ] && ZS_KEYS_DIR=$(realpath -m "$ZS_KEYS_DIR")
 cd "$(dirname "$0")"
 dir=${ZS_KEYS_DIR:-$PWD/keys}
 mkdir -p "$dir"

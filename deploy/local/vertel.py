@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """deploy/local/vertel.py — tells in plain words what `zs tail` prints (JSON
-lines on stdin): the facts of a zaak as its resident would follow them, and
-the refusals an afhandelcomponent got. Used by the demo."""
+lines on stdin): the facts of a zaak as its resident would follow them, the
+refusals an afhandelcomponent got, and the raadplegingen recorded. With
+`api`, one reply of the Track & Trace API on stdin (a list, a timeline or a
+problem document) as the resident's screen would show it. Used by the demo."""
 
 import json
 import sys
@@ -29,10 +31,42 @@ def vertel(m):
         return f"resultaat: {v['resultaat']}"
     if r == "ZaakAfgesloten":
         return f"afgesloten op {v['einddatum']}, archiefactiedatum {v['archiefactiedatum']}"
+    if r == "GegevensGeraadpleegd":
+        wie = v["actor"]["rol"] or v["actor"]["type"]
+        waarom = f", reden: {v['reden']}" if v.get("reden") else ""
+        return (f"vastgelegd: {wie} {v['actie']} {v.get('zaakIdentificatie') or '(lijst)'} → {v['besluit']}"
+                f" ({v['regel']}, {v.get('detailniveau') or '-'}{waarom})")
     if r == "OpdrachtGeweigerd":
         return "\n".join(f"geweigerd: {v['opdrachtType']} [{x['code']}] {x['tekst']}" for x in v["redenen"])
     return None
 
+
+def scherm(d):
+    """One API reply, as a portal page would put it."""
+    if "status" in d and isinstance(d["status"], int):
+        fouten = "; ".join(f"{p['name']}: {p['reason']}" for p in d.get("invalidParams", []))
+        return [f"HTTP {d['status']} {d.get('code')}: {d.get('title')}" + (f" ({fouten})" if fouten else "")]
+    if "results" in d:
+        return [f"{z['identificatie']} {z['zaaktypeOmschrijving']}: {(z.get('status') or {}).get('omschrijving')}"
+                f", verwacht klaar {z.get('einddatumGepland')}" + (f", afgerond {z['einddatum']}" if z.get("einddatum") else "")
+                for z in d["results"]] or ["(geen zaken)"]
+    v = d.get("voortgang") or {}
+    out = [f"{d['identificatie']} {d['zaaktypeOmschrijving']} — stap {v.get('stap')} van {v.get('aantalStappen')}"
+           f" ({d.get('detailniveau')})",
+           f"verwacht klaar {d.get('einddatumGepland')}, uiterlijk {d.get('uiterlijkeEinddatumAfdoening')}"]
+    out += [f"  {s['datumStatusGezet'][:10]} {s['omschrijving']}" for s in d.get("statussen", [])]
+    out += [f"besluit {b['besluittype']}: bezwaar kan tot {b['uiterlijkeReactiedatum']}" for b in d.get("besluiten", [])]
+    if "gebruikteGegevens" in d:
+        out.append("gebruikte gegevens: " + ", ".join(g["naam"] for g in d["gebruikteGegevens"]))
+    else:
+        out.append("gebruikte gegevens: niet voor deze raadpleger")
+    return out
+
+
+if sys.argv[1:] == ["api"]:
+    for line in scherm(json.load(sys.stdin)):
+        print("    " + line)
+    sys.exit(0)
 
 for line in sys.stdin:
     text = vertel(json.loads(line))

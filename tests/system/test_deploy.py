@@ -74,3 +74,18 @@ def test_the_image_carries_schemas_and_migrations_where_zs_home_points():
     assert f"COPY schemas {home}/schemas" in DOCKERFILE
     assert f"COPY services {home}/services" in DOCKERFILE
     assert f"COPY deploy/catalogus {home}/deploy/catalogus" in DOCKERFILE
+
+
+def test_development_keys_land_where_a_relative_keys_dir_points(tmp_path):
+    # daemons.sh and the demo call keys.sh from the checkout's root with a
+    # relative folder; keys.sh works from its own folder and must not put
+    # the keys (and trust.env) somewhere else.
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    r = subprocess.run([str(root / "deploy/local/keys.sh")], cwd=tmp_path, capture_output=True, text=True,
+                       env={"PATH": "/usr/bin:/bin", "ZS_KEYS_DIR": "keys"}, timeout=120)
+    assert r.returncode == 0, r.stderr
+    trust = (tmp_path / "keys" / "trust.env").read_text()
+    assert f"jwks={tmp_path}/keys/inwoner.jwks" in trust
+    assert not (root / "deploy/local/keys/keys").exists()
