@@ -159,41 +159,99 @@ http_json_body(struct http_req *r)
 	return doc;
 }
 
-/* "/a/{x}/b" against "/a/42/b": true with params filled. */
-static bool
-route_match(const char *pattern, const char *path, struct http_req *r)
+/* "/a/{x}/b" against "/a/42/b": true with params filled (URL-decoded); on
+ * false nothing is left allocated. */
+bool
+http_path_match(const char *pattern, const char *path, char **params, int *nparams)
 {
 	const char *p = pattern, *q = path;
 
-	r->nparams = 0;
-	while (*p && *q) {
+	*nparams = 0;
+	for (;;) {
 		if (*p == '{') {
-			const char *end = strchr(q, '/');
-			size_t len = end ? (size_t)(end - q) : strlen(q);
-			if (len == 0 || r->nparams == HTTP_MAX_PARAMS)
-				return false;
-			char *raw = strndup(q, len);
-			r->params[r->nparams++] = evhttp_uridecode(raw, 0, NULL);
+			size_t n = strcspn(q, "/");
+			char *raw;
+
+			if (n == 0 || *nparams == HTTP_MAX_PARAMS)
+				goto nee;
+			raw = strndup(q, n);
+			params[*nparams] = raw ? evhttp_uridecode(raw, 0, NULL) : NULL;
 			free(raw);
-			q += len;
+			if (!params[*nparams])
+				goto nee;
+			(*nparams)++;
+			q += n;
 			p = strchr(p, '}');
 			if (!p)
-				return false;
+				goto nee;
 			p++;
-			continue;
+		} else if (*p != *q) {
+			goto nee;
+		} else if (!*p) {
+			return true;
+		} else {
+			p++;
+			q++;
 		}
-		if (*p++ != *q++)
-			return false;
 	}
-	return *p == '\0' && *q == '\0';
+nee:
+	while (*nparams > 0)
+		free(params[--(*nparams)]);
+	return false;
 }
 
-static void
-free_params(struct http_req *r)
+void
+http_req_params_free(struct http_req *r)
 {
-	for (int i = 0; i < r->nparams; i++)
-		free(r->params[i]);
-	r->nparams = 0;
+	while (r->nparams > 0)
+		free(r->params[--r->nparams]);
+}
+
+/* Method, path, trace context and query of an incoming request; a malformed
+ * query string is answered (400) here and gives false. */
+bool
+http_req_begin(struct http_req *r, struct evhttp_request *req)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+
+	*r = (struct http_req){.req = req};
+	TAILQ_INIT(&r->query);
+	r->method = method_name(evhttp_request_get_command(req));
+	snprintf(r->path, sizeof(r->path), "%s", path && *path ? path : "/");
+	traceparent_child(evhttp_find_header(evhttp_request_get_input_headers(req), "traceparent"),
+	                  r->traceparent);
+	if (query && evhttp_parse_query_str(query, &r->query) != 0) {
+		http_problem(r, 400, "invalid_query", "query string is malformed", NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+bool
+http_req_builtin(const struct http_req *r)
+{
+	return !strcmp(r->path, "/healthz") || !strcmp(r->path, "/readyz") ||
+	       !strcmp(r->path, "/metrics");
+}
+
+/* No route took the request: 405 when the path exists with another method. */
+void
+http_no_route(struct http_req *r, bool path_known)
+{
+	if (path_known)
+		http_problem(r, 405, "method_not_allowed", "method not allowed on this resource",
+		             NULL, NULL);
+	else
+		http_problem(r, 404, "not_found", "no such resource", NULL, NULL);
+}
+
+void
+http_req_end(struct http_req *r)
+{
+	http_req_params_free(r);
+	evhttp_clear_headers(&r->query);
 }
 
 static void
@@ -219,51 +277,32 @@ static void
 dispatch(struct evhttp_request *req, void *arg)
 {
 	struct http_server *s = arg;
-	struct http_req r = {.req = req};
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
-	const char *tp;
+	struct http_req r;
 	bool path_known = false;
 	int64_t start = now_ms();
 
 	metric_inc(s->m_requests, 1);
-	TAILQ_INIT(&r.query);
-	r.method = method_name(evhttp_request_get_command(req));
-	snprintf(r.path, sizeof(r.path), "%s", path && *path ? path : "/");
-	tp = evhttp_find_header(evhttp_request_get_input_headers(req), "traceparent");
-	traceparent_child(tp, r.traceparent);
-	if (query && evhttp_parse_query_str(query, &r.query) != 0) {
-		http_problem(&r, 400, "invalid_query", "query string is malformed", NULL, NULL);
+	if (!http_req_begin(&r, req))
 		goto out;
-	}
-	if (!strcmp(r.path, "/healthz") || !strcmp(r.path, "/readyz") ||
-	    !strcmp(r.path, "/metrics")) {
+	if (http_req_builtin(&r)) {
 		handle_builtin(s, &r);
 		goto out;
 	}
 	for (int i = 0; i < s->nroutes; i++) {
-		if (!route_match(s->routes[i].pattern, r.path, &r)) {
-			free_params(&r);
+		if (!http_path_match(s->routes[i].pattern, r.path, r.params, &r.nparams))
 			continue;
-		}
 		path_known = true;
 		if (strcmp(s->routes[i].method, r.method) != 0) {
-			free_params(&r);
+			http_req_params_free(&r);
 			continue;
 		}
 		s->routes[i].handler(&r, s->routes[i].arg);
 		goto out;
 	}
-	if (path_known)
-		http_problem(&r, 405, "method_not_allowed", "method not allowed on this resource",
-		             NULL, NULL);
-	else
-		http_problem(&r, 404, "not_found", "no such resource", NULL, NULL);
+	http_no_route(&r, path_known);
 out:
 	metric_observe(s->m_latency, (double)(now_ms() - start) / 1000.0);
-	free_params(&r);
-	evhttp_clear_headers(&r.query);
+	http_req_end(&r);
 }
 
 struct http_server *

@@ -56,4 +56,12 @@ void http_send(struct evhttp_request *req, const char *traceparent, int status, 
 /* One {name, code, reason} entry for invalid_params. */
 json_t *http_invalid_param(const char *name, const char *code, const char *reason);
 
+/* The request-handling steps both servers (this one and http_pool) share. */
+bool http_req_begin(struct http_req *r, struct evhttp_request *req);
+bool http_req_builtin(const struct http_req *r);
+bool http_path_match(const char *pattern, const char *path, char **params, int *nparams);
+void http_req_params_free(struct http_req *r);
+void http_req_end(struct http_req *r);
+void http_no_route(struct http_req *r, bool path_known);
+
 #endif

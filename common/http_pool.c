@@ -98,47 +98,6 @@ listen_socket(const char *addr, int port)
 	return fd;
 }
 
-/* Routing. */
-
-bool
-http_pool_match(const char *pattern, const char *path, char **params, int *nparams)
-{
-	const char *p = pattern, *q = path;
-
-	*nparams = 0;
-	for (;;) {
-		if (*p == '{') {
-			size_t n = strcspn(q, "/");
-			char *raw;
-
-			if (n == 0 || *nparams == HTTP_MAX_PARAMS)
-				goto nee;
-			raw = strndup(q, n);
-			params[*nparams] = raw ? evhttp_uridecode(raw, 0, NULL) : NULL;
-			free(raw);
-			if (!params[*nparams])
-				goto nee;
-			(*nparams)++;
-			q += n;
-			p = strchr(p, '}');
-			if (!p)
-				goto nee;
-			p++;
-		} else if (*p != *q) {
-			goto nee;
-		} else if (!*p) {
-			return true;
-		} else {
-			p++;
-			q++;
-		}
-	}
-nee:
-	while (*nparams > 0)
-		free(params[--(*nparams)]);
-	return false;
-}
-
 static int64_t
 now_us(void)
 {
@@ -176,51 +135,19 @@ builtin(struct worker *w, struct http_req *r)
 	}
 }
 
-static const char *
-method_name(enum evhttp_cmd_type t)
-{
-	switch (t) {
-	case EVHTTP_REQ_GET:
-		return "GET";
-	case EVHTTP_REQ_HEAD:
-		return "HEAD";
-	case EVHTTP_REQ_POST:
-		return "POST";
-	case EVHTTP_REQ_PUT:
-		return "PUT";
-	case EVHTTP_REQ_DELETE:
-		return "DELETE";
-	case EVHTTP_REQ_PATCH:
-		return "PATCH";
-	default:
-		return "OTHER";
-	}
-}
-
 static void
 dispatch(struct evhttp_request *req, void *arg)
 {
 	struct worker *w = arg;
 	struct http_pool *pool = w->pool;
-	struct http_req r = {.req = req};
-	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
-	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
-	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+	struct http_req r;
 	bool path_known = false;
 	int64_t start = now_us();
 
 	metric_mt_inc(&pool->requests);
-	TAILQ_INIT(&r.query);
-	r.method = method_name(evhttp_request_get_command(req));
-	snprintf(r.path, sizeof(r.path), "%s", path && *path ? path : "/");
-	traceparent_child(evhttp_find_header(evhttp_request_get_input_headers(req), "traceparent"),
-	                  r.traceparent);
-	if (query && evhttp_parse_query_str(query, &r.query) != 0) {
-		http_problem(&r, 400, "invalid_query", "query string is malformed", NULL, NULL);
+	if (!http_req_begin(&r, req))
 		goto out;
-	}
-	if (!strcmp(r.path, "/healthz") || !strcmp(r.path, "/readyz") ||
-	    !strcmp(r.path, "/metrics")) {
+	if (http_req_builtin(&r)) {
 		builtin(w, &r);
 		goto out;
 	}
@@ -230,27 +157,20 @@ dispatch(struct evhttp_request *req, void *arg)
 	}
 	for (int i = 0; i < pool->nroutes; i++) {
 		const struct route *rt = &pool->routes[i];
-		if (!http_pool_match(rt->pattern, r.path, r.params, &r.nparams))
+		if (!http_path_match(rt->pattern, r.path, r.params, &r.nparams))
 			continue;
 		path_known = true;
 		if (strcmp(rt->method, r.method) != 0) {
-			while (r.nparams > 0)
-				free(r.params[--r.nparams]);
+			http_req_params_free(&r);
 			continue;
 		}
 		rt->handler(&r, w->state);
 		goto out;
 	}
-	if (path_known)
-		http_problem(&r, 405, "method_not_allowed", "method not allowed on this resource",
-		             NULL, NULL);
-	else
-		http_problem(&r, 404, "not_found", "no such resource", NULL, NULL);
+	http_no_route(&r, path_known);
 out:
 	metric_mt_observe_us(&pool->latency, now_us() - start);
-	while (r.nparams > 0)
-		free(r.params[--r.nparams]);
-	evhttp_clear_headers(&r.query);
+	http_req_end(&r);
 }
 
 /* Worker threads. */

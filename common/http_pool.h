@@ -56,8 +56,4 @@ bool http_pool_start(struct http_pool *p);
 /* Stops accepting, lets each worker finish what it holds, joins, frees. */
 void http_pool_free(struct http_pool *p);
 
-/* Pure, for tests: does path match pattern? Fills params (malloc'd, URL-
- * decoded) and *nparams; the caller frees them. */
-bool http_pool_match(const char *pattern, const char *path, char **params, int *nparams);
-
 #endif
