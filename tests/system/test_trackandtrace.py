@@ -488,3 +488,47 @@ def test_sighup_reloads_the_policy_and_a_refused_policy_changes_nothing(world, t
         assert status() == 404
     finally:
         d.stop()
+
+
+def test_no_data_leaves_when_its_raadpleging_cannot_be_recorded(infra):
+    # Its own stack: the raadplegingen topic is taken away under a running
+    # daemon. The reply must then be a 503 without zaak data, never the zaak
+    # unrecorded; and once the topic is back, replies and records resume.
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    name = infra.database_name("tt_vastlegging")
+    stack = Stack(infra, infra.create_database(name), "tt_vastlegging")
+    try:
+        stack.zs("catalogus", "publish")
+        d = stack.daemon("status", ZS_VANDAAG="2026-02-01", ZS_RAADPLEGING_TIMEOUT_MS="1500")
+        w = World(stack, d)
+        z = zaak_van(A, 7001)
+        stack.produce("zaken", z["uuid"], z, record="ZaakGeregistreerd")
+        wait_until(lambda: stack.scalar("select count(*) from status.zaken") == 1, 60, what="the zaak")
+        tok = w.token("inwoner", "--bsn", A)
+        path = f"/api/v1/zaken/{z['identificatie']}"
+        assert w.get(path, tok)[0] == 200
+
+        admin = AdminClient({"bootstrap.servers": infra.brokers})
+        topic = stack.topic("raadplegingen")
+        admin.delete_topics([topic])[topic].result(timeout=30)
+        wait_until(lambda: topic not in admin.list_topics(timeout=10).topics, 30, what="the topic gone")
+        status, headers, body = w.get(path, tok)
+        assert status == 503, body
+        assert body["code"] == "niet_vastgelegd" and headers["Content-Type"] == "application/problem+json"
+        # A problem document and nothing else (instance is the path the caller sent).
+        assert set(body) <= {"type", "code", "title", "status", "detail", "instance"}, body
+        status, _, body = w.get("/api/v1/zaken", tok)
+        assert status == 503 and "results" not in body
+
+        admin.create_topics([NewTopic(topic, 6, 1)])[topic].result(timeout=30)
+        t, tp = trace()
+
+        def weer_200():
+            return w.get(path, tok, traceparent=tp)[0] == 200
+
+        wait_until(weer_200, 60, interval=1, what="replies to resume once the topic is back")
+        assert any(m.value["zaakIdentificatie"] == z["identificatie"] for m in w.raadplegingen(t, 1))
+    finally:
+        stack.close()
+        infra.drop_database(name)
