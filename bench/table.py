@@ -3,7 +3,7 @@
 table for the README: every figure with a target, and the baselines they are
 compared with, from bench/results/{latest,status-latest,api-latest}.json.
 
-    python3 bench/table.py            # all figures with a target or a baseline
+    python3 bench/table.py            # every figure
     python3 bench/table.py --targets  # only those with a target
 """
 
@@ -39,8 +39,6 @@ def main():
         for f in figures(p):
             t, b = f.get("target"), f.get("baseline")
             if only_targets and not t:
-                continue
-            if not t and not b:
                 continue
             target = f"{t['op']} {fmt(t['value'])}" if t else ""
             met = "" if f.get("met") is None else ("yes" if f["met"] else "**no**")
