@@ -56,14 +56,17 @@ bool
 intake_prepare(struct pg *pg)
 {
 	return catalogus_pg_prepare(pg) &&
-	       /* One index probe per id: planned as a join over the ids, never
-	        * as a scan of every aanvraag ever received. */
-	       pg_prepare(
-	               pg, "aanvragen_bekend",
-	               "SELECT a.aanvraag_id, a.uitkomst_event::text, a.uitkomst_ce_id::text"
-	               " FROM jsonb_array_elements_text($1::jsonb) AS k(id)"
-	               " CROSS JOIN LATERAL (SELECT * FROM aanvragen WHERE aanvraag_id = k.id) AS a",
-	               1) &&
+	       /* One index probe per id, never a scan of every aanvraag ever
+	        * received. The LIMIT keeps the planner from flattening the
+	        * subquery into a join: flattened, the generic plan of this
+	        * prepared statement became a hash join over a sequential scan
+	        * (measured: 4.7 ms a batch at 25,000 aanvragen, growing). */
+	       pg_prepare(pg, "aanvragen_bekend",
+	                  "SELECT a.aanvraag_id, a.uitkomst_event::text, a.uitkomst_ce_id::text"
+	                  " FROM jsonb_array_elements_text($1::jsonb) AS k(id)"
+	                  " CROSS JOIN LATERAL (SELECT * FROM aanvragen WHERE aanvraag_id = k.id"
+	                  " LIMIT 1) AS a",
+	                  1) &&
 	       pg_prepare(pg, "zaaknummers", "SELECT volgende_zaaknummers($1::int, $2::int)", 2) &&
 	       pg_prepare(
 	               pg, "aanvraag_insert",
