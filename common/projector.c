@@ -75,6 +75,13 @@ struct projector {
 	int single_at;
 	bool stopping, joined, in_tx;
 	unsigned generation; /* bumps on every rebalance */
+	/* What the batch being applied counted (projector_count), added to the
+	 * metrics when it commits: a batch rolled back and retried counts once. */
+	struct {
+		struct metric *m;
+		double n;
+	} counts[16];
+	int ncounts;
 	struct metric *m_consumed, *m_emitted, *m_dead, *m_batches, *m_latency, *m_retries,
 	        *m_backlog;
 };
@@ -373,6 +380,15 @@ commit_tx(struct projector *p, struct proj_msg *msgs, int n)
 	return true;
 }
 
+/* The batch committed: what it counted becomes visible. */
+static void
+counts_publish(struct projector *p)
+{
+	for (int i = 0; i < p->ncounts; i++)
+		metric_inc(p->counts[i].m, p->counts[i].n);
+	p->ncounts = 0;
+}
+
 static void
 rollback(struct projector *p)
 {
@@ -381,6 +397,7 @@ rollback(struct projector *p)
 	if (pg_connected(&p->pg))
 		pg_cmd(&p->pg, "ROLLBACK");
 	outbox_rolled_back(p->outbox);
+	p->ncounts = 0;
 	if (p->cfg.rolled_back)
 		p->cfg.rolled_back(p->cfg.arg);
 }
@@ -481,6 +498,7 @@ apply_pending(struct projector *p)
 
 		switch (r) {
 		case APPLY_OK:
+			counts_publish(p);
 			observe_committed(p, msgs, n);
 			p->retry_ms = 100;
 			if (p->single && ++p->single_at < p->nmsgs)
@@ -806,6 +824,22 @@ broadcast_start(struct projector *p)
 	return true;
 }
 
+void
+projector_count(struct projector *p, struct metric *m, double n)
+{
+	for (int i = 0; i < p->ncounts; i++)
+		if (p->counts[i].m == m) {
+			p->counts[i].n += n;
+			return;
+		}
+	if (p->ncounts == (int)(sizeof(p->counts) / sizeof(p->counts[0]))) {
+		metric_inc(m, n); /* more kinds than slots: count now rather than lose it */
+		return;
+	}
+	p->counts[p->ncounts].m = m;
+	p->counts[p->ncounts++].n = n;
+}
+
 bool
 projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
                json_t *data, const struct ce_attrs *cause, const char *ce_id)
@@ -865,6 +899,7 @@ projector_tx_commit(struct projector *p)
 		return false;
 	}
 	outbox_committed(p->outbox);
+	counts_publish(p);
 	return true;
 }
 

@@ -41,6 +41,8 @@ struct proj_msg {
 	char error[256];
 };
 
+struct metric;
+
 struct proj_batch {
 	struct projector *p;
 	struct pg *pg;
@@ -99,6 +101,9 @@ bool projector_ready(const struct projector *p);
  * trace continues cause's traceparent when given. ce_id NULL = random; give
  * a name-based one (uuid_v5) when a replay must produce the same id.
  */
+/* Inside apply: adds n to counter m when this batch commits (not when it is
+ * rolled back and retried, which would count it twice). */
+void projector_count(struct projector *p, struct metric *m, double n);
 bool projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
                     json_t *data, const struct ce_attrs *cause, const char *ce_id);
 

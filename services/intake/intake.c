@@ -294,7 +294,7 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 				zlog_at(LOG_INFO, &it->m->log, "zaak %s registered (%s)", ident,
 				        str(zaak, "zaaktype"));
 				json_decref(zaak);
-				metric_inc(in->m_accepted, 1);
+				projector_count(b->p, in->m_accepted, 1);
 			}
 		}
 		if (it->kind == ITEM_REFUSE && it->id[0]) {
@@ -306,14 +306,14 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 			free(ev);
 		}
 		if (it->kind == ITEM_REFUSE) {
-			metric_inc(in->m_refused, 1);
+			projector_count(b->p, in->m_refused, 1);
 			zlog_at(LOG_INFO, &it->m->log, "aanvraag refused with %zu reason(s)",
 			        json_array_size(json_object_get(it->outcome, "redenen")));
 		}
 		if (it->kind == ITEM_RESUBMIT) {
 			const char *hv[1] = {it->id};
 			pg_pipeline_send(b->pg, "aanvraag_herhaald", 1, hv, NULL, NULL);
-			metric_inc(in->m_resubmitted, 1);
+			projector_count(b->p, in->m_resubmitted, 1);
 		}
 		if (!it->outcome)
 			continue;

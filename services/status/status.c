@@ -874,7 +874,7 @@ uitkomst(struct werk *w, struct item *it, const char *id, const char *zaak, json
 	if (it->wacht_id)
 		rij(w, S_WACHTEND_DELETE, json_integer(it->wacht_id));
 	it->klaar = true;
-	metric_inc(uitgevoerd ? w->s->m_uitgevoerd : w->s->m_geweigerd, 1);
+	projector_count(w->b->p, uitgevoerd ? w->s->m_uitgevoerd : w->s->m_geweigerd, 1);
 	return ok;
 }
 
@@ -906,7 +906,7 @@ herhaal(struct werk *w, struct item *it, const struct opdracht *o, json_t *prior
 	if (it->wacht_id)
 		rij(w, S_WACHTEND_DELETE, json_integer(it->wacht_id));
 	it->klaar = true;
-	metric_inc(w->s->m_herhaald, 1);
+	projector_count(w->b->p, w->s->m_herhaald, 1);
 	zlog_at(LOG_INFO, &it->log, "%s %s again: same outcome", it->record, o->id);
 	return projector_emit(w->s->p, TOPIC_OPDRACHT_UITKOMSTEN, it->zaak, record,
 	                      json_object_get(prior, "event"), &it->ce, str(prior, "ce_id"));
@@ -924,7 +924,7 @@ parkeer(struct werk *w, struct item *it, struct zw *zw, const struct opdracht *o
 	json_object_set_new(w->wachtend, o->id, json_true());
 	wachtrij_bij(w, it);
 	zw->wacht = true;
-	metric_inc(w->s->m_wachtend, 1);
+	projector_count(w->b->p, w->s->m_wachtend, 1);
 	zlog_at(LOG_INFO, &it->log, "%s %s waits for its %s", it->record, o->id,
 	        zw->bekend ? "zaaktype" : "zaak");
 }
@@ -1448,7 +1448,7 @@ termijn_chunk(struct status *s, int32_t vandaag, int64_t nu)
 			                                "tijdstip", json_object_get(f, "tijdstip"),
 			                                "opdracht_id", "feit", f, "n",
 			                                (int)json_array_size(tijdlijn)));
-			metric_inc(s->m_termijn, 1);
+			projector_count(s->p, s->m_termijn, 1);
 			break;
 		}
 	}
@@ -1558,7 +1558,7 @@ status_wachtenden_opruimen(struct status *s)
 		        rijen, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "opdracht_id", id,
 		                         "zaak", zaak, "soort", record, "uitkomst", "geweigerd",
 		                         "uitkomst_event", ev, "uitkomst_ce_id", ce_id));
-		metric_inc(s->m_geweigerd, 1);
+		projector_count(s->p, s->m_geweigerd, 1);
 		zlog_at(LOG_INFO, &((struct log_ctx){.partition = -1, .offset = -1, .zaak = zaak}),
 		        "%s %s refused: %s", record, id, red.r[0].code);
 	}
