@@ -17,8 +17,8 @@
 #include <time.h>
 
 #include "policy.h"
+#include "policy_fixture.h"
 
-#define MATRIX      "deploy/policy/autorisatiematrix.json"
 #define BSN_ZELF    "111222333" /* the caller */
 #define BSN_ANDER   "123456782" /* someone the caller may act for */
 #define BSN_DERDE   "222222220" /* a stranger */
@@ -27,8 +27,6 @@
 #define AFDELING    "vergunningen"
 #define AFSCHERMER  "a.bakker" /* granted the afscherming role in the shipped matrix */
 
-static struct policy *pol;
-
 enum testrol { T_INWONER, T_GEMACHTIGDE, T_KCC, T_BEHANDELAAR, T_FG, T_BEHEERDER, T__N };
 enum testrel { R_EIGEN, R_GEMACHTIGDE, R_TOEGEWEZEN, R_AFDELING, R_GEEN, R__N };
 
@@ -36,26 +34,6 @@ static const char *const testrol_names[] = {"inwoner",     "gemachtigde", "kcc-m
                                             "behandelaar", "fg",          "beheerder"};
 static const char *const testrel_names[] = {"eigen", "gemachtigde", "toegewezen", "zelfde_afdeling",
                                             "geen"};
-
-static int
-setup(void **state)
-{
-	char err[256];
-
-	(void)state;
-	pol = policy_load(MATRIX, err, sizeof(err));
-	if (!pol)
-		fprintf(stderr, "cannot load %s: %s\n", MATRIX, err);
-	return pol ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	policy_free(pol);
-	return 0;
-}
 
 static void
 id(struct identiteit *i, const char *bsn)

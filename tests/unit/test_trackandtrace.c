@@ -25,35 +25,13 @@
 #include "schemaset.h"
 #include "toegang.h"
 #include "tokencache.h"
+#include "policy_fixture.h"
 
-#define MATRIX      "deploy/policy/autorisatiematrix.json"
 #define BSN_A       "111222333"
 #define BSN_B       "123456782"
 #define BSN_C       "222222220"
 #define KVK_X       "69599084"
 #define TRACEPARENT "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
-
-static struct policy *pol;
-
-static int
-setup(void **state)
-{
-	char err[256];
-
-	(void)state;
-	pol = policy_load(MATRIX, err, sizeof(err));
-	if (!pol)
-		fprintf(stderr, "cannot load %s: %s\n", MATRIX, err);
-	return pol ? 0 : -1;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	policy_free(pol);
-	return 0;
-}
 
 static struct pseudoniem_sleutel
 sleutel(const char *hex)
