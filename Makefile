@@ -34,8 +34,11 @@ else
 Q = @
 endif
 
-COMMON_SRC  := $(wildcard common/*.c)
-COMMON_OBJ  := $(COMMON_SRC:%.c=$(BUILD)/%.o)
+# common/ in layers, one archive each, linked top layer first so that a lower
+# layer can never lean on a higher one (tools/build/check-layers.sh checks the
+# includes; see common/README.md).
+LAYERS      := access zgw http stream wire core
+LAYER_LIBS  := $(LAYERS:%=$(BUILD)/libzs_%.a)
 DAEMONS     := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/main.c))))
 DOMAIN_SRC  := $(filter-out %/main.c,$(wildcard services/*/*.c))
 DOMAIN_OBJ  := $(DOMAIN_SRC:%.c=$(BUILD)/%.o)
@@ -52,7 +55,7 @@ BINS := $(DAEMONS:%=$(BUILD)/bin/zs-%) $(if $(ZS_SRC),$(BUILD)/bin/zs)
 
 .SECONDARY:
 
-.PHONY: all test unit system demo up down bench fuzz clean fmt fmt-check valgrind deps
+.PHONY: layers all test unit system demo up down bench fuzz clean fmt fmt-check valgrind deps
 all: $(BINS) $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
 
 $(BUILD)/%.o: %.c
@@ -60,37 +63,44 @@ $(BUILD)/%.o: %.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/libzs.a: $(COMMON_OBJ)
-	$(Q)rm -f $@ && ar rcs $@ $^
+define layer_rule
+$(BUILD)/libzs_$(1).a: $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/$(1)/*.c)) | layers
+	$$(Q)rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
+
+# Refuses an include that goes the wrong way between layers.
+layers:
+	$(Q)tools/build/check-layers.sh
 
 $(BUILD)/libdomain.a: $(DOMAIN_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # One daemon = its main.c + its domain objects + libzs.
 define daemon_rule
-$(BUILD)/bin/zs-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/$(1)/*.c)) $(BUILD)/libzs.a
+$(BUILD)/bin/zs-$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard services/$(1)/*.c)) $(LAYER_LIBS)
 	@mkdir -p $$(dir $$@)
 	@$$(if $$(Q),echo "  LINK    $$@")
 	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach d,$(DAEMONS),$(eval $(call daemon_rule,$(d))))
 
-$(BUILD)/bin/zs: $(ZS_OBJ) $(BUILD)/libdomain.a $(BUILD)/libzs.a
+$(BUILD)/bin/zs: $(ZS_OBJ) $(BUILD)/libdomain.a $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libdomain.a $(BUILD)/libzs.a
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(BUILD)/libdomain.a $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
-$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libdomain.a $(BUILD)/libzs.a
+$(BUILD)/tests/%: $(BUILD)/tests/helpers/%.o $(BUILD)/libdomain.a $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libdomain.a $(BUILD)/libzs.a
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libdomain.a $(LAYER_LIBS)
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -6,9 +6,9 @@
 #ifndef ZS_BENCH_H
 #define ZS_BENCH_H
 
-#include "config.h"
+#include "core/config.h"
 #include "hist.h"
-#include "log.h"
+#include "core/log.h"
 
 #include <jansson.h>
 #include <stdint.h>

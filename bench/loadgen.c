@@ -20,10 +20,10 @@
  * Prints one JSON object on stdout.
  */
 #include "bench.h"
-#include "ce.h"
-#include "kafka.h"
-#include "schemaset.h"
-#include "topics.h"
+#include "wire/ce.h"
+#include "stream/kafka.h"
+#include "wire/schemaset.h"
+#include "stream/topics.h"
 
 #include <errno.h>
 #include <pthread.h>

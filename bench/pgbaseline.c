@@ -19,11 +19,11 @@
  * only the keys differ per row. Prints one JSON object.
  */
 #include "bench.h"
-#include "catalogus.h"
-#include "ce.h"
-#include "pg.h"
-#include "schemaset.h"
-#include "topics.h"
+#include "zgw/catalogus.h"
+#include "wire/ce.h"
+#include "stream/pg.h"
+#include "wire/schemaset.h"
+#include "stream/topics.h"
 #include "../services/intake/aanvraag.h"
 #include "../services/intake/intake.h"
 

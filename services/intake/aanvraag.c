@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "identificatie.h"
-#include "log.h"
+#include "zgw/identificatie.h"
+#include "core/log.h"
+#include "core/mask.h"
 
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -595,7 +596,7 @@ veilige_naam(char *buf, size_t n, const char *naam)
 	while (i > 0 && ((unsigned char)naam[i] & 0xC0) == 0x80)
 		i--;
 	buf[i] = '\0';
-	log_mask(buf);
+	mask_text(buf);
 }
 
 static const char *

@@ -28,8 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "catalogus.h"
-#include "reden.h"
+#include "zgw/catalogus.h"
+#include "zgw/reden.h"
 
 /* Reasons close with "aanvraag.te_veel_fouten" after REDENEN_MAX. */
 #define aanvraag_redenen_init(r)                                                                   \

@@ -9,10 +9,10 @@
  */
 #include "intake.h"
 #include "aanvraag.h"
-#include "catalogus_pg.h"
-#include "ce.h"
-#include "datum.h"
-#include "log.h"
+#include "zgw/catalogus_pg.h"
+#include "wire/ce.h"
+#include "core/datum.h"
+#include "core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

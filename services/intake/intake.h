@@ -8,11 +8,11 @@
 
 #include <stdbool.h>
 
-#include "catalogus.h"
-#include "http.h"
-#include "metrics.h"
-#include "pg.h"
-#include "projector.h"
+#include "zgw/catalogus.h"
+#include "http/http.h"
+#include "core/metrics.h"
+#include "stream/pg.h"
+#include "stream/projector.h"
 
 struct intake {
 	struct projector *p;

@@ -5,12 +5,12 @@
  * ZaakGeregistreerd with AanvraagGeaccepteerd, or AanvraagAfgewezen with every
  * reason; serves GET /api/v1/aanvragen/{id} for portals that poll.
  */
-#include "config.h"
-#include "http.h"
+#include "core/config.h"
+#include "http/http.h"
 #include "intake.h"
-#include "log.h"
-#include "loop.h"
-#include "projector.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "stream/projector.h"
 
 #include <stdlib.h>
 

@@ -4,7 +4,7 @@
  * the status daemon's own batch transaction after its rows.
  */
 #include "api.h"
-#include "log.h"
+#include "core/log.h"
 #include "status.h"
 #include "trackandtrace.h"
 

@@ -5,10 +5,10 @@
  * (toegang) and answer with what trackandtrace.c builds.
  */
 #include "api.h"
-#include "config.h"
-#include "http_pool.h"
-#include "log.h"
-#include "loop.h"
+#include "core/config.h"
+#include "http/http_pool.h"
+#include "core/log.h"
+#include "core/loop.h"
 #include "trackandtrace.h"
 
 #include <event2/buffer.h>

@@ -17,9 +17,9 @@
 
 #include <stdbool.h>
 
-#include "pg.h"
-#include "projector.h"
-#include "toegang.h"
+#include "stream/pg.h"
+#include "stream/projector.h"
+#include "access/toegang.h"
 
 struct api_config {
 	const char *addr;

@@ -9,12 +9,12 @@
  * serves: the Track & Trace API (api.h) with /healthz, /readyz, /metrics.
  */
 #include "api.h"
-#include "config.h"
-#include "log.h"
-#include "loop.h"
-#include "projector.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/loop.h"
+#include "stream/projector.h"
 #include "status.h"
-#include "toegang.h"
+#include "access/toegang.h"
 
 #include <stdlib.h>
 

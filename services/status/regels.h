@@ -35,10 +35,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "catalogus.h"
-#include "ce.h"
-#include "datum.h"
-#include "reden.h"
+#include "zgw/catalogus.h"
+#include "wire/ce.h"
+#include "core/datum.h"
+#include "zgw/reden.h"
 #include "termijnen.h"
 
 #define ZAAK_MAX_BSN           16

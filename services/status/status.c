@@ -12,9 +12,9 @@
  * projector's commit.
  */
 #include "status.h"
-#include "catalogus_pg.h"
-#include "ce.h"
-#include "log.h"
+#include "zgw/catalogus_pg.h"
+#include "wire/ce.h"
+#include "core/log.h"
 
 #include <ctype.h>
 #include <stdio.h>

@@ -10,10 +10,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "catalogus.h"
-#include "metrics.h"
-#include "pg.h"
-#include "projector.h"
+#include "zgw/catalogus.h"
+#include "core/metrics.h"
+#include "stream/pg.h"
+#include "stream/projector.h"
 #include "regels.h"
 
 struct status {

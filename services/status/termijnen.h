@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "datum.h"
+#include "core/datum.h"
 
 /* The deadlines as they now stand. */
 struct termijnen {

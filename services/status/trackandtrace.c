@@ -3,8 +3,8 @@
  * Track & Trace API, as pure functions.
  */
 #include "trackandtrace.h"
-#include "catalogus.h"
-#include "jwt.h"
+#include "zgw/catalogus.h"
+#include "access/jwt.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -14,9 +14,9 @@
 #include <event2/keyvalq_struct.h>
 #include <jansson.h>
 
-#include "policy.h"
-#include "principal.h"
-#include "pseudoniem.h"
+#include "access/policy.h"
+#include "access/principal.h"
+#include "access/pseudoniem.h"
 
 #define TT_PAGE_SIZE_DEFAULT 20
 #define TT_PAGE_SIZE_MAX     100

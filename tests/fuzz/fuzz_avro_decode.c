@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "schemaset.h"
+#include "wire/schemaset.h"
 
 #define FUZZ_MAX_MSG (1024 * 1024)
 

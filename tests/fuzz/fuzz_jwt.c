@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jwt.h"
+#include "access/jwt.h"
 
 static struct jwt_trust_set *set;
 static EVP_PKEY *rsa;

@@ -13,8 +13,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 OUT=${BUILD:-build}/fuzz
-SRC=(tests/fuzz/fuzz_avro_decode.c common/avro_canonical.c common/avro_json.c
-	common/schemaset.c common/datum.c)
+SRC=(tests/fuzz/fuzz_avro_decode.c common/wire/avro_canonical.c common/wire/avro_json.c
+	common/wire/schemaset.c common/core/datum.c common/core/mask.c)
 CFLAGS=(-std=gnu11 -g -O1 -D_GNU_SOURCE -Icommon -fno-omit-frame-pointer
 	-fno-sanitize-recover=undefined)
 LIBS=(-lavro -ljansson -lm)
@@ -36,7 +36,7 @@ echo "replaying the corpus for leaks"
 
 # The other parsers that face hostile input: bearer tokens, and what a portal
 # sends (seeded with the demo aanvragen). Each gets the same time.
-ALL=($(ls common/*.c) $(ls services/*/*.c | grep -v '/main\.c$'))
+ALL=($(ls common/*/*.c) $(ls services/*/*.c | grep -v '/main\.c$'))
 ALL_LIBS=(-lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lm)
 for target in fuzz_jwt fuzz_aanvraag; do
 	mkdir -p "$OUT/corpus-$target"

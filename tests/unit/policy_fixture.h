@@ -8,7 +8,7 @@
 
 #include <stdio.h>
 
-#include "policy.h"
+#include "access/policy.h"
 
 #define MATRIX "deploy/policy/autorisatiematrix.json"
 

@@ -21,9 +21,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "avro_canonical.h"
-#include "avro_json.h"
-#include "schemaset.h"
+#include "wire/avro_canonical.h"
+#include "wire/avro_json.h"
+#include "wire/schemaset.h"
 
 #define FINGERPRINTS "tests/unit/avro_fingerprints.tsv"
 #define WIRE         "tests/unit/schemas/wire.tsv"

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "catalogus.h"
+#include "zgw/catalogus.h"
 
 #define d(s) datum_van_tekst(s)
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "datum.h"
+#include "core/datum.h"
 
 /* A mistyped date or instant reads as ..._ONGELDIG, which no assertion below expects. */
 #define d(s) datum_van_tekst(s)

@@ -19,7 +19,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "jwt.h"
+#include "access/jwt.h"
 
 #define NOW        1717200000L
 #define ISS_INW    "https://broker.test/digid"

@@ -8,8 +8,9 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "identificatie.h"
-#include "log.h"
+#include "zgw/identificatie.h"
+#include "core/log.h"
+#include "core/mask.h"
 
 static void
 elfproef_accepts_valid_bsn(void **state)
@@ -50,7 +51,7 @@ mask_hides_bsn_but_not_other_numbers(void **state)
 	char buf[256];
 	(void)state;
 	strcpy(buf, "aanvraag van 111222333 op offset 123456789 en 1112223330");
-	log_mask(buf);
+	mask_text(buf);
 	assert_string_equal(buf, "aanvraag van ********* op offset 123456789 en 1112223330");
 }
 
@@ -60,10 +61,10 @@ mask_hides_bearer_tokens_and_jwts(void **state)
 	char buf[256];
 	(void)state;
 	strcpy(buf, "Authorization: Bearer abc.def-ghi_jkl rest");
-	log_mask(buf);
+	mask_text(buf);
 	assert_string_equal(buf, "Authorization: Bearer [redacted] rest");
 	strcpy(buf, "token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJlc2lnbmF0dXJl end");
-	log_mask(buf);
+	mask_text(buf);
 	assert_string_equal(buf, "token=[redacted] end");
 }
 

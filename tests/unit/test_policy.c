@@ -16,7 +16,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "policy.h"
+#include "access/policy.h"
 #include "policy_fixture.h"
 
 #define BSN_ZELF    "111222333" /* the caller */

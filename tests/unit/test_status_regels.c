@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "../../services/status/regels.h"
-#include "schemaset.h"
+#include "wire/schemaset.h"
 
 #define d(s) datum_van_tekst(s)
 

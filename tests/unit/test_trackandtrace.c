@@ -20,11 +20,11 @@
 
 #include "../../services/intake/aanvraag.h"
 #include "../../services/status/trackandtrace.h"
-#include "ce.h"
-#include "http_pool.h"
-#include "schemaset.h"
-#include "toegang.h"
-#include "tokencache.h"
+#include "wire/ce.h"
+#include "http/http_pool.h"
+#include "wire/schemaset.h"
+#include "access/toegang.h"
+#include "access/tokencache.h"
 #include "policy_fixture.h"
 
 #define BSN_A       "111222333"

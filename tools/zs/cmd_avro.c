@@ -4,7 +4,7 @@
  * Avro tools can check our bytes and ours theirs.
  */
 #include "zs.h"
-#include "avro_canonical.h"
+#include "wire/avro_canonical.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * the topics the daemons read.
  */
 #include "zs.h"
-#include "ce.h"
-#include "config.h"
-#include "kafka.h"
+#include "wire/ce.h"
+#include "core/config.h"
+#include "stream/kafka.h"
 
 #include <curl/curl.h>
 #include <dirent.h>

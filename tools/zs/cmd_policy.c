@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "jwt.h"
-#include "policy.h"
+#include "core/config.h"
+#include "access/jwt.h"
+#include "access/policy.h"
 #include "zs_cmds.h"
 
 #define DEFAULT_POLICY  "deploy/policy/autorisatiematrix.json"

@@ -4,7 +4,7 @@
  * for what cannot be decoded the error and the bytes in hex.
  */
 #include "zs.h"
-#include "kafka.h"
+#include "stream/kafka.h"
 
 #include <signal.h>
 #include <stdio.h>

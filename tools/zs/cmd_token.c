@@ -9,9 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "jwt.h"
-#include "principal.h"
+#include "core/config.h"
+#include "access/jwt.h"
+#include "access/principal.h"
 #include "zs_cmds.h"
 
 /* Must match deploy/local/keys.sh. */

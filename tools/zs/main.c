@@ -5,8 +5,8 @@
  */
 #include "zs.h"
 #include "zs_cmds.h"
-#include "config.h"
-#include "log.h"
+#include "core/config.h"
+#include "core/log.h"
 
 #include <stdarg.h>
 #include <stdio.h>

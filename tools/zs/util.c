@@ -2,10 +2,10 @@
  * util.c — what several zs commands need: schemas, files, producing one event.
  */
 #include "zs.h"
-#include "ce.h"
-#include "config.h"
-#include "kafka.h"
-#include "log.h"
+#include "wire/ce.h"
+#include "core/config.h"
+#include "stream/kafka.h"
+#include "core/log.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "schemaset.h"
-#include "topics.h"
+#include "wire/schemaset.h"
+#include "stream/topics.h"
 
 /* The schema set of the checkout (ZS_HOME/schemas); exits on failure. */
 struct schemaset *zs_schemas(void);

@@ -1,0 +1,364 @@
+/*
+ * http.c — evhttp server with limits, routing and problem documents.
+ */
+#include "http/http.h"
+#include "wire/ce.h"
+#include "core/config.h"
+#include "core/log.h"
+#include "core/metrics.h"
+
+#include <event2/buffer.h>
+#include <sys/queue.h>
+#include <event2/event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_ROUTES 32
+
+struct route {
+	const char *method;
+	char pattern[128];
+	http_handler handler;
+	void *arg;
+};
+
+struct http_server {
+	struct evhttp *http;
+	struct route routes[MAX_ROUTES];
+	int nroutes;
+	bool (*ready)(void *);
+	void *ready_arg;
+	struct metric *m_requests, *m_errors, *m_latency;
+};
+
+static const char *
+method_name(enum evhttp_cmd_type t)
+{
+	switch (t) {
+	case EVHTTP_REQ_GET:
+		return "GET";
+	case EVHTTP_REQ_POST:
+		return "POST";
+	case EVHTTP_REQ_PUT:
+		return "PUT";
+	case EVHTTP_REQ_DELETE:
+		return "DELETE";
+	case EVHTTP_REQ_HEAD:
+		return "HEAD";
+	case EVHTTP_REQ_PATCH:
+		return "PATCH";
+	default:
+		return "OTHER";
+	}
+}
+
+void
+http_send(struct evhttp_request *req, const char *traceparent, int status, const char *ctype,
+          const char *body, size_t len)
+{
+	struct evkeyvalq *out = evhttp_request_get_output_headers(req);
+	struct evbuffer *buf = evbuffer_new();
+
+	evhttp_add_header(out, "Content-Type", ctype);
+	evhttp_add_header(out, "Cache-Control", "no-store");
+	if (traceparent && traceparent[0])
+		evhttp_add_header(out, "traceparent", traceparent);
+	evbuffer_add(buf, body, len);
+	evhttp_send_reply(req, status, NULL, buf);
+	evbuffer_free(buf);
+}
+
+static void
+send_body(struct http_req *r, int status, const char *ctype, const char *body, size_t len)
+{
+	http_send(r->req, r->traceparent, status, ctype, body, len);
+}
+
+void
+http_reply_json(struct http_req *r, int status, json_t *body)
+{
+	char *s = json_dumps(body, JSON_COMPACT);
+
+	send_body(r, status, "application/json", s ? s : "null", s ? strlen(s) : 4);
+	free(s);
+	json_decref(body);
+}
+
+json_t *
+http_invalid_param(const char *name, const char *code, const char *reason)
+{
+	return json_pack("{s:s, s:s, s:s}", "name", name, "code", code, "reason", reason);
+}
+
+char *
+http_problem_body(const struct http_req *r, int status, const char *code, const char *title,
+                  const char *detail, json_t *invalid_params)
+{
+	char type[160];
+	json_t *doc;
+	char *s;
+
+	/* ZGW "Fout": type, code, title, status, detail, instance, invalidParams. */
+	snprintf(type, sizeof(type), "https://zaakstroom.nl/problemen/%s", code);
+	doc = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "type", type, "code", code, "title",
+	                title, "status", status, "detail", detail ? detail : title, "instance",
+	                r->path);
+	if (invalid_params)
+		json_object_set_new(doc, "invalidParams", invalid_params);
+	s = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	return s;
+}
+
+void
+http_problem(struct http_req *r, int status, const char *code, const char *title,
+             const char *detail, json_t *invalid_params)
+{
+	char *s = http_problem_body(r, status, code, title, detail, invalid_params);
+
+	send_body(r, status, "application/problem+json", s, strlen(s));
+	free(s);
+}
+
+const char *
+http_query(struct http_req *r, const char *name)
+{
+	return evhttp_find_header(&r->query, name);
+}
+
+const char *
+http_header(struct http_req *r, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(r->req), name);
+}
+
+json_t *
+http_json_body(struct http_req *r)
+{
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
+	size_t len = evbuffer_get_length(in);
+	const char *ctype = http_header(r, "Content-Type");
+	json_error_t err;
+	json_t *doc;
+
+	if (ctype && strncasecmp(ctype, "application/json", 16) != 0) {
+		http_problem(r, 415, "unsupported_media_type", "body must be application/json",
+		             NULL, NULL);
+		return NULL;
+	}
+	doc = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len,
+	                 JSON_REJECT_DUPLICATES, &err);
+	if (!doc) {
+		char detail[256];
+		snprintf(detail, sizeof(detail), "invalid JSON at line %d, column %d: %s", err.line,
+		         err.column, err.text);
+		http_problem(r, 400, "parse_error", "request body is not valid JSON", detail, NULL);
+	}
+	return doc;
+}
+
+/* "/a/{x}/b" against "/a/42/b": true with params filled (URL-decoded); on
+ * false nothing is left allocated. */
+bool
+http_path_match(const char *pattern, const char *path, char **params, int *nparams)
+{
+	const char *p = pattern, *q = path;
+
+	*nparams = 0;
+	for (;;) {
+		if (*p == '{') {
+			size_t n = strcspn(q, "/");
+			char *raw;
+
+			if (n == 0 || *nparams == HTTP_MAX_PARAMS)
+				goto nee;
+			raw = strndup(q, n);
+			params[*nparams] = raw ? evhttp_uridecode(raw, 0, NULL) : NULL;
+			free(raw);
+			if (!params[*nparams])
+				goto nee;
+			(*nparams)++;
+			q += n;
+			p = strchr(p, '}');
+			if (!p)
+				goto nee;
+			p++;
+		} else if (*p != *q) {
+			goto nee;
+		} else if (!*p) {
+			return true;
+		} else {
+			p++;
+			q++;
+		}
+	}
+nee:
+	while (*nparams > 0)
+		free(params[--(*nparams)]);
+	return false;
+}
+
+void
+http_req_params_free(struct http_req *r)
+{
+	while (r->nparams > 0)
+		free(r->params[--r->nparams]);
+}
+
+/* Method, path, trace context and query of an incoming request; a malformed
+ * query string is answered (400) here and gives false. */
+bool
+http_req_begin(struct http_req *r, struct evhttp_request *req)
+{
+	const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(req);
+	const char *path = uri ? evhttp_uri_get_path(uri) : NULL;
+	const char *query = uri ? evhttp_uri_get_query(uri) : NULL;
+
+	*r = (struct http_req){.req = req};
+	TAILQ_INIT(&r->query);
+	r->method = method_name(evhttp_request_get_command(req));
+	snprintf(r->path, sizeof(r->path), "%s", path && *path ? path : "/");
+	traceparent_child(evhttp_find_header(evhttp_request_get_input_headers(req), "traceparent"),
+	                  r->traceparent);
+	if (query && evhttp_parse_query_str(query, &r->query) != 0) {
+		http_problem(r, 400, "invalid_query", "query string is malformed", NULL, NULL);
+		return false;
+	}
+	return true;
+}
+
+bool
+http_req_builtin(const struct http_req *r)
+{
+	return !strcmp(r->path, "/healthz") || !strcmp(r->path, "/readyz") ||
+	       !strcmp(r->path, "/metrics");
+}
+
+/* No route took the request: 405 when the path exists with another method. */
+void
+http_no_route(struct http_req *r, bool path_known)
+{
+	if (path_known)
+		http_problem(r, 405, "method_not_allowed", "method not allowed on this resource",
+		             NULL, NULL);
+	else
+		http_problem(r, 404, "not_found", "no such resource", NULL, NULL);
+}
+
+void
+http_req_end(struct http_req *r)
+{
+	http_req_params_free(r);
+	evhttp_clear_headers(&r->query);
+}
+
+static void
+handle_builtin(struct http_server *s, struct http_req *r)
+{
+	if (!strcmp(r->path, "/healthz")) {
+		http_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
+	} else if (!strcmp(r->path, "/readyz")) {
+		bool ok = !s->ready || s->ready(s->ready_arg);
+		http_reply_json(r, ok ? 200 : 503,
+		                json_pack("{s:s}", "status", ok ? "ready" : "not ready"));
+	} else {
+		struct evbuffer *buf = evbuffer_new();
+		evhttp_add_header(evhttp_request_get_output_headers(r->req), "Content-Type",
+		                  "text/plain; version=0.0.4");
+		metrics_render(buf);
+		evhttp_send_reply(r->req, 200, NULL, buf);
+		evbuffer_free(buf);
+	}
+}
+
+static void
+dispatch(struct evhttp_request *req, void *arg)
+{
+	struct http_server *s = arg;
+	struct http_req r;
+	bool path_known = false;
+	int64_t start = now_ms();
+
+	metric_inc(s->m_requests, 1);
+	if (!http_req_begin(&r, req))
+		goto out;
+	if (http_req_builtin(&r)) {
+		handle_builtin(s, &r);
+		goto out;
+	}
+	for (int i = 0; i < s->nroutes; i++) {
+		if (!http_path_match(s->routes[i].pattern, r.path, r.params, &r.nparams))
+			continue;
+		path_known = true;
+		if (strcmp(s->routes[i].method, r.method) != 0) {
+			http_req_params_free(&r);
+			continue;
+		}
+		s->routes[i].handler(&r, s->routes[i].arg);
+		goto out;
+	}
+	http_no_route(&r, path_known);
+out:
+	metric_observe(s->m_latency, (double)(now_ms() - start) / 1000.0);
+	http_req_end(&r);
+}
+
+struct http_server *
+http_start(struct event_base *base, const char *addr, int port)
+{
+	struct http_server *s = calloc(1, sizeof(*s));
+
+	s->http = evhttp_new(base);
+	/* evhttp's defaults are unlimited bodies and 50 s timeouts: not for a
+	 * public endpoint. */
+	evhttp_set_max_body_size(s->http, (ev_ssize_t)config_int("ZS_HTTP_MAX_BODY", 64 * 1024));
+	evhttp_set_max_headers_size(s->http,
+	                            (ev_ssize_t)config_int("ZS_HTTP_MAX_HEADERS", 16 * 1024));
+	evhttp_set_timeout(s->http, (int)config_int("ZS_HTTP_TIMEOUT_S", 10));
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+	                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
+	                                            EVHTTP_REQ_PATCH);
+	evhttp_set_gencb(s->http, dispatch, s);
+	if (evhttp_bind_socket(s->http, addr, (ev_uint16_t)port) != 0) {
+		zlog_error("could not listen on %s:%d", addr, port);
+		evhttp_free(s->http);
+		free(s);
+		return NULL;
+	}
+	s->m_requests = metric_counter("zs_http_requests_total", NULL, "HTTP requests received.");
+	s->m_latency =
+	        metric_histogram("zs_http_request_seconds", NULL, "HTTP request handling time.");
+	zlog_info("listening on http://%s:%d", addr, port);
+	return s;
+}
+
+void
+http_free(struct http_server *s)
+{
+	if (!s)
+		return;
+	evhttp_free(s->http);
+	free(s);
+}
+
+void
+http_route(struct http_server *s, const char *method, const char *pattern, http_handler h,
+           void *arg)
+{
+	if (s->nroutes == MAX_ROUTES)
+		die("too many routes (max %d)", MAX_ROUTES);
+	struct route *rt = &s->routes[s->nroutes++];
+	rt->method = method;
+	snprintf(rt->pattern, sizeof(rt->pattern), "%s", pattern);
+	rt->handler = h;
+	rt->arg = arg;
+}
+
+void
+http_set_ready(struct http_server *s, bool (*ready)(void *), void *arg)
+{
+	s->ready = ready;
+	s->ready_arg = arg;
+}
