@@ -1,0 +1,41 @@
+/*
+ * regel.h — what the audit log says about one event: the AuditRegel (in the
+ * shape of the ZGW AuditTrail) derived from an event on any topic, pure.
+ *
+ * Who: the employee or application from the event's actor, a resident as a
+ * keyed pseudonym (never a BSN); what: a ZGW action or domain verb on a
+ * resource; which object; the outcome as an HTTP-like code; when; the trace;
+ * and for changes what changed (the fields that changed, as compact JSON,
+ * with BSN-like numbers and tokens in free text masked).
+ */
+#ifndef ZS_AUDIT_REGEL_H
+#define ZS_AUDIT_REGEL_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "access/pseudoniem.h"
+#include "wire/ce.h"
+
+struct regel_bron {
+	const char *topic; /* full topic name */
+	int32_t partition;
+	int64_t offset;
+	const char *record; /* reader record name, e.g. "StatusGezet" */
+	const json_t *data; /* the event in plain JSON */
+	const struct ce_attrs *ce;
+	const char *key; /* Kafka key or NULL */
+};
+
+/*
+ * The AuditRegel in plain JSON without volgnummer and bladHash (the log
+ * assigns those). Never NULL for a decodable event: an unknown record still
+ * gets an entry (actie from its name, resource "onbekend"). NULL only when
+ * out of memory.
+ */
+json_t *regel_afleiden(const struct regel_bron *b, const struct pseudoniem_sleutel *sleutel);
+
+/* "status_gezet" from "StatusGezet" (bounded by n). */
+void regel_werkwoord(const char *record, char *out, size_t n);
+
+#endif
