@@ -2,7 +2,7 @@
  * bezorging.c — stable ids, backoff, answers, merge, NotifyNL's token.
  */
 #include "bezorging.h"
-#include "jwt.h"
+#include "access/jwt.h"
 
 #include <curl/curl.h>
 #include <stdio.h>

@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "ce.h"
+#include "wire/ce.h"
 
 /*
  * The key that makes a message unique: recipient pseudonym, zaak (or

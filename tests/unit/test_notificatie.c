@@ -15,8 +15,8 @@
 
 #include "../../services/notificatie/bezorging.h"
 #include "../../services/notificatie/regels.h"
-#include "config.h"
-#include "jwt.h"
+#include "core/config.h"
+#include "access/jwt.h"
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
