@@ -37,7 +37,7 @@ endif
 # common/ in layers, one archive each, linked top layer first so that a lower
 # layer can never lean on a higher one (tools/build/check-layers.sh checks the
 # includes; see common/README.md).
-LAYERS      := access zgw http stream wire core
+LAYERS      := daemon access zgw http stream wire core
 LAYER_LIBS  := $(LAYERS:%=$(BUILD)/libzs_%.a)
 DAEMONS     := $(notdir $(patsubst %/,%,$(dir $(wildcard services/*/main.c))))
 DOMAIN_SRC  := $(filter-out %/main.c,$(wildcard services/*/*.c))
@@ -68,6 +68,20 @@ $(BUILD)/libzs_$(1).a: $(patsubst %.c,$(BUILD)/%.o,$(wildcard common/$(1)/*.c)) 
 	$$(Q)rm -f $$@ && ar rcs $$@ $$^
 endef
 $(foreach l,$(LAYERS),$(eval $(call layer_rule,$(l))))
+
+# Every ZS_* name some program or script of ours reads, for the warning about
+# unknown settings (core/config.c); rewritten only when it changes.
+KNOWN_FROM := $(wildcard common/*/*.[ch] services/*/*.[ch] tools/zs/*.c deploy/local/*.sh \
+                $(filter-out tests/system/test_%,$(wildcard tests/system/*.py)) tests/run.sh .ci/run \
+                docker-compose.yml)
+$(BUILD)/gen/known_settings.c: $(KNOWN_FROM) tools/build/known-settings.sh
+	@mkdir -p $(dir $@)
+	$(Q)tools/build/known-settings.sh > $@.tmp && (cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@)
+
+$(BUILD)/gen/known_settings.o: $(BUILD)/gen/known_settings.c
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libzs_core.a: $(BUILD)/gen/known_settings.o
 
 # Refuses an include that goes the wrong way between layers.
 layers:

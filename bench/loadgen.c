@@ -19,6 +19,7 @@
  * then (intake stopped meanwhile) touch the ready file and time the drain.
  * Prints one JSON object on stdout.
  */
+#include "stream/settings.h"
 #include "bench.h"
 #include "wire/ce.h"
 #include "stream/kafka.h"
@@ -541,6 +542,9 @@ main(int argc, char **argv)
 	int rc;
 
 	log_setup("bench");
+	if (!config_load(
+	            (const struct config_table *const[]){&core_settings, &stream_settings, NULL}))
+		return 2;
 	if (argc < 2)
 		return usage();
 	if (!strcmp(argv[1], "selftest"))
@@ -566,7 +570,7 @@ main(int argc, char **argv)
 		else
 			return usage();
 	}
-	g.brokers = config_str("ZS_KAFKA_BROKERS", "127.0.0.1:59092");
+	g.brokers = stream_brokers;
 	if (!strcmp(target, "intake")) {
 		g.produce_topic = topic_name(TOPIC_AANVRAGEN);
 		g.consume_topic = topic_name(TOPIC_ZAKEN);

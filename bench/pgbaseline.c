@@ -18,6 +18,7 @@
  * The row contents are built once per sample by intake's domain functions;
  * only the keys differ per row. Prints one JSON object.
  */
+#include "stream/settings.h"
 #include "bench.h"
 #include "zgw/catalogus.h"
 #include "wire/ce.h"
@@ -238,6 +239,9 @@ main(int argc, char **argv)
 	bool reads = false;
 
 	log_setup("bench");
+	if (!config_load(
+	            (const struct config_table *const[]){&core_settings, &stream_settings, NULL}))
+		return 2;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--intake-reads")) {
 			reads = true;
@@ -260,7 +264,7 @@ main(int argc, char **argv)
 		        "usage: pgbaseline --count N [--batch B] [--partitions P<=64] [--schema S] [--intake-reads]\n");
 		return 2;
 	}
-	url = config_str("ZS_PG_URL", "postgresql://postgres@127.0.0.1:55432/zaakstroom");
+	url = stream_pg_url;
 	zs_path(sqldir, sizeof(sqldir), "services/intake/sql");
 	zs_path(schemas_dir, sizeof(schemas_dir), "schemas");
 

@@ -5,6 +5,7 @@
 #include "access/toegang.h"
 #include "wire/ce.h"
 #include "core/config.h"
+#include "stream/settings.h"
 #include "stream/kafka.h"
 #include "core/log.h"
 #include "core/metrics_mt.h"
@@ -39,17 +40,38 @@ setup_fout(const char *msg, const char *detail, const char *hint)
 	          "%s", msg);
 }
 
+const char *toegang_jwt_trust, *toegang_policy_file;
+static const char *pseudoniem_sleutel;
+static long jwt_skew_s, raadpleging_linger_ms, raadpleging_timeout_ms, token_cache;
+
+static const struct config_key toegang_keys[] = {
+        {"ZS_JWT_TRUST", CF_SECRET, &toegang_jwt_trust, "",
+         "kind iss=... aud=... jwks=FILE; ...: the trusted token issuers and their keys per token "
+         "kind; required to serve personal data"},
+        {"ZS_PSEUDONIEM_SLEUTEL", CF_SECRET, &pseudoniem_sleutel, "",
+         "hex HMAC key (64 to 128 digits) for betrokkene pseudonyms; required to serve personal "
+         "data"},
+        {"ZS_JWT_SKEW_S", CF_INT, &jwt_skew_s, "60", "clock skew allowed on exp and nbf", 0, 600},
+        {"ZS_POLICY", CF_STR, &toegang_policy_file, "",
+         "the autorisatiematrix; empty: deploy/policy/autorisatiematrix.json"},
+        {"ZS_RAADPLEGING_LINGER_MS", CF_INT, &raadpleging_linger_ms, "0",
+         "how long the raadplegingen producer gathers records into one request", 0, 100},
+        {"ZS_RAADPLEGING_TIMEOUT_MS", CF_INT, &raadpleging_timeout_ms, "5000",
+         "how long a reply waits for its records' acknowledgement before a 503", 100, 60000},
+        {"ZS_TOKEN_CACHE", CF_INT, &token_cache, "512",
+         "verified tokens remembered per HTTP thread (until their exp)", 1, 1000000},
+};
+const struct config_table toegang_settings = CONFIG_TABLE("access", toegang_keys);
+
 struct toegang *
 toegang_setup(void)
 {
 	static const char hint[] = "for a local setup: deploy/local/keys.sh, then "
 	                           ". deploy/local/keys/trust.env";
 	struct toegang *t = calloc(1, sizeof(*t));
-	const char *trust = config_str("ZS_JWT_TRUST", NULL);
-	const char *key = config_str("ZS_PSEUDONIEM_SLEUTEL", NULL);
+	const char *trust = toegang_jwt_trust, *key = pseudoniem_sleutel;
 	pthread_rwlockattr_t attr;
 	char err[512], dflt[1024];
-	long skew = config_int("ZS_JWT_SKEW_S", JWT_DEFAULT_SKEW);
 
 	if (!t)
 		return NULL;
@@ -66,23 +88,19 @@ toegang_setup(void)
 		           hint);
 		goto fail;
 	}
-	if (skew < 0 || skew > 600) {
-		setup_fout("invalid ZS_JWT_SKEW_S", "allowed clock skew must be 0..600 seconds",
-		           NULL);
-		goto fail;
-	}
 	t->trust = jwt_trust_load(trust, err, sizeof(err));
 	if (!t->trust) {
 		setup_fout("invalid ZS_JWT_TRUST", err, hint);
 		goto fail;
 	}
-	t->trust->skew = skew;
+	t->trust->skew = jwt_skew_s;
 	if (!pseudoniem_sleutel_parse(key, &t->sleutel)) {
 		setup_fout("invalid ZS_PSEUDONIEM_SLEUTEL", "expected 64 to 128 hex digits", hint);
 		goto fail;
 	}
 	zs_path(dflt, sizeof(dflt), "deploy/policy/autorisatiematrix.json");
-	snprintf(t->policy_path, sizeof(t->policy_path), "%s", config_str("ZS_POLICY", dflt));
+	snprintf(t->policy_path, sizeof(t->policy_path), "%s",
+	         *toegang_policy_file ? toegang_policy_file : dflt);
 	t->policy = policy_load(t->policy_path, err, sizeof(err));
 	if (!t->policy) {
 		log_write(LOG_ERROR,
@@ -415,7 +433,7 @@ producer_new(struct toegang_vastlegger *vl, const char *brokers, const char *cli
 	};
 
 	snprintf(timeout, sizeof(timeout), "%ld", vl->timeout_ms);
-	snprintf(linger, sizeof(linger), "%ld", config_int("ZS_RAADPLEGING_LINGER_MS", 0));
+	snprintf(linger, sizeof(linger), "%ld", raadpleging_linger_ms);
 	for (size_t i = 0; i < sizeof(kv) / sizeof(kv[0]); i++)
 		if (rd_kafka_conf_set(conf, kv[i][0], kv[i][1], errstr, sizeof(errstr)) !=
 		    RD_KAFKA_CONF_OK) {
@@ -446,14 +464,9 @@ toegang_vastlegger_new(struct toegang *t, struct event_base *base, const char *b
 	vl->t = t;
 	vl->base = base;
 	vl->wake[0] = vl->wake[1] = -1;
-	vl->timeout_ms = config_int("ZS_RAADPLEGING_TIMEOUT_MS", 5000);
-	vl->tokens = tokencache_new((size_t)config_int("ZS_TOKEN_CACHE", 512));
-	if (vl->timeout_ms < 100)
-		vl->timeout_ms = 100;
-	snprintf(vl->source, sizeof(vl->source), "%s%s",
-	         config_str("ZS_CE_SOURCE_PREFIX",
-	                    "urn:nld:oin:00000001003214345000:systeem:zaakstroom-"),
-	         client_id);
+	vl->timeout_ms = raadpleging_timeout_ms;
+	vl->tokens = tokencache_new((size_t)token_cache);
+	snprintf(vl->source, sizeof(vl->source), "%s%s", stream_ce_source_prefix, client_id);
 	/* Schema sets keep scratch values: one per thread. */
 	vl->schemas = schemaset_load(schemas_dir, err, sizeof(err));
 	if (!vl->schemas) {

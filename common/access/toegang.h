@@ -39,6 +39,11 @@ struct toegang;
  * reason and hint when one is missing or invalid: a daemon that serves
  * personal data does not start without them. Call before starting threads.
  */
+/* ZS_JWT_TRUST, ZS_PSEUDONIEM_SLEUTEL, ZS_POLICY and the recording settings. */
+extern const struct config_table toegang_settings;
+extern const char *toegang_jwt_trust;   /* ZS_JWT_TRUST */
+extern const char *toegang_policy_file; /* ZS_POLICY; empty: the default */
+
 struct toegang *toegang_setup(void);
 void toegang_free(struct toegang *t);
 /* SIGHUP: a new policy if it loads, else the old one stays (and a warning). */

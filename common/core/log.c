@@ -21,14 +21,33 @@ static const char *const level_names[] = {"debug", "info", "warn", "error", "fat
 void
 log_setup(const char *service)
 {
-	const char *lvl = getenv("ZS_LOG_LEVEL");
-
 	log_service = service;
-	if (!lvl)
-		return;
+}
+
+void
+log_set_level(const char *name)
+{
 	for (int i = LOG_DEBUG; i <= LOG_FATAL; i++)
-		if (strcasecmp(lvl, level_names[i]) == 0)
+		if (strcasecmp(name, level_names[i]) == 0)
 			log_min_level = (enum log_level)i;
+}
+
+/* snprintf at *len that never moves *len past the end: snprintf returns what
+ * it would have written, and adding that unclamped is how a long line would
+ * run off the buffer. */
+static void __attribute__((format(printf, 4, 5)))
+appendf(char *out, size_t cap, size_t *len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (*len >= cap - 1)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(out + *len, cap - *len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
 }
 
 /* Appends s as a JSON string body (without quotes), escaping as needed. */
@@ -41,7 +60,7 @@ json_escape(char *out, size_t cap, size_t *len, const char *s)
 			out[(*len)++] = '\\';
 			out[(*len)++] = (char)c;
 		} else if (c < 0x20) {
-			*len += (size_t)snprintf(out + *len, cap - *len, "\\u%04x", c);
+			appendf(out, cap, len, "\\u%04x", c);
 		} else {
 			out[(*len)++] = (char)c;
 		}
@@ -58,9 +77,7 @@ append_field(char *out, size_t cap, size_t *len, const char *key, const char *va
 		return;
 	snprintf(tmp, sizeof(tmp), "%s", val);
 	mask_text(tmp);
-	*len += (size_t)snprintf(out + *len, cap - *len, ",\"%s\":\"", key);
-	if (*len >= cap)
-		*len = cap - 1;
+	appendf(out, cap, len, ",\"%s\":\"", key);
 	json_escape(out, cap, len, tmp);
 	if (*len + 2 < cap) {
 		out[(*len)++] = '"';
@@ -86,20 +103,18 @@ log_write(enum log_level level, const struct log_ctx *ctx, const char *fmt, ...)
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 
-	len = (size_t)snprintf(
-	        line, sizeof(line),
+	appendf(line, sizeof(line), &len,
 	        "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"service\":\"%s\",\"msg\":\"", ts,
 	        now.tv_nsec / 1000000, level_names[level], log_service);
 	json_escape(line, sizeof(line), &len, msg);
-	len += (size_t)snprintf(line + len, sizeof(line) - len, "\"");
+	appendf(line, sizeof(line), &len, "\"");
 	if (ctx) {
 		append_field(line, sizeof(line), &len, "topic", ctx->topic);
 		if (ctx->partition >= 0)
-			len += (size_t)snprintf(line + len, sizeof(line) - len, ",\"partition\":%d",
-			                        ctx->partition);
+			appendf(line, sizeof(line), &len, ",\"partition\":%d", ctx->partition);
 		if (ctx->offset >= 0)
-			len += (size_t)snprintf(line + len, sizeof(line) - len, ",\"offset\":%lld",
-			                        (long long)ctx->offset);
+			appendf(line, sizeof(line), &len, ",\"offset\":%lld",
+			        (long long)ctx->offset);
 		append_field(line, sizeof(line), &len, "zaak", ctx->zaak);
 		append_field(line, sizeof(line), &len, "aanvraag", ctx->aanvraag);
 		append_field(line, sizeof(line), &len, "trace", ctx->trace);

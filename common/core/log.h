@@ -37,8 +37,10 @@ struct log_ctx {
 
 extern enum log_level log_min_level;
 
-/* Reads ZS_LOG_LEVEL (debug|info|warn|error); service names every line. */
+/* service names every line. */
 void log_setup(const char *service);
+/* "debug", "info", "warn" or "error" (ZS_LOG_LEVEL, checked by the settings). */
+void log_set_level(const char *name);
 void log_write(enum log_level level, const struct log_ctx *ctx, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 

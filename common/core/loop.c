@@ -27,7 +27,7 @@ on_grace_expired(evutil_socket_t fd, short what, void *arg)
 static void
 on_stop_signal(evutil_socket_t sig, short what, void *arg)
 {
-	struct timeval grace = {.tv_sec = config_int("ZS_SHUTDOWN_GRACE_S", 15)};
+	struct timeval grace = {.tv_sec = config_shutdown_grace_s};
 	(void)what;
 	(void)arg;
 
@@ -113,6 +113,8 @@ loop_every(int ms, event_callback_fn cb, void *arg)
 void
 loop_teardown(void)
 {
+	if (!base)
+		return; /* never set up: start-up stopped before the loop */
 	if (ev_grace)
 		event_free(ev_grace);
 	event_free(ev_term);

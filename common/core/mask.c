@@ -92,4 +92,3 @@ mask_text(char *buf)
 		i++;
 	}
 }
-

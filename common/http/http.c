@@ -305,21 +305,40 @@ out:
 	http_req_end(&r);
 }
 
+const char *http_addr;
+static long max_body, max_headers, timeout_s;
+
+static const struct config_key http_keys[] = {
+        {"ZS_HTTP_ADDR", CF_STR, &http_addr, "127.0.0.1", "address the HTTP port listens on"},
+        {"ZS_HTTP_MAX_BODY", CF_INT, &max_body, "65536", "largest request body in bytes", 1024,
+         16 * 1024 * 1024},
+        {"ZS_HTTP_MAX_HEADERS", CF_INT, &max_headers, "16384",
+         "largest request header block in bytes", 1024, 1024 * 1024},
+        {"ZS_HTTP_TIMEOUT_S", CF_INT, &timeout_s, "10", "seconds a connection may stay idle", 1,
+         3600},
+};
+const struct config_table http_settings = CONFIG_TABLE("http", http_keys);
+
+void
+http_limit(struct evhttp *http)
+{
+	/* evhttp's defaults are unlimited bodies and 50 s timeouts: not for a
+	 * public endpoint. */
+	evhttp_set_max_body_size(http, (ev_ssize_t)max_body);
+	evhttp_set_max_headers_size(http, (ev_ssize_t)max_headers);
+	evhttp_set_timeout(http, (int)timeout_s);
+	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+	                                         EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
+	                                         EVHTTP_REQ_PATCH);
+}
+
 struct http_server *
 http_start(struct event_base *base, const char *addr, int port)
 {
 	struct http_server *s = calloc(1, sizeof(*s));
 
 	s->http = evhttp_new(base);
-	/* evhttp's defaults are unlimited bodies and 50 s timeouts: not for a
-	 * public endpoint. */
-	evhttp_set_max_body_size(s->http, (ev_ssize_t)config_int("ZS_HTTP_MAX_BODY", 64 * 1024));
-	evhttp_set_max_headers_size(s->http,
-	                            (ev_ssize_t)config_int("ZS_HTTP_MAX_HEADERS", 16 * 1024));
-	evhttp_set_timeout(s->http, (int)config_int("ZS_HTTP_TIMEOUT_S", 10));
-	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-	                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
-	                                            EVHTTP_REQ_PATCH);
+	http_limit(s->http);
 	evhttp_set_gencb(s->http, dispatch, s);
 	if (evhttp_bind_socket(s->http, addr, (ev_uint16_t)port) != 0) {
 		zlog_error("could not listen on %s:%d", addr, port);

@@ -12,6 +12,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "core/config.h"
+
 #define HTTP_MAX_PARAMS 4
 
 struct http_req {
@@ -27,6 +29,12 @@ struct http_req {
 typedef void (*http_handler)(struct http_req *r, void *arg);
 
 struct http_server;
+
+/* ZS_HTTP_ADDR and the limits every HTTP port of ours obeys. */
+extern const struct config_table http_settings;
+extern const char *http_addr;
+/* Applies those limits (body, headers, idle time, methods) to an evhttp. */
+void http_limit(struct evhttp *http);
 
 struct http_server *http_start(struct event_base *base, const char *addr, int port);
 void http_free(struct http_server *s);

@@ -205,7 +205,7 @@ on_stop(evutil_socket_t fd, short what, void *arg)
 		evhttp_del_accept_socket(w->http, w->bound);
 		w->bound = NULL;
 	}
-	w->drain_until = now_us() + config_int("ZS_SHUTDOWN_GRACE_S", 30) * 1000000;
+	w->drain_until = now_us() + config_shutdown_grace_s * 1000000;
 	w->ev_drain = event_new(w->base, -1, EV_PERSIST, on_drain, w);
 	event_add(w->ev_drain, &every);
 	on_drain(-1, 0, w);
@@ -234,14 +234,7 @@ worker_main(void *arg)
 	w->http = w->base ? evhttp_new(w->base) : NULL;
 	if (!w->http)
 		goto fail;
-	/* The same limits as http.c: bounded bodies, headers and time. */
-	evhttp_set_max_body_size(w->http, (ev_ssize_t)config_int("ZS_HTTP_MAX_BODY", 64 * 1024));
-	evhttp_set_max_headers_size(w->http,
-	                            (ev_ssize_t)config_int("ZS_HTTP_MAX_HEADERS", 16 * 1024));
-	evhttp_set_timeout(w->http, (int)config_int("ZS_HTTP_TIMEOUT_S", 10));
-	evhttp_set_allowed_methods(w->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
-	                                            EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
-	                                            EVHTTP_REQ_PATCH);
+	http_limit(w->http);
 	evhttp_set_gencb(w->http, dispatch, w);
 	lev = evconnlistener_new(w->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE, -1, w->fd);
 	if (!lev)

@@ -3,7 +3,7 @@
  * topic creation. Errors are always reported with rd_kafka_err2name.
  */
 #include "stream/kafka.h"
-#include "core/config.h"
+#include "stream/settings.h"
 #include "core/log.h"
 #include "stream/topics.h"
 
@@ -82,7 +82,7 @@ kafka_producer_new(const char *brokers, const char *client_id,
 
 	if (!conf)
 		return NULL;
-	snprintf(linger, sizeof(linger), "%ld", config_int("ZS_KAFKA_LINGER_MS", 2));
+	snprintf(linger, sizeof(linger), "%ld", stream_linger_ms);
 	if (!conf_set(conf, "enable.idempotence", "true") || !conf_set(conf, "linger.ms", linger) ||
 	    !conf_set(conf, "compression.type", "lz4") ||
 	    /* The Java client's partitioner: a JVM portal keying by aanvraag id

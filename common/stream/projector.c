@@ -6,6 +6,7 @@
  */
 #include "stream/projector.h"
 #include "core/config.h"
+#include "stream/settings.h"
 #include "stream/kafka.h"
 #include "core/loop.h"
 #include "core/metrics.h"
@@ -552,8 +553,6 @@ collect_and_apply(struct projector *p)
 {
 	unsigned gen = p->generation;
 
-	if (!p->msgs)
-		p->msgs = calloc((size_t)p->cfg.batch_max, sizeof(*p->msgs));
 	while (p->nmsgs < p->cfg.batch_max) {
 		rd_kafka_message_t *rkm = rd_kafka_consumer_poll(p->consumer, 0);
 		if (!rkm)
@@ -934,17 +933,25 @@ projector_start(const struct projector_config *cfg)
 	struct projector *p = calloc(1, sizeof(*p));
 	char err[512], labels[128];
 
+	if (!p)
+		return NULL;
+	/* The batch array once, at its configured size (bounded by the
+	 * settings table), not on the first batch where a failure has no
+	 * good answer. */
+	if (cfg->batch_max < 1 || !(p->msgs = calloc((size_t)cfg->batch_max, sizeof(*p->msgs)))) {
+		zlog_error("could not allocate a batch of %d messages", cfg->batch_max);
+		free(p);
+		return NULL;
+	}
 	/* Few malloc arenas: librdkafka's threads would each get their own,
 	 * and idle arenas count towards the resident set. */
 	mallopt(M_ARENA_MAX, 2);
 	p->cfg = *cfg;
 	p->retry_ms = 100;
 	p->cwake[0] = p->cwake[1] = p->pwake[0] = p->pwake[1] = p->bwake[0] = p->bwake[1] = -1;
-	snprintf(p->group, sizeof(p->group), "%s", config_str("ZS_GROUP_ID", cfg->service));
-	snprintf(p->ce_source, sizeof(p->ce_source), "%s%s",
-	         config_str("ZS_CE_SOURCE_PREFIX",
-	                    "urn:nld:oin:00000001003214345000:systeem:zaakstroom-"),
-	         cfg->service);
+	snprintf(p->group, sizeof(p->group), "%s",
+	         *stream_group_id ? stream_group_id : cfg->service);
+	snprintf(p->ce_source, sizeof(p->ce_source), "%s%s", stream_ce_source_prefix, cfg->service);
 	snprintf(labels, sizeof(labels), "service=\"%s\"", cfg->service);
 	p->m_consumed = metric_counter("zs_events_consumed_total", strdup(labels),
 	                               "Events applied to the read model.");
@@ -1041,6 +1048,8 @@ fail:
 void
 projector_stop(struct projector *p)
 {
+	if (!p)
+		return; /* stopped before it started */
 	p->stopping = true;
 	if (p->ev_retry)
 		evtimer_del(p->ev_retry);

@@ -2,7 +2,7 @@
  * topics.c — topic table and names.
  */
 #include "stream/topics.h"
-#include "core/config.h"
+#include "stream/settings.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,8 +35,8 @@ const char *
 topic_name(enum topic_id id)
 {
 	if (!names[id][0])
-		snprintf(names[id], sizeof(names[id]), "%s%s",
-		         config_str("ZS_TOPIC_PREFIX", "zaakstroom."), topic_defs[id].suffix);
+		snprintf(names[id], sizeof(names[id]), "%s%s", stream_topic_prefix,
+		         topic_defs[id].suffix);
 	return names[id];
 }
 

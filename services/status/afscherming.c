@@ -1,9 +1,9 @@
 /*
  * afscherming.c — the shielded flag of a zaak's initiator (BRP geheimhouding,
  * carried in ZaakGeregistreerd's rollen) into zaken.afgeschermd, written in
- * the status daemon's own batch transaction after its rows.
+ * the status daemon's own batch transaction after its rows (status_apply's
+ * last step).
  */
-#include "api.h"
 #include "core/log.h"
 #include "status.h"
 #include "trackandtrace.h"
@@ -17,19 +17,16 @@ static const char sql_afgeschermd[] =
 bool
 afscherming_prepare(struct pg *pg)
 {
-	return status_prepare(pg) && pg_prepare(pg, "afscherming_zet", sql_afgeschermd, 1);
+	return pg_prepare(pg, "afscherming_zet", sql_afgeschermd, 1);
 }
 
 int
-afscherming_apply(struct proj_batch *b, void *arg)
+afscherming_schrijf(struct proj_batch *b)
 {
 	json_t *zaken;
 	char *tekst;
 	bool ok;
-	int rc = status_apply(b, arg);
 
-	if (rc != 0)
-		return rc;
 	zaken = json_array();
 	for (int i = 0; i < b->n; i++) {
 		const struct proj_msg *m = &b->msgs[i];

@@ -592,7 +592,6 @@ struct api *
 api_start(struct toegang *t, const struct api_config *cfg)
 {
 	struct api *api = calloc(1, sizeof(*api));
-	long threads = config_int("ZS_STATUS_API_THREADS", 2);
 	const char *sep;
 
 	if (!api)
@@ -612,7 +611,7 @@ api_start(struct toegang *t, const struct api_config *cfg)
 	api->pool = http_pool_new(&(struct http_pool_config){
 	        .addr = cfg->addr,
 	        .port = cfg->port,
-	        .threads = (int)threads,
+	        .threads = cfg->threads,
 	        .main_base = loop_base(),
 	        .worker_init = werker_init,
 	        .worker_busy = werker_bezig,
@@ -627,7 +626,7 @@ api_start(struct toegang *t, const struct api_config *cfg)
 	http_pool_route(api->pool, "GET", "/api/v1/zaken/{identificatie}", handle_zaak);
 	if (!http_pool_start(api->pool))
 		goto fail;
-	zlog_info("track & trace api on %d threads", (int)threads);
+	zlog_info("track & trace api on %d threads", cfg->threads);
 	return api;
 fail:
 	api_free(api);

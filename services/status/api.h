@@ -27,6 +27,7 @@ struct api_config {
 	const char *pg_url;
 	const char *brokers;
 	const char *schemas_dir;
+	int threads; /* HTTP threads, each with its own loop and connections */
 	/* Main thread: whether the daemon is ready (for /readyz). */
 	bool (*ready)(void *arg);
 	void *ready_arg;
@@ -49,12 +50,5 @@ struct api *api_start(struct toegang *t, const struct api_config *cfg);
 /* Stops accepting, lets held replies go out, joins the threads. */
 void api_free(struct api *a);
 
-/*
- * The status daemon's prepare and apply, plus: every ZaakGeregistreerd whose
- * initiator is shielded (BRP geheimhouding) marks the zaak afgeschermd, in
- * the same transaction.
- */
-bool afscherming_prepare(struct pg *pg);
-int afscherming_apply(struct proj_batch *b, void *arg);
 
 #endif

@@ -38,6 +38,11 @@ int32_t status_vandaag(const struct status *s);
 
 bool status_prepare(struct pg *pg);
 int status_apply(struct proj_batch *b, void *arg);
+/* The last step of a batch: every ZaakGeregistreerd whose betrokkene is
+ * shielded (BRP geheimhouding) marks the zaak afgeschermd, in the same
+ * transaction (afscherming.c). */
+bool afscherming_prepare(struct pg *pg);
+int afscherming_schrijf(struct proj_batch *b);
 /* The catalogus, read whole by every instance (projector on_broadcast). */
 void status_catalogus(struct projector *p, struct proj_msg *m, void *arg);
 /* After a zaaktype came between batches: the opdrachten that waited for it,

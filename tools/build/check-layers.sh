@@ -10,6 +10,7 @@
 #   http    evhttp server and pool                      uses core, wire
 #   zgw     catalogus, identifiers, reasons             uses core, wire, stream
 #   access  tokens, principals, policy, recording       uses all of the above
+#   daemon  the steps every daemon's main() shares      uses all of the above
 #
 # Every include of a common header must name its folder ("core/log.h"), so the
 # edge is visible in the source. Prints each offending line and exits 1.
@@ -23,6 +24,7 @@ declare -A may=(
 	[http]="core wire http"
 	[zgw]="core wire stream zgw"
 	[access]="core wire stream http zgw access"
+	[daemon]="core wire stream http zgw access daemon"
 )
 
 bad=0

@@ -143,8 +143,7 @@ wait_for_outcome(const char *id, int seconds)
 	json_t *doc = NULL;
 	CURL *c = curl_easy_init();
 
-	snprintf(url, sizeof(url), "%s/api/v1/aanvragen/%s",
-	         config_str("ZS_INTAKE_URL", "http://127.0.0.1:8081"), id);
+	snprintf(url, sizeof(url), "%s/api/v1/aanvragen/%s", zs_intake_url, id);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, body);

@@ -12,6 +12,7 @@
 #include "core/config.h"
 #include "access/jwt.h"
 #include "access/policy.h"
+#include "access/toegang.h"
 #include "zs_cmds.h"
 
 #define DEFAULT_POLICY  "deploy/policy/autorisatiematrix.json"
@@ -30,8 +31,8 @@ policy_path(const char *given)
 {
 	static char dflt[4096];
 
-	snprintf(dflt, sizeof(dflt), "%s/" DEFAULT_POLICY, config_str("ZS_HOME", "."));
-	return given ? given : config_str("ZS_POLICY", dflt);
+	snprintf(dflt, sizeof(dflt), "%s/" DEFAULT_POLICY, zs_home());
+	return given ? given : *toegang_policy_file ? toegang_policy_file : dflt;
 }
 
 static int

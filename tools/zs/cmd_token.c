@@ -11,7 +11,9 @@
 
 #include "core/config.h"
 #include "access/jwt.h"
+#include "access/toegang.h"
 #include "access/principal.h"
+#include "zs.h"
 #include "zs_cmds.h"
 
 /* Must match deploy/local/keys.sh. */
@@ -31,14 +33,14 @@ static const char usage[] =
 struct jwt_trust_set *
 zs_trust_load(char *err, size_t errlen)
 {
-	const char *spec = getenv("ZS_JWT_TRUST");
-	const char *home = config_str("ZS_HOME", ".");
+	const char *spec = toegang_jwt_trust;
+	const char *home = zs_home();
 	struct jwt_trust_set *set;
 	char *local = NULL, dflt[4096];
 	const char *dir;
 
 	snprintf(dflt, sizeof(dflt), "%s/deploy/local/keys", home);
-	dir = config_str("ZS_KEYS_DIR", dflt);
+	dir = *zs_keys_dir ? zs_keys_dir : dflt;
 	if (!spec || !*spec) {
 		if (asprintf(&local,
 		             "inwoner iss=" DEV_ISS_INWONER " aud=" DEV_AUD " jwks=%s/inwoner.jwks;"

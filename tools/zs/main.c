@@ -7,6 +7,8 @@
 #include "zs_cmds.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "stream/settings.h"
+#include "access/toegang.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -38,15 +40,26 @@ static const struct command commands[] = {
          "avro encode RECORD [FILE] | decode [FILE] [--plain] | fingerprint [RECORD|FILE.avsc]"},
 };
 
+const char *zs_intake_url, *zs_keys_dir;
+
+static const struct config_key zs_keys[] = {
+        {"ZS_INTAKE_URL", CF_STR, &zs_intake_url, "http://127.0.0.1:8081",
+         "where zs aanvraag submit --wacht asks for the outcome"},
+        {"ZS_KEYS_DIR", CF_STR, &zs_keys_dir, "",
+         "the development keys of deploy/local/keys.sh; empty: $ZS_HOME/deploy/local/keys"},
+};
+static const struct config_table zs_settings = CONFIG_TABLE("zs", zs_keys);
+static const struct config_table *const tables[] = {&core_settings, &stream_settings,
+                                                    &toegang_settings, &zs_settings, NULL};
+
 static int
 usage(FILE *out)
 {
 	fprintf(out, "usage: zs COMMAND ...\n\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "  zs %s\n", commands[i].usage);
-	fprintf(out,
-	        "\nenvironment: ZS_KAFKA_BROKERS (default 127.0.0.1:59092), ZS_TOPIC_PREFIX,\n"
-	        "ZS_HOME (where schemas/ and deploy/ are), ZS_INTAKE_URL (default http://127.0.0.1:8081)\n");
+	if (out == stdout)
+		config_help(out, "\nzs", "the settings it obeys", tables);
 	return out == stderr ? 2 : 0;
 }
 
@@ -54,8 +67,11 @@ int
 main(int argc, char **argv)
 {
 	log_setup("zs");
+	if (!config_load(tables))
+		return 1;
+	/* A tool talks to a person: only what goes wrong, unless asked. */
 	if (!getenv("ZS_LOG_LEVEL"))
-		log_min_level = LOG_WARN;
+		log_set_level("warn");
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
 	    !strcmp(argv[1], "help"))
 		return usage(argc < 2 ? stderr : stdout);

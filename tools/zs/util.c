@@ -2,6 +2,7 @@
  * util.c — what several zs commands need: schemas, files, producing one event.
  */
 #include "zs.h"
+#include "stream/settings.h"
 #include "wire/ce.h"
 #include "core/config.h"
 #include "stream/kafka.h"
@@ -44,7 +45,7 @@ zs_schemas(void)
 const char *
 zs_brokers(void)
 {
-	return config_str("ZS_KAFKA_BROKERS", "127.0.0.1:59092");
+	return stream_brokers;
 }
 
 char *
