@@ -123,6 +123,12 @@ latin1_to_json(const void *p, size_t n)
 	return j;
 }
 
+json_t *
+avro_json_bytes(const void *p, size_t n)
+{
+	return latin1_to_json(p, n);
+}
+
 static json_t *
 real_to_json(double x)
 {

@@ -66,4 +66,8 @@ int avro_json_to_value_names(avro_value_t *dst, const struct avro_names *names, 
  */
 json_t *avro_json_sample(json_t *schema_json, uint64_t seed);
 
+/* Bytes as Avro JSON writes bytes and fixed values: one code point
+ * U+0000..U+00FF per byte (for JSON that an encoder turns back into them). */
+json_t *avro_json_bytes(const void *p, size_t n);
+
 #endif

@@ -12,7 +12,7 @@ packages=(
 # python module → pip requirement
 declare -A python_packages=(
 	[pytest]=pytest [psycopg]='psycopg[binary]' [confluent_kafka]=confluent-kafka
-	[fastavro]=fastavro [avro]=avro [yaml]=pyyaml
+	[fastavro]=fastavro [avro]=avro [yaml]=pyyaml [cryptography]=cryptography
 )
 
 sudo=()

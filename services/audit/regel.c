@@ -413,3 +413,37 @@ regel_afleiden(const struct regel_bron *b, const struct pseudoniem_sleutel *sleu
 	 * refuses the entry rather than logging half of it */
 	return r;
 }
+
+json_t *
+regel_opvraging(const struct regel_opvraging *o, const struct pseudoniem_sleutel *sleutel)
+{
+	const struct principal *p = o->wie;
+	char trace[TRACE_ID_HEX + 1] = "", pseudo[PSEUDONIEM_LEN + 1];
+	json_t *gebruiker = json_null(), *app = json_null(), *w, *r;
+	char *text;
+
+	traceparent_trace_id(o->ce->traceparent, trace);
+	if (p && p->kind == PRINCIPAL_MEDEWERKER)
+		gebruiker = masked(p->medewerker_id);
+	else if (p && p->kind == PRINCIPAL_APPLICATIE)
+		app = masked(p->client_id);
+	else if (p && p->identiteit.type != ID_GEEN && sleutel &&
+	         pseudoniem(sleutel, p->identiteit.type == ID_BSN ? "BSN" : "KVK",
+	                    p->identiteit.nummer, pseudo))
+		gebruiker = json_string(pseudo);
+	w = json_pack("{s:s?, s:s?}", "doel", o->doel, "regel", o->regel);
+	text = w ? json_dumps(w, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(w);
+	r = json_pack("{s:s, s:o, s:o, s:s, s:i, s:o, s:s, s:o, s:o, s:o, s:s, s:s, s:i, s:i,"
+	              " s:s, s:s, s:o}",
+	              "bron", "zaakstroom/audit", "gebruikersId", gebruiker, "applicatieId", app,
+	              "actie", "retrieve", "resultaat", o->resultaat, "hoofdObject",
+	              masked(o->object), "resource", "audit", "resourceUrl", masked(o->pad),
+	              "resourceWeergave", masked(o->object), "toelichting",
+	              text && strcmp(text, "{}") != 0 ? masked(text) : json_null(), "aanmaakdatum",
+	              o->ce->time, "bronTopic", "http", "bronPartitie", -1, "bronOffset", -1,
+	              "eventId", o->ce->id, "eventType", "nl.zaakstroom.audit-opgevraagd",
+	              "traceId", trace[0] ? json_string(trace) : json_null());
+	free(text);
+	return r;
+}

@@ -38,4 +38,20 @@ json_t *regel_afleiden(const struct regel_bron *b, const struct pseudoniem_sleut
 /* "status_gezet" from "StatusGezet" (bounded by n). */
 void regel_werkwoord(const char *record, char *out, size_t n);
 
+#include "access/principal.h"
+
+/* A read of the audit log itself (GET /api/v1/audit/...), allowed or not. */
+struct regel_opvraging {
+	const struct principal *wie; /* NULL: no valid token */
+	const char *pad;             /* path and query as asked */
+	const char *object;          /* e.g. "volgnummer 12" or "boom 10..20" */
+	int resultaat;               /* the HTTP status it got */
+	const char *doel, *regel;    /* the stated purpose, the deciding rule */
+	const struct ce_attrs *ce;   /* id, time, traceparent of the request */
+};
+
+/* Its AuditRegel, like regel_afleiden's (source "http", no partition or
+ * offset, eventType nl.zaakstroom.audit-opgevraagd). */
+json_t *regel_opvraging(const struct regel_opvraging *o, const struct pseudoniem_sleutel *sleutel);
+
 #endif

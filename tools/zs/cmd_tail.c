@@ -91,7 +91,6 @@ zs_cmd_tail(int argc, char **argv)
 	const char *topic = NULL, *key = NULL;
 	bool begin = false;
 	long max = -1, timeout_s = -1, seen = 0, idle_ms = 0;
-	char errstr[512];
 	int id;
 
 	for (int i = 1; i < argc; i++) {
@@ -117,37 +116,9 @@ zs_cmd_tail(int argc, char **argv)
 		return zs_fail("zs topics create lists them", "unknown topic \"%s\"", topic);
 	zs_schemas();
 
-	/* No group: a tail reads, it never moves anyone's position. */
-	rd_kafka_conf_t *conf = rd_kafka_conf_new();
-	rd_kafka_conf_set(conf, "bootstrap.servers", zs_brokers(), errstr, sizeof(errstr));
-	rd_kafka_conf_set(conf, "group.id", "zs-tail", errstr, sizeof(errstr));
-	rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof(errstr));
-	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+	rd_kafka_t *rk = zs_reader((enum topic_id)id, begin);
 	if (!rk)
-		return zs_fail(NULL, "could not create consumer: %s", errstr);
-	rd_kafka_poll_set_consumer(rk);
-	const rd_kafka_metadata_t *md = NULL;
-	rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic_name((enum topic_id)id), NULL);
-	rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
-	if (err || md->topic_cnt != 1 || md->topics[0].err) {
-		rd_kafka_resp_err_t e = err ? err : md->topics[0].err;
-		if (md)
-			rd_kafka_metadata_destroy(md);
-		rd_kafka_topic_destroy(rkt);
-		rd_kafka_destroy(rk);
-		return zs_fail("is Kafka running, and were the topics created? (make up)",
-		               "no topic %s: %s", topic_name((enum topic_id)id),
-		               rd_kafka_err2name(e));
-	}
-	rd_kafka_topic_partition_list_t *parts =
-	        rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
-	for (int p = 0; p < md->topics[0].partition_cnt; p++)
-		rd_kafka_topic_partition_list_add(parts, topic_name((enum topic_id)id), p)->offset =
-		        begin ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
-	rd_kafka_metadata_destroy(md);
-	rd_kafka_topic_destroy(rkt);
-	rd_kafka_assign(rk, parts);
-	rd_kafka_topic_partition_list_destroy(parts);
+		return 1;
 
 	signal(SIGINT, stop);
 	signal(SIGTERM, stop);

@@ -38,6 +38,8 @@ static const struct command commands[] = {
          "policy explain TOKEN ACTION RESOURCE.json | check [PATH]  which rule decides, and why"},
         {"avro", zs_cmd_avro,
          "avro encode RECORD [FILE] | decode [FILE] [--plain] | fingerprint [RECORD|FILE.avsc]"},
+        {"audit", zs_cmd_audit,
+         "audit verify [--bewijs FILE] | tail [--verify]  check the audit log against its signed heads"},
 };
 
 const char *zs_intake_url, *zs_keys_dir;

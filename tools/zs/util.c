@@ -156,3 +156,45 @@ zs_produce(enum topic_id topic, const char *key, const char *record, json_t *doc
 	}
 	return true;
 }
+
+rd_kafka_t *
+zs_reader(enum topic_id id, bool begin)
+{
+	const char *topic = topic_name(id);
+	char errstr[512];
+
+	/* No group: a reader reads, it never moves anyone's position. */
+	rd_kafka_conf_t *conf = rd_kafka_conf_new();
+	rd_kafka_conf_set(conf, "bootstrap.servers", zs_brokers(), errstr, sizeof(errstr));
+	rd_kafka_conf_set(conf, "group.id", "zs-tail", errstr, sizeof(errstr));
+	rd_kafka_conf_set(conf, "enable.auto.commit", "false", errstr, sizeof(errstr));
+	rd_kafka_t *rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, errstr, sizeof(errstr));
+	if (!rk) {
+		zs_fail(NULL, "could not create consumer: %s", errstr);
+		return NULL;
+	}
+	rd_kafka_poll_set_consumer(rk);
+	const rd_kafka_metadata_t *md = NULL;
+	rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, topic, NULL);
+	rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 0, rkt, &md, 10000);
+	if (err || md->topic_cnt != 1 || md->topics[0].err) {
+		rd_kafka_resp_err_t e = err ? err : md->topics[0].err;
+		if (md)
+			rd_kafka_metadata_destroy(md);
+		rd_kafka_topic_destroy(rkt);
+		rd_kafka_destroy(rk);
+		zs_fail("is Kafka running, and were the topics created? (make up)",
+		        "no topic %s: %s", topic, rd_kafka_err2name(e));
+		return NULL;
+	}
+	rd_kafka_topic_partition_list_t *parts =
+	        rd_kafka_topic_partition_list_new(md->topics[0].partition_cnt);
+	for (int p = 0; p < md->topics[0].partition_cnt; p++)
+		rd_kafka_topic_partition_list_add(parts, topic, p)->offset =
+		        begin ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+	rd_kafka_metadata_destroy(md);
+	rd_kafka_topic_destroy(rkt);
+	rd_kafka_assign(rk, parts);
+	rd_kafka_topic_partition_list_destroy(parts);
+	return rk;
+}

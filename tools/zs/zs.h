@@ -5,6 +5,7 @@
 #define ZS_TOOL_H
 
 #include <jansson.h>
+#include <librdkafka/rdkafka.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,11 +27,16 @@ bool zs_produce(enum topic_id topic, const char *key, const char *record, json_t
 /* Prints "zs: <msg>" (and a hint line) on stderr; returns 1 for exit codes. */
 int zs_fail(const char *hint, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A consumer of every partition of a topic, from its beginning or its end,
+ * outside any group. NULL after a message on stderr. */
+rd_kafka_t *zs_reader(enum topic_id id, bool begin);
+
 int zs_cmd_topics(int argc, char **argv);
 int zs_cmd_catalogus(int argc, char **argv);
 int zs_cmd_aanvraag(int argc, char **argv);
 int zs_cmd_opdracht(int argc, char **argv);
 int zs_cmd_tail(int argc, char **argv);
 int zs_cmd_avro(int argc, char **argv);
+int zs_cmd_audit(int argc, char **argv);
 
 #endif

@@ -1,0 +1,287 @@
+/*
+ * api.c — inclusion and consistency proofs for the FG/DPO.
+ *
+ *   GET /api/v1/audit/bewijs?doel=toezicht&volgnummer=N[&boomgrootte=M]
+ *       entry N, its leaf and the path to the root of the signed head of
+ *       size M (default: the newest head)
+ *   GET /api/v1/audit/bewijs?doel=toezicht&van=M&tot=N
+ *       the consistency proof between the heads of sizes M and N
+ *
+ * The query is decided (audit.lezen) and appended to the log with a new
+ * signed head in one committed transaction before the answer is made; a
+ * query that cannot be recorded gets 503 and nothing else.
+ */
+#include "api.h"
+#include "boom.h"
+#include "regel.h"
+#include "core/log.h"
+#include "wire/schemaset.h"
+
+#include <errno.h>
+#include <openssl/crypto.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool
+getal(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return errno == 0 && *end == '\0' && *out < (UINT64_C(1) << 62);
+}
+
+/* Appends the query to the log (entry + head, committed). */
+static bool
+vastleggen(struct audit_api *api, struct http_req *r, const struct principal *wie, int status,
+           const char *object, const char *doel, const char *regel)
+{
+	struct audit *a = api->a;
+	struct ce_attrs ce;
+	char pad[640];
+	const char *q = evhttp_uri_get_query(evhttp_request_get_evhttp_uri(r->req));
+	json_t *entry;
+	bool ok;
+
+	snprintf(pad, sizeof(pad), "%s%s%s", r->path, q ? "?" : "", q ? q : "");
+	ce_attrs_init(&ce, "AuditRegel", "zaakstroom/audit", NULL, r->traceparent);
+	snprintf(ce.traceparent, sizeof(ce.traceparent), "%s", r->traceparent);
+	entry = regel_opvraging(&(struct regel_opvraging){.wie = wie,
+	                                                  .pad = pad,
+	                                                  .object = object,
+	                                                  .resultaat = status,
+	                                                  .doel = doel,
+	                                                  .regel = regel,
+	                                                  .ce = &ce},
+	                        a->sleutel);
+	if (!entry)
+		return false;
+	char bron[128];
+	snprintf(bron, sizeof(bron), "http %s", ce.id);
+	a->voor_batch = a->boom;
+	ok = projector_tx_begin(a->p);
+	if (ok) {
+		struct pg *pg = projector_pg(a->p);
+		ok = pg_pipeline_begin(pg) && audit_toevoegen(a, pg, entry, bron, &ce) &&
+		     audit_teken(a, pg, &ce);
+		if (ok)
+			ok = projector_tx_commit(a->p);
+		else
+			projector_tx_rollback(a->p);
+	}
+	json_decref(entry);
+	if (!ok)
+		zlog_error("could not record an audit query in the log");
+	return ok;
+}
+
+static json_t *
+hex_json(const char *hex)
+{
+	return json_string(hex);
+}
+
+/* The signed head of size n (0: the newest), as JSON. */
+static json_t *
+boomhoofd(struct pg *pg, uint64_t n)
+{
+	char arg[24];
+	const char *vals[1] = {arg};
+	PGresult *res;
+	json_t *h = NULL;
+
+	snprintf(arg, sizeof(arg), "%" PRIu64, n);
+	res = pg_execp(pg, "boomhoofd_van", 1, vals, NULL, NULL);
+	if (res && PQntuples(res) == 1)
+		h = json_pack("{s:I, s:o, s:I, s:s, s:o}", "boomgrootte",
+		              (json_int_t)strtoll(PQgetvalue(res, 0, 0), NULL, 10), "wortelHash",
+		              hex_json(PQgetvalue(res, 0, 1)), "getekendOp",
+		              (json_int_t)strtoll(PQgetvalue(res, 0, 2), NULL, 10), "sleutelId",
+		              PQgetvalue(res, 0, 3), "handtekening",
+		              hex_json(PQgetvalue(res, 0, 4)));
+	PQclear(res);
+	return h;
+}
+
+static json_t *
+pad_json(const merkle_hash *proof, int k)
+{
+	json_t *a = json_array();
+	char hex[2 * MERKLE_HASH + 1];
+
+	for (int i = 0; a && i < k; i++) {
+		merkle_hex(proof[i], hex);
+		json_array_append_new(a, json_string(hex));
+	}
+	return a;
+}
+
+/* Entry m: its leaf bytes (hex), leaf hash and the AuditRegel decoded. */
+static json_t *
+regel(struct audit_api *api, struct pg *pg, uint64_t m)
+{
+	const struct schema_entry *e = schemaset_latest(projector_schemas(api->a->p), "AuditRegel");
+	char arg[24], err[256];
+	const char *vals[1] = {arg};
+	struct schemaset_decoded d = {0};
+	unsigned char *blad = NULL, *msg = NULL;
+	merkle_hash leaf;
+	long len = 0;
+	PGresult *res;
+	json_t *out = NULL;
+
+	snprintf(arg, sizeof(arg), "%" PRIu64, m);
+	res = pg_execp(pg, "regel_van", 1, vals, NULL, NULL);
+	if (!e || !res || PQntuples(res) != 1 || !merkle_unhex(PQgetvalue(res, 0, 1), leaf))
+		goto out;
+	blad = OPENSSL_hexstr2buf(PQgetvalue(res, 0, 0), &len);
+	msg = blad ? malloc((size_t)len + 10 + MERKLE_HASH) : NULL;
+	if (!msg)
+		goto out;
+	/* the single-object message as it went out: header, leaf, hash */
+	msg[0] = 0xc3;
+	msg[1] = 0x01;
+	for (int i = 0; i < 8; i++)
+		msg[2 + i] = (uint8_t)(e->fingerprint >> (8 * i));
+	memcpy(msg + 10, blad, (size_t)len);
+	memcpy(msg + 10 + len, leaf, MERKLE_HASH);
+	if (schemaset_decode(projector_schemas(api->a->p), msg, (size_t)len + 10 + MERKLE_HASH,
+	                     1 << 20, AVRO_JSON_PLAIN, &d, err, sizeof(err)) != SCHEMASET_OK)
+		goto out;
+	json_object_del(d.datum, "bladHash");
+	out = json_pack("{s:s, s:s, s:o}", "blad", PQgetvalue(res, 0, 0), "bladHash",
+	                PQgetvalue(res, 0, 1), "regel", d.datum);
+out:
+	OPENSSL_free(blad);
+	free(msg);
+	PQclear(res);
+	return out;
+}
+
+static void
+probleem_param(struct toegang_verzoek *v, const char *naam, const char *tekst)
+{
+	toegang_probleem(v, 400, "invalid", "Een of meer parameters zijn ongeldig.", tekst,
+	                 json_pack("[o]", http_invalid_param(naam, "invalid", tekst)));
+}
+
+static void
+bewijs(struct http_req *r, void *arg)
+{
+	struct audit_api *api = arg;
+	struct toegang_verzoek *v = toegang_verzoek_begin(api->vl, r);
+	struct pg *pg = projector_pg(api->a->p);
+	const char *doel = http_query(r, "doel");
+	const char *sv = http_query(r, "volgnummer"), *sg = http_query(r, "boomgrootte");
+	const char *svan = http_query(r, "van"), *stot = http_query(r, "tot");
+	struct policy_decision d;
+	struct principal p;
+	merkle_hash proof[MERKLE_MAX_PATH];
+	uint64_t m = 0, n = 0;
+	char object[96];
+	json_t *hoofd, *body;
+	int k;
+
+	if (!toegang_authenticeer(v, &p)) {
+		vastleggen(api, r, NULL, 401, "audit", doel, NULL);
+		return;
+	}
+	bool inclusie = sv != NULL;
+	if (inclusie ? !getal(sv, &m) || (sg && !getal(sg, &n))
+	             : !svan || !stot || !getal(svan, &m) || !getal(stot, &n) || m > n) {
+		vastleggen(api, r, &p, 400, "audit", doel, NULL);
+		probleem_param(
+		        v, inclusie ? "volgnummer" : "van",
+		        "Geef volgnummer (en eventueel boomgrootte), of van en tot met van <= tot, "
+		        "als gehele getallen.");
+		return;
+	}
+	if (inclusie)
+		snprintf(object, sizeof(object), "volgnummer %" PRIu64, m);
+	else
+		snprintf(object, sizeof(object), "boom %" PRIu64 "..%" PRIu64, m, n);
+
+	policy_evaluate(toegang_policy_vast(api->t), &p, ACTIE_AUDIT_LEZEN, NULL,
+	                &(struct policy_context){.doel = doel}, &d);
+	/* the rule's id is a literal of the policy, which a reload may free */
+	char regel_id[96];
+	snprintf(regel_id, sizeof(regel_id), "%s", d.regel ? d.regel : "");
+	toegang_policy_los(api->t);
+	if (!d.toegestaan) {
+		if (!vastleggen(api, r, &p, 403, object, doel, regel_id)) {
+			toegang_probleem(v, 503, "niet_vastgelegd",
+			                 "De vraag kon niet worden vastgelegd.", NULL, NULL);
+			return;
+		}
+		toegang_probleem(v, 403, "geen_toegang", "U mag het auditlog niet inzien.",
+		                 d.uitleg, NULL);
+		return;
+	}
+	if (!vastleggen(api, r, &p, 200, object, doel, regel_id)) {
+		toegang_probleem(v, 503, "niet_vastgelegd", "De vraag kon niet worden vastgelegd.",
+		                 "Zonder vastlegging geen antwoord; probeer het later opnieuw.",
+		                 NULL);
+		return;
+	}
+	hoofd = boomhoofd(pg, n);
+	if (!hoofd) {
+		toegang_probleem(v, 404, "not_found", "Geen getekend boomhoofd van die grootte.",
+		                 "Vraag een boomgrootte waarvoor een BoomhoofdGetekend bestaat.",
+		                 NULL);
+		return;
+	}
+	if (inclusie) {
+		uint64_t size = (uint64_t)json_integer_value(json_object_get(hoofd, "boomgrootte"));
+		json_t *e = m < size ? regel(api, pg, m) : NULL;
+		k = e ? boom_inclusie(pg, m, size, proof) : -1;
+		if (k < 0) {
+			json_decref(hoofd);
+			json_decref(e);
+			toegang_probleem(v, 404, "not_found",
+			                 "Die regel staat niet onder dit boomhoofd.", NULL, NULL);
+			return;
+		}
+		body = json_pack("{s:I, s:o, s:o}", "volgnummer", (json_int_t)m, "pad",
+		                 pad_json(proof, k), "boomhoofd", hoofd);
+		json_object_update(body, e);
+		json_decref(e);
+	} else {
+		json_t *van = boomhoofd(pg, m);
+		k = van ? boom_consistentie(pg, m, n, proof) : -1;
+		if (k < 0) {
+			json_decref(hoofd);
+			json_decref(van);
+			toegang_probleem(v, 404, "not_found",
+			                 "Geen getekende boomhoofden van die groottes.", NULL,
+			                 NULL);
+			return;
+		}
+		body = json_pack("{s:o, s:o, s:o}", "van", van, "tot", hoofd, "pad",
+		                 pad_json(proof, k));
+	}
+	toegang_antwoord(v, 200, body);
+}
+
+bool
+audit_api_start(struct audit_api *api, struct http_server *http, struct event_base *base,
+                const char *brokers, const char *schemas_dir)
+{
+	api->vl = toegang_vastlegger_new(api->t, base, brokers, "zs-audit-api", schemas_dir);
+	if (!api->vl)
+		return false;
+	http_route(http, "GET", "/api/v1/audit/bewijs", bewijs, api);
+	return true;
+}
+
+void
+audit_api_free(struct audit_api *api)
+{
+	if (api->vl)
+		toegang_vastlegger_free(api->vl);
+	api->vl = NULL;
+}

@@ -1,0 +1,44 @@
+/*
+ * audit.h — zs-audit's work: every event on every topic becomes exactly one
+ * AuditRegel, appended to the log and its Merkle tree in the batch's
+ * transaction (with the offsets), and every batch ends with a signed tree
+ * head; both go out in order on zaakstroom.audit through the outbox.
+ */
+#ifndef ZS_AUDIT_AUDIT_H
+#define ZS_AUDIT_AUDIT_H
+
+#include <openssl/evp.h>
+
+#include "access/pseudoniem.h"
+#include "boomhoofd.h"
+#include "core/metrics.h"
+#include "merkle.h"
+#include "stream/projector.h"
+
+struct audit {
+	struct projector *p;
+	const struct pseudoniem_sleutel *sleutel;
+	EVP_PKEY *key;
+	struct merkle_frontier boom;
+	struct merkle_frontier voor_batch; /* restored when a batch rolls back */
+	struct metric *m_regels, *m_hoofden, *m_dubbel, *m_grootte;
+};
+
+bool audit_prepare(struct pg *pg);
+int audit_apply(struct proj_batch *b, void *arg);
+void audit_rolled_back(void *arg);
+/* After projector_start: the committed tree. */
+bool audit_laad(struct audit *a);
+
+/*
+ * Inside an open transaction: appends one AuditRegel (plain JSON without
+ * volgnummer and bladHash; bron_sleutel says which source event it stands
+ * for), emits it, and adds volgnummer and bladHash to regel.
+ */
+bool audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *bron_sleutel,
+                     const struct ce_attrs *cause);
+/* Inside an open transaction: signs the tree as it now is, stores and
+ * emits the head (nothing when the tree is empty). */
+bool audit_teken(struct audit *a, struct pg *pg, const struct ce_attrs *cause);
+
+#endif

@@ -1,0 +1,385 @@
+"""System tests of the audit daemon against the real Kafka broker and
+PostgreSQL: a zaak's life becomes audit entries, one per event; the signed tree
+heads verify with `zs audit verify` and with an independent verifier written
+here (hashlib and the `cryptography` package's Ed25519: a second
+implementation of RFC 9162); the stream on zaakstroom.audit reproduces them;
+a changed, deleted or reordered entry is detected; only the fg role gets
+proofs and every query is itself an entry; kill -9 in the middle of a stream
+of events loses and duplicates nothing and keeps every head consistent.
+
+One stack (intake, status, audit) serves the module; the tampering test runs
+last on it, the kill -9 test has a stack of its own."""
+
+import hashlib
+import json
+import struct
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
+
+from test_status import MEDEWERKER_BSN, geef, opdracht, uitkomsten
+from zaakstroom import Stack, aanvraag, wait_until
+
+BSN = "999991772"  # the demo's subsidie aanvrager
+
+
+# --- an independent verifier (RFC 9162 section 2.1), not the C code --------
+
+def leaf_hash(entry):
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def node_hash(left, right):
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def mth(leaves):
+    """The tree hash by the RFC's recursive definition."""
+    if not leaves:
+        return hashlib.sha256(b"").digest()
+    if len(leaves) == 1:
+        return leaves[0]
+    k = 1
+    while k * 2 < len(leaves):
+        k *= 2
+    return node_hash(mth(leaves[:k]), mth(leaves[k:]))
+
+
+class Tree:
+    """Leaf hashes, and the roots of every prefix by the recursive definition
+    (memoised per complete subtree so a few thousand leaves stay quick)."""
+
+    def __init__(self):
+        self.leaves = []
+        self.memo = {}
+
+    def root(self, n, start=0):
+        if n == 0:
+            return hashlib.sha256(b"").digest()
+        if n == 1:
+            return self.leaves[start]
+        if n & (n - 1) == 0 and (start, n) in self.memo:
+            return self.memo[(start, n)]
+        k = 1
+        while k * 2 < n:
+            k *= 2
+        h = node_hash(self.root(k, start), self.root(n - k, start + k))
+        if n & (n - 1) == 0:
+            self.memo[(start, n)] = h
+        return h
+
+
+def verify_inclusion(m, n, leaf, path, root):
+    """RFC 9162 2.1.3.2."""
+    if m >= n:
+        return False
+    fn, sn, r = m, n - 1, leaf
+    for p in path:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(m, n, root_m, root_n, path):
+    """RFC 9162 2.1.4.2."""
+    if m == n:
+        return not path and root_m == root_n
+    if m == 0 or m > n or not path:
+        return False
+    if m & (m - 1) == 0:
+        path = [root_m] + list(path)
+    fn, sn = m - 1, n - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for c in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(c, fr)
+            sr = node_hash(c, sr)
+            while not fn & 1 and fn != 0:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == root_m and sr == root_n
+
+
+def head_message(size, root, signed_ms):
+    """The bytes a tree head's signature covers (services/audit/boomhoofd.h)."""
+    return b"zaakstroom.boomhoofd.v1\x00" + struct.pack(">Q", size) + root + struct.pack(">Q", signed_ms)
+
+
+def signature_ok(pub, size, root, signed_ms, sig):
+    try:
+        pub.verify(sig, head_message(size, root, signed_ms))
+        return True
+    except InvalidSignature:
+        return False
+
+
+def latin1(s):
+    """Avro plain JSON bytes (one code point per byte) back to bytes."""
+    return s.encode("latin-1")
+
+
+def ms(value):
+    """fastavro gives timestamp-millis as aware datetimes; plain JSON as text."""
+    if isinstance(value, int):
+        return value
+    import datetime as dt
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return round(value.timestamp() * 1000)
+
+
+def check_stream(msgs, pub):
+    """Rebuilds the tree from zaakstroom.audit as any Kafka client sees it: each
+    entry's leaf is its Avro datum minus the 10-byte header and the trailing
+    bladHash; every head must sign the root of exactly the entries before it.
+    Returns (tree, heads)."""
+    tree, heads = Tree(), []
+    for m in msgs:
+        if m.record == "AuditRegel":
+            assert m.value["volgnummer"] == len(tree.leaves), m.value
+            blad, h = m.raw[10:-32], m.raw[-32:]
+            assert leaf_hash(blad) == h == bytes(m.value["bladHash"])
+            tree.leaves.append(h)
+        elif m.record == "BoomhoofdGetekend":
+            v = m.value
+            size, root, sig = v["boomgrootte"], bytes(v["wortelHash"]), bytes(v["handtekening"])
+            assert size == len(tree.leaves)
+            assert tree.root(size) == root
+            assert signature_ok(pub, size, root, ms(v["getekendOp"]), sig)
+            heads.append((size, root))
+    return tree, heads
+
+
+# --- the module's stack ------------------------------------------------------
+
+class World:
+    def __init__(self, stack, audit):
+        self.stack = stack
+        self.audit = audit
+        self.pub = load_pem_public_key(open(stack.env["ZS_AUDIT_PUBLIEK"], "rb").read())
+
+    def token(self, *args):
+        return self.stack.zs("token", *args).stdout.strip()
+
+    def fg(self):
+        return self.token("medewerker", "--id", "f.gegevens", "--rol", "fg", "--bsn", MEDEWERKER_BSN)
+
+    def get(self, path, token=None):
+        h = {"Authorization": f"Bearer {token}"} if token else {}
+        req = urllib.request.Request(self.audit.url(path), headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+    def stream(self, until=None):
+        return self.stack.read("audit", until=until, timeout=60)
+
+    def heads(self):
+        return self.stack.sql("SELECT boomgrootte FROM audit.boomhoofden ORDER BY boomgrootte")
+
+    def size(self):
+        return self.stack.scalar("SELECT count(*) FROM audit.regels")
+
+
+@pytest.fixture(scope="module")
+def world(infra):
+    name = infra.database_name("audit")
+    url = infra.create_database(name)
+    stack = Stack(infra, url, "audit")
+    try:
+        stack.zs("catalogus", "publish")
+        stack.daemon("intake")
+        stack.daemon("status")
+        audit = stack.daemon("audit")
+        w = World(stack, audit)
+        # a zaak's life: the aanvraag, its zaak, two opdrachten (one refused)
+        a = aanvraag()
+        w.aanvraag_id = a["aanvraagId"]
+        stack.produce("aanvragen", a["aanvraagId"], a, record="AanvraagIngediend")
+        msgs = stack.read("zaken", until=lambda ms: any(
+            m.value and m.value.get("aanvraagId") == a["aanvraagId"] for m in ms))
+        w.zaak = next(m.value["uuid"] for m in msgs if m.value and m.value.get("aanvraagId") == a["aanvraagId"])
+        w.opdracht = geef(stack, "StatusZetten", opdracht(w.zaak, "2026-12-01", volgnummer=2))
+        w.geweigerd = geef(stack, "StatusZetten", opdracht(w.zaak, "2026-12-02", volgnummer=99))
+        uitkomsten(stack, [w.opdracht, w.geweigerd])
+        yield w
+    finally:
+        stack.close()
+        infra.drop_database(name)
+
+
+def entries_for(w, predicate, n=1):
+    msgs = w.stream(until=lambda ms: len([m for m in ms if m.record == "AuditRegel" and predicate(m.value)]) >= n)
+    return [m.value for m in msgs if m.record == "AuditRegel" and predicate(m.value)]
+
+
+def test_a_zaak_life_becomes_audit_entries(world):
+    w = world
+    z = w.zaak
+    # every event of the zaak: ZaakGeregistreerd, two StatusZetten, StatusGezet,
+    # OpdrachtUitgevoerd and OpdrachtGeweigerd
+    mine = entries_for(w, lambda v: v["hoofdObject"] == z, n=6)
+    by_type = {}
+    for v in mine:  # by action: the test's own producer names its ce_type differently
+        by_type.setdefault(v["actie"], []).append(v)
+    reg = by_type["create"][0]
+    assert reg["actie"] == "create" and reg["resource"] == "zaak" and reg["resultaat"] == 201
+    assert reg["bronTopic"].endswith("zaken") and reg["traceId"]
+    zetten = by_type["status_zetten"]
+    assert len(zetten) == 2
+    assert all(v["gebruikersId"] == "mw-0042" and v["applicatieId"] == "gzac" for v in zetten)
+    gezet = by_type["status_gezet"][0]
+    assert gezet["resultaat"] == 201 and '"volgnummer":2' in gezet["toelichting"]
+    assert by_type["opdracht_uitgevoerd"][0]["resultaat"] == 200
+    geweigerd = by_type["opdracht_geweigerd"][0]
+    assert geweigerd["resultaat"] == 422 and "redenen" in geweigerd["toelichting"]
+    # the aanvraag: submitted by the resident (a pseudonym), accepted
+    a = entries_for(w, lambda v: v["hoofdObject"] == w.aanvraag_id, n=2)
+    ingediend = next(v for v in a if v["actie"] == "create")
+    assert ingediend["gebruikersId"] and len(ingediend["gebruikersId"]) == 64
+    assert any(v["actie"] == "aanvraag_geaccepteerd" and v["resultaat"] == 201 for v in a)
+    # the catalogus too: one entry per published zaaktype version
+    assert entries_for(w, lambda v: v["resource"] == "zaaktype", n=3)
+    # exactly one entry per source event
+    keys = [(m.value["bronTopic"], m.value["eventId"]) for m in w.stream() if m.record == "AuditRegel"]
+    assert len(keys) == len(set(keys))
+    # no BSN anywhere on the audit topic, not even in free text
+    raw = b"".join(m.raw for m in w.stream())
+    assert BSN.encode() not in raw and MEDEWERKER_BSN.encode() not in raw
+
+
+def test_heads_verify_independently_and_with_zs(world):
+    w = world
+    msgs = w.stream(until=lambda ms: sum(m.record == "BoomhoofdGetekend" for m in ms) >= 2)
+    tree, heads = check_stream(msgs, w.pub)
+    assert heads and heads[-1][0] == len(tree.leaves) or msgs[-1].record == "AuditRegel"
+    # the stored log gives the same root as the stream
+    assert w.stack.scalar("SELECT encode(wortel_hash, 'hex') FROM audit.boomhoofden WHERE boomgrootte = %s",
+                          (heads[-1][0],)) == heads[-1][1].hex()
+    out = w.stack.zs("audit", "verify").stdout
+    assert "audit log verified" in out
+    out = w.stack.zs("audit", "tail", "--verify").stdout
+    assert "stream verified" in out
+
+
+def test_proofs_for_fg_verify(world, tmp_path):
+    w = world
+    fg = w.fg()
+    status, body = w.get("/api/v1/audit/bewijs?doel=toezicht&volgnummer=3", fg)
+    assert status == 200, body
+    head = body["boomhoofd"]
+    root, size = bytes.fromhex(head["wortelHash"]), head["boomgrootte"]
+    assert signature_ok(w.pub, size, root, head["getekendOp"], bytes.fromhex(head["handtekening"]))
+    leaf = leaf_hash(bytes.fromhex(body["blad"]))
+    assert leaf.hex() == body["bladHash"] and body["regel"]["volgnummer"] == 3
+    assert verify_inclusion(3, size, leaf, [bytes.fromhex(p) for p in body["pad"]], root)
+    assert not verify_inclusion(4, size, leaf, [bytes.fromhex(p) for p in body["pad"]], root)
+    (tmp_path / "inclusie.json").write_text(json.dumps(body))
+    assert "is in the signed tree" in w.stack.zs("audit", "verify", "--bewijs", str(tmp_path / "inclusie.json")).stdout
+    # consistency between the first head and the newest
+    sizes = [r[0] for r in w.heads()]
+    status, body = w.get(f"/api/v1/audit/bewijs?doel=toezicht&van={sizes[0]}&tot={sizes[-1]}", fg)
+    assert status == 200, body
+    van, tot = body["van"], body["tot"]
+    assert verify_consistency(van["boomgrootte"], tot["boomgrootte"], bytes.fromhex(van["wortelHash"]),
+                              bytes.fromhex(tot["wortelHash"]), [bytes.fromhex(p) for p in body["pad"]])
+    (tmp_path / "consistentie.json").write_text(json.dumps(body))
+    assert "extends" in w.stack.zs("audit", "verify", "--bewijs", str(tmp_path / "consistentie.json")).stdout
+    # the query itself is in the log, allowed, with the purpose
+    q = entries_for(w, lambda v: v["eventType"] == "nl.zaakstroom.audit-opgevraagd"
+                    and v["hoofdObject"] == "volgnummer 3")
+    assert q[0]["gebruikersId"] == "f.gegevens" and q[0]["resultaat"] == 200
+    assert '"doel":"toezicht"' in q[0]["toelichting"]
+
+
+def test_non_fg_gets_nothing_and_is_recorded(world):
+    w = world
+    kcc = w.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", MEDEWERKER_BSN)
+    status, body = w.get("/api/v1/audit/bewijs?doel=toezicht&volgnummer=1", kcc)
+    assert status == 403 and "pad" not in body and "regel" not in body
+    inwoner = w.token("inwoner", "--bsn", BSN)
+    status, body = w.get("/api/v1/audit/bewijs?doel=toezicht&volgnummer=2", inwoner)
+    assert status == 403 and "pad" not in body
+    status, body = w.get("/api/v1/audit/bewijs?volgnummer=1")
+    assert status == 401 and "pad" not in body
+    # fg without a purpose from the list is refused too
+    status, body = w.get("/api/v1/audit/bewijs?volgnummer=1", w.fg())
+    assert status == 403
+    refused = entries_for(w, lambda v: v["eventType"] == "nl.zaakstroom.audit-opgevraagd"
+                          and v["resultaat"] in (401, 403), n=4)
+    assert {v["gebruikersId"] for v in refused} >= {"k.klant", "f.gegevens"}
+    # the resident only as a pseudonym
+    assert any(v["gebruikersId"] and len(v["gebruikersId"]) == 64 for v in refused)
+
+
+def test_tampering_is_detected(world):
+    """Last on the module's stack: as superuser, directly in PostgreSQL."""
+    w = world
+    s = w.stack
+    assert "verified" in s.zs("audit", "verify").stdout
+    # the daemon's role cannot change anything, and the trigger stops any
+    # role short of a superuser that was granted more by mistake
+    s.sql("CREATE ROLE audit_test_rol; GRANT USAGE ON SCHEMA audit TO audit_test_rol;"
+          " GRANT UPDATE, DELETE ON audit.regels TO audit_test_rol; GRANT zaakstroom_audit TO audit_test_rol")
+    for stmt in ("UPDATE audit.regels SET hoofd_object = 'x' WHERE volgnummer = 1",
+                 "DELETE FROM audit.regels WHERE volgnummer = 1"):
+        with pytest.raises(Exception, match="append-only"):
+            s.sql(f"SET ROLE audit_test_rol; {stmt}")
+    with pytest.raises(Exception, match="permission denied"):
+        s.sql("SET ROLE zaakstroom_audit; UPDATE audit.regels SET hoofd_object = 'x' WHERE volgnummer = 1")
+
+    def broken(expect):
+        r = s.zs("audit", "verify", check=False)
+        assert r.returncode != 0 and "NOT verified" in r.stderr and expect in r.stderr, r.stderr
+
+    # a changed entry
+    orig = s.scalar("SELECT inhoud FROM audit.regels WHERE volgnummer = 2")
+    s.sql("UPDATE audit.regels SET inhoud = overlay(inhoud placing '\\x58'::bytea from 20) WHERE volgnummer = 2")
+    broken("entry 2 does not match")
+    s.sql("UPDATE audit.regels SET inhoud = %s WHERE volgnummer = 2", (orig,))
+    # ... with its leaf hash recomputed to match: the signed root gives it away
+    s.sql("UPDATE audit.regels SET inhoud = overlay(inhoud placing '\\x58'::bytea from 20),"
+          " blad_hash = sha256('\\x00'::bytea || overlay(inhoud placing '\\x58'::bytea from 20))"
+          " WHERE volgnummer = 2")
+    broken("do not give the signed root")
+    s.sql("UPDATE audit.regels SET inhoud = %s, blad_hash = sha256('\\x00'::bytea || %s) WHERE volgnummer = 2",
+          (orig, orig))
+    assert "verified" in s.zs("audit", "verify").stdout
+    # a deleted entry
+    row = s.sql("SELECT * FROM audit.regels WHERE volgnummer = 4")[0]
+    s.sql("DELETE FROM audit.regels WHERE volgnummer = 4")
+    broken("entry 5 where entry 4 was due")
+    s.sql("INSERT INTO audit.regels VALUES (" + ",".join(["%s"] * len(row)) + ")", row)
+    assert "verified" in s.zs("audit", "verify").stdout
+    # two entries swapped
+    s.sql("UPDATE audit.regels SET volgnummer = volgnummer + 1000000000 WHERE volgnummer IN (5, 6)")
+    s.sql("UPDATE audit.regels SET volgnummer = CASE volgnummer WHEN 1000000005 THEN 6 ELSE 5 END"
+          " WHERE volgnummer >= 1000000000")
+    broken("entry 5 holds entry 6")
+    # the stream, read by any client, still has the true history
+    check_stream(w.stream(), w.pub)
