@@ -13,7 +13,7 @@
  *                                     tree rebuilt and every head checked
  */
 #include "../../services/audit/verifier.h"
-#include "core/config.h"
+#include "stream/settings.h"
 #include "zs.h"
 
 #include <inttypes.h>
@@ -29,8 +29,8 @@ publieke_sleutel(const char *pad)
 	char err[512];
 	EVP_PKEY *k;
 
-	if (!pad)
-		pad = config_str("ZS_AUDIT_PUBLIEK", NULL);
+	if (!pad && zs_audit_publiek[0])
+		pad = zs_audit_publiek;
 	if (!pad) {
 		zs_fail("give --sleutel PUB.pem or set ZS_AUDIT_PUBLIEK (deploy/local/keys.sh makes "
 		        "audit-ed25519.pub.pem)",
@@ -330,9 +330,7 @@ tail(EVP_PKEY *key, bool verify, bool volg)
 int
 zs_cmd_audit(int argc, char **argv)
 {
-	const char *sleutel = NULL, *bewijs = NULL,
-	           *pg = config_str("ZS_PG_URL",
-	                            "postgresql://postgres@127.0.0.1:55432/zaakstroom");
+	const char *sleutel = NULL, *bewijs = NULL, *pg = stream_pg_url;
 	bool verify = false, volg = false;
 	EVP_PKEY *key;
 	int rc;

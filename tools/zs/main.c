@@ -42,9 +42,11 @@ static const struct command commands[] = {
          "audit verify [--bewijs FILE] | tail [--verify]  check the audit log against its signed heads"},
 };
 
-const char *zs_intake_url, *zs_keys_dir;
+const char *zs_intake_url, *zs_keys_dir, *zs_audit_publiek;
 
 static const struct config_key zs_keys[] = {
+        {"ZS_AUDIT_PUBLIEK", CF_STR, &zs_audit_publiek, "",
+         "PEM file of the public key zs audit verifies tree heads with"},
         {"ZS_INTAKE_URL", CF_STR, &zs_intake_url, "http://127.0.0.1:8081",
          "where zs aanvraag submit --wacht asks for the outcome"},
         {"ZS_KEYS_DIR", CF_STR, &zs_keys_dir, "",
