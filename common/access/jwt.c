@@ -40,6 +40,7 @@ static const char *const fout_codes[] = {
         [JWT_FOUT_UITGEVER] = "token.uitgever",
         [JWT_FOUT_PUBLIEK] = "token.publiek",
         [JWT_FOUT_CLAIMS] = "token.claims",
+        [JWT_FOUT_TE_LANG_GELDIG] = "token.te_lang_geldig",
 };
 
 static const char *const fout_titels[] = {
@@ -54,6 +55,8 @@ static const char *const fout_titels[] = {
         [JWT_FOUT_UITGEVER] = "Uitgever van het token wordt niet vertrouwd",
         [JWT_FOUT_PUBLIEK] = "Token is niet voor deze dienst bedoeld",
         [JWT_FOUT_CLAIMS] = "Gegevens in het token ontbreken of kloppen niet",
+        [JWT_FOUT_TE_LANG_GELDIG] =
+                "Het token is langer geldig dan voor dit soort token is toegestaan",
 };
 
 static const char *const alg_names[] = {"RS256", "PS256", "HS256"};
@@ -61,7 +64,7 @@ static const char *const alg_names[] = {"RS256", "PS256", "HS256"};
 const char *
 jwt_fout_code(enum jwt_fout fout)
 {
-	if ((unsigned)fout > JWT_FOUT_CLAIMS)
+	if ((unsigned)fout > JWT_FOUT_TE_LANG_GELDIG)
 		return "token.onbekend";
 	return fout_codes[fout];
 }
@@ -69,7 +72,7 @@ jwt_fout_code(enum jwt_fout fout)
 const char *
 jwt_fout_titel(enum jwt_fout fout)
 {
-	if ((unsigned)fout > JWT_FOUT_CLAIMS)
+	if ((unsigned)fout > JWT_FOUT_TE_LANG_GELDIG)
 		return "Token geweigerd";
 	return fout_titels[fout];
 }
@@ -396,7 +399,10 @@ jwt_trust_add(struct jwt_trust_set *set, enum principal_kind kind, const char *i
 {
 	json_error_t jerr;
 	json_t *root = NULL, *keys, *jwk;
-	struct jwt_trust t = {.kind = kind};
+	struct jwt_trust t = {.kind = kind,
+	                      .max_ttl = kind == PRINCIPAL_INWONER      ? JWT_MAX_TTL_INWONER
+	                                 : kind == PRINCIPAL_MEDEWERKER ? JWT_MAX_TTL_MEDEWERKER
+	                                                                : JWT_MAX_TTL_APPLICATIE};
 	struct jwt_trust *grown;
 	size_t i;
 	char why[200];
@@ -492,7 +498,9 @@ read_small_file(const char *path, size_t max, size_t *len, char *err, size_t err
 static bool
 trust_entry(struct jwt_trust_set *set, char *entry, char *err, size_t errlen)
 {
-	char *save = NULL, *word, *iss = NULL, *aud = NULL, *jwks = NULL, *text;
+	char *save = NULL, *word, *iss = NULL, *aud = NULL, *jwks = NULL, *maxttl = NULL, *text;
+	char *end = NULL;
+	long ttl = 0;
 	enum principal_kind kind;
 	size_t len;
 	bool ok;
@@ -505,10 +513,11 @@ trust_entry(struct jwt_trust_set *set, char *entry, char *err, size_t errlen)
 		return false;
 	}
 	while ((word = strtok_r(NULL, " \t\n", &save))) {
-		char **slot = strncmp(word, "iss=", 4) == 0    ? &iss
-		              : strncmp(word, "aud=", 4) == 0  ? &aud
-		              : strncmp(word, "jwks=", 5) == 0 ? &jwks
-		                                               : NULL;
+		char **slot = strncmp(word, "iss=", 4) == 0      ? &iss
+		              : strncmp(word, "aud=", 4) == 0    ? &aud
+		              : strncmp(word, "jwks=", 5) == 0   ? &jwks
+		              : strncmp(word, "maxttl=", 7) == 0 ? &maxttl
+		                                                 : NULL;
 
 		if (!slot || *slot) {
 			snprintf(err, errlen, "ZS_JWT_TRUST: unexpected or repeated \"%.40s\"",
@@ -522,10 +531,21 @@ trust_entry(struct jwt_trust_set *set, char *entry, char *err, size_t errlen)
 		         "ZS_JWT_TRUST: %s needs iss=, aud= and jwks=", principal_kind_name(kind));
 		return false;
 	}
+	if (maxttl) {
+		ttl = strtol(maxttl, &end, 10);
+		if (!*maxttl || *end || ttl < 60 || ttl > 7L * 24 * 3600) {
+			snprintf(err, errlen,
+			         "ZS_JWT_TRUST: maxttl= must be a number of seconds from 60 to "
+			         "604800");
+			return false;
+		}
+	}
 	text = read_small_file(jwks, MAX_JWKS_FILE, &len, err, errlen);
 	if (!text)
 		return false;
 	ok = jwt_trust_add(set, kind, iss, aud, text, len, jwks, err, errlen);
+	if (ok && maxttl)
+		set->trusts[set->n - 1].max_ttl = ttl;
 	OPENSSL_cleanse(text, len);
 	free(text);
 	return ok;
@@ -675,6 +695,12 @@ check_claims(const struct jwt_trust_set *set, const struct jwt_trust *trust,
 		return refuse(res, JWT_FOUT_CLAIMS, "nbf and iat must be numbers");
 	if (t >= exp + skew)
 		return refuse(res, JWT_FOUT_VERLOPEN, "exp has passed");
+	/* A token valid for decades is a standing key: lifetimes are capped
+	 * per kind, by iat where the token says when it was issued and by the
+	 * time now in any case. */
+	if (exp - t > trust->max_ttl + skew || (has_iat && exp - iat > trust->max_ttl))
+		return refuse(res, JWT_FOUT_TE_LANG_GELDIG,
+		              "exp lies further ahead than this kind of token may live");
 	if (has_nbf && t + skew < nbf)
 		return refuse(res, JWT_FOUT_NOG_NIET_GELDIG, "nbf lies in the future");
 	if (has_iat && t + skew < iat)
@@ -687,6 +713,7 @@ check_claims(const struct jwt_trust_set *set, const struct jwt_trust *trust,
 	if (trust->kind == PRINCIPAL_APPLICATIE && strcmp(out->client_id, key->kid) != 0)
 		return refuse(res, JWT_FOUT_CLAIMS, "client_id is not the client that signed");
 	snprintf(out->issuer, sizeof(out->issuer), "%s", trust->issuer);
+	res->geldig_tot = (time_t)(exp + skew);
 	if (sub)
 		snprintf(out->subject, sizeof(out->subject), "%s", json_string_value(sub));
 	return true;

@@ -44,11 +44,22 @@ enum jwt_fout {
 	JWT_FOUT_UITGEVER,         /* token.uitgever: iss is not the key set's issuer */
 	JWT_FOUT_PUBLIEK,          /* token.publiek: aud lacks our audience */
 	JWT_FOUT_CLAIMS,           /* token.claims: a required claim missing or malformed */
+	JWT_FOUT_TE_LANG_GELDIG, /* token.te_lang_geldig: exp beyond the kind's maximum lifetime */
 };
+
+/* Maximum lifetime (exp - iat, and exp - now) per kind, unless ZS_JWT_TRUST
+ * says maxttl=: a DigiD/eHerkenning session, an employee's working day, a
+ * service client's short-lived token. */
+#define JWT_MAX_TTL_INWONER    3600L
+#define JWT_MAX_TTL_MEDEWERKER (10L * 3600)
+#define JWT_MAX_TTL_APPLICATIE 3600L
 
 struct jwt_result {
 	enum jwt_fout fout;
 	char detail[200];
+	/* On success: the first second at which jwt_verify refuses this token
+	 * (exp plus the allowed skew), so that a cache stops where it does. */
+	time_t geldig_tot;
 };
 
 struct jwt_key {
@@ -67,6 +78,7 @@ struct jwt_trust {
 	char *jwks_path; /* NULL when added from memory */
 	struct jwt_key *keys;
 	size_t n_keys;
+	long max_ttl; /* seconds; JWT_MAX_TTL_<kind> unless maxttl= */
 };
 
 struct jwt_trust_set {
@@ -83,7 +95,7 @@ bool jwt_alg_from_name(const char *name, enum jwt_alg *out);
 
 /*
  * Parses ZS_JWT_TRUST and loads every JWKS it names:
- *   "<kind> iss=<issuer> aud=<audience> jwks=<path>; <kind> ...; ..."
+ *   "<kind> iss=<issuer> aud=<audience> jwks=<path> [maxttl=<s>]; <kind> ...; ..."
  * kind is inwoner, medewerker or applicatie; values hold no blanks or ';'.
  * The same kind may appear more than once (two brokers). A kid must be unique
  * over the whole set. Returns NULL with a message in err on any fault: a

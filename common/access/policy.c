@@ -18,6 +18,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include <openssl/sha.h>
+
 #include "zgw/identificatie.h"
 #include "core/log.h"
 
@@ -77,6 +79,8 @@ struct verwanten {
 
 struct policy {
 	char *versie, *opgesteld_door, *goedgekeurd_door, *goedgekeurd_op;
+	char sha256[65]; /* of the file's bytes, logged so that the approved version can be checked
+	                  */
 	int rol_max[ROL__AANTAL]; /* -1: role not in the policy, so it grants nothing */
 	uint32_t afscherming_rollen, afscherming_relaties;
 	char *afscherming_uitleg, *afscherming_uitleg_en;
@@ -174,6 +178,12 @@ const char *
 policy_goedgekeurd_door(const struct policy *pol)
 {
 	return pol->goedgekeurd_door;
+}
+
+const char *
+policy_sha256(const struct policy *pol)
+{
+	return pol->sha256;
 }
 
 const char *
@@ -825,7 +835,13 @@ policy_parse(const char *json, size_t len, char *err, size_t errlen)
 	pol = calloc(1, sizeof(*pol));
 	if (!pol) {
 		snprintf(err, errlen, "out of memory");
-	} else if (!policy_build(&ld, pol, root)) {
+	} else if (policy_build(&ld, pol, root)) {
+		unsigned char md[SHA256_DIGEST_LENGTH];
+
+		SHA256((const unsigned char *)json, len, md);
+		for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+			snprintf(pol->sha256 + 2 * i, 3, "%02x", md[i]);
+	} else {
 		policy_free(pol);
 		pol = NULL;
 	}
@@ -878,9 +894,9 @@ policy_log_loaded(const struct policy *pol, const char *path)
 {
 	/* The four-eyes record: which version is in force and who approved it. */
 	zlog_info("policy %s in force: versie %s, %zu regels, opgesteld door %s, goedgekeurd door "
-	          "%s op %s",
+	          "%s op %s, sha256 %s",
 	          path, pol->versie, pol->n_regels, pol->opgesteld_door, pol->goedgekeurd_door,
-	          pol->goedgekeurd_op);
+	          pol->goedgekeurd_op, pol->sha256);
 }
 
 /* ---- evaluation ------------------------------------------------------------ */

@@ -106,6 +106,8 @@ const char *policy_versie(const struct policy *pol);
 const char *policy_opgesteld_door(const struct policy *pol);
 const char *policy_goedgekeurd_door(const struct policy *pol);
 const char *policy_goedgekeurd_op(const struct policy *pol);
+/* Hex SHA-256 of the file as loaded: the approver records it with the approval. */
+const char *policy_sha256(const struct policy *pol);
 size_t policy_regels(const struct policy *pol);
 
 /*

@@ -319,6 +319,20 @@ verzoek_free(struct toegang_verzoek *v)
 	free(v);
 }
 
+static char *
+probleem_tekst(const struct toegang_verzoek *v, int status, const char *code, const char *title,
+               const char *detail, json_t *invalid_params)
+{
+	struct http_req r = {.req = v->req};
+	char *s;
+
+	snprintf(r.path, sizeof(r.path), "%s", v->instance);
+	s = http_problem_body(&r, status, code, title, detail, invalid_params);
+	if (!s)
+		abort();
+	return s;
+}
+
 /* Sends the reply once it is given and nothing is on its way any more. */
 static void
 verzoek_misschien_af(struct toegang_verzoek *v)
@@ -331,17 +345,18 @@ verzoek_misschien_af(struct toegang_verzoek *v)
 	if (v->klaar_us)
 		metric_mt_observe_us(&vl->t->held, mono_us() - v->klaar_us);
 	if (v->mislukt) {
-		char body[768];
-		int n = snprintf(
-		        body, sizeof(body),
-		        "{\"type\":\"https://zaakstroom.nl/problemen/%s\",\"code\":\"%s\","
-		        "\"title\":\"de raadpleging kon niet worden vastgelegd; probeer het "
-		        "later opnieuw\",\"status\":503,\"detail\":\"no data is shown whose "
-		        "access was not recorded\",\"instance\":\"%s\"}",
-		        niet_vastgelegd, niet_vastgelegd, v->instance);
+		/* instance is the caller's path: through the JSON writer, never
+		 * pasted into the text. */
+		char *body =
+		        probleem_tekst(v, 503, niet_vastgelegd,
+		                       "de raadpleging kon niet worden vastgelegd; probeer het "
+		                       "later opnieuw",
+		                       "no data is shown whose access was not recorded", NULL);
+
 		metric_mt_inc(&vl->t->unrecorded);
 		http_send(v->req, v->traceparent, 503, "application/problem+json", body,
-		          n > 0 && (size_t)n < sizeof(body) ? (size_t)n : 0);
+		          strlen(body));
+		free(body);
 	} else {
 		http_send(v->req, v->traceparent, v->status, v->ctype, v->body, strlen(v->body));
 	}
@@ -574,16 +589,16 @@ toegang_authenticeer(struct toegang_verzoek *v, struct principal *out)
 	struct toegang_vastlegger *vl = v->vl;
 	const char *tok = NULL;
 	size_t len = 0;
-	time_t nu = time(NULL), exp;
+	time_t nu = time(NULL);
 
 	/* A token seen before on this thread: its principal without another RSA
-	 * verification, until its exp (the same allowance as jwt_verify). */
+	 * verification, until the second the verifier would refuse it. */
 	if (vl->tokens && jwt_bearer(auth, &tok, &len) == JWT_OK &&
 	    tokencache_get(vl->tokens, tok, len, nu, out))
 		return true;
 	if (toegang_verifieer(vl->t, auth, nu, out, &res)) {
-		if (vl->tokens && (exp = tokencache_exp(tok, len)) > 0)
-			tokencache_put(vl->tokens, tok, len, exp + vl->t->trust->skew, out);
+		if (vl->tokens && tok)
+			tokencache_put(vl->tokens, tok, len, res.geldig_tot, out);
 		return true;
 	}
 	metric_mt_inc(&v->vl->t->unauth);
@@ -652,9 +667,6 @@ void
 toegang_probleem(struct toegang_verzoek *v, int status, const char *code, const char *title,
                  const char *detail, json_t *invalid_params)
 {
-	struct http_req r = {.req = v->req};
-
-	snprintf(r.path, sizeof(r.path), "%s", v->instance);
 	verzoek_klaar(v, status, "application/problem+json",
-	              http_problem_body(&r, status, code, title, detail, invalid_params));
+	              probleem_tekst(v, status, code, title, detail, invalid_params));
 }

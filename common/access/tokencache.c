@@ -70,7 +70,8 @@ tokencache_get(struct tokencache *c, const char *token, size_t len, time_t nu,
 	/* Constant time over the bytes: the slot may hold another caller's token. */
 	if (!s->token || s->len != len || CRYPTO_memcmp(s->token, token, len) != 0)
 		return false;
-	if (nu > s->geldig_tot)
+	/* geldig_tot is the first second the verifier refuses. */
+	if (nu >= s->geldig_tot)
 		return false;
 	*out = s->p;
 	return true;
@@ -91,26 +92,4 @@ tokencache_put(struct tokencache *c, const char *token, size_t len, time_t geldi
 	s->len = len;
 	s->geldig_tot = geldig_tot;
 	s->p = *p;
-}
-
-time_t
-tokencache_exp(const char *token, size_t len)
-{
-	const char *a = memchr(token, '.', len), *b;
-	unsigned char payload[JWT_MAX_TOKEN];
-	size_t plen = 0;
-	json_t *claims, *exp;
-	time_t out = 0;
-
-	if (!a)
-		return 0;
-	b = memchr(a + 1, '.', len - (size_t)(a + 1 - token));
-	if (!b || !b64url_decode(a + 1, (size_t)(b - a - 1), payload, sizeof(payload), &plen))
-		return 0;
-	claims = json_loadb((const char *)payload, plen, 0, NULL);
-	exp = json_object_get(claims, "exp");
-	if (json_is_integer(exp) && json_integer_value(exp) > 0)
-		out = (time_t)json_integer_value(exp);
-	json_decref(claims);
-	return out;
 }

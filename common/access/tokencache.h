@@ -23,11 +23,10 @@ void tokencache_free(struct tokencache *c);
 /* The principal of exactly these token bytes, if cached and valid at nu. */
 bool tokencache_get(struct tokencache *c, const char *token, size_t len, time_t nu,
                     struct principal *out);
-/* Remembers a token verified just now, valid until geldig_tot. */
+/* Remembers a token verified just now, valid before geldig_tot: the first
+ * second jwt_verify refuses it (jwt_result.geldig_tot), so that the cache
+ * never accepts a token one second longer than the verifier. */
 void tokencache_put(struct tokencache *c, const char *token, size_t len, time_t geldig_tot,
                     const struct principal *p);
-
-/* The exp claim of a compact JWS (its payload read, nothing verified), or 0. */
-time_t tokencache_exp(const char *token, size_t len);
 
 #endif

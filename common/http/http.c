@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/metrics.h"
 
+#include <ctype.h>
 #include <event2/buffer.h>
 #include <sys/queue.h>
 #include <event2/event.h>
@@ -165,6 +166,7 @@ bool
 http_path_match(const char *pattern, const char *path, char **params, int *nparams)
 {
 	const char *p = pattern, *q = path;
+	size_t len;
 
 	*nparams = 0;
 	for (;;) {
@@ -175,11 +177,15 @@ http_path_match(const char *pattern, const char *path, char **params, int *npara
 			if (n == 0 || *nparams == HTTP_MAX_PARAMS)
 				goto nee;
 			raw = strndup(q, n);
-			params[*nparams] = raw ? evhttp_uridecode(raw, 0, NULL) : NULL;
+			params[*nparams] = raw ? evhttp_uridecode(raw, 0, &len) : NULL;
 			free(raw);
 			if (!params[*nparams])
 				goto nee;
 			(*nparams)++;
+			/* A NUL decoded from %00 would end the value early: what a
+			 * proxy saw and what the handler serves would differ. */
+			if (len != strlen(params[*nparams - 1]))
+				goto nee;
 			q += n;
 			p = strchr(p, '}');
 			if (!p)
@@ -207,8 +213,31 @@ http_req_params_free(struct http_req *r)
 		free(r->params[--r->nparams]);
 }
 
+/* Whether the path, percent-decoded, holds a control character (%00-%1F,
+ * %7F) or a malformed escape. */
+bool
+http_path_has_control(const char *path)
+{
+	for (const char *c = path; *c; c++) {
+		unsigned v;
+
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			return true;
+		if (*c != '%')
+			continue;
+		if (!isxdigit((unsigned char)c[1]) || !isxdigit((unsigned char)c[2]))
+			return true;
+		v = (unsigned)strtoul((char[]){c[1], c[2], 0}, NULL, 16);
+		if (v < 0x20 || v == 0x7f)
+			return true;
+		c += 2;
+	}
+	return false;
+}
+
 /* Method, path, trace context and query of an incoming request; a malformed
- * query string is answered (400) here and gives false. */
+ * query string or a control character in the path is answered (400) here and
+ * gives false. */
 bool
 http_req_begin(struct http_req *r, struct evhttp_request *req)
 {
@@ -222,6 +251,18 @@ http_req_begin(struct http_req *r, struct evhttp_request *req)
 	snprintf(r->path, sizeof(r->path), "%s", path && *path ? path : "/");
 	traceparent_child(evhttp_find_header(evhttp_request_get_input_headers(req), "traceparent"),
 	                  r->traceparent);
+	if (http_path_has_control(r->path)) {
+		/* Every path parameter of every route: a NUL or line break that a
+		 * proxy passes on would make the daemon serve another resource
+		 * than the one a rule in front of it saw. */
+		http_problem(r, 400, "invalid_path", "Het pad bevat een ongeldig teken.",
+		             "Een pad of padparameter mag geen stuurtekens (zoals %00) bevatten.",
+		             json_pack("[{s:s, s:s, s:s}]", "name", "path", "code", "invalid",
+		                       "reason",
+		                       "Het pad bevat een stuurteken of een ongeldige "
+		                       "%-codering."));
+		return false;
+	}
 	if (query && evhttp_parse_query_str(query, &r->query) != 0) {
 		http_problem(r, 400, "invalid_query", "query string is malformed", NULL, NULL);
 		return false;

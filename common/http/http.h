@@ -67,6 +67,8 @@ json_t *http_invalid_param(const char *name, const char *code, const char *reaso
 /* The request-handling steps both servers (this one and http_pool) share. */
 bool http_req_begin(struct http_req *r, struct evhttp_request *req);
 bool http_req_builtin(const struct http_req *r);
+/* A control character, raw or percent-encoded, or a malformed escape. */
+bool http_path_has_control(const char *path);
 bool http_path_match(const char *pattern, const char *path, char **params, int *nparams);
 void http_req_params_free(struct http_req *r);
 void http_req_end(struct http_req *r);

@@ -24,8 +24,15 @@ running() {
 		tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qE "(^|/)zs-$1\$"
 }
 
+# A daemon's port: its ZS_<NAME>_HTTP_PORT when set, else the table's.
+port_of() {
+	local var=${PORT_VARS[$1]}
+	echo "${!var:-${PORTS[$1]}}"
+}
+
 start_one() {
-	local name=$1 bin=$ZS_ROOT/$BUILD/bin/zs-$1 port=${PORTS[$1]} i
+	local name=$1 bin=$ZS_ROOT/$BUILD/bin/zs-$1 port i
+	port=$(port_of "$1")
 	[ -x "$bin" ] || return 0
 	if running "$name"; then
 		echo "  $name: already running (pid $(<"$dir/$name.pid"), http://127.0.0.1:$port)"

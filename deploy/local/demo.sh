@@ -7,7 +7,9 @@ here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/env.sh"
 BUILD=${BUILD:-build}
 zs() { "$ZS_ROOT/$BUILD/bin/zs" "$@"; }
-export ZS_HOME=$ZS_ROOT ZS_KAFKA_BROKERS ZS_INTAKE_URL=http://127.0.0.1:8081
+# The ports daemons.sh starts them on (ZS_*_HTTP_PORT when set).
+intake_port=${ZS_INTAKE_HTTP_PORT:-8081} status_port=${ZS_STATUS_HTTP_PORT:-8082}
+export ZS_HOME=$ZS_ROOT ZS_KAFKA_BROKERS ZS_INTAKE_URL=http://127.0.0.1:$intake_port
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "PostgreSQL en Kafka starten"
@@ -43,7 +45,7 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	zs tail opdracht-uitkomsten --begin --key "$zaak" --timeout 2 | "$here/vertel.py"
 
 	step "De inwoner volgt haar zaak (Track & Trace API, met DigiD-token)"
-	api=http://127.0.0.1:${ZS_STATUS_HTTP_PORT:-8082}/api/v1/zaken
+	api=http://127.0.0.1:$status_port/api/v1/zaken
 	ident=$(zs tail zaken --begin --key "$zaak" --timeout 2 | python3 -c \
 		'import json, sys; print(json.loads(sys.stdin.readline())["value"]["identificatie"])')
 	vraag() { # TOKEN URL: one API reply, told as a portal page would show it
@@ -71,11 +73,11 @@ cat <<INFO
                            build/bin/zs tail aanvraag-uitkomsten --begin
   Een eigen aanvraag:      build/bin/zs aanvraag submit deploy/demo/aanvragen/subsidie-sanering-verkeerslawaai.json --wacht 10
   Opdrachten geven:        zie deploy/demo/opdrachten/README.md
-  Uitkomst voor portalen:  curl http://127.0.0.1:8081/api/v1/aanvragen/<aanvraagId>
+  Uitkomst voor portalen:  curl http://127.0.0.1:$intake_port/api/v1/aanvragen/<aanvraagId>
   Track & Trace:           T=\$(build/bin/zs token inwoner --bsn 999991772)
-                           curl -H "Authorization: Bearer \$T" http://127.0.0.1:8082/api/v1/zaken
+                           curl -H "Authorization: Bearer \$T" http://127.0.0.1:$status_port/api/v1/zaken
   Wie mag wat:             deploy/policy/README.md, build/bin/zs policy explain
-  Metrics:                 curl http://127.0.0.1:8081/metrics
+  Metrics:                 curl http://127.0.0.1:$intake_port/metrics
   Logs:                    $ZS_RUN/daemons/*.log
   Stoppen:                 make down
 INFO

@@ -55,6 +55,17 @@ def test_http_ports_agree_with_the_daemons_settings():
         assert port in " ".join(svc["healthcheck"]["test"]), f"{d}: healthcheck probes another port"
 
 
+def test_a_daemon_serving_personal_data_gets_its_keys():
+    # Without them zs-status refuses to start (toegang_setup): the service
+    # must name both, the pseudonym key from the environment, not this file.
+    env = env_of("status")
+    trust = env["ZS_JWT_TRUST"]
+    for kind in ("inwoner", "medewerker", "applicatie"):
+        assert re.search(rf"(^|;)\s*{kind} iss=\S+ aud=\S+ jwks=/etc/zaakstroom/keys/{kind}.jwks", trust), kind
+    assert any(v.endswith(":/etc/zaakstroom/keys:ro") for v in COMPOSE["services"]["status"]["volumes"])
+    assert env["ZS_PSEUDONIEM_SLEUTEL"].startswith("${ZS_PSEUDONIEM_SLEUTEL:?")
+
+
 def test_kafka_and_postgres_versions_match_what_the_tests_run_against():
     env_sh = (ROOT / "deploy" / "local" / "env.sh").read_text()
     kafka_version = re.search(r'KAFKA_VERSION:=([0-9.]+)', env_sh).group(1)

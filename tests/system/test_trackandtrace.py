@@ -384,6 +384,9 @@ def test_bad_tokens_are_401_problems_with_their_code(world):
         (hs256(claims, alg="none"), "token.algoritme"),
         (hs256(claims, secret=b"x" * 32), "token.handtekening"),
         (hs256(claims, kid="onbekend", secret=secret), "token.sleutel_onbekend"),
+        # A token valid for thirty years is a standing key: capped per kind.
+        (hs256(dict(claims, exp=now + 30 * 365 * 86400), secret=secret), "token.te_lang_geldig"),
+        (hs256(dict(claims, iat=now - 7200, exp=now + 60), secret=secret), "token.te_lang_geldig"),
     ]
     for tok, code in gevallen:
         st, headers, p = world.get(f"/api/v1/zaken?bsn={A}", tok)
@@ -415,6 +418,10 @@ def test_bad_parameters_are_400_problems_naming_the_parameter(world):
         (kcc, "/api/v1/zaken?reden=x", "bsn"),
         (kcc, f"/api/v1/zaken?bsn={A}&reden=%01", "reden"),
         (tok, "/api/v1/zaken/ZAAK%20%3B", "identificatie"),
+        # A NUL byte once ended the identificatie: ZAAK-...%00anything was served as ZAAK-...
+        (tok, f"/api/v1/zaken/{world.zaken['a_open']}%00anything", "path"),
+        (tok, f"/api/v1/zaken/{world.zaken['a_open']}%0d%0aX-Injected:%201", "path"),
+        (tok, f"/api/v1/zaken/{world.zaken['a_open']}%", "path"),
     ]
     for t, path, naam in gevallen:
         st, headers, p = world.get(path, t)

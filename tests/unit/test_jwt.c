@@ -447,6 +447,37 @@ refuses_expired_and_honours_skew(void **state)
 	               JWT_FOUT_CLAIMS);
 }
 
+/* An exp decades ahead was accepted (and cached): lifetimes are capped per kind. */
+static void
+refuses_a_lifetime_beyond_the_kinds_maximum(void **state)
+{
+	struct principal p;
+	char *c, *tok;
+
+	(void)state;
+	/* iat = now: exactly the maximum is fine, a second more is not. */
+	tok = inwoner_token(JWT_MAX_TTL_INWONER);
+	assert_int_equal(verify_at(tok, NOW, &p), JWT_OK);
+	free(tok);
+	assert_refused(inwoner_token(JWT_MAX_TTL_INWONER + 1), JWT_FOUT_TE_LANG_GELDIG);
+	assert_refused(inwoner_token(30L * 365 * 86400), JWT_FOUT_TE_LANG_GELDIG);
+	assert_string_equal(jwt_fout_code(JWT_FOUT_TE_LANG_GELDIG), "token.te_lang_geldig");
+	/* Without iat the time now counts: an exp too far from now is refused too. */
+	assert_true(asprintf(&c,
+	                     "{\"iss\":\"" ISS_INW "\",\"aud\":\"" AUD "\",\"exp\":%ld,"
+	                     "\"bsn\":\"" BSN "\"}",
+	                     NOW + JWT_MAX_TTL_INWONER + JWT_DEFAULT_SKEW + 1) > 0);
+	assert_refused(sign_inwoner(c), JWT_FOUT_TE_LANG_GELDIG);
+	free(c);
+	/* A cap of its own per key set: maxttl= in ZS_JWT_TRUST. */
+	trust->trusts[0].max_ttl = 600;
+	assert_refused(inwoner_token(601), JWT_FOUT_TE_LANG_GELDIG);
+	tok = inwoner_token(600);
+	assert_int_equal(verify_at(tok, NOW, &p), JWT_OK);
+	free(tok);
+	trust->trusts[0].max_ttl = JWT_MAX_TTL_INWONER;
+}
+
 static void
 refuses_not_yet_valid(void **state)
 {
@@ -855,14 +886,17 @@ trust_spec_and_minting(void **state)
 	PEM_write_PrivateKey(f, key_ps, NULL, NULL, 0, NULL, NULL);
 	fclose(f);
 
-	assert_true(asprintf(&spec,
-	                     " inwoner iss=https://dev/inwoner aud=zs jwks=%s/inwoner.jwks ;\n"
-	                     "applicatie iss=dev-clients aud=zs jwks=%s/applicatie.jwks;",
-	                     dir, dir) > 0);
+	assert_true(
+	        asprintf(&spec,
+	                 " inwoner iss=https://dev/inwoner aud=zs jwks=%s/inwoner.jwks ;\n"
+	                 "applicatie iss=dev-clients aud=zs jwks=%s/applicatie.jwks maxttl=900;",
+	                 dir, dir) > 0);
 	s = jwt_trust_load(spec, err, sizeof(err));
 	assert_non_null(s);
 	assert_int_equal(s->n, 2);
 	assert_string_equal(jwt_trust_for(s, PRINCIPAL_INWONER)->issuer, "https://dev/inwoner");
+	assert_int_equal(jwt_trust_for(s, PRINCIPAL_INWONER)->max_ttl, JWT_MAX_TTL_INWONER);
+	assert_int_equal(jwt_trust_for(s, PRINCIPAL_APPLICATIE)->max_ttl, 900);
 	assert_null(jwt_trust_for(s, PRINCIPAL_MEDEWERKER));
 
 	/* Mint and verify each: what zs token does. */
@@ -904,6 +938,9 @@ trust_spec_and_minting(void **state)
 	assert_null(jwt_trust_load("inwoner iss=a jwks=c", err, sizeof(err)));
 	assert_non_null(strstr(err, "aud="));
 	assert_null(jwt_trust_load("inwoner iss=a iss=b aud=b jwks=c", err, sizeof(err)));
+	assert_null(jwt_trust_load("inwoner iss=a aud=b jwks=c maxttl=10", err, sizeof(err)));
+	assert_non_null(strstr(err, "maxttl"));
+	assert_null(jwt_trust_load("inwoner iss=a aud=b jwks=c maxttl=1h", err, sizeof(err)));
 	assert_null(
 	        jwt_trust_load("inwoner iss=a aud=b jwks=/nonexistent/x.jwks", err, sizeof(err)));
 	assert_non_null(strstr(err, "cannot open"));
@@ -951,6 +988,7 @@ main(void)
 	        cmocka_unit_test(refuses_rs256_ps256_swap),
 	        cmocka_unit_test(refuses_wrong_and_missing_kid),
 	        cmocka_unit_test(refuses_expired_and_honours_skew),
+	        cmocka_unit_test(refuses_a_lifetime_beyond_the_kinds_maximum),
 	        cmocka_unit_test(refuses_not_yet_valid),
 	        cmocka_unit_test(refuses_wrong_issuer),
 	        cmocka_unit_test(refuses_wrong_audience),

@@ -755,45 +755,71 @@ route_matching(void **state)
 	assert_string_equal(p[1], "2");
 	free(p[0]);
 	free(p[1]);
+	/* A NUL decoded from %00 would end the value early: no match at all. */
+	assert_false(http_path_match("/api/v1/zaken/{id}", "/api/v1/zaken/ZAAK-1%00x", p, &n));
+	assert_int_equal(n, 0);
+	/* The request is refused before routing for any control character or bad escape. */
+	assert_true(http_path_has_control("/api/v1/zaken/ZAAK-1%00anything"));
+	assert_true(http_path_has_control("/api/v1/zaken/ZAAK-1%0a"));
+	assert_true(http_path_has_control("/api/v1/zaken/ZAAK-1%7F"));
+	assert_true(http_path_has_control("/api/v1/zaken/ZAAK-1\x01"));
+	assert_true(http_path_has_control("/api/v1/zaken/ZAAK-1%"));
+	assert_true(http_path_has_control("/api/v1/zaken/ZAAK-1%4"));
+	assert_true(http_path_has_control("/api/v1/zaken/ZAAK-1%zz"));
+	assert_false(http_path_has_control("/api/v1/zaken/ZAAK-1%2D2%20"));
+	assert_false(http_path_has_control("/api/v1/zaken/ZAAK-%C3%A9"));
 }
 
 /* Verified tokens remembered per thread. */
 
 static void
-token_cache_hits_only_the_same_bytes_until_exp(void **state)
+token_cache_hits_only_the_same_bytes_until_the_verifier_refuses(void **state)
 {
 	static const unsigned char secret[32] = "0123456789abcdef0123456789abcdef";
+	static const char jwks[] =
+	        "{\"keys\": [{\"kty\": \"oct\", \"kid\": \"k1\", \"alg\": "
+	        "\"HS256\", \"k\": \"MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY\"}]}";
 	struct principal a = inwoner(BSN_A), b = inwoner(BSN_B), uit;
 	struct tokencache *c = tokencache_new(8), *een = tokencache_new(1);
-	json_t *claims = json_pack("{s:s, s:I}", "sub", "x", "exp", (json_int_t)2000000000);
+	struct jwt_trust_set *set = jwt_trust_new();
+	const time_t nu = 1900000000;
+	json_t *claims = json_pack("{s:s, s:s, s:s, s:s, s:I}", "iss", "i", "aud", "zaakstroom",
+	                           "bsn", BSN_A, "loa", "midden", "exp", (json_int_t)(nu + 600));
 	char *tok = jwt_sign("k1", JWT_ALG_HS256, NULL, secret, sizeof(secret), claims);
-	char *ander;
+	struct jwt_result res;
+	char *ander, err[200];
 	size_t len = strlen(tok);
 
 	(void)state;
-	assert_non_null(tok);
-	assert_int_equal(tokencache_exp(tok, len), 2000000000);
-	assert_int_equal(tokencache_exp("a.b", 3), 0);
-	assert_int_equal(tokencache_exp("a.!!!.c", 7), 0);
-	assert_false(tokencache_get(c, tok, len, 1000, &uit));
-	tokencache_put(c, tok, len, 2000000060, &a);
-	assert_true(tokencache_get(c, tok, len, 2000000060, &uit));
+	assert_true(jwt_trust_add(set, PRINCIPAL_INWONER, "i", "zaakstroom", jwks, strlen(jwks),
+	                          NULL, err, sizeof(err)));
+	set->skew = 60;
+	assert_true(jwt_verify(set, tok, len, nu, &uit, &res));
+	assert_int_equal(res.geldig_tot, nu + 600 + 60);
+	assert_false(tokencache_get(c, tok, len, nu, &uit));
+	tokencache_put(c, tok, len, res.geldig_tot, &a);
+	/* The cache and the verifier agree to the second (they once differed by one). */
+	assert_true(tokencache_get(c, tok, len, res.geldig_tot - 1, &uit));
+	assert_true(jwt_verify(set, tok, len, res.geldig_tot - 1, &uit, &res));
 	assert_string_equal(uit.identiteit.nummer, BSN_A);
-	/* After exp (and the skew), and for any other bytes: a miss. */
-	assert_false(tokencache_get(c, tok, len, 2000000061, &uit));
-	assert_false(tokencache_get(c, tok, len - 1, 1000, &uit));
+	assert_false(tokencache_get(c, tok, len, res.geldig_tot, &uit));
+	assert_false(jwt_verify(set, tok, len, res.geldig_tot, &uit, &res));
+	assert_int_equal(res.fout, JWT_FOUT_VERLOPEN);
+	/* Any other bytes: a miss. */
+	assert_false(tokencache_get(c, tok, len - 1, nu, &uit));
 	ander = strdup(tok);
 	ander[len - 2] = ander[len - 2] == 'A' ? 'B' : 'A';
-	assert_false(tokencache_get(c, ander, len, 1000, &uit));
+	assert_false(tokencache_get(c, ander, len, nu, &uit));
 	/* One slot: the newer token takes it. */
-	tokencache_put(een, tok, len, 2000000000, &a);
-	tokencache_put(een, ander, len, 2000000000, &b);
-	assert_false(tokencache_get(een, tok, len, 1000, &uit));
-	assert_true(tokencache_get(een, ander, len, 1000, &uit));
+	tokencache_put(een, tok, len, nu + 600, &a);
+	tokencache_put(een, ander, len, nu + 600, &b);
+	assert_false(tokencache_get(een, tok, len, nu, &uit));
+	assert_true(tokencache_get(een, ander, len, nu, &uit));
 	assert_string_equal(uit.identiteit.nummer, BSN_B);
 	free(ander);
 	free(tok);
 	json_decref(claims);
+	jwt_trust_free(set);
 	tokencache_free(c);
 	tokencache_free(een);
 }
@@ -869,7 +895,7 @@ main(void)
 	        cmocka_unit_test(list_item),
 	        cmocka_unit_test(raadpleging_record_fits_its_schema_and_names_no_bsn),
 	        cmocka_unit_test(route_matching),
-	        cmocka_unit_test(token_cache_hits_only_the_same_bytes_until_exp),
+	        cmocka_unit_test(token_cache_hits_only_the_same_bytes_until_the_verifier_refuses),
 	        cmocka_unit_test(intake_carries_geheimhouding_into_the_rollen),
 	};
 

@@ -46,9 +46,10 @@ check(int argc, char **argv)
 		fprintf(stderr, "zs policy: %s refused: %s\n", path, err);
 		return 1;
 	}
-	printf("%s: versie %s, %zu regels, opgesteld door %s, goedgekeurd door %s op %s\n", path,
-	       policy_versie(pol), policy_regels(pol), policy_opgesteld_door(pol),
-	       policy_goedgekeurd_door(pol), policy_goedgekeurd_op(pol));
+	printf("%s: versie %s, %zu regels, opgesteld door %s, goedgekeurd door %s op %s\n"
+	       "sha256 %s\n",
+	       path, policy_versie(pol), policy_regels(pol), policy_opgesteld_door(pol),
+	       policy_goedgekeurd_door(pol), policy_goedgekeurd_op(pol), policy_sha256(pol));
 	policy_free(pol);
 	return 0;
 }
