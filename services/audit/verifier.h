@@ -16,12 +16,25 @@
 #include "boomhoofd.h"
 #include "merkle.h"
 
+/*
+ * A stream may carry an entry or head twice: after a crash the outbox sends
+ * again what the broker had not yet acknowledged. Such a re-send is always
+ * among the newest; it is accepted when it is exactly what was verified
+ * before, from a window of the newest entries and heads.
+ */
+#define VERIFIER_VENSTER 8192
+
 struct verifier {
 	struct merkle_frontier boom;
 	EVP_PKEY *pub; /* not owned */
-	uint64_t hoofden;
+	uint64_t hoofden, dubbel;
 	bool fout;
 	char waarom[256];
+	merkle_hash recent[VERIFIER_VENSTER]; /* leaf hash of entry i at i % VENSTER */
+	struct {
+		uint64_t size;
+		merkle_hash root;
+	} recente_hoofden[64];
 };
 
 void verifier_init(struct verifier *v, EVP_PKEY *pub);
