@@ -32,8 +32,8 @@
 #define STANDAARD_REGEL "standaard-weigeren"
 
 static const char *const actie_names[ACTIE__AANTAL] = {
-        "zaken.lijst",  "zaak.lezen",        "zaak.tijdlijn", "zaak.gegevens",
-        "inzage.lezen", "inzage.behandelen", "audit.lezen",
+        "zaken.lijst",       "zaak.lezen",  "zaak.tijdlijn",   "zaak.gegevens",    "inzage.lezen",
+        "inzage.behandelen", "audit.lezen", "inzage.indienen", "inzage.termijnen",
 };
 
 static const char *const relatie_names[REL__AANTAL] = {

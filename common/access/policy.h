@@ -35,7 +35,9 @@ enum policy_actie {
 	ACTIE_ZAAK_GEGEVENS,   /* zaak.gegevens: the personal data used */
 	ACTIE_INZAGE_LEZEN,    /* inzage.lezen */
 	ACTIE_INZAGE_BEHANDELEN,
-	ACTIE_AUDIT_LEZEN, /* audit.lezen */
+	ACTIE_AUDIT_LEZEN,      /* audit.lezen */
+	ACTIE_INZAGE_INDIENEN,  /* inzage.indienen: file or register a request under the AVG */
+	ACTIE_INZAGE_TERMIJNEN, /* inzage.termijnen: the requests and their deadlines, no content */
 	ACTIE__AANTAL
 };
 

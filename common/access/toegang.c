@@ -240,9 +240,15 @@ toegang_raadpleging(const struct pseudoniem_sleutel *sleutel, const struct princ
 	char onderwerp[PSEUDONIEM_LEN + 1], rollen[160];
 	const char *ident;
 
-	if (!pseudoniem(sleutel, id_type_name(betrokkene->id.type), betrokkene->id.nummer,
-	                onderwerp))
+	if (betrokkene->pseudoniem) {
+		/* Known to the caller only by pseudonym (a register keyed by it). */
+		if (strlen(betrokkene->pseudoniem) != PSEUDONIEM_LEN)
+			return NULL;
+		memcpy(onderwerp, betrokkene->pseudoniem, PSEUDONIEM_LEN + 1);
+	} else if (!pseudoniem(sleutel, id_type_name(betrokkene->id.type), betrokkene->id.nummer,
+	                       onderwerp)) {
 		return NULL;
+	}
 	uuid_v4(id);
 	format_rfc3339_ms(now_ms(), when);
 	traceparent_trace_id(traceparent, trace);
@@ -661,6 +667,12 @@ toegang_antwoord(struct toegang_verzoek *v, int status, json_t *body)
 	if (!s)
 		abort();
 	verzoek_klaar(v, status, "application/json", s);
+}
+
+void
+toegang_antwoord_tekst(struct toegang_verzoek *v, int status, const char *ctype, char *body)
+{
+	verzoek_klaar(v, status, ctype, body);
 }
 
 void

@@ -66,6 +66,7 @@ void toegang_metrics_bij(struct toegang *t);
 struct toegang_betrokkene {
 	struct identiteit id; /* BSN or KvK number */
 	const char *type;     /* BetrokkeneType: natuurlijk_persoon, niet_natuurlijk_persoon, ... */
+	const char *pseudoniem; /* when set, recorded as is instead of id's pseudonym */
 };
 
 /* What the record says besides the decision. */
@@ -118,6 +119,8 @@ void toegang_registreer(struct toegang_verzoek *v, const struct principal *who,
 /* Replies (takes body) once every record of the request is acknowledged,
  * and ends the request. */
 void toegang_antwoord(struct toegang_verzoek *v, int status, json_t *body);
+/* The same for a body that is not JSON (ctype static, body malloc'd, taken). */
+void toegang_antwoord_tekst(struct toegang_verzoek *v, int status, const char *ctype, char *body);
 /* The same for a problem document (takes invalid_params). */
 void toegang_probleem(struct toegang_verzoek *v, int status, const char *code, const char *title,
                       const char *detail, json_t *invalid_params);

@@ -15,6 +15,7 @@
 #include "../../services/inzage/rapport.h"
 #include "../../services/inzage/termijn.h"
 #include "core/datum.h"
+#include "policy_fixture.h"
 
 static int32_t
 d(const char *s)
@@ -423,6 +424,91 @@ retention_in_words(void **state)
 	assert_string_equal(buf, "permanent");
 }
 
+/* The autorisatiematrix for the inzage actions: the person is the resource. */
+
+static struct principal
+inwoner(const char *bsn)
+{
+	struct principal p = {
+	        .kind = PRINCIPAL_INWONER, .rollen = ROL_BIT(ROL_INWONER), .loa = LOA_SUBSTANTIEEL};
+	assert_true(identiteit_set(&p.identiteit, ID_BSN, bsn));
+	return p;
+}
+
+static struct principal
+medewerker(enum rol rol, const char *bsn)
+{
+	struct principal p = {.kind = PRINCIPAL_MEDEWERKER, .rollen = ROL_BIT(rol)};
+	assert_true(identiteit_set(&p.identiteit, ID_BSN, bsn));
+	snprintf(p.medewerker_id, sizeof(p.medewerker_id), "t.tester");
+	return p;
+}
+
+static bool
+mag(const struct principal *p, enum policy_actie actie, const char *van, const char *doel)
+{
+	struct zaak_resource z = {
+	        .open = true, .vertrouwelijkheid = VERTR_OPENBAAR, .tonen_aan_initiator = true};
+	struct policy_context ctx = {.doel = doel};
+	struct policy_decision d;
+
+	if (van)
+		assert_true(identiteit_set(&z.initiator, ID_BSN, van));
+	policy_evaluate(pol, p, actie, van ? &z : NULL, &ctx, &d);
+	return d.toegestaan;
+}
+
+#define A_BSN  "999991772"
+#define B_BSN  "999990019"
+#define MW_BSN "999998456"
+
+static void
+matrix_resident_and_gemachtigde(void **state)
+{
+	struct principal a = inwoner(A_BSN), g = inwoner(B_BSN);
+	(void)state;
+
+	assert_true(mag(&a, ACTIE_INZAGE_LEZEN, A_BSN, "inzicht"));
+	assert_true(mag(&a, ACTIE_INZAGE_INDIENEN, A_BSN, "inzageverzoek"));
+	assert_false(mag(&a, ACTIE_INZAGE_LEZEN, B_BSN, "inzicht"));
+	assert_false(mag(&a, ACTIE_INZAGE_INDIENEN, B_BSN, "inzageverzoek"));
+	assert_false(mag(&a, ACTIE_INZAGE_TERMIJNEN, NULL, "toezicht"));
+	assert_false(mag(&a, ACTIE_INZAGE_BEHANDELEN, A_BSN, "inzageverzoek"));
+	/* A machtiging for all diensten: the overview; one for some zaaktypen: not. */
+	g.rollen |= ROL_BIT(ROL_GEMACHTIGDE);
+	g.n_machtigingen = 1;
+	assert_true(identiteit_set(&g.machtigingen[0].voor, ID_BSN, A_BSN));
+	assert_true(mag(&g, ACTIE_INZAGE_LEZEN, A_BSN, "inzicht"));
+	assert_true(mag(&g, ACTIE_INZAGE_INDIENEN, A_BSN, "inzageverzoek"));
+	g.machtigingen[0].n_diensten = 1;
+	snprintf(g.machtigingen[0].diensten[0], PRINCIPAL_MAX_TEKST, "TERUGBELNOTITIE");
+	assert_false(mag(&g, ACTIE_INZAGE_LEZEN, A_BSN, "inzicht"));
+}
+
+static void
+matrix_fg_sees_deadlines_not_data_unless_handling(void **state)
+{
+	struct principal fg = medewerker(ROL_FG, MW_BSN), beh = medewerker(ROL_BEHANDELAAR, MW_BSN),
+	                 kcc = medewerker(ROL_KCC_MEDEWERKER, MW_BSN);
+	(void)state;
+
+	assert_true(mag(&fg, ACTIE_INZAGE_TERMIJNEN, NULL, "toezicht"));
+	assert_false(mag(&fg, ACTIE_INZAGE_LEZEN, A_BSN, "toezicht"));
+	assert_true(mag(&fg, ACTIE_INZAGE_LEZEN, A_BSN, "inzageverzoek"));
+	assert_true(mag(&fg, ACTIE_INZAGE_BEHANDELEN, A_BSN, "inzageverzoek"));
+	assert_true(mag(&beh, ACTIE_INZAGE_BEHANDELEN, A_BSN, "inzageverzoek"));
+	assert_false(mag(&beh, ACTIE_INZAGE_BEHANDELEN, A_BSN, "toezicht"));
+	assert_false(mag(&beh, ACTIE_INZAGE_TERMIJNEN, NULL, "toezicht"));
+	/* The desk registers a request, and sees nothing of the data. */
+	assert_true(mag(&kcc, ACTIE_INZAGE_INDIENEN, A_BSN, NULL));
+	assert_false(mag(&kcc, ACTIE_INZAGE_LEZEN, A_BSN, "inzageverzoek"));
+	assert_false(mag(&kcc, ACTIE_INZAGE_TERMIJNEN, NULL, "toezicht"));
+	/* Slager keurt eigen vlees: not one's own request, in any role. */
+	assert_false(mag(&beh, ACTIE_INZAGE_BEHANDELEN, MW_BSN, "inzageverzoek"));
+	assert_false(mag(&fg, ACTIE_INZAGE_LEZEN, MW_BSN, "inzageverzoek"));
+	assert_false(mag(&kcc, ACTIE_INZAGE_INDIENEN, MW_BSN, NULL));
+}
+
 int
 main(void)
 {
@@ -439,6 +525,8 @@ main(void)
 	        cmocka_unit_test(html_escapes_every_value),
 	        cmocka_unit_test(html_refuses_to_grow_without_bound),
 	        cmocka_unit_test(retention_in_words),
+	        cmocka_unit_test(matrix_resident_and_gemachtigde),
+	        cmocka_unit_test(matrix_fg_sees_deadlines_not_data_unless_handling),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, teardown);
 }

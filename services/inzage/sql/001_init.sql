@@ -94,7 +94,9 @@ CREATE TABLE verzoeken (
     toelichting         text,
     geregistreerd_door  text,               -- employee id for letters and desk requests
     afgehandeld_op      timestamptz,
+    afgehandeld_datum   date,               -- Dutch date of the answer: handling time, within term
     uitkomst            text,
+    antwoord_toelichting text,
     binnen_termijn      boolean,
     behandeld_door      text,
     rapport             jsonb               -- the art. 15 report as answered

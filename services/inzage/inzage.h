@@ -1,0 +1,97 @@
+/*
+ * inzage.h — the inzage daemon's read model and what changes it:
+ *
+ * - the register per betrokkene (by pseudonym), projected in the
+ *   projector's batch from zaakstroom.zaken (ZaakGeregistreerd and the
+ *   status facts), zaakstroom.berichten (BerichtVerstuurd) and
+ *   zaakstroom.raadplegingen (GegevensGeraadpleegd);
+ * - requests under the AVG: registered, extended and answered each in one
+ *   transaction with their event in the outbox (InzageVerzoekOntvangen,
+ *   InzageTermijnVerlengd, InzageAfgehandeld on zaakstroom.inzage), from
+ *   the API or from a portal's InzageVerzoekIngediend;
+ * - the deadline watch (InzageTermijnBewaking, once per request, phase and
+ *   deadline, also across restarts) and the figures for /metrics.
+ *
+ * Everything runs on the main thread: batches, timers and the API's
+ * handlers never interleave.
+ */
+#ifndef ZS_INZAGE_H
+#define ZS_INZAGE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "access/principal.h"
+#include "access/pseudoniem.h"
+#include "core/metrics.h"
+#include "stream/projector.h"
+#include "verzoek.h"
+
+struct inzage {
+	struct projector *p;
+	const struct pseudoniem_sleutel *sleutel;
+	int32_t vandaag_vast; /* ZS_VANDAAG, or DATUM_ONGELDIG: the clock */
+	int bewaking_chunk;
+	const char *gemeente;
+	struct metric *m_ontvangen, *m_verlengd, *m_afgehandeld, *m_bewaking;
+	struct metric *m_open, *m_open_overschreden, *m_mediaan, *m_p95, *m_binnen, *m_te_laat;
+	struct metric *m_register;
+};
+
+void inzage_init(struct inzage *z);
+bool inzage_zet_vandaag(struct inzage *z, const char *tekst);
+/* The Dutch date today (or ZS_VANDAAG). */
+int32_t inzage_vandaag(const struct inzage *z);
+
+bool inzage_prepare(struct pg *pg);
+int inzage_apply(struct proj_batch *b, void *arg);
+
+/* The register of one person (shape in rapport.c); NULL when the database
+ * failed. */
+json_t *inzage_register(struct inzage *z, const char *pseudoniem);
+
+enum inzage_rc {
+	INZ_OK = 0,
+	INZ_DB,         /* the database or outbox failed: try again */
+	INZ_ONBEKEND,   /* no such request */
+	INZ_CONFLICT,   /* verzoekId in use for another person */
+	INZ_GEWEIGERD,  /* refused: reasons given */
+	INZ_AFGEHANDELD /* answered already */
+};
+
+/* The request as the API shows it (no pseudonym), and its betrokkene's
+ * pseudonym and type for the access decision. */
+struct verzoek_stand {
+	json_t *json;
+	char betrokkene[PSEUDONIEM_LEN + 1];
+	char betrokkene_type[32];
+};
+
+/* Registers a request (idempotent on verzoekId) and emits InzageVerzoekOntvangen. */
+enum inzage_rc inzage_verzoek_nieuw(struct inzage *z, const struct verzoek_invoer *in,
+                                    const struct principal *door, struct verzoek_stand *uit);
+enum inzage_rc inzage_verzoek_lees(struct inzage *z, const char *id, struct verzoek_stand *uit);
+/* Extends the term (termijn.h's rules) and emits InzageTermijnVerlengd. */
+enum inzage_rc inzage_verleng(struct inzage *z, const char *id, const char *reden, int32_t nieuwe,
+                              const struct principal *door, struct redenen *r,
+                              struct verzoek_stand *uit);
+/* Answers: for a right of access that provides data, the art. 15 report is
+ * assembled from the register, kept with the request and summarised in
+ * InzageAfgehandeld. */
+enum inzage_rc inzage_afhandel(struct inzage *z, const char *id, int uitkomst,
+                               const char *toelichting, const struct principal *door,
+                               struct verzoek_stand *uit);
+/* The report as answered, or NULL (*rc says why). */
+json_t *inzage_rapport(struct inzage *z, const char *id, enum inzage_rc *rc);
+/* Requests and their deadlines for the FG: termijn open | nadert | overschreden
+ * | afgehandeld | alle; each {verzoekId, recht, kanaal, ..., betrokkene}. */
+json_t *inzage_verzoeken(struct inzage *z, const char *termijn, int max);
+void verzoek_stand_vrij(struct verzoek_stand *s);
+
+/* One tick of the deadline watch; the number of warnings emitted, or -1. */
+long inzage_bewaking(struct inzage *z);
+/* Open, exceeded, handling time (median, p95), share within term: gauges. */
+void inzage_cijfers(struct inzage *z);
+
+#endif

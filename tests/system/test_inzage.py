@@ -1,0 +1,487 @@
+"""System tests of the inzage daemon against the real Kafka broker and PostgreSQL.
+
+One stack serves the module (daemon start-up dominates a test's time): intake,
+status and inzage run; a resident's aanvraag becomes a zaak through intake,
+an afhandelcomponent sets a status through status, a message is recorded on
+the berichten topic (written here with fastavro, as notificatie would) and a
+KCC employee looks the zaak up through the Track & Trace API, which records
+the look-up on the raadplegingen topic. Then: what mijn-gegevens shows and
+to whom, a formal request answered with its art. 15 report, extensions
+refused and allowed, bad input, and the deadline watch across restarts
+(the last tests, which restart zs-inzage on other days). The kill -9 test
+has a stack of its own: a stream of 2,400 events (scaled down from the
+issue's "stream of events" to fit the time budget) into one daemon that is
+killed half-way and one that runs undisturbed, compared table by table.
+"""
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import urllib.error
+import urllib.request
+import uuid
+
+import pytest
+
+from test_status import CATALOGUS, opdracht, registratie
+from zaakstroom import Stack, aanvraag, wait_until
+
+A = "999991772"  # the demo aanvraag's initiator
+B = "999990019"  # someone else
+G = "999993653"  # acts for A (a machtiging in G's token)
+BEH = "999998456"  # the behandelaar's own BSN
+FG = "999990020"
+KCC = "999992223"
+BESTAAT_NIET = str(uuid.UUID(int=1))
+
+
+def pseudoniem(stack, nummer, soort="BSN"):
+    key = bytes.fromhex(stack.env["ZS_PSEUDONIEM_SLEUTEL"])
+    return hmac.new(key, soort.encode() + b"\x00" + nummer.encode(), hashlib.sha256).hexdigest()
+
+
+class Wereld:
+    def __init__(self, stack, inzage, status):
+        self.stack = stack
+        self.d = inzage
+        self.status = status
+        self._tokens = {}
+
+    def token(self, *args):
+        if args not in self._tokens:
+            self._tokens[args] = self.stack.zs("token", *args).stdout.strip()
+        return self._tokens[args]
+
+    def inwoner(self, bsn, *extra):
+        return self.token("inwoner", "--bsn", bsn, "--loa", "substantieel", *extra)
+
+    def medewerker(self, rol, bsn, ident="m.devries"):
+        return self.token("medewerker", "--id", ident, "--rol", rol, "--bsn", bsn)
+
+    def vraag(self, method, path, token=None, body=None, accept=None, daemon=None):
+        """(status, content type, body: parsed JSON or text)."""
+        d = daemon or self.d
+        h = {}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        if accept:
+            h["Accept"] = accept
+        data = None
+        if body is not None:
+            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+            h["Content-Type"] = "application/json"
+        req = urllib.request.Request(d.url(path), data=data, headers=h, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=15) as r:
+                status, ctype, raw = r.status, r.headers.get("Content-Type", ""), r.read()
+        except urllib.error.HTTPError as e:
+            status, ctype, raw = e.code, e.headers.get("Content-Type", ""), e.read()
+        return status, ctype, (json.loads(raw) if "json" in ctype and raw else raw.decode())
+
+    def get(self, path, token=None, **kw):
+        return self.vraag("GET", path, token, **kw)
+
+    def post(self, path, token, body):
+        return self.vraag("POST", path, token, body)
+
+
+def bericht(ontvanger, zaak=None, identificatie=None, onderwerp="Wij hebben uw aanvraag ontvangen"):
+    return {"berichtId": str(uuid.uuid4()), "zaak": zaak, "identificatie": identificatie,
+            "aanvraagId": None, "verzoekId": None, "aanleiding": "zaak_ontvangen", "kanaal": "email",
+            "ontvanger": ontvanger, "onderwerp": onderwerp, "verstuurdOp": "2026-03-02T10:00:00.000Z",
+            "pogingen": 1, "dedupSleutel": str(uuid.uuid4())}
+
+
+@pytest.fixture(scope="module")
+def wereld(infra):
+    name = infra.database_name("inzage")
+    url = infra.create_database(name)
+    stack = Stack(infra, url, "inzage")
+    try:
+        stack.zs("catalogus", "publish")
+        stack.daemon("intake")
+        status = stack.daemon("status", ZS_VANDAAG="2026-02-01")
+        inzage = stack.daemon("inzage")
+        w = Wereld(stack, inzage, status)
+        # A's aanvraag through intake; someone else's zaak straight on the topic.
+        doc = aanvraag()
+        stack.produce("aanvragen", doc["aanvraagId"], doc, record="AanvraagIngediend")
+        msgs = stack.read("zaken", until=lambda ms: any(m.record == "ZaakGeregistreerd" for m in ms))
+        w.zaak = [m for m in msgs if m.record == "ZaakGeregistreerd"][0].value
+        ander = registratie("TERUGBEL", nummer=777)
+        ander["rollen"] = [{"omschrijvingGeneriek": "initiator", "indicatieMachtiging": None,
+                            "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": B,
+                                           "naam": "B. Anders"}}]
+        ander["eigenschappen"] = [{"naam": "geheimVanB", "waarde": "alleen-van-B", "doel": "x",
+                                   "grondslag": "y", "persoonsgegeven": True}]
+        stack.produce("zaken", ander["uuid"], ander, record="ZaakGeregistreerd")
+        w.ander = ander
+        # A status set by an afhandelcomponent, through the status daemon.
+        nu = dt.datetime.now(dt.timezone.utc)
+        op = opdracht(w.zaak["uuid"], nu.strftime("%Y-%m-%dT%H:%M:%S.") + f"{nu.microsecond // 1000:03d}Z",
+                      volgnummer=2)
+        stack.produce("zaak-opdrachten", w.zaak["uuid"], op, record="StatusZetten")
+        # Messages: one to A about her zaak, one to B.
+        stack.produce("berichten", w.zaak["uuid"],
+                      bericht(pseudoniem(stack, A), w.zaak["uuid"], w.zaak["identificatie"]),
+                      record="BerichtVerstuurd")
+        stack.produce("berichten", ander["uuid"], bericht(pseudoniem(stack, B), ander["uuid"],
+                                                          ander["identificatie"], "Voor B"),
+                      record="BerichtVerstuurd")
+        # The KCC looks A up, with a reason; and B, with another.
+        kcc = w.medewerker("kcc-medewerker", KCC, "k.klant")
+        for bsn, reden in ((A, "belt%20over%20subsidie"), (B, "reden-van-B")):
+            st, _, _ = w.get(f"/api/v1/zaken?bsn={bsn}&reden={reden}", kcc, daemon=status)
+            assert st == 200
+        # Everything in the register: the zaak in status "In behandeling".
+        def klaar():
+            st, _, body = w.get("/api/v1/mijn-gegevens", w.inwoner(A))
+            zaken = body.get("zaken", []) if st == 200 else []
+            return (len(zaken) == 1 and zaken[0]["status"] == "In behandeling"
+                    and len(body["berichten"]) == 1 and len(body["raadplegingen"]) == 1)
+        wait_until(klaar, 60, what="the register to hold A's zaak, message and look-up")
+        yield w
+    finally:
+        stack.close()
+        infra.drop_database(name)
+
+
+def test_mijn_gegevens_shows_every_piece_with_purpose_and_source_and_nothing_of_anyone_else(wereld):
+    w = wereld
+    st, ctype, body = w.get("/api/v1/mijn-gegevens", w.inwoner(A))
+    assert st == 200 and ctype.startswith("application/json")
+    assert body["formeelVerzoek"] is False and "geen formeel verzoek" in body["toelichting"]
+    (zaak,) = body["zaken"]
+    assert zaak["zaaknummer"] == w.zaak["identificatie"]
+    assert zaak["uwRol"] == ["aanvrager"]
+    gegevens = {g["gegeven"]: g for g in zaak["gegevens"]}
+    # Every eigenschap of her aanvraag, with the catalogus' purpose and legal basis.
+    for e in w.zaak["eigenschappen"]:
+        g = gegevens[e["naam"]]
+        assert g["waarde"] == e["waarde"]
+        assert g["doel"] == e["doel"] and g["wettelijkeGrondslag"] == e["grondslag"]
+        assert g["bron"] == "U zelf, in uw aanvraag via de website"
+        assert g["bewaartermijn"] == "10 jaar na afsluiting van de zaak"
+    assert gegevens["Naam"]["waarde"] == "A. Jansen"
+    assert gegevens["E-mailadres"]["waarde"] == "a.jansen@example.nl"
+    assert zaak["verwerking"]["registerId"] == CATALOGUS["SUBSIDIE"]["verwerkingsactiviteit"]["id"]
+    # The message sent to her, and the KCC's look-up with its reason.
+    (b,) = body["berichten"]
+    assert b["zaaknummer"] == w.zaak["identificatie"] and b["kanaal"] == "e-mail"
+    (r,) = body["raadplegingen"]
+    assert r["waarom"] == "belt over subsidie" and "kcc-medewerker" in r["wie"]
+    assert any("NotifyNL" in o for o in body["ontvangers"])
+    # Nothing of B: not the zaak, the data, the message or the look-up.
+    tekst = json.dumps(body)
+    for vreemd in (w.ander["identificatie"], "alleen-van-B", "Voor B", "reden-van-B", "B. Anders", A):
+        assert vreemd not in tekst
+
+
+def test_every_read_is_recorded_and_a_token_is_needed(wereld):
+    w = wereld
+    st, _, p = w.get("/api/v1/mijn-gegevens")
+    assert st == 401 and p["code"].startswith("token.")
+    trace = uuid.uuid4().hex
+    req = urllib.request.Request(w.d.url("/api/v1/mijn-gegevens"), headers={
+        "Authorization": f"Bearer {w.inwoner(A)}", "traceparent": f"00-{trace}-{'1' * 16}-01"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        assert r.status == 200
+    msgs = w.stack.read("raadplegingen", until=lambda ms: any(
+        m.value and m.value["traceId"] == trace for m in ms))
+    (rec,) = [m.value for m in msgs if m.value and m.value["traceId"] == trace]
+    assert rec["actie"] == "inzage.lezen" and rec["besluit"] == "permit" and rec["doel"] == "inzicht"
+    assert rec["betrokkene"] == pseudoniem(w.stack, A) and A not in json.dumps(rec)
+
+
+def test_a_gemachtigde_sees_the_person_they_act_for_and_no_one_else(wereld):
+    w = wereld
+    g = w.inwoner(G, "--machtiging", A)
+    st, _, body = w.get(f"/api/v1/mijn-gegevens?namens={A}", g)
+    assert st == 200 and [z["zaaknummer"] for z in body["zaken"]] == [w.zaak["identificatie"]]
+    st, _, p = w.get(f"/api/v1/mijn-gegevens?namens={B}", g)
+    assert st == 403 and p["invalidParams"][0]["name"] == "namens"
+    # Their own overview is their own: none of A's zaken.
+    st, _, body = w.get("/api/v1/mijn-gegevens", g)
+    assert st == 200 and body["zaken"] == []
+    # An employee has no mijn-gegevens of others.
+    st, _, _ = w.get(f"/api/v1/mijn-gegevens?namens={A}", w.medewerker("behandelaar", BEH))
+    assert st == 403
+
+
+def inzage_events(w, until_id, record):
+    """Every message on the inzage topic up to the first `record` of verzoek until_id."""
+    return w.stack.read("inzage", until=lambda ms: any(
+        m.record == record and m.value["verzoekId"] == until_id for m in ms))
+
+
+def test_a_formal_request_is_answered_with_a_complete_art15_report(wereld):
+    w = wereld
+    a = w.inwoner(A)
+    st, _, v = w.post("/api/v1/inzageverzoeken", a, {"recht": "inzage", "toelichting": "Wat weet u van mij?"})
+    assert st == 201, v
+    vandaag = dt.date.today()
+    assert v["status"] == "in_behandeling" and v["recht"] == "inzage"
+    assert v["ontvangenDatum"] == vandaag.isoformat()
+    ontvangen = [m for m in inzage_events(w, v["verzoekId"], "InzageVerzoekOntvangen")
+                 if m.record == "InzageVerzoekOntvangen" and m.value["verzoekId"] == v["verzoekId"]][0].value
+    assert ontvangen["betrokkene"] == pseudoniem(w.stack, A)
+    assert ontvangen["identiteitscontrole"]["middel"] == "digid"
+    assert ontvangen["uitersteDatum"] == v["uitersteDatum"]
+
+    # Not before it is answered; and only the handler reads the data to answer.
+    st, _, _ = w.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport", a)
+    assert st == 404
+    beh = w.medewerker("behandelaar", BEH, "b.handel")
+    st, _, done = w.post(f"/api/v1/inzageverzoeken/{v['verzoekId']}/afhandeling", beh,
+                         {"uitkomst": "verstrekt"})
+    assert st == 200 and done["status"] == "afgehandeld" and done["binnenTermijn"] is True
+    msgs = inzage_events(w, v["verzoekId"], "InzageAfgehandeld")
+    af = [m.value for m in msgs if m.record == "InzageAfgehandeld" and m.value["verzoekId"] == v["verzoekId"]][0]
+    art15 = af["art15"]
+    va = CATALOGUS["SUBSIDIE"]["verwerkingsactiviteit"]
+    assert va["doel"] in art15["doeleinden"]
+    assert "iban" in art15["categorieenPersoonsgegevens"]
+    assert "bouwjaarWoning" not in art15["categorieenPersoonsgegevens"]  # not personal data
+    assert any("NotifyNL" in o for o in art15["ontvangers"])
+    assert any(o.startswith("Een medewerker") for o in art15["ontvangers"])
+    assert any("10 jaar" in t for t in art15["bewaartermijnen"])
+    assert "U zelf, in uw aanvraag via de website" in art15["bronnen"]
+    assert art15["geautomatiseerdeBesluitvorming"] is None
+    assert [x["id"] for x in art15["verwerkingsactiviteiten"]] == [va["id"]]
+    assert art15["zaken"] == [w.zaak["identificatie"]] and art15["aantalRaadplegingen"] >= 1
+    assert af["uitvoerder"]["medewerkerIdentificatie"] == "b.handel"
+
+    # The resident receives it, as JSON and as a printable document.
+    st, _, rapport = w.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport", a)
+    assert st == 200 and rapport["art15"] == art15
+    (zaak,) = rapport["kopie"]["zaken"]
+    assert {g["gegeven"] for g in zaak["gegevens"]} >= {e["naam"] for e in w.zaak["eigenschappen"]}
+    st, ctype, html = w.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport?formaat=html", a)
+    assert st == 200 and ctype.startswith("text/html")
+    assert w.zaak["identificatie"] in html and "NL91ABNA0417164300" in html and "Autoriteit Persoonsgegevens" in html
+    assert "alleen-van-B" not in html
+    # Someone else gets a 404 for it, as for one that does not exist.
+    st, _, _ = w.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport", w.inwoner(B))
+    assert st == 404
+    # Answered once.
+    st, _, p = w.post(f"/api/v1/inzageverzoeken/{v['verzoekId']}/afhandeling", beh, {"uitkomst": "verstrekt"})
+    assert st == 409
+
+
+def test_the_fg_sees_requests_and_deadlines_not_the_data_unless_handling(wereld):
+    w = wereld
+    st, _, v = w.post("/api/v1/inzageverzoeken", w.inwoner(A), {"recht": "rectificatie"})
+    assert st == 201
+    fg = w.medewerker("fg", FG, "f.gerritsen")
+    st, _, body = w.get("/api/v1/inzageverzoeken?termijn=open", fg)
+    assert st == 200
+    mine = [x for x in body["results"] if x["verzoekId"] == v["verzoekId"]]
+    assert mine and mine[0]["uitersteDatum"] == v["uitersteDatum"] and mine[0]["dagenResterend"] >= 28
+    assert "betrokkene" not in json.dumps(body) and A not in json.dumps(body)
+    st, _, _ = w.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport?doel=toezicht", fg)
+    assert st == 403
+    st, _, _ = w.get("/api/v1/inzageverzoeken?termijn=open", w.inwoner(A))
+    assert st == 403
+    st, _, p = w.get("/api/v1/inzageverzoeken?termijn=morgen", fg)
+    assert st == 400 and p["invalidParams"][0]["name"] == "termijn"
+
+
+def aantal_verzoeken(w):
+    return w.stack.scalar("select count(*) from inzage.verzoeken")
+
+
+def test_bad_input_names_the_field_and_writes_nothing(wereld):
+    w = wereld
+    a = w.inwoner(A)
+    voor = aantal_verzoeken(w)
+    st, _, p = w.post("/api/v1/inzageverzoeken", a, {"recht": "inzage", "betrokkene": {"bsn": B}})
+    assert st == 403 and p["invalidParams"][0]["name"] == "betrokkene"
+    st, _, p = w.post("/api/v1/inzageverzoeken", a, {"recht": "vergeten"})
+    assert st == 400 and [x["name"] for x in p["invalidParams"]] == ["recht"]
+    st, _, p = w.post("/api/v1/inzageverzoeken", a, {"recht": "inzage", "kleur": "blauw"})
+    assert st == 400 and p["invalidParams"][0]["name"] == "kleur"
+    st, _, p = w.vraag("POST", "/api/v1/inzageverzoeken", a, b"{\"recht\": ")
+    assert st == 400 and p["invalidParams"][0]["name"] == "body"
+    kcc = w.medewerker("kcc-medewerker", KCC, "k.klant")
+    morgen = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    st, _, p = w.post("/api/v1/inzageverzoeken", kcc, {"recht": "inzage", "betrokkene": {"bsn": A},
+                                                       "kanaal": "post", "ontvangenOp": morgen})
+    assert st == 400 and {x["name"] for x in p["invalidParams"]} == {"ontvangenOp", "identiteitscontrole"}
+    assert aantal_verzoeken(w) == voor
+
+
+def test_extensions_refused_after_the_first_month_or_without_reason_or_beyond_two_months(wereld):
+    w = wereld
+    kcc = w.medewerker("kcc-medewerker", KCC, "k.klant")
+    beh = w.medewerker("behandelaar", BEH, "b.handel")
+    vandaag = dt.date.today()
+    # A letter received 40 days ago, registered at the desk: its first month is over.
+    oud = (vandaag - dt.timedelta(days=40)).isoformat()
+    st, _, brief = w.post("/api/v1/inzageverzoeken", kcc, {
+        "recht": "inzage", "betrokkene": {"bsn": A}, "kanaal": "post", "ontvangenOp": oud,
+        "identiteitscontrole": {"middel": "paspoort"}})
+    assert st == 201 and brief["ontvangenDatum"] == oud
+    st, _, vers = w.post("/api/v1/inzageverzoeken", w.inwoner(A), {"recht": "inzage"})
+    assert st == 201
+
+    def verleng(v, body):
+        return w.post(f"/api/v1/inzageverzoeken/{v['verzoekId']}/verlenging", beh, body)
+
+    nieuw = (dt.date.fromisoformat(vers["uitersteDatum"]) + dt.timedelta(days=20)).isoformat()
+    st, _, p = verleng(brief, {"reden": "veel zaken", "nieuweUitersteDatum": (vandaag + dt.timedelta(days=10)).isoformat()})
+    assert st == 400 and ("verlenging.te_laat", "nieuweUitersteDatum") in {(x["code"], x["name"]) for x in p["invalidParams"]}
+    st, _, p = verleng(vers, {"nieuweUitersteDatum": nieuw})
+    assert st == 400 and [(x["code"], x["name"]) for x in p["invalidParams"]] == [("reden.ontbreekt", "reden")]
+    te_ver = (dt.date.fromisoformat(vers["uiterstVerlengbaarTot"]) + dt.timedelta(days=1)).isoformat()
+    st, _, p = verleng(vers, {"reden": "veel zaken", "nieuweUitersteDatum": te_ver})
+    assert st == 400 and [(x["code"], x["name"]) for x in p["invalidParams"]] == [("verlenging.te_lang", "nieuweUitersteDatum")]
+    st, _, p = verleng(vers, {"reden": "veel zaken", "nieuweUitersteDatum": (vandaag - dt.timedelta(days=1)).isoformat()})
+    assert st == 400 and [(x["code"], x["name"]) for x in p["invalidParams"]] == [("datum.verleden", "nieuweUitersteDatum")]
+    # Nothing changed by the refusals.
+    st, _, nu = w.get(f"/api/v1/inzageverzoeken/{vers['verzoekId']}", w.inwoner(A))
+    assert st == 200 and nu["uitersteDatum"] == vers["uitersteDatum"] and nu["verlengd"] is False
+    # Allowed once, with a reason, within two months; the second is refused.
+    st, _, ok = verleng(vers, {"reden": "Uw gegevens staan in drie systemen.", "nieuweUitersteDatum": nieuw})
+    assert st == 200 and ok["uitersteDatum"] == nieuw and ok["verlengd"] is True
+    st, _, p = verleng(vers, {"reden": "nog eens", "nieuweUitersteDatum": vers["uiterstVerlengbaarTot"]})
+    assert st == 400 and p["invalidParams"][0]["code"] == "verlenging.herhaald"
+    # On the topic: this extension is the only one (the refusals wrote no event before it).
+    msgs = inzage_events(w, vers["verzoekId"], "InzageTermijnVerlengd")
+    verlengd = [m.value for m in msgs if m.record == "InzageTermijnVerlengd"]
+    assert [(x["verzoekId"], x["nieuweUitersteDatum"]) for x in verlengd] == [(vers["verzoekId"], nieuw)]
+    assert verlengd[0]["reden"] == "Uw gegevens staan in drie systemen."
+
+
+def herstart(w, dag):
+    """zs-inzage stopped and started on another day; returns when its
+    deadline watch has run once (the figures it sets after it)."""
+    w.d.stop()
+    w.d.env["ZS_VANDAAG"] = dag
+    w.d.start()
+
+    def gekeken():
+        with urllib.request.urlopen(w.d.url("/metrics"), timeout=5) as r:
+            for regel in r.read().decode().splitlines():
+                if regel.startswith("zs_inzage_verzoeken_open "):
+                    return float(regel.split()[1]) > 0
+        return False
+
+    wait_until(gekeken, 30, what="the deadline watch to have run")
+
+
+def bewaking_tot_marker(w):
+    """Deadline warnings on the inzage topic up to a fresh request (the marker)."""
+    st, _, marker = w.post("/api/v1/inzageverzoeken", w.inwoner(B), {"recht": "bezwaar"})
+    assert st == 201
+    msgs = inzage_events(w, marker["verzoekId"], "InzageVerzoekOntvangen")
+    return [m.value for m in msgs if m.record == "InzageTermijnBewaking"]
+
+
+def test_deadline_warnings_once_each_across_restarts(wereld):
+    w = wereld
+    st, _, v = w.post("/api/v1/inzageverzoeken", w.inwoner(A), {"recht": "verwijdering"})
+    assert st == 201
+    uiterste = dt.date.fromisoformat(v["uitersteDatum"])
+    dagen = [(uiterste - dt.timedelta(days=7), "nadert", 7), (uiterste - dt.timedelta(days=1), "nadert", 1),
+             (uiterste + dt.timedelta(days=1), "overschreden", -1)]
+    for dag, fase, rest in dagen:
+        for _ in range(2):  # the same day twice: the second start finds it given
+            herstart(w, dag.isoformat())
+    warnings = [x for x in bewaking_tot_marker(w) if x["verzoekId"] == v["verzoekId"]]
+    assert [(x["fase"], x["dagenResterend"], x["datum"]) for x in warnings] == \
+        [(f, r, v["uitersteDatum"]) for _, f, r in dagen]
+    # The FG's view on that day, and the figures.
+    fg = w.medewerker("fg", FG, "f.gerritsen")
+    st, _, body = w.get("/api/v1/inzageverzoeken?termijn=overschreden", fg)
+    assert st == 200 and v["verzoekId"] in [x["verzoekId"] for x in body["results"]]
+    with urllib.request.urlopen(w.d.url("/metrics"), timeout=5) as r:
+        metrics = r.read().decode()
+    assert "zs_inzage_verzoeken_overschreden " in metrics
+    assert 'zs_inzage_afhandeltijd_dagen{quantile="0.95"}' in metrics
+    assert "zs_inzage_binnen_termijn_ratio 1" in metrics
+
+
+def stroom(stack, n_zaken):
+    """A resident's life in events, many residents: registrations with two
+    roles, status facts, messages and look-ups, in a deterministic order."""
+    events = []
+    for i in range(n_zaken):
+        bsn_i = f"{100000000 + i:09d}"
+        zg = registratie("SUBSIDIE", nummer=10000 + i)
+        zg["rollen"][0]["betrokkene"]["inpBsn"] = bsn_i
+        zg["rollen"][0]["betrokkene"]["naam"] = f"Persoon {i}"
+        ps = pseudoniem(stack, bsn_i)
+        events.append(("zaken", zg["uuid"], "ZaakGeregistreerd", zg))
+        st = dict(zg["status"], volgnummer=2, omschrijving="In behandeling", stap=2,
+                  datumStatusGezet="2026-03-03T08:00:00.000Z")
+        termijnen = {"einddatumGepland": zg["einddatumGepland"],
+                     "uiterlijkeEinddatumAfdoening": zg["uiterlijkeEinddatumAfdoening"],
+                     "opgeschort": False, "opgeschortSinds": None, "verlengd": False, "opTijd": True}
+        events.append(("zaken", zg["uuid"], "StatusGezet", {
+            "zaak": zg["uuid"], "identificatie": zg["identificatie"], "opdrachtId": None, "actor": None,
+            "tijdstip": "2026-03-03T08:00:00.000Z", "status": st, "vorigeVolgnummer": 1,
+            "statustoelichting": None, "terugzettenReden": None, "termijnen": termijnen}))
+        events.append(("berichten", zg["uuid"], "BerichtVerstuurd",
+                       bericht(ps, zg["uuid"], zg["identificatie"])))
+        events.append(("raadplegingen", ps, "GegevensGeraadpleegd", {
+            "raadplegingId": str(uuid.uuid4()), "tijdstip": "2026-03-04T09:00:00.000Z",
+            "actor": {"type": "medewerker", "identificatie": "k.klant", "rol": "kcc-medewerker"},
+            "betrokkene": ps, "betrokkeneType": "natuurlijk_persoon", "zaak": zg["uuid"],
+            "zaakIdentificatie": zg["identificatie"], "actie": "zaak.tijdlijn", "doel": "klantcontact",
+            "grondslag": None, "verwerkingsactiviteit": None, "regel": "kcc-samenvatting",
+            "besluit": "permit", "detailniveau": "samenvatting", "reden": f"belt {i}",
+            "traceId": uuid.uuid4().hex}))
+    return events
+
+
+REGISTER_DUMP = [
+    "select uuid::text, identificatie, status, status_gezet_op::text, einddatum::text, eigenschappen::text"
+    " from inzage.zaken order by uuid",
+    "select betrokkene, zaak::text, rol, machtiging, gegevens::text from inzage.betrokkenheden order by 1, 2, 3",
+    "select bericht_id, ontvanger, zaak::text, onderwerp from inzage.berichten order by 1",
+    "select raadpleging_id, betrokkene, actor, reden from inzage.raadplegingen order by 1",
+]
+
+
+def test_kill_9_during_a_stream_gives_the_register_of_an_uninterrupted_run(stack, infra):
+    n = 600  # 2,400 events
+    events = stroom(stack, n)
+    for topic, key, record, doc in events:
+        stack.produce(topic, key, doc, record=record, flush=False)
+    stack.flush()
+    def rijen(url):
+        try:
+            return infra.scalar("select (select count(*) from inzage.zaken) + (select count(*) from"
+                                " inzage.betrokkenheden) + (select count(*) from inzage.berichten) +"
+                                " (select count(*) from inzage.raadplegingen)", url=url)
+        except Exception:  # not migrated yet
+            return 0
+
+    ref_name = infra.database_name("inzage_referentie")
+    ref_url = infra.create_database(ref_name)
+    try:
+        referentie = stack.daemon("inzage", ZS_PG_URL=ref_url, ZS_GROUP_ID="inzage-referentie")
+        # Small batches: many transactions, so that the kill lands between them.
+        slachtoffer = stack.daemon("inzage", ZS_BATCH_MAX=10)
+        wait_until(lambda: rijen(stack.db_url) >= n, 120, what="zs-inzage to be part-way")
+        slachtoffer.kill9()
+        assert rijen(stack.db_url) < 5 * n, "killed too late to prove anything"
+        stack.daemon("inzage", ZS_BATCH_MAX=10)
+
+        def compleet(url):
+            tel = [infra.scalar(f"select count(*) from inzage.{t}", url=url)
+                   for t in ("zaken", "betrokkenheden", "berichten", "raadplegingen")]
+            gezet = infra.scalar("select count(*) from inzage.zaken where status = 'In behandeling'", url=url)
+            return tel == [n, 2 * n, n, n] and gezet == n
+
+        wait_until(lambda: compleet(stack.db_url) and compleet(ref_url), 180, what="both registers complete")
+        for q in REGISTER_DUMP:
+            assert infra.psql(q, url=stack.db_url) == infra.psql(q, url=ref_url), q
+        # Never a BSN in the register.
+        dump = json.dumps([infra.psql(q, url=stack.db_url) for q in REGISTER_DUMP])
+        assert "100000001" not in dump and "100000599" not in dump
+    finally:
+        for d in stack.daemons:
+            d.stop()
+        infra.drop_database(ref_name)
