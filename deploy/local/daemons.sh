@@ -66,11 +66,17 @@ start_one() {
 # keys.sh (made on first use, never committed).
 trust_env() {
 	local keys=${ZS_KEYS_DIR:-$here/keys}
-	[ -n "${ZS_JWT_TRUST:-}" ] && [ -n "${ZS_PSEUDONIEM_SLEUTEL:-}" ] && return 0
-	[ -s "$keys/trust.env" ] || ZS_KEYS_DIR=$keys "$here/keys.sh" >/dev/null ||
+	local jwt=${ZS_JWT_TRUST:-} ps=${ZS_PSEUDONIEM_SLEUTEL:-} au=${ZS_AUDIT_SLEUTEL:-}
+	[ -n "$jwt" ] && [ -n "$ps" ] && [ -n "$au" ] && return 0
+	# keys.sh is idempotent: it also adds what an older keys folder lacks
+	# (the audit signing key came later than the others).
+	grep -qs ZS_AUDIT_SLEUTEL "$keys/trust.env" || ZS_KEYS_DIR=$keys "$here/keys.sh" >/dev/null ||
 		zs_die "could not make development keys in $keys" "run deploy/local/keys.sh"
 	# shellcheck source=/dev/null
 	. "$keys/trust.env"
+	# what was set already stays
+	ZS_JWT_TRUST=${jwt:-$ZS_JWT_TRUST} ZS_PSEUDONIEM_SLEUTEL=${ps:-$ZS_PSEUDONIEM_SLEUTEL}
+	ZS_AUDIT_SLEUTEL=${au:-$ZS_AUDIT_SLEUTEL}
 }
 
 case "${1:-}" in

@@ -9,6 +9,7 @@ BUILD=${BUILD:-build}
 zs() { "$ZS_ROOT/$BUILD/bin/zs" "$@"; }
 # The ports daemons.sh starts them on (ZS_*_HTTP_PORT when set).
 intake_port=${ZS_INTAKE_HTTP_PORT:-8081} status_port=${ZS_STATUS_HTTP_PORT:-8082}
+audit_port=${ZS_AUDIT_HTTP_PORT:-8084}
 export ZS_HOME=$ZS_ROOT ZS_KAFKA_BROKERS ZS_INTAKE_URL=http://127.0.0.1:$intake_port
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -67,6 +68,32 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	zs tail raadplegingen --begin --timeout 2 | "$here/vertel.py" | tail -n 6
 fi
 
+if [ -x "$ZS_ROOT/$BUILD/bin/zs-audit" ] && [ -n "${zaak:-}" ]; then
+	step "De FG ziet wat er met de zaak gebeurde (auditlog, manipulatiebestendig)"
+	keys=${ZS_KEYS_DIR:-$here/keys}
+	export ZS_PG_URL=${ZS_PG_URL:-$("$here/pg.sh" url)} ZS_AUDIT_PUBLIEK=$keys/audit-ed25519.pub.pem
+	sleep 1 # the audit daemon's last batch
+	echo "  Elke gebeurtenis rond $ident, wie, wat en met welke uitkomst:"
+	zs tail audit --begin --timeout 2 | grep -F "\"hoofdObject\":\"$zaak\"" | "$here/vertel.py" |
+		sed 's/^/  /'
+	echo "  Het hele log, nagerekend tegen elk getekend boomhoofd met alleen de publieke sleutel:"
+	zs audit verify | sed 's/^/    /'
+	fg=$(zs token medewerker --id f.gegevens --rol fg --bsn 999990020)
+	eerste=$(zs tail audit --begin --timeout 2 | grep -F "\"hoofdObject\":\"$zaak\"" |
+		python3 -c 'import json, sys; print(json.loads(sys.stdin.readlines()[0])["value"]["volgnummer"])')
+	bewijs=$(mktemp)
+	curl -s -H "Authorization: Bearer $fg" \
+		"http://127.0.0.1:$audit_port/api/v1/audit/bewijs?doel=toezicht&volgnummer=$eerste" >"$bewijs"
+	echo "  De FG vraagt een bewijs op (en dat verzoek staat zelf ook in het log):"
+	"$here/vertel.py" api <"$bewijs"
+	zs audit verify --bewijs "$bewijs" | sed 's/^/    /'
+	rm -f "$bewijs"
+	echo "  Een KCC-medewerker probeert het ook:"
+	curl -s -H "Authorization: Bearer $kcc" \
+		"http://127.0.0.1:$audit_port/api/v1/audit/bewijs?doel=toezicht&volgnummer=$eerste" |
+		"$here/vertel.py" api
+fi
+
 step "Klaar — het systeem blijft draaien"
 cat <<INFO
   Volg wat er gebeurt:     build/bin/zs tail zaken --begin
@@ -77,6 +104,7 @@ cat <<INFO
   Track & Trace:           T=\$(build/bin/zs token inwoner --bsn 999991772)
                            curl -H "Authorization: Bearer \$T" http://127.0.0.1:$status_port/api/v1/zaken
   Wie mag wat:             deploy/policy/README.md, build/bin/zs policy explain
+  Auditlog (FG):           build/bin/zs audit verify; build/bin/zs audit tail --verify
   Metrics:                 curl http://127.0.0.1:$intake_port/metrics
   Logs:                    $ZS_RUN/daemons/*.log
   Stoppen:                 make down

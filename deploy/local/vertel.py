@@ -38,11 +38,22 @@ def vertel(m):
                 f" ({v['regel']}, {v.get('detailniveau') or '-'}{waarom})")
     if r == "OpdrachtGeweigerd":
         return "\n".join(f"geweigerd: {v['opdrachtType']} [{x['code']}] {x['tekst']}" for x in v["redenen"])
+    if r == "AuditRegel":
+        wie = v.get("gebruikersId") or v.get("applicatieId") or "(het platform)"
+        if len(wie) == 64:
+            wie = f"inwoner {wie[:8]}… (pseudoniem)"
+        return f"#{v['volgnummer']} {v['aanmaakdatum'][:19]} {wie}: {v['actie']} {v['resource']} → {v['resultaat']}"
+    if r == "BoomhoofdGetekend":
+        return f"boomhoofd: {v['boomgrootte']} regels, getekend met sleutel {v['sleutelId']}"
     return None
 
 
 def scherm(d):
     """One API reply, as a portal page would put it."""
+    if "pad" in d and "boomhoofd" in d:
+        h = d["boomhoofd"]
+        return [f"regel {d['volgnummer']} ({d['regel']['actie']} {d['regel']['resource']}) zit in de boom van"
+                f" {h['boomgrootte']} regels: {len(d['pad'])} hashes naar de getekende wortel {h['wortelHash'][:16]}…"]
     if "status" in d and isinstance(d["status"], int):
         fouten = "; ".join(f"{p['name']}: {p['reason']}" for p in d.get("invalidParams", []))
         return [f"HTTP {d['status']} {d.get('code')}: {d.get('title')}" + (f" ({fouten})" if fouten else "")]
