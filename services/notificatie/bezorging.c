@@ -1,5 +1,5 @@
 /*
- * bezorging.c — stable ids, backoff, answers, merge, NotifyNL's token.
+ * bezorging.c — stable ids, backoff, answers, NotifyNL's token.
  */
 #include "bezorging.h"
 #include "access/jwt.h"
@@ -127,19 +127,6 @@ notifynl_token(const char *service_id, const char *secret, time_t now)
 		return NULL;
 	return jwt_sign_compact(header, sizeof(header) - 1, payload, (size_t)n, JWT_ALG_HS256, NULL,
 	                        (const unsigned char *)secret, strlen(secret));
-}
-
-bool
-bericht_samenvoegen(char *tekst, size_t n, const char *nieuwe_tekst)
-{
-	static const char scheiding[] = "\n\n---\n\n";
-	size_t a = strlen(tekst), b = strlen(nieuwe_tekst);
-
-	if (a + sizeof(scheiding) - 1 + b + 1 > n)
-		return false;
-	memcpy(tekst + a, scheiding, sizeof(scheiding) - 1);
-	memcpy(tekst + a + sizeof(scheiding) - 1, nieuwe_tekst, b + 1);
-	return true;
 }
 
 void

@@ -4,7 +4,8 @@
  * window, and NotifyNL's API key and token.
  *
  * Nothing here reads the clock or a random source: callers pass now and the
- * jitter, so tests pin both.
+ * jitter, so tests pin both. (Merging inside the window is done where the
+ * queue is, in SQL: bericht_plaatsen in sql/001_init.sql.)
  */
 #ifndef ZS_NOTIFICATIE_BEZORGING_H
 #define ZS_NOTIFICATIE_BEZORGING_H
@@ -64,11 +65,6 @@ int64_t retry_after_ms(const char *waarde, time_t now);
 bool notifynl_sleutel(const char *key, char service_id[UUID_LEN + 1], char secret[UUID_LEN + 1]);
 /* The HS256 bearer token NotifyNL wants: {"iss": service id, "iat": now}. */
 char *notifynl_token(const char *service_id, const char *secret, time_t now);
-
-/* Merging: an update that arrives while the previous one waits in the
- * window becomes a part of it, newest subject on top, never dropped. */
-#define BERICHT_TEKST_MAX 16384
-bool bericht_samenvoegen(char *tekst, size_t n, const char *nieuwe_tekst);
 
 /* A header-safe copy: CR, LF and other controls become spaces (SMTP Subject). */
 void kop_veilig(char *out, size_t n, const char *in);

@@ -20,7 +20,6 @@
 #include "stream/pg.h"
 #include "stream/projector.h"
 #include "access/toegang.h"
-#include "web.h"
 
 struct api_config {
 	const char *addr;
@@ -32,7 +31,6 @@ struct api_config {
 	/* Main thread: whether the daemon is ready (for /readyz). */
 	bool (*ready)(void *arg);
 	void *ready_arg;
-	struct web *web; /* the resident's page next to the API, or NULL */
 };
 
 struct api;

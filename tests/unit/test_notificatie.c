@@ -3,7 +3,7 @@
  * shipped (deploy/notificatie) load, the checks that stop start-up name the
  * template and placeholder, which rule wins, rendering, Dutch dates, the
  * stable message id, backoff with jitter and Retry-After, what an answer
- * means, merging, and NotifyNL's key and token.
+ * means, header-safe subjects, and NotifyNL's key and token.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../services/notificatie/abonnementen.h"
 #include "../../services/notificatie/bezorging.h"
 #include "../../services/notificatie/regels.h"
 #include "core/config.h"
@@ -240,15 +241,9 @@ test_answers(void **state)
 }
 
 static void
-test_merge(void **state)
+test_header_safe(void **state)
 {
 	(void)state;
-	char t[32] = "eerste";
-
-	assert_true(bericht_samenvoegen(t, sizeof(t), "tweede"));
-	assert_string_equal(t, "eerste\n\n---\n\ntweede");
-	assert_false(bericht_samenvoegen(t, sizeof(t), "een te lange derde tekst"));
-	assert_string_equal(t, "eerste\n\n---\n\ntweede");
 	char k[16];
 	kop_veilig(k, sizeof(k), "a\r\nBcc: x");
 	assert_string_equal(k, "a  Bcc: x");
@@ -296,6 +291,66 @@ test_notifynl(void **state)
 	free(tok);
 }
 
+static void
+test_abonnementen(void **state)
+{
+	(void)state;
+	struct abonnementen a;
+	char err[256] = "";
+
+	assert_true(abonnementen_parse(
+	        &a,
+	        "{\"abonnementen\":[{\"id\":\"p\",\"url\":\"http://127.0.0.1:1/h\","
+	        "\"authorization\":\"Token x\",\"aanleidingen\":[\"status_gewijzigd\"]},"
+	        "{\"id\":\"c\",\"url\":\"https://x.nl/h\",\"vorm\":\"cloudevents\","
+	        "\"zaaktypen\":[\"T\"]}]}",
+	        err, sizeof(err)));
+	assert_int_equal(a.n, 2);
+	assert_true(abonnement_past(&a.a[0], AANL_STATUS_GEWIJZIGD, "Z"));
+	assert_false(abonnement_past(&a.a[0], AANL_ZAAK_ONTVANGEN, "Z"));
+	assert_true(abonnement_past(&a.a[1], AANL_ZAAK_ONTVANGEN, "T"));
+	assert_false(abonnement_past(&a.a[1], AANL_ZAAK_ONTVANGEN, "Z"));
+
+	struct gebeurtenis g = {.id = "i",
+	                        .zaak = "u",
+	                        .identificatie = "ZAAK-1",
+	                        .zaaktype = "T",
+	                        .aanleiding = AANL_STATUS_GEWIJZIGD,
+	                        .tijdstip = "t",
+	                        .resource_basis = "http://h/api"};
+	char *s = abonnement_bericht(&a.a[0], &g);
+	json_t *d = json_loads(s, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(d, "resource")), "status");
+	assert_string_equal(json_string_value(json_object_get(d, "actie")), "create");
+	assert_string_equal(json_string_value(json_object_get(d, "hoofdObject")),
+	                    "http://h/api/zaken/ZAAK-1");
+	json_decref(d);
+	free(s);
+	s = abonnement_bericht(&a.a[1], &g);
+	d = json_loads(s, 0, NULL);
+	assert_string_equal(json_string_value(json_object_get(d, "specversion")), "1.0");
+	assert_string_equal(json_string_value(json_object_get(d, "id")), "i");
+	json_decref(d);
+	free(s);
+
+	/* A header that would split into two, an unknown field, a bad url. */
+	assert_false(abonnementen_parse(&a,
+	                                "{\"abonnementen\":[{\"id\":\"p\",\"url\":\"http://h\","
+	                                "\"authorization\":\"a\\r\\nX: y\"}]}",
+	                                err, sizeof(err)));
+	assert_non_null(strstr(err, "\"authorization\""));
+	assert_false(abonnementen_parse(
+	        &a, "{\"abonnementen\":[{\"id\":\"p\",\"url\":\"file:///x\"}]}", err, sizeof(err)));
+	assert_false(abonnementen_parse(
+	        &a, "{\"abonnementen\":[{\"id\":\"p\",\"url\":\"http://h\",\"x\":1}]}", err,
+	        sizeof(err)));
+	assert_false(abonnementen_parse(&a,
+	                                "{\"abonnementen\":[{\"id\":\"p\",\"url\":\"http://h\"},"
+	                                "{\"id\":\"p\",\"url\":\"http://h\"}]}",
+	                                err, sizeof(err)));
+	assert_non_null(strstr(err, "twice"));
+}
+
 int
 main(void)
 {
@@ -309,8 +364,9 @@ main(void)
 	        cmocka_unit_test(test_stable_id),
 	        cmocka_unit_test(test_backoff),
 	        cmocka_unit_test(test_answers),
-	        cmocka_unit_test(test_merge),
+	        cmocka_unit_test(test_header_safe),
 	        cmocka_unit_test(test_notifynl),
+	        cmocka_unit_test(test_abonnementen),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

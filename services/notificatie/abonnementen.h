@@ -1,0 +1,60 @@
+/*
+ * abonnementen.h — webhook subscriptions: a portal, Open Inwoner or a
+ * MijnOverheid connection receives the events about zaken it subscribed to,
+ * in the Notificaties API 1.0 shape or as CloudEvents JSON, filtered per
+ * subscription, with the subscriber's own Authorization header.
+ *
+ * The file (ZS_NOTIFICATIE_ABONNEMENTEN):
+ *   {"abonnementen": [{"id": "portaal", "url": "http://...", "vorm":
+ *    "notificaties"|"cloudevents", "authorization": "Token ...",
+ *    "aanleidingen": ["status_gewijzigd", ...], "zaaktypen": ["..."]}]}
+ * An empty or missing filter list lets everything through. Payloads carry
+ * no personal data: the zaak's ids, zaaktype and what happened.
+ */
+#ifndef ZS_NOTIFICATIE_ABONNEMENTEN_H
+#define ZS_NOTIFICATIE_ABONNEMENTEN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "regels.h"
+
+#define ABONNEMENTEN_MAX 32
+#define ABO_ZAAKTYPEN    16
+
+struct abonnement {
+	char id[64];
+	char url[512];
+	char authorization[512]; /* "" = none; a secret: never logged */
+	bool cloudevents;
+	unsigned aanleidingen; /* bit per enum aanleiding; 0 = all */
+	char zaaktypen[ABO_ZAAKTYPEN][96];
+	int nzaaktypen; /* 0 = all */
+};
+
+struct abonnementen {
+	struct abonnement a[ABONNEMENTEN_MAX];
+	int n;
+};
+
+/* Parses the subscriptions document; false with err naming the field. */
+bool abonnementen_parse(struct abonnementen *out, const char *json, char *err, size_t errlen);
+bool abonnementen_laad(struct abonnementen *out, const char *pad, char *err, size_t errlen);
+
+bool abonnement_past(const struct abonnement *a, enum aanleiding aanl, const char *zaaktype);
+
+/* What the subscriber is told about one event. */
+struct gebeurtenis {
+	const char *id; /* the message id */
+	const char *zaak, *identificatie, *zaaktype;
+	enum aanleiding aanleiding;
+	const char *tijdstip;       /* RFC 3339 */
+	const char *resource_basis; /* e.g. "https://zaken.example.nl/api/v1" */
+};
+
+/* The request body for a, as a malloc'd string (NULL on no memory). */
+char *abonnement_bericht(const struct abonnement *a, const struct gebeurtenis *g);
+
+#endif

@@ -1,0 +1,416 @@
+"""System tests of the notificatie daemon against the real Kafka broker and
+PostgreSQL, with real local servers of the test suite for the channels that
+belong to others (tests/system/ontvangers.py): a NotifyNL-shaped API that
+checks the service's HS256 token, a webhook receiver and an SMTP sink.
+
+One stack for the module (~1 minute): zs-notificatie sends e-mail over SMTP
+and SMS over NotifyNL, merges inside a 3-second window (15 minutes in
+production), and gives up after 6 attempts from 200 ms (about a day in
+production). Facts are produced as the status daemon emits them, encoded by
+fastavro. The kill -9 test streams 600 messages (the issue's 5,000 scaled to
+what fits in about 30 s here)."""
+
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from ontvangers import NotifyNL, Smtp, Webhook, vrije_poort
+from test_status import CATALOGUS, registratie
+from test_trackandtrace import bsn
+from zaakstroom import BUILD, ROOT, Daemon, Stack, wait_until
+
+SUBSIDIE = CATALOGUS["SUBSIDIE"]
+TERUGBEL = CATALOGUS["TERUGBEL"]
+CURATIEF = CATALOGUS["CURATIEF"]
+VENSTER_S = 3
+POGINGEN = 6
+START = "2026-03-02"
+
+
+_volgend = iter(range(1, 100000))
+
+
+def zaak(soort=SUBSIDIE, email=None, telefoon=None, nummer=None):
+    """A ZaakGeregistreerd of a fresh resident with the given contact."""
+    n = nummer or next(_volgend)
+    key = {v["identificatie"]: k for k, v in CATALOGUS.items()}[soort["identificatie"]]
+    z = registratie(key, start=START, nummer=7000 + n)
+    z["rollen"] = [{"omschrijvingGeneriek": "initiator",
+                    "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": bsn(n)},
+                    "contactpersoonRol": {"emailadres": email, "telefoonnummer": telefoon}
+                    if (email or telefoon) else None}]
+    return z
+
+
+TERMIJNEN = {"einddatumGepland": "2026-04-27", "uiterlijkeEinddatumAfdoening": "2026-05-11",
+             "opgeschort": False, "opgeschortSinds": None, "verlengd": False, "opTijd": True}
+
+
+MAANDEN = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+           "oktober", "november", "december"]
+
+
+def nl(iso):
+    d = dt.date.fromisoformat(iso)
+    return f"{d.day} {MAANDEN[d.month - 1]} {d.year}"
+
+
+def feit(z, **velden):
+    return {"zaak": z["uuid"], "identificatie": z["identificatie"], "opdrachtId": None, "actor": None,
+            "tijdstip": "2026-03-10T10:00:00.000Z", **velden, "termijnen": dict(TERMIJNEN)}
+
+
+def status(z, volgnummer):
+    types = z["statustypen"]
+    st = next(t for t in types if t["volgnummer"] == volgnummer)
+    return feit(z, status={"volgnummer": volgnummer, "omschrijving": st["omschrijving"],
+                           "statustekst": st["statustekst"], "informeren": st["informeren"],
+                           "tonenAanInitiator": True, "isEindstatus": volgnummer == types[-1]["volgnummer"],
+                           "stap": [t["volgnummer"] for t in types].index(volgnummer) + 1,
+                           "aantalStappen": len(types), "datumStatusGezet": "2026-03-10T10:00:00.000Z"},
+                vorigeVolgnummer=None, statustoelichting=None, terugzettenReden=None)
+
+
+class World:
+    def __init__(self, stack, d, notify, smtp, hook, later_poort, dir):
+        self.stack, self.d, self.notify, self.smtp, self.hook = stack, d, notify, smtp, hook
+        self.later_poort = later_poort
+        self.dir = dir
+
+    def geef(self, *events):
+        for record, doc in events:
+            self.stack.produce("zaken", doc.get("zaak") or doc["uuid"], doc, record=record, flush=False)
+        self.stack.flush()
+
+    def mails(self, adres):
+        return self.smtp.lijst(lambda m: m.rcpt == adres)
+
+    def wacht_mails(self, adres, n, timeout=60):
+        wait_until(lambda: len(self.mails(adres)) >= n, timeout, what=f"{n} mails to {adres}")
+        return self.mails(adres)
+
+    def sms(self, nummer, afgeleverd=False):
+        pred = lambda o: o.body.get("phone_number") == nummer  # noqa: E731
+        return self.notify.afgeleverd(pred) if afgeleverd else self.notify.lijst(pred)
+
+    def rijen(self, zaak_uuid):
+        return self.stack.sql("select aanleiding, kanaal, status, pogingen, abonnement from notificatie.berichten"
+                              " where zaak = %s order by aangemaakt_op, abonnement", (zaak_uuid,))
+
+    def token(self, *args):
+        return self.stack.zs("token", *args).stdout.strip()
+
+    def post(self, path, token=None):
+        import urllib.error
+        import urllib.request
+        req = urllib.request.Request(self.d.url(path), method="POST", data=b"",
+                                     headers={"Authorization": f"Bearer {token}"} if token else {})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+
+
+def start_daemon(stack, env):
+    return stack.daemon("notificatie", **env)
+
+
+@pytest.fixture(scope="module")
+def world(infra):
+    name = infra.database_name("notificatie")
+    url = infra.create_database(name)
+    stack = Stack(infra, url, "notificatie")
+    notify = NotifyNL(str(uuid.uuid4()), str(uuid.uuid4()))
+    smtp, hook = Smtp(), Webhook()
+    later = vrije_poort()
+    abonnementen = stack.dir / "abonnementen.json"
+    abonnementen.write_text(json.dumps({"abonnementen": [
+        {"id": "portaal", "url": hook.url("/portaal"), "vorm": "notificaties",
+         "authorization": "Token portaal-geheim", "aanleidingen": ["status_gewijzigd"]},
+        {"id": "app", "url": hook.url("/app"), "vorm": "cloudevents", "zaaktypen": ["TERUGBELNOTITIE"]},
+        {"id": "later", "url": f"http://127.0.0.1:{later}/later", "zaaktypen": ["CURATIEVE-KLANTREIS"]},
+    ]}))
+    env = dict(ZS_NOTIFICATIE_EMAIL="smtp", ZS_SMTP_URL=smtp.url(), ZS_SMTP_VAN="noreply@denhaag.nl",
+               ZS_NOTIFYNL_URL=notify.url(), ZS_NOTIFYNL_API_KEY=notify.api_key(),
+               ZS_NOTIFYNL_EMAIL_TEMPLATE=str(uuid.uuid4()), ZS_NOTIFYNL_SMS_TEMPLATE=str(uuid.uuid4()),
+               ZS_NOTIFICATIE_VENSTER_S=VENSTER_S, ZS_NOTIFICATIE_POGINGEN=POGINGEN,
+               ZS_NOTIFICATIE_BACKOFF_MS=200, ZS_NOTIFICATIE_BACKOFF_MAX_S=1,
+               ZS_NOTIFICATIE_ABONNEMENTEN=abonnementen)
+    d = start_daemon(stack, env)
+    w = World(stack, d, notify, smtp, hook, later, stack.dir)
+    w.env = env
+    try:
+        yield w
+    finally:
+        stack.close()
+        notify.stop()
+        smtp.stop()
+        hook.stop()
+        if os.environ.get("ZS_TEST_KEEP") != "1":
+            infra.drop_database(name)
+
+
+def test_zaak_life_gives_exactly_the_expected_messages(world):
+    """Receipt; nothing for a status without informeren; "actie vereist"; the
+    we-are-late apology with the new date; a status update; the closing
+    message. A redelivered event sends nothing (proven by a sentinel fact
+    after it, on the same zaak and so the same partition)."""
+    adres = "a.jansen@example.nl"
+    z = zaak(email=adres)
+    world.geef(("ZaakGeregistreerd", z))
+    [ontvangst] = world.wacht_mails(adres, 1)
+    assert ontvangst.onderwerp == f"We hebben uw aanvraag ontvangen ({z['identificatie']})"
+    assert "Subsidie sanering verkeerslawaai" in ontvangst.tekst
+    assert f"uiterlijk {nl(z['einddatumGepland'])} klaar" in ontvangst.tekst
+    assert SUBSIDIE["statustypen"][0]["statustekst"] in ontvangst.tekst
+    assert z["rollen"][0]["betrokkene"]["inpBsn"] not in ontvangst.tekst  # no BSN in any text
+
+    world.geef(("StatusGezet", status(z, 2)), ("StatusGezet", status(z, 3)))
+    actie = world.wacht_mails(adres, 2)[1]
+    assert actie.onderwerp == f"Wij hebben iets van u nodig ({z['identificatie']})"
+    assert SUBSIDIE["statustypen"][2]["statustekst"] in actie.tekst
+    assert "---" not in actie.tekst  # status 2 (informeren: false) made no message to merge
+
+    laat = feit(z, termijn="einddatum_gepland", fase="overschreden", datum="2026-04-27", dagenResterend=-1)
+    world.geef(("TermijnBewaking", laat))
+    sorry = world.wacht_mails(adres, 3)[2]
+    assert sorry.onderwerp == f"Het duurt langer dan we beloofden ({z['identificatie']})"
+    assert "uiterlijk 27 april 2026 klaar zou zijn" in sorry.tekst
+    assert "Het spijt ons" in sorry.tekst and "uiterlijk 11 mei 2026 van ons" in sorry.tekst
+
+    world.geef(("StatusGezet", status(z, 4)))
+    nieuws = world.wacht_mails(adres, 4)[3]
+    assert nieuws.onderwerp == f"Nieuws over uw zaak {z['identificatie']}: Besluit genomen"
+    assert "stap 4 van 5" in nieuws.tekst
+
+    dicht = feit(z, einddatum="2026-04-01", resultaat="Toegekend", archiefnominatie="vernietigen",
+                 archiefactiedatum="2036-04-01")
+    world.geef(("StatusGezet", status(z, 5)), ("ZaakAfgesloten", dicht))
+    einde = world.wacht_mails(adres, 5)[4]
+    assert einde.onderwerp == f"Uw zaak {z['identificatie']} is afgerond"
+    assert "De uitkomst is: Toegekend." in einde.tekst and "---" not in einde.tekst
+
+    # Redelivery of events already told (fresh ce_ids, same content), then a sentinel.
+    schildwacht = feit(z, reden="Schildwacht", per="2026-04-02")
+    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status(z, 3)), ("StatusGezet", status(z, 4)),
+               ("ZaakOpgeschort", schildwacht))
+    mails = world.wacht_mails(adres, 6)
+    assert "Schildwacht" in mails[5].tekst
+    assert len(mails) == 6 and len({m.message_id for m in mails}) == 6
+    assert all(m.message_id.endswith("@zaakstroom>") for m in mails)
+    rijen = world.rijen(z["uuid"])
+    assert [(r[0], r[2]) for r in rijen if r[1] != "webhook"] == [
+        ("zaak_ontvangen", "verstuurd"), ("status_gewijzigd", "verstuurd"), ("termijn_overschreden", "verstuurd"),
+        ("status_gewijzigd", "verstuurd"), ("zaak_afgesloten", "verstuurd"), ("zaak_opgeschort", "verstuurd")]
+    # Each delivery is a BerichtVerstuurd on berichten, with a pseudonym, never the address.
+    msgs = world.stack.read("berichten", until=lambda ms: sum(m.key == z["uuid"] for m in ms) >= 6)
+    verstuurd = [m.value for m in msgs if m.key == z["uuid"]]
+    assert [v["aanleiding"] for v in verstuurd] == ["zaak_ontvangen", "status_gewijzigd", "termijn_overschreden",
+                                                    "status_gewijzigd", "zaak_afgesloten", "zaak_opgeschort"]
+    assert all(v["kanaal"] == "email" and len(v["ontvanger"]) == 64 for v in verstuurd)
+    assert "@" not in json.dumps(verstuurd)
+    assert {f"<{v['berichtId']}@zaakstroom>" for v in verstuurd} == {m.message_id for m in mails}
+
+
+def test_updates_inside_the_window_are_merged(world):
+    adres = "merge@example.nl"
+    z = zaak(email=adres)
+    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status(z, 3)), ("StatusGezet", status(z, 4)))
+    mails = world.wacht_mails(adres, 2)
+    samen = mails[1]
+    # Both updates in one message, newest subject, neither dropped.
+    assert samen.onderwerp == f"Nieuws over uw zaak {z['identificatie']}: Besluit genomen"
+    assert SUBSIDIE["statustypen"][2]["statustekst"] in samen.tekst
+    assert SUBSIDIE["statustypen"][3]["statustekst"] in samen.tekst
+    assert "\n---\n" in samen.tekst
+    # Sentinel on the same zaak after the window: a message of its own.
+    world.geef(("ZaakOpgeschort", feit(z, reden="Schildwacht", per="2026-04-02")))
+    mails = world.wacht_mails(adres, 3)
+    assert len(mails) == 3 and "Schildwacht" in mails[2].tekst and "---" not in mails[2].tekst
+    assert world.stack.scalar("select samengevoegd from notificatie.berichten where zaak = %s"
+                              " and aanleiding = 'status_gewijzigd' and kanaal = 'email'", (z["uuid"],)) == 1
+
+
+def test_notifynl_500_three_times_then_201_delivers_once(world):
+    tel = "0611111111"
+    antwoorden = [500, 500, 500]
+    world.notify.script = lambda p, h, b: (antwoorden.pop(0), {}) if b.get("phone_number") == tel and antwoorden else None
+    z = zaak(telefoon=tel)
+    world.geef(("ZaakGeregistreerd", z))
+    wait_until(lambda: world.sms(tel, afgeleverd=True), 30, what="the SMS delivered")
+    pogingen = world.sms(tel)
+    assert [o.status for o in pogingen] == [500, 500, 500, 201]
+    assert len({o.body["reference"] for o in pogingen}) == 1  # the same stable id every time
+    assert pogingen[0].body["template_id"] == world.env["ZS_NOTIFYNL_SMS_TEMPLATE"]
+    assert z["identificatie"] in pogingen[0].body["personalisation"]["bericht"]
+    assert world.stack.scalar("select pogingen from notificatie.berichten where zaak = %s", (z["uuid"],)) == 4
+
+
+def test_429_retry_after_is_waited_for(world):
+    tel = "0622222222"
+    eerst = [True]
+
+    def script(p, h, b):
+        if b.get("phone_number") == tel and eerst:
+            eerst.pop()
+            return 429, {"Retry-After": "2"}
+        return None
+
+    world.notify.script = script
+    world.geef(("ZaakGeregistreerd", zaak(telefoon=tel)))
+    wait_until(lambda: world.sms(tel, afgeleverd=True), 30, what="the SMS delivered")
+    a, b = world.sms(tel)
+    assert (a.status, b.status) == (429, 201)
+    # Without Retry-After the next try would come after 100-200 ms.
+    assert b.tijd - a.tijd >= 1.9
+
+
+def test_past_the_budget_berichtmislukt_then_resend(world):
+    tel = "0633333333"
+    kapot = [True]
+    world.notify.script = lambda p, h, b: (500, {}) if b.get("phone_number") == tel and kapot else None
+    z = zaak(telefoon=tel)
+    world.geef(("ZaakGeregistreerd", z))
+    msgs = world.stack.read("berichten", records={"BerichtMislukt"},
+                            until=lambda ms: any(m.key == z["uuid"] for m in ms))
+    [mislukt] = [m.value for m in msgs if m.key == z["uuid"]]
+    assert mislukt["definitief"] and mislukt["pogingen"] == POGINGEN and mislukt["kanaal"] == "sms"
+    assert mislukt["foutcode"] == "technical_failure" and tel not in json.dumps(mislukt)
+    assert len(world.sms(tel)) == POGINGEN
+    # The alert metric counts it.
+    import urllib.request
+    with urllib.request.urlopen(world.d.url("/metrics")) as r:
+        tekst = r.read().decode()
+    assert any(l.startswith("zs_notificatie_mislukt_definitief_total") and float(l.split()[-1]) >= 1
+               for l in tekst.splitlines())
+
+    pad = f"/api/v1/berichten/{mislukt['berichtId']}/opnieuw"
+    assert world.post(pad)[0] == 401
+    assert world.post(pad, world.token("inwoner", "--bsn", bsn(9000)))[0] == 403
+    beheerder = world.token("medewerker", "--id", "b.eheer", "--rol", "beheerder", "--bsn", bsn(9001))
+    assert world.post(f"/api/v1/berichten/{uuid.uuid4()}/opnieuw", beheerder)[0] == 404
+    kapot.clear()
+    status, body = world.post(pad, beheerder)
+    assert status == 202, body
+    wait_until(lambda: world.sms(tel, afgeleverd=True), 30, what="the resent SMS")
+    assert {o.body["reference"] for o in world.sms(tel)} == {mislukt["berichtId"]}
+    msgs = world.stack.read("berichten", records={"BerichtVerstuurd"},
+                            until=lambda ms: any(m.key == z["uuid"] for m in ms))
+    assert [m.value["berichtId"] for m in msgs if m.key == z["uuid"]] == [mislukt["berichtId"]]
+    # Delivered now: not again.
+    assert world.post(pad, beheerder)[0] == 409
+
+
+def test_webhook_filters_and_authorization(world):
+    """portaal: status changes only, Notificaties API shape, its own
+    Authorization; app: TERUGBELNOTITIE zaken only, CloudEvents. The last
+    event of each zaak is the sentinel: when it arrived, the queue is checked
+    empty, so nothing else is still to come."""
+    x = zaak(email="x@example.nl")
+    y = zaak(soort=TERUGBEL, email="y@example.nl")
+    world.geef(("ZaakGeregistreerd", x), ("ZaakGeregistreerd", y), ("StatusGezet", status(x, 3)),
+               ("StatusGezet", status(y, 3)), ("StatusGezet", status(x, 4)))
+
+    def van(zaak_doc):
+        return world.hook.lijst(lambda o: zaak_doc["identificatie"] in json.dumps(o.body))
+
+    wait_until(lambda: len(van(x)) >= 2 and len(van(y)) >= 3, 30, what="the webhooks")
+    wait_until(lambda: world.stack.scalar("select count(*) from notificatie.berichten where kanaal = 'webhook'"
+                                          " and status in ('wacht', 'bezig') and zaak in (%s, %s)",
+                                          (x["uuid"], y["uuid"])) == 0, 30, what="the webhook queue empty")
+    px = van(x)
+    assert {o.path for o in px} == {"/portaal"}
+    assert sorted(o.body["resourceUrl"] for o in px) == [f"http://127.0.0.1:8082/api/v1/zaken/{x['identificatie']}"] * 2
+    assert all(o.body["kanaal"] == "zaken" and o.body["resource"] == "status" and o.body["actie"] == "create"
+               for o in px)
+    assert all(o.headers["authorization"] == "Token portaal-geheim" for o in px)
+    assert len({o.headers["idempotency-key"] for o in px}) == 2
+    py = van(y)
+    assert sorted(o.path for o in py) == ["/app", "/app", "/portaal"], [(o.path, o.headers.get("idempotency-key"), o.body) for o in py]
+    for o in py:
+        if o.path == "/app":
+            assert o.body["specversion"] == "1.0" and o.body["subject"] == y["uuid"]
+            assert o.headers["idempotency-key"] == o.body["id"]
+            assert "authorization" not in o.headers
+    assert sorted(o.body["data"]["aanleiding"] for o in py if o.path == "/app") == ["status_gewijzigd",
+                                                                                    "zaak_ontvangen"]
+    assert bsn(1) not in json.dumps([o.body for o in world.hook.lijst()])
+
+
+def test_channel_down_then_back_gets_every_message(world):
+    z = zaak(soort=CURATIEF, email="c@example.nl")
+    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status(z, 2)))
+    # Nobody listens on the subscription's port: attempts fail and are retried.
+    wait_until(lambda: (world.stack.scalar("select min(pogingen) from notificatie.berichten where zaak = %s"
+                                          " and abonnement = 'later'", (z["uuid"],)) or 0) >= 2,
+               30, what="failed attempts")
+    assert world.stack.scalar("select count(*) from notificatie.berichten where zaak = %s and abonnement = 'later'",
+                              (z["uuid"],)) == 2
+    terug = Webhook(port=world.later_poort)
+    try:
+        wait_until(lambda: len(terug.lijst()) >= 2, 30, what="both webhooks after the receiver came back")
+        assert sorted(o.body["kenmerken"]["aanleiding"] for o in terug.lijst()) == ["status_gewijzigd",
+                                                                                    "zaak_ontvangen"]
+    finally:
+        terug.stop()
+
+
+def test_opted_out_resident_gets_only_actie_vereist(world):
+    adres = "stil@example.nl"
+    z = zaak(email=adres)
+    world.geef(("ZaakGeregistreerd", z))
+    world.wacht_mails(adres, 1)
+    world.stack.sql("update notificatie.voorkeuren set updates = false where emailadres = %s", (adres,))
+    world.geef(("StatusGezet", status(z, 4)), ("StatusGezet", status(z, 3)))
+    mails = world.wacht_mails(adres, 2)
+    assert mails[1].onderwerp.startswith("Wij hebben iets van u nodig")
+    assert "---" not in mails[1].tekst  # status 4 was not made, so nothing merged into it
+    assert [r[0] for r in world.rijen(z["uuid"]) if r[1] != "webhook"] == ["zaak_ontvangen", "status_gewijzigd"]
+
+
+def test_kill9_during_deliveries_loses_nothing(world):
+    n = 600
+    stack = world.stack
+    telefoons = [f"07{i:08d}" for i in range(n)]
+    for i, tel in enumerate(telefoons):
+        z = zaak(telefoon=tel)
+        stack.produce("zaken", z["uuid"], z, record="ZaakGeregistreerd", flush=False)
+    stack.flush()
+    wait_until(lambda: len(world.notify.afgeleverd(lambda o: o.body.get("phone_number", "").startswith("07")))
+               >= n // 4, 60, what="a quarter delivered")
+    world.d.kill9()
+    world.d.start()
+    mijn = lambda o: o.body.get("phone_number", "").startswith("07")  # noqa: E731
+    wait_until(lambda: {o.body["phone_number"] for o in world.notify.afgeleverd(mijn)} == set(telefoons),
+               120, what="every message delivered")
+    ontvangen = world.notify.afgeleverd(mijn)
+    per_tel = {}
+    for o in ontvangen:
+        per_tel.setdefault(o.body["phone_number"], set()).add(o.body["reference"])
+    assert all(len(refs) == 1 for refs in per_tel.values())  # a repeat carries its first copy's id
+    herhaald = len(ontvangen) - n
+    assert 0 <= herhaald <= 64  # at most the deliveries in flight at the kill
+    wait_until(lambda: stack.scalar("select count(*) from notificatie.berichten where status <> 'verstuurd'"
+                                    " and kanaal = 'sms' and aanleiding = 'zaak_ontvangen'"
+                                    " and aangemaakt_op > now() - interval '10 minutes'") == 0, 30,
+               what="the queue recorded")
+
+
+def test_template_with_missing_placeholder_stops_startup(world, tmp_path):
+    sjablonen = tmp_path / "sjablonen"
+    shutil.copytree(ROOT / "deploy" / "notificatie" / "sjablonen", sjablonen)
+    (sjablonen / "zaak-ontvangen.txt").write_text("Onderwerp: Ontvangen\n\nUw zaak {{identificatie}} is binnen.\n")
+    env = dict(world.d.env, ZS_NOTIFICATIE_SJABLONEN=str(sjablonen))
+    r = subprocess.run([str(BUILD / "bin" / "zs-notificatie")], env=env, capture_output=True, text=True,
+                       timeout=30)
+    assert r.returncode == 1
+    fout = [json.loads(l) for l in r.stderr.splitlines() if l.startswith("{")]
+    assert any(f.get("msg") == "rules or templates refused" and "template zaak-ontvangen" in f.get("detail", "")
+               and "{{einddatum}} is missing" in f["detail"] for f in fout), r.stderr
