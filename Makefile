@@ -18,7 +18,7 @@ BUILD     ?= build
 WARN    = -Wall -Wextra -Werror -Wno-missing-field-initializers -Wstrict-prototypes \
           -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation
 CFLAGS  += -std=gnu11 -g $(OPT) $(WARN) -D_GNU_SOURCE -MMD -MP -Icommon -I/usr/include/postgresql -fno-strict-aliasing
-LDLIBS  += -lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lm
+LDLIBS  += -lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lz -lm
 
 ifeq ($(SANITIZER),address)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -55,8 +55,22 @@ BINS := $(DAEMONS:%=$(BUILD)/bin/zs-%) $(if $(ZS_SRC),$(BUILD)/bin/zs)
 
 .SECONDARY:
 
-.PHONY: layers all test unit system demo up down bench fuzz clean fmt fmt-check valgrind deps
-all: $(BINS) $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN)
+.PHONY: layers all test unit system demo up down bench fuzz clean fmt fmt-check valgrind deps web
+all: $(BINS) $(UNIT_BIN) $(HELPER_BIN) $(BENCH_BIN) web
+
+# The resident's page (web/): npm installs exactly what package-lock.json
+# pins (from its cache when it can), build.mjs copies what the page uses into
+# web/dist/, which zs-status serves.
+web: web/dist/index.html
+
+web/node_modules/.package-lock.json: web/package-lock.json web/package.json
+	@$(if $(Q),echo "  NPM     web/package-lock.json")
+	$(Q)cd web && npm ci --prefer-offline --no-audit --no-fund --loglevel=error
+	$(Q)touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json web/build.mjs $(wildcard web/src/*)
+	@$(if $(Q),echo "  WEB     web/dist")
+	$(Q)node web/build.mjs >/dev/null
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -163,6 +177,6 @@ fmt-check:
 	$(Q)clang-format --dry-run --Werror $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) web/dist
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

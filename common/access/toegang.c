@@ -170,6 +170,12 @@ toegang_policy_los(struct toegang *t)
 	pthread_rwlock_unlock(&t->lock);
 }
 
+const struct jwt_trust_set *
+toegang_trust(const struct toegang *t)
+{
+	return t->trust;
+}
+
 const struct pseudoniem_sleutel *
 toegang_sleutel(const struct toegang *t)
 {

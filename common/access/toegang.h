@@ -54,6 +54,8 @@ const struct policy *toegang_policy_vast(struct toegang *t);
 void toegang_policy_los(struct toegang *t);
 
 const struct pseudoniem_sleutel *toegang_sleutel(const struct toegang *t);
+/* The trusted issuers and their keys (fixed for the daemon's life). */
+const struct jwt_trust_set *toegang_trust(const struct toegang *t);
 
 /* Verifies an Authorization header value ("Bearer <token>") at time nu. */
 bool toegang_verifieer(struct toegang *t, const char *authorization, time_t nu,

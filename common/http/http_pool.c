@@ -30,6 +30,8 @@ struct route {
 	const char *method;
 	char pattern[128];
 	http_pool_handler handler;
+	http_handler handler_arg; /* with arg instead of the worker's state */
+	void *arg;
 };
 
 struct worker {
@@ -52,6 +54,7 @@ struct http_pool {
 	struct http_pool_config cfg;
 	struct route routes[MAX_ROUTES];
 	int nroutes;
+	const struct http_static *files;
 	struct worker workers[HTTP_POOL_MAX_THREADS];
 	int nworkers;
 
@@ -164,9 +167,14 @@ dispatch(struct evhttp_request *req, void *arg)
 			http_req_params_free(&r);
 			continue;
 		}
-		rt->handler(&r, w->state);
+		if (rt->handler)
+			rt->handler(&r, w->state);
+		else
+			rt->handler_arg(&r, rt->arg);
 		goto out;
 	}
+	if (!path_known && http_static_serve(pool->files, &r))
+		goto out;
 	http_no_route(&r, path_known);
 out:
 	metric_mt_observe_us(&pool->latency, now_us() - start);
@@ -348,6 +356,21 @@ http_pool_route(struct http_pool *p, const char *method, const char *pattern, ht
 	rt->method = method;
 	snprintf(rt->pattern, sizeof(rt->pattern), "%s", pattern);
 	rt->handler = h;
+}
+
+void
+http_pool_route_arg(struct http_pool *p, const char *method, const char *pattern, http_handler h,
+                    void *arg)
+{
+	http_pool_route(p, method, pattern, NULL);
+	p->routes[p->nroutes - 1].handler_arg = h;
+	p->routes[p->nroutes - 1].arg = arg;
+}
+
+void
+http_pool_static(struct http_pool *p, const struct http_static *files)
+{
+	p->files = files;
 }
 
 bool

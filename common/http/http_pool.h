@@ -19,6 +19,7 @@
 #include <event2/event.h>
 
 #include "http/http.h"
+#include "http/static.h"
 
 #define HTTP_POOL_MAX_THREADS 32
 #define HTTP_POOL_PUBLISH_MS  250
@@ -51,6 +52,13 @@ struct http_pool *http_pool_new(const struct http_pool_config *cfg);
 /* Before http_pool_start. pattern: "/api/v1/zaken/{identificatie}". */
 void http_pool_route(struct http_pool *p, const char *method, const char *pattern,
                      http_pool_handler h);
+/* Before http_pool_start: a handler with an argument of its own (not the
+ * worker's state), for routes that need no read connection. */
+void http_pool_route_arg(struct http_pool *p, const char *method, const char *pattern,
+                         http_handler h, void *arg);
+/* Before http_pool_start: GET and HEAD of a path no route takes are looked
+ * up in these files (not taken: the pool does not free them). */
+void http_pool_static(struct http_pool *p, const struct http_static *files);
 /* Starts the threads and waits until each has initialised; false if one failed. */
 bool http_pool_start(struct http_pool *p);
 /* Stops accepting, lets each worker finish what it holds, joins, frees. */

@@ -77,6 +77,9 @@ trust_env() {
 	# what was set already stays
 	ZS_JWT_TRUST=${jwt:-$ZS_JWT_TRUST} ZS_PSEUDONIEM_SLEUTEL=${ps:-$ZS_PSEUDONIEM_SLEUTEL}
 	ZS_AUDIT_SLEUTEL=${au:-$ZS_AUDIT_SLEUTEL}
+	# The development trust set: the page's development login may mint with
+	# its keys (zs-status refuses it next to any real issuer anyway).
+	[ -n "$jwt" ] || export ZS_WEB_DEV_LOGIN=${ZS_WEB_DEV_LOGIN:-true}
 }
 
 case "${1:-}" in

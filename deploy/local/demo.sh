@@ -101,6 +101,7 @@ cat <<INFO
   Een eigen aanvraag:      build/bin/zs aanvraag submit deploy/demo/aanvragen/subsidie-sanering-verkeerslawaai.json --wacht 10
   Opdrachten geven:        zie deploy/demo/opdrachten/README.md
   Uitkomst voor portalen:  curl http://127.0.0.1:$intake_port/api/v1/aanvragen/<aanvraagId>
+  Mijn zaken (browser):    http://127.0.0.1:$status_port/  (ontwikkel-login, BSN 999991772)
   Track & Trace:           T=\$(build/bin/zs token inwoner --bsn 999991772)
                            curl -H "Authorization: Bearer \$T" http://127.0.0.1:$status_port/api/v1/zaken
   Wie mag wat:             deploy/policy/README.md, build/bin/zs policy explain

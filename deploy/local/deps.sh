@@ -8,11 +8,12 @@ packages=(
 	build-essential pkg-config librdkafka-dev libavro-dev libpq-dev libjansson-dev
 	libevent-dev libssl-dev libcurl4-openssl-dev libcmocka-dev
 	postgresql-15 postgresql-client-15 maven python3-pip wrk valgrind clang clang-format
+	zlib1g-dev chromium chromium-driver
 )
 # python module → pip requirement
 declare -A python_packages=(
 	[pytest]=pytest [psycopg]='psycopg[binary]' [confluent_kafka]=confluent-kafka
-	[fastavro]=fastavro [avro]=avro [yaml]=pyyaml [cryptography]=cryptography
+	[fastavro]=fastavro [avro]=avro [yaml]=pyyaml [cryptography]=cryptography [selenium]=selenium
 )
 
 sudo=()
@@ -35,6 +36,8 @@ missing=()
 for p in "${packages[@]}"; do
 	[ "${state[$p]:-}" = installed ] || missing+=("$p")
 done
+# The page's build (web/) needs node and npm: Debian's, or any already there.
+command -v npm >/dev/null || missing+=(nodejs npm)
 # Any Java 17 runtime will do; Debian 12's default is one.
 [ "${state[default-jre-headless]:-}" = installed ] ||
 	[ "${state[openjdk-17-jre-headless]:-}" = installed ] || missing+=(default-jre-headless)

@@ -633,6 +633,7 @@ api_start(struct toegang *t, const struct api_config *cfg)
 		goto fail;
 	http_pool_route(api->pool, "GET", "/api/v1/zaken", handle_lijst);
 	http_pool_route(api->pool, "GET", "/api/v1/zaken/{identificatie}", handle_zaak);
+	web_routes(cfg->web, api->pool);
 	if (!http_pool_start(api->pool))
 		goto fail;
 	zlog_info("track & trace api on %d threads", cfg->threads);

@@ -20,6 +20,7 @@
 #include "stream/pg.h"
 #include "stream/projector.h"
 #include "access/toegang.h"
+#include "web.h"
 
 struct api_config {
 	const char *addr;
@@ -31,6 +32,7 @@ struct api_config {
 	/* Main thread: whether the daemon is ready (for /readyz). */
 	bool (*ready)(void *arg);
 	void *ready_arg;
+	struct web *web; /* the resident's page next to the API, or NULL */
 };
 
 struct api;

@@ -17,6 +17,7 @@
 static const char *vandaag;
 static long http_port, api_threads, nadert_dagen, termijn_interval_s, termijn_chunk, wacht_s;
 static bool terugzetten;
+static struct web_config web_cfg;
 
 static const struct config_key status_keys[] = {
         {"ZS_STATUS_HTTP_PORT", CF_INT, &http_port, "8082",
@@ -34,7 +35,21 @@ static const struct config_key status_keys[] = {
         {"ZS_TERMIJN_NADERT_DAGEN", CF_INT, &nadert_dagen, "5",
          "days before a deadline that TermijnBewaking 'nadert' is emitted (0: never)", 0, 366},
         {"ZS_VANDAAG", CF_STR, &vandaag, "",
-         "YYYY-MM-DD: the day the deadline watch believes it is (tests, demos); empty: the clock"},
+         "YYYY-MM-DD: the day the deadline watch (and the page) believes it is (tests, demos);"
+         " empty: the clock"},
+        {"ZS_WEB_DEV_LOGIN", CF_BOOL, &web_cfg.dev_login, "false",
+         "development login on the page (mints tokens with the development keys); refused next"
+         " to real issuers or an OIDC login"},
+        {"ZS_WEB_OIDC_AUTHORIZE_URL", CF_STR, &web_cfg.oidc_authorize, "",
+         "the OIDC broker's authorization endpoint (the page's login, with PKCE)"},
+        {"ZS_WEB_OIDC_CLIENT_ID", CF_STR, &web_cfg.oidc_client_id, "",
+         "the page's client_id at the OIDC broker"},
+        {"ZS_WEB_OIDC_SCOPE", CF_STR, &web_cfg.oidc_scope, "openid",
+         "scopes the page asks the OIDC broker for"},
+        {"ZS_WEB_OIDC_TOKEN_URL", CF_STR, &web_cfg.oidc_token, "",
+         "the OIDC broker's token endpoint"},
+        {"ZS_WEB_ROOT", CF_STR, &web_cfg.root, WEB_ROOT_DEFAULT,
+         "folder of the resident's page, under ZS_HOME unless absolute; empty: no page"},
 };
 static const struct config_table status_settings = CONFIG_TABLE("status", status_keys);
 
@@ -97,12 +112,17 @@ main(int argc, char **argv)
 	                                        "statuses; the Track & Trace API");
 	struct status status;
 	struct api *api = NULL;
+	struct web *web = NULL;
 	struct event *ev_termijn_start = NULL, *ev_termijn = NULL, *ev_wacht = NULL;
 	struct timeval kort = {.tv_sec = 2};
 
 	d.personal_data = true;
 	status_init(&status);
 	if (!daemon_setup(&d, argc, argv, &status_settings) || !status_configure(&status))
+		goto out;
+	web_cfg.vandaag = vandaag;
+	web = web_setup(&web_cfg, d.toegang);
+	if (!web)
 		goto out;
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
@@ -128,7 +148,8 @@ main(int argc, char **argv)
 	                                                .brokers = stream_brokers,
 	                                                .schemas_dir = d.schemas_dir,
 	                                                .ready = ready,
-	                                                .ready_arg = &d});
+	                                                .ready_arg = &d,
+	                                                .web = web});
 	if (!api)
 		goto out;
 	daemon_run(&d);
@@ -140,6 +161,7 @@ out:
 	if (ev_wacht)
 		event_free(ev_wacht);
 	api_free(api);
+	web_free(web);
 	daemon_exit(&d);
 	status_free(&status);
 	return d.rc;

@@ -15,7 +15,7 @@ DAEMONS = sorted(p.parent.name for p in (ROOT / "services").glob("*/main.c"))
 # Runtime packages of the libraries the Makefile links (Debian 12 names).
 RUNTIME_PACKAGE = {"rdkafka": "librdkafka1", "avro": "libavro23", "pq": "libpq5",
                    "jansson": "libjansson4", "event": "libevent-2.1-7", "ssl": "libssl3",
-                   "crypto": "libssl3", "curl": "libcurl4", "m": None}
+                   "crypto": "libssl3", "curl": "libcurl4", "z": "zlib1g", "m": None}
 
 
 def settings_of(daemon):
@@ -89,6 +89,8 @@ def test_the_image_carries_schemas_and_migrations_where_zs_home_points():
     assert f"COPY schemas {home}/schemas" in DOCKERFILE
     assert f"COPY services {home}/services" in DOCKERFILE
     assert f"COPY deploy/catalogus {home}/deploy/catalogus" in DOCKERFILE
+    # The resident's page, where ZS_WEB_ROOT's default points under ZS_HOME.
+    assert f"COPY --from=build /src/web/dist {home}/web/dist" in DOCKERFILE
 
 
 def test_development_keys_land_where_a_relative_keys_dir_points(tmp_path):

@@ -88,10 +88,11 @@ class World:
         key = bytes.fromhex(self.stack.env["ZS_PSEUDONIEM_SLEUTEL"])
         return hmac.new(key, soort.encode() + b"\x00" + nummer.encode(), hashlib.sha256).hexdigest()
 
-    def raadplegingen(self, trace, n):
-        """The GegevensGeraadpleegd records of one request (by its trace id), at least n."""
-        msgs = self.stack.read("raadplegingen", timeout=30, until=lambda ms: len(
-            [m for m in ms if m.value and m.value["traceId"] == trace]) >= n)
+    def raadplegingen(self, trace):
+        """Every GegevensGeraadpleegd record of the requests with this trace id.
+        Complete once their replies came: a reply waits until Kafka has
+        acknowledged every record of its request."""
+        msgs = self.stack.read_written("raadplegingen", timeout=30)
         return [m for m in msgs if m.value and m.value["traceId"] == trace]
 
 
@@ -309,7 +310,7 @@ def test_every_permit_and_deny_is_recorded_with_a_pseudonym_and_the_trace(world)
     t_list, tp = trace()
     st, headers, _ = world.get("/api/v1/zaken", tok, traceparent=tp)
     assert st == 200 and headers["traceparent"].split("-")[1] == t_list
-    (rec,) = [m for m in world.raadplegingen(t_list, 1)]
+    (rec,) = world.raadplegingen(t_list)
     v = rec.value
     assert rec.key == v["betrokkene"] == world.pseudoniem(A) and v["betrokkeneType"] == "natuurlijk_persoon"
     assert v["actor"] == {"type": "inwoner", "identificatie": world.pseudoniem(A), "rol": "inwoner"}
@@ -320,7 +321,7 @@ def test_every_permit_and_deny_is_recorded_with_a_pseudonym_and_the_trace(world)
     # A deny: the resident asks for B's zaak.
     t_deny, tp = trace()
     assert world.get(f"/api/v1/zaken/{world.zaken['b']}", tok, traceparent=tp)[0] == 404
-    (rec,) = world.raadplegingen(t_deny, 1)
+    (rec,) = world.raadplegingen(t_deny)
     v = rec.value
     assert (v["actie"], v["besluit"], v["regel"], v["betrokkene"]) == \
         ("zaak.tijdlijn", "deny", "standaard-weigeren", world.pseudoniem(B))
@@ -330,7 +331,9 @@ def test_every_permit_and_deny_is_recorded_with_a_pseudonym_and_the_trace(world)
     kcc = world.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", K)
     t_kcc, tp = trace()
     world.get(f"/api/v1/zaken/{world.zaken['a_open']}?reden=terugbelverzoek", kcc, traceparent=tp)
-    recs = {r.value["actie"]: r.value for r in world.raadplegingen(t_kcc, 2)}
+    rs = world.raadplegingen(t_kcc)
+    recs = {r.value["actie"]: r.value for r in rs}
+    assert len(rs) == len(recs) == 2
     assert recs["zaak.tijdlijn"]["besluit"] == "permit" and recs["zaak.tijdlijn"]["regel"] == "kcc-samenvatting"
     assert recs["zaak.tijdlijn"]["detailniveau"] == "samenvatting"
     assert recs["zaak.tijdlijn"]["reden"] == "terugbelverzoek" and recs["zaak.tijdlijn"]["doel"] == "klantcontact"
@@ -342,14 +345,16 @@ def test_every_permit_and_deny_is_recorded_with_a_pseudonym_and_the_trace(world)
     # A shielded person in a KCC list: a deny under afscherming, recorded for the DPO.
     t_s, tp = trace()
     world.get(f"/api/v1/zaken?bsn={S}&reden=vraag", kcc, traceparent=tp)
-    (rec,) = world.raadplegingen(t_s, 1)
+    (rec,) = world.raadplegingen(t_s)
     assert rec.value["besluit"] == "deny" and rec.value["betrokkene"] == world.pseudoniem(S)
 
     # A gemachtigde listing for two people: one record per betrokkene.
     gem = world.token("inwoner", "--bsn", G, "--loa", "midden", "--machtiging", A)
     t_g, tp = trace()
     world.get("/api/v1/zaken", gem, traceparent=tp)
-    recs = {r.value["betrokkene"]: r.value for r in world.raadplegingen(t_g, 2)}
+    rs = world.raadplegingen(t_g)
+    recs = {r.value["betrokkene"]: r.value for r in rs}
+    assert len(rs) == len(recs) == 2
     assert set(recs) == {world.pseudoniem(A), world.pseudoniem(G)}
     assert recs[world.pseudoniem(A)]["actor"]["type"] == "gemachtigde"
     assert recs[world.pseudoniem(A)]["besluit"] == "permit"
@@ -535,7 +540,7 @@ def test_no_data_leaves_when_its_raadpleging_cannot_be_recorded(infra):
             return w.get(path, tok, traceparent=tp)[0] == 200
 
         wait_until(weer_200, 60, interval=1, what="replies to resume once the topic is back")
-        assert any(m.value["zaakIdentificatie"] == z["identificatie"] for m in w.raadplegingen(t, 1))
+        assert any(m.value["zaakIdentificatie"] == z["identificatie"] for m in w.raadplegingen(t))
     finally:
         stack.close()
         infra.drop_database(name)

@@ -305,27 +305,23 @@ class Stack:
         assert self.producer().flush(60) == 0
 
     def read(self, suffix, until=None, count=None, timeout=60, records=None):
-        """Every message on the topic from the beginning, until until(msgs) is
-        true, count messages have been read, or the topic is quiet at the end
-        (when neither is given) — a time-out fails the test."""
-        c = Consumer({"bootstrap.servers": self.infra.brokers, "group.id": f"reader-{uuid.uuid4()}",
-                      "enable.auto.commit": False})
+        """Every message on the topic from the beginning (records: only those
+        kinds), until until(msgs) is true or count messages have been read — a
+        time-out fails the test. This proves that something came, never that
+        nothing else did: for that, read_written after a sentinel."""
+        if until is None and count is None:
+            raise TypeError("read() needs until or count; to prove that nothing else came, "
+                            "send a sentinel and use read_written()")
+        c = self._consumer()
         topic = self.topic(suffix)
         md = c.list_topics(topic, timeout=10)
-        parts = [TopicPartition(topic, p, 0) for p in md.topics[topic].partitions]
-        c.assign(parts)
+        c.assign([TopicPartition(topic, p, 0) for p in md.topics[topic].partitions])
         msgs = []
         deadline = time.monotonic() + timeout
-        idle = 0.0
         try:
             while True:
                 m = c.poll(0.2)
-                if m is None:
-                    idle += 0.2
-                    if until is None and count is None and idle >= 2.0:
-                        return msgs
-                elif not m.error():
-                    idle = 0.0
+                if m is not None and not m.error():
                     msg = Message(m)
                     if records is None or msg.record in records:
                         msgs.append(msg)
@@ -338,6 +334,58 @@ class Stack:
                         f"timed out reading {topic}: got {len(msgs)} messages: {msgs[:5]}...")
         finally:
             c.close()
+
+    def read_written(self, suffix, schema=None, timeout=60, records=None):
+        """Every message written to the topic before this call (records: only
+        those kinds): the way to prove that nothing else came.
+
+        With schema, first every event the daemon of that schema committed
+        before this call is waited for until Kafka has acknowledged it (its
+        relay deletes an outbox row only then); then every partition is read
+        to the end offset it has after that. So call it after a sentinel: an
+        input sent after the thing under test on the same input partition,
+        whose answer has been read. A daemon decides one partition's messages
+        in order, so whatever the thing under test made was committed before
+        the sentinel's answer, and is in what this returns. After a daemon
+        stopped, the stop is the sentinel. Without schema: events the writer
+        had acknowledged before the test saw their effect (a raadpleging
+        before its HTTP reply)."""
+        if schema is not None:
+            upto = self.scalar(f"select coalesce(max(id), 0) from {schema}.outbox")
+            wait_until(lambda: self.scalar(f"select count(*) from {schema}.outbox where id <= %s",
+                                           (upto,)) == 0, timeout, what=f"the {schema} outbox to be relayed")
+        c = self._consumer()
+        topic = self.topic(suffix)
+        md = c.list_topics(topic, timeout=10)
+        ends = {}
+        for p in md.topics[topic].partitions:
+            _, high = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+            if high > 0:
+                ends[p] = high
+        parts = [TopicPartition(topic, p, 0) for p in ends]
+        msgs = []
+        deadline = time.monotonic() + timeout
+        try:
+            if not parts:
+                return msgs
+            c.assign(parts)
+            # The position, not the last offset seen, says when a partition is
+            # read: it steps over offsets that hold no message.
+            while any(tp.offset < ends[tp.partition] for tp in c.position(parts)):
+                m = c.poll(0.2)
+                if m is not None and not m.error():
+                    msg = Message(m)
+                    if msg.offset < ends[msg.partition] and (records is None or msg.record in records):
+                        msgs.append(msg)
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"timed out reading {topic} to {ends}: got {len(msgs)} messages")
+            return msgs
+        finally:
+            c.close()
+
+    def _consumer(self):
+        return Consumer({"bootstrap.servers": self.infra.brokers, "group.id": f"reader-{uuid.uuid4()}",
+                         "enable.auto.commit": False})
 
     def close(self):
         for d in self.daemons:

@@ -1,0 +1,313 @@
+// app.js — Mijn zaken: the pages and how one leads to the next. Routes live
+// in the hash (#/zaken, #/zaak/ZAAK-...), so the token in memory survives
+// every step; a reload means logging in again.
+
+import { h, datum, vandaag } from "./dom.js";
+import { vraag, uitleg } from "./api.js";
+import { huidigToken, wie, uitloggen, ontwikkelLogin, oidcStart, oidcTerug } from "./login.js";
+import { zaakPagina, termijnBadge } from "./zaak.js";
+
+const main = document.getElementById("inhoud");
+const kopRechts = document.getElementById("kop-rechts");
+let config = { login: null };
+// Whom a gemachtigde acts for (null: themselves); the KCC's person and reason.
+let namens = null;
+let kcc = null;
+let melding = null;
+
+const isMedewerker = () => !!wie()?.medewerker_id;
+const machtigingen = () => (wie()?.machtigingen || []).map((m) => m.bsn || m.kvk).filter(Boolean);
+// A gemachtigde chooses: herself (her own BSN) or one she acts for. Without a
+// choice the API would mix everyone's zaken.
+const anders = () => (namens && namens !== (wie()?.bsn || wie()?.kvk) ? namens : null);
+const peil = () => config.vandaag || vandaag();
+
+function toon(...inhoud) {
+  main.replaceChildren(...inhoud.flat(Infinity).filter(Boolean));
+  kop();
+  const h1 = main.querySelector("h1");
+  if (h1) h1.focus();
+}
+
+function kop() {
+  kopRechts.replaceChildren();
+  if (!huidigToken()) return;
+  const wat = isMedewerker()
+    ? kcc ? `KCC: BSN ${kcc.bsn}` : "KCC-medewerker"
+    : anders() ? `Namens BSN ${anders()}` : null;
+  if (wat) kopRechts.append(h("span", { class: "zs-namens" }, wat));
+  if (machtigingen().length || isMedewerker())
+    kopRechts.append(h("a", { class: "utrecht-link", href: isMedewerker() ? "#/kcc" : "#/namens" }, isMedewerker() ? "Andere inwoner" : "Wisselen"));
+  kopRechts.append(
+    h("button", { type: "button", class: "utrecht-button utrecht-button--secondary-action", onclick: () => { uitloggen(); namens = kcc = null; location.hash = "#/"; route(); } }, "Uitloggen"),
+  );
+}
+
+function alert(soort, titel, tekst, ...extra) {
+  return h("div", { class: `utrecht-alert utrecht-alert--${soort}`, role: soort === "error" ? "alert" : "status" },
+    h("div", { class: "utrecht-alert__content" },
+      h("div", { class: "utrecht-alert__message" },
+        h("p", { class: "utrecht-paragraph zs-alert-titel" }, h("strong", null, titel)),
+        h("p", { class: "utrecht-paragraph" }, tekst),
+        extra)));
+}
+
+function foutPagina(fout, opnieuw, wat) {
+  const [titel, tekst] = uitleg(fout, wat);
+  if (fout.status === 401) {
+    uitloggen();
+    melding = [titel, tekst];
+    location.hash = "#/";
+    return;
+  }
+  toon(
+    h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, titel),
+    alert(fout.status === 404 ? "info" : "error", titel, tekst),
+    h("p", { class: "utrecht-paragraph zs-acties" },
+      opnieuw && h("button", { type: "button", class: "utrecht-button utrecht-button--primary-action", onclick: opnieuw }, "Opnieuw proberen"),
+      " ",
+      h("a", { class: "utrecht-link", href: "#/zaken" }, "Naar Mijn zaken")),
+  );
+}
+
+// Form fields in the Utrecht/Den Haag markup.
+function veld(id, label, attrs = {}, hint = null) {
+  return h("div", { class: "utrecht-form-field utrecht-form-field--text" },
+    h("div", { class: "utrecht-form-field__label" }, h("label", { class: "utrecht-form-label", for: id }, label)),
+    hint && h("div", { class: "utrecht-form-field-description", id: `${id}-hint` }, hint),
+    h("div", { class: "utrecht-form-field__input" },
+      h("input", { class: "utrecht-textbox utrecht-textbox--html-input", id, name: id, "aria-describedby": hint ? `${id}-hint` : null, ...attrs })));
+}
+
+function keuze(naam, waarde, label, checked) {
+  const id = `${naam}-${waarde}`;
+  return h("div", { class: "utrecht-form-field utrecht-form-field--radio" },
+    h("div", { class: "utrecht-form-field__input" },
+      h("input", { type: "radio", class: "utrecht-radio-button utrecht-radio-button--html-input", id, name: naam, value: waarde, checked })),
+    h("div", { class: "utrecht-form-field__label" }, h("label", { class: "utrecht-form-label utrecht-form-label--radio", for: id }, label)));
+}
+
+function knop(tekst) {
+  return h("button", { type: "submit", class: "utrecht-button utrecht-button--primary-action" }, tekst);
+}
+
+// Pages.
+
+function loginPagina() {
+  const delen = [h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, "Inloggen bij Mijn zaken")];
+  if (melding) {
+    delen.push(alert("warning", melding[0], melding[1]));
+    melding = null;
+  }
+  delen.push(h("p", { class: "utrecht-paragraph" }, "Hier ziet u uw aanvragen bij de gemeente, hoe ver ze zijn en wanneer ze klaar zijn."));
+  if (config.login === "oidc") {
+    delen.push(h("p", { class: "utrecht-paragraph" },
+      h("button", { type: "button", class: "utrecht-button utrecht-button--primary-action", onclick: () => oidcStart(config.oidc) }, "Inloggen met DigiD")));
+  } else if (config.login === "ontwikkel") {
+    delen.push(ontwikkelFormulier());
+  } else {
+    delen.push(alert("info", "Inloggen is niet ingesteld", "Deze omgeving heeft geen inlogmethode. Vraag de beheerder om DigiD in te stellen."));
+  }
+  toon(delen);
+}
+
+function ontwikkelFormulier() {
+  const fout = h("div", { id: "login-fout" });
+  const form = h("form", { class: "utrecht-form", novalidate: true },
+    alert("warning", "Ontwikkelomgeving", "U logt hier in zonder DigiD, met een testpersoon. Dit kan alleen in een ontwikkelomgeving."),
+    h("fieldset", { class: "utrecht-form-fieldset" },
+      h("legend", { class: "utrecht-form-fieldset__legend" }, "Wie bent u?"),
+      keuze("soort", "inwoner", "Inwoner", true),
+      keuze("soort", "gemachtigde", "Gemachtigde: ik regel zaken voor iemand anders", false),
+      keuze("soort", "kcc", "Medewerker van het KCC (14070)", false)),
+    veld("bsn", "Uw BSN", { inputmode: "numeric", autocomplete: "off", maxlength: "9" }, "9 cijfers, bijvoorbeeld 999991772."),
+    h("div", { id: "groep-machtiging", hidden: true }, veld("machtiging", "BSN van wie u vertegenwoordigt", { inputmode: "numeric", autocomplete: "off", maxlength: "9" })),
+    h("div", { id: "groep-medewerker", hidden: true }, veld("medewerker", "Uw medewerkernummer", { autocomplete: "off", maxlength: "40" })),
+    fout,
+    h("p", { class: "utrecht-paragraph" }, knop("Inloggen")),
+  );
+  form.addEventListener("change", () => {
+    const soort = form.soort.value;
+    form.querySelector("#groep-machtiging").hidden = soort !== "gemachtigde";
+    form.querySelector("#groep-medewerker").hidden = soort !== "kcc";
+  });
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const soort = form.soort.value;
+    const bsn = form.bsn.value.trim();
+    const claims = soort === "kcc"
+      ? { medewerker_id: form.medewerker.value.trim(), roles: ["kcc-medewerker"], bsn }
+      : { bsn, loa: "midden", ...(soort === "gemachtigde" ? { machtigingen: [{ bsn: form.machtiging.value.trim() }] } : {}) };
+    try {
+      await ontwikkelLogin(soort === "kcc" ? "medewerker" : "inwoner", claims);
+      namens = kcc = null;
+      location.hash = isMedewerker() ? "#/kcc" : machtigingen().length ? "#/namens" : "#/zaken";
+      route();
+    } catch (err) {
+      const [titel, tekst] = uitleg(err);
+      fout.replaceChildren(alert("error", titel, tekst));
+      fout.querySelector(".utrecht-alert").focus?.();
+    }
+  });
+  return form;
+}
+
+function namensPagina() {
+  const form = h("form", { class: "utrecht-form" },
+    h("fieldset", { class: "utrecht-form-fieldset" },
+      h("legend", { class: "utrecht-form-fieldset__legend" }, "Kies voor wie u kijkt"),
+      keuze("namens", "zelf", "Voor mijzelf", !anders()),
+      machtigingen().map((n) => keuze("namens", n, `Namens BSN ${n}`, anders() === n))),
+    h("p", { class: "utrecht-paragraph" }, knop("Bekijk de zaken")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    namens = form.namens.value === "zelf" ? wie().bsn || wie().kvk : form.namens.value;
+    location.hash = "#/zaken";
+  });
+  toon(h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, "Voor wie wilt u de zaken zien?"),
+    h("p", { class: "utrecht-paragraph" }, "U mag ook de zaken bekijken van iemand die u heeft gemachtigd."), form);
+}
+
+function kccPagina() {
+  const fout = h("div");
+  const form = h("form", { class: "utrecht-form", novalidate: true },
+    veld("reden", "Waarom bekijkt u deze gegevens?", { autocomplete: "off", maxlength: "200", required: true, value: kcc?.reden || "" },
+      "Bijvoorbeeld: inwoner belt over de status van haar aanvraag. Dit wordt vastgelegd."),
+    veld("inwoner", "BSN van de inwoner", { inputmode: "numeric", autocomplete: "off", maxlength: "9", required: true, value: kcc?.bsn || "" }),
+    fout,
+    h("p", { class: "utrecht-paragraph" }, knop("Zaken bekijken")));
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const reden = form.reden.value.trim();
+    const bsn = form.inwoner.value.trim();
+    const fouten = [];
+    if (!reden) fouten.push("Vul in waarom u de gegevens bekijkt.");
+    if (!/^[0-9]{9}$/.test(bsn)) fouten.push("Vul een BSN van 9 cijfers in.");
+    if (fouten.length) {
+      fout.replaceChildren(alert("error", "Controleer wat u invulde", fouten.join(" ")));
+      return;
+    }
+    kcc = { bsn, reden };
+    location.hash = "#/zaken";
+  });
+  toon(h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, "Klantcontact: eerst de reden"),
+    h("p", { class: "utrecht-paragraph" }, "U ziet de zaken van een inwoner alleen met een reden. Wij leggen vast wie er kijkt en waarom."), form);
+}
+
+function lijstQuery(status) {
+  const q = new URLSearchParams({ status, pageSize: "20" });
+  if (namens) q.set("namens", namens);
+  if (kcc) {
+    q.set("bsn", kcc.bsn);
+    q.set("reden", kcc.reden);
+  }
+  return `/api/v1/zaken?${q}`;
+}
+
+function zaakItem(z) {
+  const status = z.status?.statustekst || z.status?.omschrijving;
+  return h("li", { class: "zs-zaak" },
+    h("h2", { class: "utrecht-heading-3 zs-zaak__titel" }, h("a", { class: "utrecht-link", href: `#/zaak/${encodeURIComponent(z.identificatie)}` }, z.zaaktypeOmschrijving)),
+    h("p", { class: "utrecht-paragraph zs-zaak__meta" }, `Zaaknummer ${z.identificatie} · ingediend op ${datum(z.startdatum)}`),
+    status && h("p", { class: "utrecht-paragraph" }, status),
+    h("p", { class: "utrecht-paragraph zs-zaak__meta" },
+      z.einddatum ? `Afgerond op ${datum(z.einddatum)}` : z.einddatumGepland ? `Verwacht klaar op ${datum(z.einddatumGepland)}` : null,
+      " ", termijnBadge(z, peil())));
+}
+
+async function zakenPagina(status) {
+  if (isMedewerker() && !kcc) {
+    location.hash = "#/kcc";
+    return;
+  }
+  if (machtigingen().length && !namens) {
+    location.hash = "#/namens";
+    return;
+  }
+  const titel = kcc ? `Zaken van BSN ${kcc.bsn}` : anders() ? `Zaken van BSN ${anders()}` : "Mijn zaken";
+  const tab = (s, tekst) => h("a", { class: "utrecht-link zs-tab", href: `#/zaken/${s}`, "aria-current": s === status ? "page" : null }, tekst);
+  const lijst = h("ul", { class: "zs-zaken", "aria-label": status === "open" ? "Lopende zaken" : "Afgeronde zaken" });
+  const meer = h("p", { class: "utrecht-paragraph" });
+  const laad = async (pad) => {
+    const doc = await vraag(pad, huidigToken());
+    lijst.append(...doc.results.map(zaakItem));
+    meer.replaceChildren();
+    if (doc.next) {
+      const b = h("button", { type: "button", class: "utrecht-button utrecht-button--secondary-action" }, "Meer zaken laden");
+      b.addEventListener("click", async () => {
+        b.disabled = true;
+        const eerste = lijst.children.length;
+        try {
+          await laad(doc.next);
+          lijst.children[eerste]?.querySelector("a")?.focus();
+        } catch (err) {
+          foutPagina(err, () => route(), kcc ? "deze zaken" : "uw zaken");
+        }
+      });
+      meer.append(b);
+    }
+    return doc;
+  };
+  try {
+    const doc = await laad(lijstQuery(status));
+    toon(
+      h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, titel),
+      h("nav", { class: "zs-tabs", "aria-label": "Soort zaken" }, tab("open", "Lopende zaken"), tab("gesloten", "Afgeronde zaken")),
+      doc.results.length
+        ? lijst
+        : h("p", { class: "utrecht-paragraph zs-leeg" }, status === "open" ? "Er zijn geen lopende zaken." : "Er zijn geen afgeronde zaken."),
+      meer,
+    );
+    performance.mark("zaken-getoond");
+  } catch (err) {
+    foutPagina(err, () => route(), kcc ? "deze zaken" : "uw zaken");
+  }
+}
+
+async function zaakDetail(id) {
+  if (isMedewerker() && !kcc) {
+    location.hash = "#/kcc";
+    return;
+  }
+  const q = kcc ? `?${new URLSearchParams({ reden: kcc.reden })}` : "";
+  try {
+    const z = await vraag(`/api/v1/zaken/${encodeURIComponent(id)}${q}`, huidigToken());
+    const terug = h("p", { class: "utrecht-paragraph zs-terug" }, h("a", { class: "utrecht-link", href: `#/zaken/${z.einddatum ? "gesloten" : "open"}` }, "← Terug naar de zaken"));
+    toon(zaakPagina(z, peil(), terug));
+    performance.mark("zaak-interactief");
+  } catch (err) {
+    foutPagina(err, () => route(), "deze zaak");
+  }
+}
+
+async function route() {
+  const pad = location.hash.replace(/^#/, "") || "/";
+  if (!huidigToken()) return loginPagina();
+  if (pad === "/namens" && machtigingen().length) return namensPagina();
+  if (pad === "/kcc" && isMedewerker()) return kccPagina();
+  const zaak = pad.match(/^\/zaak\/([A-Za-z0-9._-]{1,64})$/);
+  if (zaak) return zaakDetail(zaak[1]);
+  const lijst = pad.match(/^\/zaken(?:\/(open|gesloten))?$/);
+  if (lijst) return zakenPagina(lijst[1] || "open");
+  location.hash = isMedewerker() ? "#/kcc" : "#/zaken";
+}
+
+async function start() {
+  try {
+    config = await vraag("/config.json", null);
+  } catch {
+    config = { login: null };
+  }
+  if (config.login === "oidc") {
+    try {
+      if (await oidcTerug(config.oidc)) location.hash = "#/zaken";
+    } catch {
+      melding = ["Inloggen is niet gelukt", "Probeer het opnieuw."];
+    }
+  }
+  window.addEventListener("hashchange", route);
+  await route();
+  document.documentElement.dataset.klaar = "1";
+}
+
+start();
