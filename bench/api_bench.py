@@ -388,19 +388,24 @@ class Bench:
             self.infra.stop()
 
 
-def main():
-    b = Bench()
+def run_and_write(b, stem):
+    """Runs bench b, always cleans up, and writes its figures to
+    bench/results/<stem>-latest.json and the raw runs to <stem>-latest-detail.json."""
     try:
         b.run()
     finally:
         b.close()
     head = subprocess.run(["git", "-C", str(ROOT), "describe", "--always", "--dirty"], capture_output=True,
                           text=True).stdout.strip()
-    out = ROOT / "bench" / "results" / "api-latest.json"
+    out = ROOT / "bench" / "results" / f"{stem}-latest.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps({"commit": head, "figures": b.figs}, indent=1) + "\n")
-    (out.parent / "api-latest-detail.json").write_text(json.dumps(b.detail, indent=1) + "\n")
-    log(f"written {out}")
+    (out.parent / f"{stem}-latest-detail.json").write_text(json.dumps(b.detail, indent=1) + "\n")
+    print(f"{stem}-bench: written {out}", flush=True)
+
+
+def main():
+    run_and_write(Bench(), "api")
 
 
 if __name__ == "__main__":

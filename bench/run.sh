@@ -3,7 +3,8 @@
 # baselines (bench/run.py: infrastructure, load, raw Kafka and PostgreSQL,
 # figures in bench/results/latest.json), then the status daemon
 # (bench/status_bench.py → bench/results/status-latest.json), then the Track &
-# Trace API when its script is there (bench/api_bench.py).
+# Trace API when its script is there (bench/api_bench.py), then zs-inzage
+# (bench/inzage_bench.py → bench/results/inzage-latest.json).
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 rc=0
@@ -12,4 +13,5 @@ python3 "$here/status_bench.py" || rc=$?
 if [ -f "$here/api_bench.py" ]; then
 	python3 "$here/api_bench.py" || rc=$?
 fi
+python3 "$here/inzage_bench.py" || rc=$?
 exit "$rc"

@@ -10,6 +10,7 @@ zs() { "$ZS_ROOT/$BUILD/bin/zs" "$@"; }
 # The ports daemons.sh starts them on (ZS_*_HTTP_PORT when set).
 intake_port=${ZS_INTAKE_HTTP_PORT:-8081} status_port=${ZS_STATUS_HTTP_PORT:-8082}
 audit_port=${ZS_AUDIT_HTTP_PORT:-8084}
+inzage_port=${ZS_INZAGE_HTTP_PORT:-8085}
 export ZS_HOME=$ZS_ROOT ZS_KAFKA_BROKERS ZS_INTAKE_URL=http://127.0.0.1:$intake_port
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -94,6 +95,33 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-audit" ] && [ -n "${zaak:-}" ]; then
 		"$here/vertel.py" api
 fi
 
+if [ -x "$ZS_ROOT/$BUILD/bin/zs-inzage" ] && [ -n "${zaak:-}" ]; then
+	step "Door inzicht minder inzage: A. Jansen bekijkt Mijn gegevens"
+	inzage=http://127.0.0.1:$inzage_port/api/v1
+	auth="Authorization: Bearer $inwoner"
+	# The register follows the topics; wait until it holds the KCC's look-up.
+	for ((i = 0; i < 100; i++)); do
+		curl -s -H "$auth" "$inzage/mijn-gegevens" |
+			python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("raadplegingen") else 1)' &&
+			break
+		sleep 0.2
+	done
+	curl -s -H "$auth" "$inzage/mijn-gegevens" | "$here/mijn_gegevens.py" overzicht
+
+	step "A. Jansen dient een formeel inzageverzoek in (AVG artikel 15); een behandelaar antwoordt"
+	verzoek=$(curl -s -H "$auth" -H 'Content-Type: application/json' -d '{"recht": "inzage"}' \
+		"$inzage/inzageverzoeken" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["verzoekId"], d["uitersteDatum"])')
+	echo "  Ontvangen: verzoek ${verzoek% *}, antwoord uiterlijk ${verzoek#* }"
+	verzoek=${verzoek% *}
+	beh=$(zs token medewerker --id b.handel --rol behandelaar --bsn 999998456)
+	curl -s -H "Authorization: Bearer $beh" -H 'Content-Type: application/json' \
+		-d '{"uitkomst": "verstrekt"}' "$inzage/inzageverzoeken/$verzoek/afhandeling" >/dev/null
+	echo "  Het antwoord dat A. Jansen ontvangt:"
+	curl -s -H "$auth" "$inzage/inzageverzoeken/$verzoek/rapport" | "$here/mijn_gegevens.py" rapport
+	curl -s -H "$auth" "$inzage/inzageverzoeken/$verzoek/rapport?formaat=html" >"$ZS_RUN/inzage-rapport.html"
+	echo "  Om te bewaren of af te drukken: $ZS_RUN/inzage-rapport.html"
+fi
+
 step "Klaar — het systeem blijft draaien"
 cat <<INFO
   Volg wat er gebeurt:     build/bin/zs tail zaken --begin
@@ -104,6 +132,7 @@ cat <<INFO
   Mijn zaken (browser):    http://127.0.0.1:$status_port/  (ontwikkel-login, BSN 999991772)
   Track & Trace:           T=\$(build/bin/zs token inwoner --bsn 999991772)
                            curl -H "Authorization: Bearer \$T" http://127.0.0.1:$status_port/api/v1/zaken
+  Mijn gegevens:           curl -H "Authorization: Bearer \$T" http://127.0.0.1:$inzage_port/api/v1/mijn-gegevens
   Wie mag wat:             deploy/policy/README.md, build/bin/zs policy explain
   Auditlog (FG):           build/bin/zs audit verify; build/bin/zs audit tail --verify
   Metrics:                 curl http://127.0.0.1:$intake_port/metrics

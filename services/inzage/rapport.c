@@ -12,7 +12,8 @@
  *                           gegevens: {naam, emailadres, telefoonnummer, geheimhouding}}]}],
  *    "berichten": [{identificatie, aanleiding, kanaal, onderwerp, verstuurdOp}],
  *    "raadplegingen": [{tijdstip, actorType, actor, rol, actie, doel, besluit,
- *                       reden, zaakIdentificatie, zelf}]}
+ *                       reden, zaakIdentificatie, zelf}],
+ *    "aantalRaadplegingen": every recorded decision, the list's rows or not}
  *
  * "rollen" are only this person's roles in the zaak. The eigenschappen of an
  * aanvraag are the initiator's data: a gemachtigde on the zaak sees only what
@@ -22,6 +23,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +373,18 @@ rapport_overzicht(const json_t *reg)
 	        "ontvangers", ontvangers(reg));
 }
 
+/* Every recorded decision on the person's data: the register's count (its
+ * list holds only others' permitted look-ups), else the list's length. */
+static int
+aantal_raadplegingen(const json_t *reg)
+{
+	const json_t *n = json_object_get(reg, "aantalRaadplegingen");
+
+	if (json_is_integer(n) && json_integer_value(n) >= 0 && json_integer_value(n) <= INT32_MAX)
+		return (int)json_integer_value(n);
+	return (int)json_array_size(json_object_get(reg, "raadplegingen"));
+}
+
 json_t *
 rapport_art15(const json_t *reg)
 {
@@ -430,8 +444,7 @@ rapport_art15(const json_t *reg)
 	                 "categorieenPersoonsgegevens", cat, "ontvangers", ontvangers(reg),
 	                 "bewaartermijnen", bewaren, "bronnen", bronnen,
 	                 "geautomatiseerdeBesluitvorming", "verwerkingsactiviteiten", va_lijst,
-	                 "zaken", zaken, "aantalRaadplegingen",
-	                 (int)json_array_size(json_object_get(reg, "raadplegingen")));
+	                 "zaken", zaken, "aantalRaadplegingen", aantal_raadplegingen(reg));
 }
 
 json_t *

@@ -34,16 +34,17 @@ ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" "$OUT/fuzz_avro_dec
 echo "replaying the corpus for leaks"
 "$OUT/fuzz_tool" replay "$OUT/seeds" "$OUT/corpus" || status=$?
 
-# The other parsers that face hostile input: bearer tokens, and what a portal
-# sends (seeded with the demo aanvragen). Each gets the same time.
+# The other parsers that face hostile input: bearer tokens, what a portal
+# sends (seeded with the demo aanvragen) and a request under the AVG. Each gets the same time.
 ALL=($(ls common/*/*.c) $(ls services/*/*.c | grep -v '/main\.c$'))
 ALL_LIBS=(-lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lm)
-for target in fuzz_jwt fuzz_aanvraag; do
+for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek; do
 	mkdir -p "$OUT/corpus-$target"
 	clang "${CFLAGS[@]}" -Iservices/intake -I/usr/include/postgresql -fsanitize=fuzzer,address,undefined -o "$OUT/$target" \
 		"tests/fuzz/$target.c" "${ALL[@]}" "${ALL_LIBS[@]}"
 	seeds=()
 	[ "$target" = fuzz_aanvraag ] && seeds=(deploy/demo/aanvragen)
+	[ "$target" = fuzz_verzoek ] && seeds=(tests/fuzz/verzoeken)
 	"$OUT/$target" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=16384 -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$target-" \
 		"$OUT/corpus-$target" "${seeds[@]}" || status=$?

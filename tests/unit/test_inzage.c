@@ -337,6 +337,11 @@ art15_has_every_element(void **state)
 	assert_int_equal(json_array_size(json_object_get(a, "zaken")), 2);
 	assert_int_equal(json_integer_value(json_object_get(a, "aantalRaadplegingen")), 3);
 	json_decref(a);
+	/* The register's own count wins: its list holds only others' look-ups. */
+	json_object_set_new(reg, "aantalRaadplegingen", json_integer(12));
+	a = rapport_art15(reg);
+	assert_int_equal(json_integer_value(json_object_get(a, "aantalRaadplegingen")), 12);
+	json_decref(a);
 	json_decref(reg);
 }
 
