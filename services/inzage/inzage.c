@@ -19,6 +19,7 @@
 #include "rapport.h"
 #include "termijn.h"
 #include "wire/ce.h"
+#include "zgw/catalogus_pg.h"
 
 #define TIJD_TEKST(kolom)                                                                          \
 	"to_char(" kolom " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
@@ -92,11 +93,18 @@ static const char sql_register[] =
         "  'afdeling', z.afdeling, 'kanaal', z.kanaal, 'startdatum', z.startdatum,"
         "  'status', z.status, 'einddatum', z.einddatum, 'resultaat', z.resultaat,"
         "  'verwerkingsactiviteit', z.verwerkingsactiviteit, 'eigenschappen', z.eigenschappen,"
-        "  'rollen', b.rollen) ORDER BY z.startdatum, z.identificatie)"
+        "  'rollen', b.rollen, 'definities', t.definities) ORDER BY z.startdatum, z.identificatie)"
         "  FROM (SELECT zaak, json_agg(json_build_object('rol', rol, 'machtiging', machtiging,"
         "    'betrokkeneType', betrokkene_type, 'gegevens', gegevens) ORDER BY rol) AS rollen"
         "    FROM betrokkenheden WHERE betrokkene = $1 GROUP BY zaak) b"
-        "  JOIN zaken z ON z.uuid = b.zaak), '[]'),"
+        "  JOIN zaken z ON z.uuid = b.zaak"
+        /* What each eigenschap means, from the zaaktype version valid on
+         * the zaak's startdatum. */
+        "  LEFT JOIN LATERAL (SELECT (SELECT json_object_agg(e ->> 'naam', e ->> 'definitie')"
+        "    FROM jsonb_array_elements(v.doc -> 'eigenschappen') e) AS definities"
+        "    FROM zaaktypen v WHERE v.identificatie = z.zaaktype"
+        "    AND v.begin_geldigheid <= z.startdatum ORDER BY v.begin_geldigheid DESC LIMIT 1) t"
+        "  ON true), '[]'),"
         " 'berichten', coalesce((SELECT json_agg(json_build_object('berichtId', bericht_id,"
         "  'identificatie', identificatie, 'verzoekId', verzoek_id, 'aanleiding', aanleiding,"
         "  'kanaal', kanaal, 'onderwerp', onderwerp, 'verstuurdOp', " TIJD_TEKST(
@@ -219,7 +227,7 @@ inzage_prepare(struct pg *pg)
 
 	for (int s = 0; s < S__AANTAL; s++)
 		ok = ok && pg_prepare(pg, schrijf_stmts[s].naam, schrijf_stmts[s].sql, 1);
-	return ok && pg_prepare(pg, "register", sql_register, 1) &&
+	return ok && catalogus_pg_prepare(pg) && pg_prepare(pg, "register", sql_register, 1) &&
 	       pg_prepare(pg, "verzoek_lees", sql_verzoek_lees, 1) &&
 	       pg_prepare(pg, "verzoek_verleng", sql_verzoek_verleng, 3) &&
 	       pg_prepare(pg, "verzoek_afhandel", sql_verzoek_afhandel, 8) &&
@@ -237,6 +245,7 @@ inzage_init(struct inzage *z)
 	z->vandaag_vast = DATUM_ONGELDIG;
 	z->bewaking_chunk = 500;
 	z->gemeente = "Gemeente Den Haag";
+	z->cat = catalogus_new();
 	z->m_ontvangen = metric_counter("zs_inzage_verzoeken_ontvangen_total", NULL,
 	                                "Requests under the AVG registered.");
 	z->m_verlengd = metric_counter("zs_inzage_verlengingen_total", NULL,
@@ -261,6 +270,13 @@ inzage_init(struct inzage *z)
 	z->m_register = metric_counter("zs_inzage_register_rijen_total", NULL,
 	                               "Rows written to the register (zaken, roles, messages, "
 	                               "look-ups).");
+}
+
+void
+inzage_free(struct inzage *z)
+{
+	catalogus_free(z->cat);
+	z->cat = NULL;
 }
 
 bool
@@ -313,6 +329,14 @@ pseudoniem_van(const struct inzage *z, const json_t *b, char out[PSEUDONIEM_LEN 
 	if (kvk)
 		return pseudoniem(z->sleutel, "KVK", kvk, out);
 	return false;
+}
+
+void
+inzage_catalogus(struct projector *p, struct proj_msg *m, void *arg)
+{
+	struct inzage *z = arg;
+
+	catalogus_pg_ontvang(z->cat, projector_pg(p), m);
 }
 
 /* The batch. */

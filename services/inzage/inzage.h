@@ -37,9 +37,14 @@ struct inzage {
 	struct metric *m_ontvangen, *m_verlengd, *m_afgehandeld, *m_bewaking;
 	struct metric *m_open, *m_open_overschreden, *m_mediaan, *m_p95, *m_binnen, *m_te_laat;
 	struct metric *m_register;
+	struct catalogus *cat; /* the zaaktypen seen, also kept in the table zaaktypen */
 };
 
 void inzage_init(struct inzage *z);
+void inzage_free(struct inzage *z);
+/* A ZaaktypeGepubliceerd from the catalogus (projector on_broadcast): kept
+ * for what each eigenschap means (its definitie). */
+void inzage_catalogus(struct projector *p, struct proj_msg *m, void *arg);
 bool inzage_zet_vandaag(struct inzage *z, const char *tekst);
 /* The Dutch date today (or ZS_VANDAAG). */
 int32_t inzage_vandaag(const struct inzage *z);

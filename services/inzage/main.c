@@ -2,7 +2,8 @@
  * zs-inzage — what the municipality holds about a person, told to them:
  * "door inzicht minder inzage".
  *
- * Consumes the zaken (ZaakGeregistreerd and the status facts), berichten,
+ * Consumes the catalogus (what each eigenschap means), the zaken
+ * (ZaakGeregistreerd and the status facts), berichten,
  * raadplegingen and inzage topics into a register per betrokkene keyed by
  * pseudonym; serves mijn-gegevens and requests under the AVG with their
  * legal term (inzage.h, api.h); watches the deadlines
@@ -88,6 +89,8 @@ main(int argc, char **argv)
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
 	                                  .ntopics = 4,
+	                                  .broadcast_topic = TOPIC_CATALOGUS,
+	                                  .on_broadcast = inzage_catalogus,
 	                                  .prepare = inzage_prepare,
 	                                  .apply = inzage_apply,
 	                                  .arg = &z,
@@ -111,5 +114,7 @@ out:
 	if (ev_bewaking)
 		event_free(ev_bewaking);
 	inzage_api_free(api);
-	return daemon_exit(&d);
+	daemon_exit(&d);
+	inzage_free(&z);
+	return d.rc;
 }

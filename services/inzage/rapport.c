@@ -9,7 +9,8 @@
  *               "verwerkingsactiviteit": {id, naam, doel, grondslag, bewaartermijn},
  *               "eigenschappen": [{naam, waarde, doel, grondslag, persoonsgegeven}],
  *               "rollen": [{rol, machtiging, betrokkeneType,
- *                           gegevens: {naam, emailadres, telefoonnummer, geheimhouding}}]}],
+ *                           gegevens: {naam, emailadres, telefoonnummer, geheimhouding}}],
+ *               "definities": {eigenschap naam: the catalogus' definitie} or null}],
  *    "berichten": [{identificatie, aanleiding, kanaal, onderwerp, verstuurdOp}],
  *    "raadplegingen": [{tijdstip, actorType, actor, rol, actie, doel, besluit,
  *                       reden, zaakIdentificatie, zelf}],
@@ -206,10 +207,17 @@ gegevens_van_zaak(const json_t *zaak)
 	}
 	if (eigen_aanvraag(zaak))
 		json_array_foreach(json_object_get(zaak, "eigenschappen"), i, e)
-		        json_array_append_new(
-		                uit, gegeven(of(tekst(e, "naam"), "?"), of(tekst(e, "waarde"), ""),
-		                             of(tekst(e, "doel"), doel),
-		                             of(tekst(e, "grondslag"), grond), bron, bewaren));
+		{
+			const char *naam = of(tekst(e, "naam"), "?");
+			json_t *g = gegeven(naam, of(tekst(e, "waarde"), ""),
+			                    of(tekst(e, "doel"), doel),
+			                    of(tekst(e, "grondslag"), grond), bron, bewaren);
+			/* What it means, in the catalogus' words, when the zaaktype is known. */
+			const char *betekenis = tekst(json_object_get(zaak, "definities"), naam);
+			if (betekenis)
+				json_object_set_new(g, "betekenis", json_string(betekenis));
+			json_array_append_new(uit, g);
+		}
 	return uit;
 }
 

@@ -156,6 +156,7 @@ def test_mijn_gegevens_shows_every_piece_with_purpose_and_source_and_nothing_of_
     assert zaak["zaaknummer"] == w.zaak["identificatie"]
     assert zaak["uwRol"] == ["aanvrager"]
     gegevens = {g["gegeven"]: g for g in zaak["gegevens"]}
+    definitie = {e["naam"]: e["definitie"] for e in CATALOGUS["SUBSIDIE"]["eigenschappen"]}
     # Every eigenschap of her aanvraag, with the catalogus' purpose and legal basis.
     for e in w.zaak["eigenschappen"]:
         g = gegevens[e["naam"]]
@@ -163,6 +164,7 @@ def test_mijn_gegevens_shows_every_piece_with_purpose_and_source_and_nothing_of_
         assert g["doel"] == e["doel"] and g["wettelijkeGrondslag"] == e["grondslag"]
         assert g["bron"] == "U zelf, in uw aanvraag via de website"
         assert g["bewaartermijn"] == "10 jaar na afsluiting van de zaak"
+        assert g["betekenis"] == definitie[e["naam"]]  # the catalogus' own words
     assert gegevens["Naam"]["waarde"] == "A. Jansen"
     assert gegevens["E-mailadres"]["waarde"] == "a.jansen@example.nl"
     assert zaak["verwerking"]["registerId"] == CATALOGUS["SUBSIDIE"]["verwerkingsactiviteit"]["id"]

@@ -203,7 +203,8 @@ static const char REGISTER[] =
         "   \"grondslag\": null, \"persoonsgegeven\": false}],"
         "  \"rollen\": [{\"rol\": \"initiator\", \"machtiging\": null,"
         "   \"gegevens\": {\"naam\": \"A. de Vries\", \"emailadres\": \"a@example.nl\","
-        "   \"geheimhouding\": true}}]},"
+        "   \"geheimhouding\": true}}],"
+        "  \"definities\": {\"iban\": \"Rekeningnummer voor de uitbetaling.\"}},"
         " {\"uuid\": \"u2\", \"identificatie\": \"ZAAK-2026-0000000002\","
         "  \"zaaktypeOmschrijving\": \"Terugbelnotitie\", \"omschrijving\": \"Bellen\","
         "  \"afdeling\": \"KCC\", \"kanaal\": \"telefoon_14070\", \"startdatum\": \"2026-03-03\","
@@ -288,6 +289,9 @@ overview_every_piece_with_purpose_and_source_nothing_of_others(void **state)
 	assert_string_equal(veld(iban, "wettelijkeGrondslag"), "Awb 4:21");
 	assert_string_equal(veld(iban, "bron"), "U zelf, in uw aanvraag via de website");
 	assert_string_equal(veld(iban, "bewaartermijn"), "10 jaar na afsluiting van de zaak");
+	/* What it means, from the catalogus; nothing invented where it has no word. */
+	assert_string_equal(veld(iban, "betekenis"), "Rekeningnummer voor de uitbetaling.");
+	assert_null(json_object_get(gegeven(z1, "woningtype"), "betekenis"));
 	/* An eigenschap without its own purpose takes the processing's. */
 	assert_string_equal(veld(gegeven(z1, "woningtype"), "doel"), "Subsidie verlenen");
 	assert_non_null(gegeven(z1, "E-mailadres"));
