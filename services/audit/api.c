@@ -15,6 +15,7 @@
 #include "boom.h"
 #include "regel.h"
 #include "core/log.h"
+#include "core/mask.h"
 #include "wire/schemaset.h"
 
 #include <errno.h>
@@ -39,7 +40,7 @@ getal(const char *s, uint64_t *out)
 /* Appends the query to the log (entry + head, committed). */
 static bool
 vastleggen(struct audit_api *api, struct http_req *r, const struct principal *wie, int status,
-           const char *object, const char *doel, const char *regel)
+           const char *object, const char *doel, const char *regel, const char *als_pad)
 {
 	struct audit *a = api->a;
 	struct ce_attrs ce;
@@ -48,7 +49,11 @@ vastleggen(struct audit_api *api, struct http_req *r, const struct principal *wi
 	json_t *entry;
 	bool ok;
 
-	snprintf(pad, sizeof(pad), "%s%s%s", r->path, q ? "?" : "", q ? q : "");
+	/* als_pad: the request as recorded when its query names a person */
+	if (als_pad)
+		snprintf(pad, sizeof(pad), "%s", als_pad);
+	else
+		snprintf(pad, sizeof(pad), "%s%s%s", r->path, q ? "?" : "", q ? q : "");
 	ce_attrs_init(&ce, "AuditRegel", "zaakstroom/audit", NULL, r->traceparent);
 	snprintf(ce.traceparent, sizeof(ce.traceparent), "%s", r->traceparent);
 	entry = regel_opvraging(&(struct regel_opvraging){.wie = wie,
@@ -170,6 +175,38 @@ probleem_param(struct toegang_verzoek *v, const char *naam, const char *tekst)
 	                 json_pack("[o]", http_invalid_param(naam, "invalid", tekst)));
 }
 
+/*
+ * audit.lezen for p, with the purpose the request states; the query is
+ * recorded with its outcome either way. True when p may have the answer
+ * (recorded as 200); otherwise the reply (403, or 503 when the record
+ * failed) has been given.
+ */
+static bool
+beslis(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
+       const struct principal *p, const char *object, const char *als_pad)
+{
+	const char *doel = http_query(r, "doel");
+	struct policy_decision d;
+	char regel_id[96], uitleg[512];
+
+	policy_evaluate(toegang_policy_vast(api->t), p, ACTIE_AUDIT_LEZEN, NULL,
+	                &(struct policy_context){.doel = doel}, &d);
+	/* the decision's strings point into the policy, which a reload may free */
+	snprintf(regel_id, sizeof(regel_id), "%s", d.regel ? d.regel : "");
+	snprintf(uitleg, sizeof(uitleg), "%s", d.uitleg ? d.uitleg : "");
+	toegang_policy_los(api->t);
+	if (!vastleggen(api, r, p, d.toegestaan ? 200 : 403, object, doel, regel_id, als_pad)) {
+		toegang_probleem(v, 503, "niet_vastgelegd", "De vraag kon niet worden vastgelegd.",
+		                 "Zonder vastlegging geen antwoord; probeer het later opnieuw.",
+		                 NULL);
+		return false;
+	}
+	if (!d.toegestaan)
+		toegang_probleem(v, 403, "geen_toegang", "U mag het auditlog niet inzien.", uitleg,
+		                 NULL);
+	return d.toegestaan;
+}
+
 static void
 bewijs(struct http_req *r, void *arg)
 {
@@ -179,7 +216,6 @@ bewijs(struct http_req *r, void *arg)
 	const char *doel = http_query(r, "doel");
 	const char *sv = http_query(r, "volgnummer"), *sg = http_query(r, "boomgrootte");
 	const char *svan = http_query(r, "van"), *stot = http_query(r, "tot");
-	struct policy_decision d;
 	struct principal p;
 	merkle_hash proof[MERKLE_MAX_PATH];
 	uint64_t m = 0, n = 0;
@@ -188,13 +224,13 @@ bewijs(struct http_req *r, void *arg)
 	int k;
 
 	if (!toegang_authenticeer(v, &p)) {
-		vastleggen(api, r, NULL, 401, "audit", doel, NULL);
+		vastleggen(api, r, NULL, 401, "audit", doel, NULL, NULL);
 		return;
 	}
 	bool inclusie = sv != NULL;
 	if (inclusie ? !getal(sv, &m) || (sg && !getal(sg, &n))
 	             : !svan || !stot || !getal(svan, &m) || !getal(stot, &n) || m > n) {
-		vastleggen(api, r, &p, 400, "audit", doel, NULL);
+		vastleggen(api, r, &p, 400, "audit", doel, NULL, NULL);
 		probleem_param(
 		        v, inclusie ? "volgnummer" : "van",
 		        "Geef volgnummer (en eventueel boomgrootte), of van en tot met van <= tot, "
@@ -206,28 +242,8 @@ bewijs(struct http_req *r, void *arg)
 	else
 		snprintf(object, sizeof(object), "boom %" PRIu64 "..%" PRIu64, m, n);
 
-	policy_evaluate(toegang_policy_vast(api->t), &p, ACTIE_AUDIT_LEZEN, NULL,
-	                &(struct policy_context){.doel = doel}, &d);
-	/* the rule's id is a literal of the policy, which a reload may free */
-	char regel_id[96];
-	snprintf(regel_id, sizeof(regel_id), "%s", d.regel ? d.regel : "");
-	toegang_policy_los(api->t);
-	if (!d.toegestaan) {
-		if (!vastleggen(api, r, &p, 403, object, doel, regel_id)) {
-			toegang_probleem(v, 503, "niet_vastgelegd",
-			                 "De vraag kon niet worden vastgelegd.", NULL, NULL);
-			return;
-		}
-		toegang_probleem(v, 403, "geen_toegang", "U mag het auditlog niet inzien.",
-		                 d.uitleg, NULL);
+	if (!beslis(api, r, v, &p, object, NULL))
 		return;
-	}
-	if (!vastleggen(api, r, &p, 200, object, doel, regel_id)) {
-		toegang_probleem(v, 503, "niet_vastgelegd", "De vraag kon niet worden vastgelegd.",
-		                 "Zonder vastlegging geen antwoord; probeer het later opnieuw.",
-		                 NULL);
-		return;
-	}
 	hoofd = boomhoofd(pg, n);
 	if (!hoofd) {
 		toegang_probleem(v, 404, "not_found", "Geen getekend boomhoofd van die grootte.",
@@ -267,6 +283,68 @@ bewijs(struct http_req *r, void *arg)
 	toegang_antwoord(v, 200, body);
 }
 
+/*
+ * GET /api/v1/audit/dataverwerkingen?doel=toezicht&bsn=N (or kvk=N)
+ *     [&na=ID][&aantal=1..500]: the Logboek Dataverwerkingen of one
+ *     betrokkene, oldest first, a page at a time (volgende: the next na).
+ * The record of the query names the betrokkene by pseudonym, never by number.
+ */
+static void
+dataverwerkingen(struct http_req *r, void *arg)
+{
+	struct audit_api *api = arg;
+	struct toegang_verzoek *v = toegang_verzoek_begin(api->vl, r);
+	const char *bsn = http_query(r, "bsn"), *kvk = http_query(r, "kvk");
+	const char *sna = http_query(r, "na"), *saantal = http_query(r, "aantal");
+	char pseudo[PSEUDONIEM_LEN + 1], object[128], pad[256], na[24], aantal_s[8];
+	uint64_t na_id = 0, aantal = 100;
+	struct principal p;
+	PGresult *res;
+	json_t *lijst, *body;
+
+	if (!toegang_authenticeer(v, &p)) {
+		vastleggen(api, r, NULL, 401, "dataverwerkingen", http_query(r, "doel"), NULL,
+		           "/api/v1/audit/dataverwerkingen");
+		return;
+	}
+	bool een = (bsn != NULL) != (kvk != NULL);
+	bool ok = een && (sna ? getal(sna, &na_id) : true) &&
+	          (saantal ? getal(saantal, &aantal) && aantal >= 1 && aantal <= 500 : true) &&
+	          (bsn ? strlen(bsn) == 9 && mask_elfproef(bsn, 9) : strlen(kvk) == 8) &&
+	          pseudoniem(api->a->sleutel, bsn ? "BSN" : "KVK", bsn ? bsn : kvk, pseudo);
+	if (!ok) {
+		vastleggen(api, r, &p, 400, "dataverwerkingen", http_query(r, "doel"), NULL,
+		           "/api/v1/audit/dataverwerkingen");
+		probleem_param(v, bsn ? "bsn" : "kvk",
+		               "Geef precies een van bsn (9 cijfers, elfproef) of kvk (8 cijfers); "
+		               "na en aantal (1 tot 500) als gehele getallen.");
+		return;
+	}
+	snprintf(object, sizeof(object), "betrokkene %s", pseudo);
+	snprintf(pad, sizeof(pad), "/api/v1/audit/dataverwerkingen?betrokkene=%s", pseudo);
+	if (!beslis(api, r, v, &p, object, pad))
+		return;
+	snprintf(na, sizeof(na), "%" PRIu64, na_id);
+	snprintf(aantal_s, sizeof(aantal_s), "%" PRIu64, aantal);
+	const char *vals[3] = {pseudo, na, aantal_s};
+	res = pg_execp(projector_pg(api->a->p), "logboek_per_betrokkene", 3, vals, NULL, NULL);
+	if (!res) {
+		toegang_probleem(v, 503, "niet_beschikbaar", "Het logboek is nu niet bereikbaar.",
+		                 NULL, NULL);
+		return;
+	}
+	lijst = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(lijst, json_loads(PQgetvalue(res, i, 1), 0, NULL));
+	body = json_pack("{s:s, s:o, s:o}", "betrokkene", pseudo, "dataverwerkingen", lijst,
+	                 "volgende",
+	                 (uint64_t)PQntuples(res) == aantal
+	                         ? json_string(PQgetvalue(res, PQntuples(res) - 1, 0))
+	                         : json_null());
+	PQclear(res);
+	toegang_antwoord(v, 200, body);
+}
+
 bool
 audit_api_start(struct audit_api *api, struct http_server *http, struct event_base *base,
                 const char *brokers, const char *schemas_dir)
@@ -275,6 +353,7 @@ audit_api_start(struct audit_api *api, struct http_server *http, struct event_ba
 	if (!api->vl)
 		return false;
 	http_route(http, "GET", "/api/v1/audit/bewijs", bewijs, api);
+	http_route(http, "GET", "/api/v1/audit/dataverwerkingen", dataverwerkingen, api);
 	return true;
 }
 

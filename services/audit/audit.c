@@ -14,6 +14,7 @@
  */
 #include "audit.h"
 #include "boom.h"
+#include "logboek.h"
 #include "regel.h"
 #include "core/log.h"
 #include "wire/avro_json.h"
@@ -29,7 +30,7 @@
 bool
 audit_prepare(struct pg *pg)
 {
-	return boom_prepare(pg) &&
+	return boom_prepare(pg) && logboek_prepare(pg) &&
 	       pg_prepare(pg, "regels_bekend",
 	                  "SELECT k.s FROM jsonb_array_elements_text($1::jsonb) AS k(s)"
 	                  " WHERE EXISTS (SELECT 1 FROM regels WHERE bron_sleutel = k.s)",
@@ -178,6 +179,20 @@ audit_teken(struct audit *a, struct pg *pg, const struct ce_attrs *cause)
 	return ok;
 }
 
+struct regel_bron
+audit_bron(const struct proj_msg *m)
+{
+	return (struct regel_bron){.topic = m->topic,
+	                           .partition = m->partition,
+	                           .offset = m->offset,
+	                           .record = m->record,
+	                           .data = m->data,
+	                           .ce = &m->ce,
+	                           .key = m->key,
+	                           .kafka_ms =
+	                                   m->rkm ? rd_kafka_message_timestamp(m->rkm, NULL) : 0};
+}
+
 /* "<topic> <ce_id>": which source event an entry stands for. */
 static void
 bron_sleutel(const struct proj_msg *m, char *out, size_t n)
@@ -231,6 +246,7 @@ audit_apply(struct proj_batch *b, void *arg)
 	struct audit *a = arg;
 	char(*sleutels)[256] = calloc((size_t)b->n + 1, sizeof(*sleutels));
 	const struct proj_msg *last = NULL;
+	struct logboek_batch lb = {0};
 	json_t *known = NULL;
 	int rc = -1, nieuw = 0;
 
@@ -241,17 +257,11 @@ audit_apply(struct proj_batch *b, void *arg)
 		if (!b->msgs[i].dead && !b->msgs[i].skip && b->msgs[i].data)
 			bron_sleutel(&b->msgs[i], sleutels[i], sizeof(sleutels[i]));
 	known = bekend(b, sleutels);
-	if (!known || !pg_pipeline_begin(b->pg))
+	if (!known || !logboek_begin(&lb, b) || !pg_pipeline_begin(b->pg))
 		goto out;
 	for (int i = 0; i < b->n; i++) {
 		struct proj_msg *m = &b->msgs[i];
-		struct regel_bron bron = {.topic = m->topic,
-		                          .partition = m->partition,
-		                          .offset = m->offset,
-		                          .record = m->record,
-		                          .data = m->data,
-		                          .ce = &m->ce,
-		                          .key = m->key};
+		struct regel_bron bron = audit_bron(m);
 		json_t *regel;
 
 		if (!sleutels[i][0])
@@ -263,7 +273,8 @@ audit_apply(struct proj_batch *b, void *arg)
 		/* the same event twice in one batch is one entry too */
 		json_object_set_new(known, sleutels[i], json_true());
 		regel = regel_afleiden(&bron, a->sleutel);
-		if (!regel || !audit_toevoegen(a, b->pg, regel, sleutels[i], &m->ce)) {
+		if (!regel || !audit_toevoegen(a, b->pg, regel, sleutels[i], &m->ce) ||
+		    !logboek_event(a, &lb, b->pg, m, sleutels[i])) {
 			json_decref(regel);
 			pg_pipeline_sync(b->pg, NULL, NULL);
 			goto out;
@@ -281,6 +292,7 @@ audit_apply(struct proj_batch *b, void *arg)
 		projector_count(b->p, a->m_hoofden, 1);
 	rc = 0;
 out:
+	logboek_end(&lb);
 	json_decref(known);
 	free(sleutels);
 	return rc;

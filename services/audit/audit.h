@@ -13,6 +13,7 @@
 #include "boomhoofd.h"
 #include "core/metrics.h"
 #include "merkle.h"
+#include "regel.h"
 #include "stream/projector.h"
 
 struct audit {
@@ -21,10 +22,12 @@ struct audit {
 	EVP_PKEY *key;
 	struct merkle_frontier boom;
 	struct merkle_frontier voor_batch; /* restored when a batch rolls back */
-	struct metric *m_regels, *m_hoofden, *m_dubbel, *m_grootte;
+	struct metric *m_regels, *m_hoofden, *m_dubbel, *m_grootte, *m_verwerkingen;
 };
 
 bool audit_prepare(struct pg *pg);
+/* What regel.c and verwerking.c read of a consumed message. */
+struct regel_bron audit_bron(const struct proj_msg *m);
 int audit_apply(struct proj_batch *b, void *arg);
 void audit_rolled_back(void *arg);
 /* After projector_start: the committed tree. */

@@ -53,6 +53,9 @@ main(int argc, char **argv)
 	audit.m_dubbel = metric_counter("zs_audit_dubbel_total", NULL,
 	                                "Source events seen again (already in the log).");
 	audit.m_grootte = metric_gauge("zs_audit_boomgrootte", NULL, "Entries in the log.");
+	audit.m_verwerkingen =
+	        metric_counter("zs_audit_dataverwerkingen_total", NULL,
+	                       "Dataverwerkingen logged (one per act per betrokkene).");
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
 	                                  .ntopics = (int)(sizeof(topics) / sizeof(topics[0])),

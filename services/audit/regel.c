@@ -365,11 +365,20 @@ resultaat(const struct soort *s, const struct regel_bron *b)
 	return s->resultaat;
 }
 
+void
+regel_tijd(const struct regel_bron *b, char out[32])
+{
+	if (b->ce && b->ce->time[0])
+		snprintf(out, 32, "%s", b->ce->time);
+	else
+		format_rfc3339_ms(b->kafka_ms > 0 ? b->kafka_ms : 0, out);
+}
+
 json_t *
 regel_afleiden(const struct regel_bron *b, const struct pseudoniem_sleutel *sleutel)
 {
 	const struct soort *s = soort_van(b->record);
-	char verb[96], url[384], trace[TRACE_ID_HEX + 1] = "", type[160];
+	char verb[96], url[384], trace[TRACE_ID_HEX + 1] = "", type[160], tijd[32];
 	const char *weergave = s->weergave ? str(b->data, s->weergave) : NULL;
 	const char *source = b->ce && b->ce->source[0] ? b->ce->source : "onbekend";
 	const char *actie = s->actie;
@@ -400,9 +409,8 @@ regel_afleiden(const struct regel_bron *b, const struct pseudoniem_sleutel *sleu
 	json_object_set_new(r, "resourceUrl", json_string(url));
 	json_object_set_new(r, "resourceWeergave", masked(weergave ? weergave : b->record));
 	json_object_set_new(r, "toelichting", wijzigingen(s, b->data));
-	json_object_set_new(
-	        r, "aanmaakdatum",
-	        json_string(b->ce && b->ce->time[0] ? b->ce->time : "1970-01-01T00:00:00.000Z"));
+	regel_tijd(b, tijd);
+	json_object_set_new(r, "aanmaakdatum", json_string(tijd));
 	json_object_set_new(r, "bronTopic", json_string(b->topic));
 	json_object_set_new(r, "bronPartitie", json_integer(b->partition));
 	json_object_set_new(r, "bronOffset", json_integer(b->offset));

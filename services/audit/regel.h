@@ -24,8 +24,12 @@ struct regel_bron {
 	const char *record; /* reader record name, e.g. "StatusGezet" */
 	const json_t *data; /* the event in plain JSON */
 	const struct ce_attrs *ce;
-	const char *key; /* Kafka key or NULL */
+	const char *key;  /* Kafka key or NULL */
+	int64_t kafka_ms; /* the message's timestamp: the time when ce_time is missing */
 };
+
+/* When the event happened: its ce_time, else its Kafka timestamp (RFC 3339). */
+void regel_tijd(const struct regel_bron *b, char out[32]);
 
 /*
  * The AuditRegel in plain JSON without volgnummer and bladHash (the log

@@ -11,6 +11,7 @@ One stack (intake, status, audit) serves the module; the tampering test runs
 last on it, the kill -9 test has a stack of its own."""
 
 import hashlib
+import hmac
 import json
 import struct
 import time
@@ -346,6 +347,51 @@ def test_non_fg_gets_nothing_and_is_recorded(world):
     assert {v["gebruikersId"] for v in refused} >= {"k.klant", "f.gegevens"}
     # the resident only as a pseudonym
     assert any(v["gebruikersId"] and len(v["gebruikersId"]) == 64 for v in refused)
+
+
+def pseudoniem(w, nummer, soort="BSN"):
+    key = bytes.fromhex(w.stack.env["ZS_PSEUDONIEM_SLEUTEL"])
+    return hmac.new(key, soort.encode() + b"\x00" + nummer.encode(), hashlib.sha256).hexdigest()
+
+
+def test_dataverwerkingen_per_betrokkene(world):
+    """The Logboek Dataverwerkingen: one line per act per betrokkene, the
+    betrokkene as a pseudonym, the zaaktype's processing activity; on the
+    topic keyed by pseudonym, and for fg per betrokkene."""
+    w = world
+    me = pseudoniem(w, BSN)
+    acts = {"aanvraag-ingediend", "aanvraag-geaccepteerd", "zaak-geregistreerd", "status-zetten",
+            "status-gezet", "opdracht-uitgevoerd", "opdracht-geweigerd"}
+    msgs = w.stack.read("dataverwerkingen", until=lambda ms: acts <= {
+        m.value["name"] for m in ms if m.key == me})
+    mine = [m.value for m in msgs if m.key == me]
+    names = [v["name"] for v in mine]
+    va = "https://register.denhaag.nl/verwerkingsactiviteiten/subsidie-sanering-verkeerslawaai/v1"
+    assert {v["processingActivityId"] for v in mine if v["name"] in ("zaak-geregistreerd", "status-gezet")} == {va}
+    assert all(v["dataSubjectId"] == me and v["dataSubjectIdType"] == "BSN" for v in mine)
+    # one per act per betrokkene: no act twice for the same person
+    acts = [(v["traceId"], v["spanId"], v["name"]) for v in mine]
+    assert len(acts) == len(set(acts))
+    assert BSN.encode() not in b"".join(m.raw for m in msgs)
+    # fg asks for them by BSN; the record of the question names the pseudonym only
+    status, body = w.get(f"/api/v1/audit/dataverwerkingen?doel=toezicht&bsn={BSN}&aantal=3", w.fg())
+    assert status == 200, body
+    assert body["betrokkene"] == me and len(body["dataverwerkingen"]) == 3 and body["volgende"]
+    alles, na = [], "0"
+    while na:
+        status, body = w.get(f"/api/v1/audit/dataverwerkingen?doel=toezicht&bsn={BSN}&na={na}&aantal=500", w.fg())
+        alles += body["dataverwerkingen"]
+        na = body["volgende"]
+    assert sorted(v["name"] for v in alles) == sorted(names)
+    kcc = w.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", MEDEWERKER_BSN)
+    status, body = w.get(f"/api/v1/audit/dataverwerkingen?doel=toezicht&bsn={BSN}", kcc)
+    assert status == 403 and "dataverwerkingen" not in body
+    status, body = w.get("/api/v1/audit/dataverwerkingen?doel=toezicht&bsn=123456789", w.fg())
+    assert status == 400 and body["invalidParams"][0]["name"] == "bsn"
+    q = entries_for(w, lambda v: v["eventType"] == "nl.zaakstroom.audit-opgevraagd"
+                    and v["hoofdObject"] == f"betrokkene {me}" and v["resultaat"] == 403)
+    assert q[0]["gebruikersId"] == "k.klant" and BSN not in q[0]["resourceUrl"]
+    assert BSN.encode() not in b"".join(m.raw for m in w.stream())
 
 
 def test_tampering_is_detected(world):
