@@ -35,10 +35,11 @@ echo "replaying the corpus for leaks"
 "$OUT/fuzz_tool" replay "$OUT/seeds" "$OUT/corpus" || status=$?
 
 # The other parsers that face hostile input: bearer tokens, what a portal
-# sends (seeded with the demo aanvragen) and a request under the AVG. Each gets the same time.
+# sends (seeded with the demo aanvragen), a request under the AVG, and what reaches
+# the resident's page (path, Accept-Encoding, OIDC URLs). Each gets the same time.
 ALL=($(ls common/*/*.c) $(ls services/*/*.c | grep -v '/main\.c$'))
-ALL_LIBS=(-lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lm)
-for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek; do
+ALL_LIBS=(-lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lz -lm)
+for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek fuzz_web; do
 	mkdir -p "$OUT/corpus-$target"
 	clang "${CFLAGS[@]}" -Iservices/intake -I/usr/include/postgresql -fsanitize=fuzzer,address,undefined -o "$OUT/$target" \
 		"tests/fuzz/$target.c" "${ALL[@]}" "${ALL_LIBS[@]}"
