@@ -59,7 +59,7 @@ def site(infra):
     stack = Stack(infra, url, "web")
     try:
         stack.zs("catalogus", "publish")
-        d = stack.daemon("status", ZS_VANDAAG=VANDAAG, ZS_WEB_DEV_LOGIN="true")
+        d = stack.daemon("status", ZS_VANDAAG=VANDAAG, ZS_WEB_DEV_LOGIN="true", ZS_RAADPLEGING_TIMEOUT_MS="1500")
         zaken = {}
         nr = iter(range(7001, 8000))
 
@@ -95,7 +95,7 @@ def site(infra):
 class Browser:
     """One headless Chromium: pages, axe, screenshots, the requests it made."""
 
-    def __init__(self):
+    def __init__(self, artefacts=ARTEFACTS):
         opts = webdriver.ChromeOptions()
         opts.binary_location = "/usr/bin/chromium"
         for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -109,8 +109,10 @@ class Browser:
         self.d.set_page_load_timeout(30)
         self.urls = []
         self.n = 0
-        shutil.rmtree(ARTEFACTS, ignore_errors=True)
-        ARTEFACTS.mkdir(parents=True, exist_ok=True)
+        self.artefacts = artefacts
+        if artefacts:
+            shutil.rmtree(artefacts, ignore_errors=True)
+            artefacts.mkdir(parents=True, exist_ok=True)
 
     def requests(self):
         """The URLs the browser asked for since the last call (all of them
@@ -130,7 +132,7 @@ class Browser:
         png = self.d.execute_cdp_cmd("Page.captureScreenshot", {
             "format": "png", "captureBeyondViewport": True,
             "clip": {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 6000), "scale": 1}})
-        (ARTEFACTS / f"{self.n:02d}-{name}.png").write_bytes(base64.b64decode(png["data"]))
+        (self.artefacts / f"{self.n:02d}-{name}.png").write_bytes(base64.b64decode(png["data"]))
 
     def axe(self):
         """Serious or critical axe-core violations on the current page."""
@@ -359,10 +361,9 @@ def test_small_screens_and_zoom_need_no_sideways_scrolling(site, browser, breedt
     browser.d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                               {"width": breedte, "height": 900, "deviceScaleFactor": 1, "mobile": False})
     try:
-        for pad in ("#/zaken/open", f"#/zaak/{zaken['a_dicht']}"):
+        for pad, teken in (("#/zaken/open", ".zs-zaken"), (f"#/zaak/{zaken['a_dicht']}", ".denhaag-process-steps")):
             browser.d.get(f"{base}/{pad}")
-            browser.wait(lambda: browser.d.find_elements(By.CSS_SELECTOR, "#inhoud h1"))
-            browser.wait(lambda: "Zaaknummer" in browser.text())
+            browser.wait(lambda: browser.d.find_elements(By.CSS_SELECTOR, f"#inhoud {teken}"))
             browser.shot(f"breed-{breedte}-{pad.split('/')[1]}")
             sw, cw = browser.d.execute_script(
                 "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
@@ -531,10 +532,48 @@ def test_oidc_login_with_pkce_and_no_development_login_beside_real_trust(site, b
         assert [u for u in page_urls if not u.startswith((base + "/", issuer.url + "/"))] == []
         with urllib_open(base + "/") as r:
             assert f"connect-src 'self' {issuer.url};" in r.headers["Content-Security-Policy"]
-        # A code is good once, and only with its verifier.
         assert issuer.codes == {}
+        # A callback the page did not start (no state of its own) is refused
+        # without asking the broker anything.
+        browser.d.get(base + "/?code=gestolen&state=verzonnen")
+        browser.wait(lambda: "Inloggen is niet gelukt" in browser.text())
+        assert issuer.exchanges == [(True, base)] and "code=" not in browser.d.current_url
+        assert [u for u in browser.requests() if not u.startswith(base + "/")] == []
     finally:
         issuer.close()
+
+
+def test_when_a_look_cannot_be_recorded_the_page_says_so_and_recovers(site, browser, infra):
+    """Last in the module: it takes the raadplegingen topic away under the
+    running daemon (and puts it back)."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    stack, d, zaken = site
+    base = d.url("")
+    login(browser, base, "inwoner", A)
+    browser.wait(lambda: browser.h1() == "Mijn zaken" and zaak_links(browser))
+    admin = AdminClient({"bootstrap.servers": infra.brokers})
+    topic = stack.topic("raadplegingen")
+    admin.delete_topics([topic])[topic].result(timeout=30)
+    wait_until(lambda: topic not in admin.list_topics(timeout=10).topics, 30, what="the topic gone")
+    try:
+        browser.d.find_element(By.CSS_SELECTOR, ".zs-zaak a").click()
+        browser.wait(lambda: browser.h1() == "Nu even niet te zien", timeout=30)
+        page(browser, base, "niet-vastgelegd")
+        t = browser.text()
+        assert "pas zien als we hebben vastgelegd wie ze bekijkt" in t and "Zaaknummer" not in t
+    finally:
+        admin.create_topics([NewTopic(topic, 6, 1)])[topic].result(timeout=30)
+
+    def weer_te_zien():
+        if "Zaaknummer" in browser.text():
+            return True
+        for knop in browser.d.find_elements(By.XPATH, "//button[text()='Opnieuw proberen']"):
+            knop.click()
+        return False
+
+    wait_until(weer_te_zien, 60, interval=1, what="the zaak to show again once the topic is back")
+    browser.shot("weer-te-zien")
 
 
 def raw_get(url):
