@@ -46,6 +46,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "system"))
 
+from figuur import figuur  # noqa: E402
 from infra import Infra, wait_until  # noqa: E402
 from zaakstroom import BUILD, Stack  # noqa: E402
 
@@ -331,17 +332,7 @@ class Bench:
         return json.loads(r.stdout)
 
     def fig(self, name, value, unit, target=None, baseline=None):
-        met = None
-        if target is not None and value is not None:
-            op, t = target
-            met = value >= t if op == ">=" else value <= t
-        b = {"name": baseline[0], "value": baseline[1]} if baseline else None
-        ratio = round(value / baseline[1], 3) if baseline and baseline[1] else None
-        self.figs.append({"name": name, "value": value, "unit": unit,
-                          "target": {"op": target[0], "value": target[1]} if target else None, "met": met,
-                          "baseline": b, "ratio": ratio})
-        log(f"{name} = {value} {unit}" + (f" (target {target[0]} {target[1]}: {'met' if met else 'MISSED'})"
-                                          if target else "") + (f" [{ratio}× {baseline[0]}]" if b else ""))
+        figuur(self.figs, log, name, value, unit, target, baseline)
 
     def run(self):
         self.load()

@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "system"))
 
 from confluent_kafka import Consumer, Producer, TopicPartition  # noqa: E402
+from figuur import figuur  # noqa: E402
 from infra import Infra, wait_until  # noqa: E402
 from test_status import registratie, script  # noqa: E402
 from zaakstroom import Stack, wire  # noqa: E402
@@ -90,14 +91,7 @@ class Run:
         self.nummer = 0
 
     def fig(self, name, value, unit, target=None):
-        met = None
-        if target is not None and value is not None:
-            op, t = target
-            met = value >= t if op == ">=" else value <= t
-        self.figs.append({"name": name, "value": value, "unit": unit,
-                          "target": {"op": target[0], "value": target[1]} if target else None, "met": met})
-        log(f"{name} = {value} {unit}" + (f" (target {target[0]} {target[1]}: {'met' if met else 'MISSED'})"
-                                          if target else ""))
+        figuur(self.figs, log, name, value, unit, target)
 
     def daemon(self, **env):
         env.setdefault("ZS_VANDAAG", "2025-01-01")

@@ -30,7 +30,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "system"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+from figuur import figuur  # noqa: E402
 from infra import Infra, wait_until  # noqa: E402
 from test_trackandtrace import zaak_van  # noqa: E402
 from test_web import A, Browser, login  # noqa: E402
@@ -52,14 +54,7 @@ class Figures:
         self.figs = []
 
     def fig(self, name, value, unit, target=None):
-        met = None
-        if target is not None and value is not None:
-            op, t = target
-            met = value >= t if op == ">=" else value <= t
-        self.figs.append({"name": name, "value": value, "unit": unit,
-                          "target": {"op": target[0], "value": target[1]} if target else None, "met": met})
-        log(f"{name} = {value} {unit}" + (f" (target {target[0]} {target[1]}: {'met' if met else 'MISSED'})"
-                                          if target else ""))
+        figuur(self.figs, log, name, value, unit, target)
 
 
 def mark_tijd(b, start, eind):
