@@ -277,6 +277,59 @@ inzage_free(struct inzage *z)
 {
 	catalogus_free(z->cat);
 	z->cat = NULL;
+	json_decref(z->abonnementen);
+	z->abonnementen = NULL;
+}
+
+#define ABONNEMENTEN_MAX_BYTES (1024 * 1024)
+
+bool
+inzage_abonnementen_laad(struct inzage *z, const char *pad)
+{
+	json_t *doc, *a, *uit;
+	json_error_t err;
+	size_t i;
+	FILE *f;
+	long n;
+
+	if (!pad || !*pad)
+		return true;
+	f = fopen(pad, "rb");
+	n = -1;
+	if (f && fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (f)
+		fclose(f);
+	if (n < 0 || n > ABONNEMENTEN_MAX_BYTES) {
+		zlog_error("cannot read ZS_NOTIFICATIE_ABONNEMENTEN %s (missing, or over 1 MiB)",
+		           pad);
+		return false;
+	}
+	doc = json_load_file(pad, JSON_REJECT_DUPLICATES, &err);
+	if (!doc || !json_is_array(json_object_get(doc, "abonnementen"))) {
+		zlog_error(
+		        "ZS_NOTIFICATIE_ABONNEMENTEN %s: not {\"abonnementen\": [...]} (%s, line %d)",
+		        pad, doc ? "no array" : err.text, err.line);
+		json_decref(doc);
+		return false;
+	}
+	/* Only who and for which zaaktypen: nothing else of the subscription
+	 * (its URL and secret) is kept. */
+	uit = json_array();
+	json_array_foreach(json_object_get(doc, "abonnementen"), i, a)
+	{
+		const json_t *id = json_object_get(a, "id"), *zt = json_object_get(a, "zaaktypen");
+		if (json_is_string(id))
+			json_array_append_new(uit, json_pack("{s:O, s:o}", "id", id, "zaaktypen",
+			                                     json_is_array(zt)
+			                                             ? json_incref((json_t *)zt)
+			                                             : json_array()));
+	}
+	json_decref(doc);
+	json_decref(z->abonnementen);
+	z->abonnementen = uit;
+	zlog_info("%zu webhook subscription(s) known as recipients", json_array_size(uit));
+	return true;
 }
 
 bool
@@ -648,6 +701,8 @@ inzage_register(struct inzage *z, const char *ps)
 		return NULL;
 	reg = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
+	if (reg && z->abonnementen)
+		json_object_set(reg, "abonnementen", z->abonnementen);
 	return reg;
 }
 

@@ -38,6 +38,7 @@ struct inzage {
 	struct metric *m_open, *m_open_overschreden, *m_mediaan, *m_p95, *m_binnen, *m_te_laat;
 	struct metric *m_register;
 	struct catalogus *cat; /* the zaaktypen seen, also kept in the table zaaktypen */
+	json_t *abonnementen;  /* [{id, zaaktypen}] of zs-notificatie's webhooks, or NULL */
 };
 
 void inzage_init(struct inzage *z);
@@ -46,6 +47,10 @@ void inzage_free(struct inzage *z);
  * for what each eigenschap means (its definitie). */
 void inzage_catalogus(struct projector *p, struct proj_msg *m, void *arg);
 bool inzage_zet_vandaag(struct inzage *z, const char *tekst);
+/* zs-notificatie's webhook subscriptions (its ZS_NOTIFICATIE_ABONNEMENTEN
+ * file; "" = none): who receives events about whose zaken. False, logged,
+ * when the file cannot be read. */
+bool inzage_abonnementen_laad(struct inzage *z, const char *pad);
 /* The Dutch date today (or ZS_VANDAAG). */
 int32_t inzage_vandaag(const struct inzage *z);
 

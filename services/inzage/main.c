@@ -15,7 +15,7 @@
 #include "inzage.h"
 #include "stream/settings.h"
 
-static const char *vandaag, *gemeente;
+static const char *vandaag, *gemeente, *abonnementen;
 static long http_port, interval_s, chunk;
 
 static const struct config_key inzage_keys[] = {
@@ -28,6 +28,9 @@ static const struct config_key inzage_keys[] = {
          "requests the deadline watch handles per transaction", 1, 100000},
         {"ZS_INZAGE_GEMEENTE", CF_STR, &gemeente, "Gemeente Den Haag",
          "who answers requests, as the art. 15 report names it"},
+        {"ZS_NOTIFICATIE_ABONNEMENTEN", CF_STR, &abonnementen, "",
+         "zs-notificatie's webhook subscriptions (empty: none): their subscribers are named as "
+         "recipients of a person's zaak events"},
         {"ZS_VANDAAG", CF_STR, &vandaag, "",
          "YYYY-MM-DD: the day the deadline watch believes it is (tests, demos); empty: the clock"},
 };
@@ -62,6 +65,8 @@ inzage_configure(struct inzage *z)
 	}
 	if (z->vandaag_vast != DATUM_ONGELDIG)
 		zlog_warn("deadline watch runs on ZS_VANDAAG %s, not on the clock", vandaag);
+	if (!inzage_abonnementen_laad(z, abonnementen))
+		return false;
 	z->bewaking_chunk = (int)chunk;
 	z->gemeente = gemeente;
 	return true;

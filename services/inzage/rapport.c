@@ -14,7 +14,8 @@
  *    "berichten": [{identificatie, aanleiding, kanaal, onderwerp, verstuurdOp}],
  *    "raadplegingen": [{tijdstip, actorType, actor, rol, actie, doel, besluit,
  *                       reden, zaakIdentificatie, zelf}],
- *    "aantalRaadplegingen": every recorded decision, the list's rows or not}
+ *    "aantalRaadplegingen": every recorded decision, the list's rows or not,
+ *    "abonnementen": [{id, zaaktypen}] of zs-notificatie's webhooks (optional)}
  *
  * "rollen" are only this person's roles in the zaak. The eigenschappen of an
  * aanvraag are the initiator's data: a gemachtigde on the zaak sees only what
@@ -53,7 +54,11 @@ uniek(json_t *arr, const char *s)
 
 	if (!s || !*s)
 		return;
-	json_array_foreach(arr, i, v) if (!strcmp(json_string_value(v), s)) return;
+	json_array_foreach(arr, i, v)
+	{
+		if (!strcmp(json_string_value(v), s))
+			return;
+	}
 	json_array_append_new(arr, json_string(s));
 }
 
@@ -312,6 +317,30 @@ raadpleging_overzicht(const json_t *r)
 	                 tekst(r, "actie"), "zaaknummer", tekst(r, "zaakIdentificatie"));
 }
 
+/* Whether a webhook subscription receives events of any of these zaken: no
+ * zaaktype filter, or one of theirs. */
+static bool
+abonnement_ziet(const json_t *abonnement, const json_t *zaken)
+{
+	const json_t *filter = json_object_get(abonnement, "zaaktypen"), *z, *f;
+	size_t i, j;
+
+	if (json_array_size(zaken) == 0)
+		return false;
+	if (json_array_size(filter) == 0)
+		return true;
+	json_array_foreach(zaken, i, z)
+	{
+		json_array_foreach(filter, j, f)
+		{
+			if (json_is_string(f) &&
+			    !strcmp(json_string_value(f), of(tekst(z, "zaaktype"), "")))
+				return true;
+		}
+	}
+	return false;
+}
+
 static json_t *
 ontvangers(const json_t *reg)
 {
@@ -339,6 +368,16 @@ ontvangers(const json_t *reg)
 		else if (!strcmp(k, "brief"))
 			uniek(uit,
 			      "De drukkerij die brieven namens de gemeente verstuurt (verwerker)");
+	}
+	json_array_foreach(json_object_get(reg, "abonnementen"), i, b)
+	{
+		if (!abonnement_ziet(b, json_object_get(reg, "zaken")))
+			continue;
+		snprintf(regel, sizeof(regel),
+		         "De applicatie %s, die meldingen krijgt over wat er in uw zaak gebeurt "
+		         "(zonder uw persoonsgegevens)",
+		         of(tekst(b, "id"), "?"));
+		uniek(uit, regel);
 	}
 	json_array_foreach(json_object_get(reg, "raadplegingen"), i, r)
 	{

@@ -102,7 +102,13 @@ def wereld(infra):
         stack.zs("catalogus", "publish")
         stack.daemon("intake")
         status = stack.daemon("status", ZS_VANDAAG="2026-02-01")
-        inzage = stack.daemon("inzage")
+        # zs-notificatie's webhook subscriptions: one for A's zaaktype, one for another.
+        abonnementen = stack.dir / "abonnementen.json"
+        abonnementen.write_text(json.dumps({"abonnementen": [
+            {"id": "gzac-webhook", "url": "http://127.0.0.1:9/n", "vorm": "notificaties",
+             "zaaktypen": [CATALOGUS["SUBSIDIE"]["identificatie"]]},
+            {"id": "parkeerapp", "url": "http://127.0.0.1:9/p", "vorm": "cloudevents", "zaaktypen": ["PARKEREN"]}]}))
+        inzage = stack.daemon("inzage", ZS_NOTIFICATIE_ABONNEMENTEN=str(abonnementen))
         w = Wereld(stack, inzage, status)
         # A's aanvraag through intake; someone else's zaak straight on the topic.
         doc = aanvraag()
@@ -174,6 +180,8 @@ def test_mijn_gegevens_shows_every_piece_with_purpose_and_source_and_nothing_of_
     (r,) = body["raadplegingen"]
     assert r["waarom"] == "belt over subsidie" and "kcc-medewerker" in r["wie"]
     assert any("NotifyNL" in o for o in body["ontvangers"])
+    assert any("applicatie gzac-webhook" in o for o in body["ontvangers"])
+    assert not any("parkeerapp" in o for o in body["ontvangers"])
     # Nothing of B: not the zaak, the data, the message or the look-up.
     tekst = json.dumps(body)
     for vreemd in (w.ander["identificatie"], "alleen-van-B", "Voor B", "reden-van-B", "B. Anders", A):

@@ -190,7 +190,7 @@ rights_by_name(void **state)
 /* A register: one zaak of her own, one where she is only the gemachtigde. */
 static const char REGISTER[] =
         "{\"zaken\": ["
-        " {\"uuid\": \"u1\", \"identificatie\": \"ZAAK-2026-0000000001\","
+        " {\"uuid\": \"u1\", \"identificatie\": \"ZAAK-2026-0000000001\", \"zaaktype\": \"SUBSIDIE\","
         "  \"zaaktypeOmschrijving\": \"Subsidie\", \"omschrijving\": \"Subsidie geluid\","
         "  \"afdeling\": \"Milieu\", \"kanaal\": \"web\", \"startdatum\": \"2026-03-02\","
         "  \"status\": \"Ontvangen\","
@@ -205,7 +205,7 @@ static const char REGISTER[] =
         "   \"gegevens\": {\"naam\": \"A. de Vries\", \"emailadres\": \"a@example.nl\","
         "   \"geheimhouding\": true}}],"
         "  \"definities\": {\"iban\": \"Rekeningnummer voor de uitbetaling.\"}},"
-        " {\"uuid\": \"u2\", \"identificatie\": \"ZAAK-2026-0000000002\","
+        " {\"uuid\": \"u2\", \"identificatie\": \"ZAAK-2026-0000000002\", \"zaaktype\": \"TERUGBEL\","
         "  \"zaaktypeOmschrijving\": \"Terugbelnotitie\", \"omschrijving\": \"Bellen\","
         "  \"afdeling\": \"KCC\", \"kanaal\": \"telefoon_14070\", \"startdatum\": \"2026-03-03\","
         "  \"status\": \"Afgehandeld\", \"einddatum\": \"2026-03-04\","
@@ -314,6 +314,17 @@ overview_every_piece_with_purpose_and_source_nothing_of_others(void **state)
 	assert_true(bevat(json_object_get(o, "ontvangers"), "NotifyNL"));
 	assert_true(bevat(json_object_get(o, "ontvangers"), "afdeling Milieu"));
 	assert_true(bevat(json_object_get(o, "ontvangers"), "Een medewerker"));
+	assert_false(bevat(json_object_get(o, "ontvangers"), "applicatie"));
+	json_decref(o);
+	/* Webhook subscribers: those without a filter, or with one of her zaaktypen. */
+	json_object_set_new(reg, "abonnementen",
+	                    json_pack("[{s:s, s:[]}, {s:s, s:[s]}, {s:s, s:[s, s]}]", "id", "gzac",
+	                              "zaaktypen", "id", "alleen-terugbel", "zaaktypen", "TERUGBEL",
+	                              "id", "ander", "zaaktypen", "PARKEREN", "VERGUNNING"));
+	o = rapport_overzicht(reg);
+	assert_true(bevat(json_object_get(o, "ontvangers"), "applicatie gzac"));
+	assert_true(bevat(json_object_get(o, "ontvangers"), "applicatie alleen-terugbel"));
+	assert_false(bevat(json_object_get(o, "ontvangers"), "applicatie ander"));
 	json_decref(o);
 	json_decref(reg);
 }
