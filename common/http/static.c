@@ -356,6 +356,14 @@ http_static_serve(const struct http_static *s, struct http_req *r)
 	gz = f->gzlen > 0 && http_accepts_gzip(http_header(r, "Accept-Encoding"));
 	if (gz)
 		evhttp_add_header(out, "Content-Encoding", "gzip");
+	if (!strcmp(r->method, "HEAD")) {
+		/* What a GET would send, without it. */
+		char n[24];
+		snprintf(n, sizeof(n), "%zu", gz ? f->gzlen : f->len);
+		evhttp_add_header(out, "Content-Length", n);
+		evhttp_send_reply(r->req, 200, "OK", NULL);
+		return true;
+	}
 	buf = evbuffer_new();
 	if (!buf) {
 		evhttp_send_error(r->req, 503, NULL);

@@ -377,6 +377,7 @@ def test_small_screens_and_zoom_need_no_sideways_scrolling(site, browser, breedt
 
 def test_the_page_is_served_safely(site):
     stack, d, zaken = site
+    import urllib.error
     import urllib.request
 
     with urllib.request.urlopen(urllib.request.Request(d.url("/"), headers={"Accept-Encoding": "gzip"})) as r:
@@ -395,6 +396,22 @@ def test_the_page_is_served_safely(site):
             assert r.headers["Content-Type"] == ctype, pad
     with urllib.request.urlopen(d.url("/config.json")) as r:
         assert json.loads(r.read()) == {"login": "ontwikkel", "vandaag": VANDAAG}
+    # Revalidation: the same ETag is a 304 without a body; HEAD has headers only.
+    with urllib.request.urlopen(d.url("/app.js")) as r:
+        etag, lengte = r.headers["ETag"], len(r.read())
+    try:
+        urllib.request.urlopen(urllib.request.Request(d.url("/app.js"), headers={"If-None-Match": etag}))
+        raise AssertionError("no 304 for a known ETag")
+    except urllib.error.HTTPError as e:
+        assert e.code == 304 and e.read() == b""
+    with urllib.request.urlopen(urllib.request.Request(d.url("/app.js"), method="HEAD")) as r:
+        assert r.status == 200 and r.read() == b"" and int(r.headers["Content-Length"]) == lengte
+    # Only GET and HEAD: a page file is not something to post to.
+    try:
+        urllib.request.urlopen(urllib.request.Request(d.url("/index.html"), method="POST", data=b"x"))
+        raise AssertionError("POST to a page file answered")
+    except urllib.error.HTTPError as e:
+        assert e.code == 404
     # Nothing outside the page's files, however the path is spelled.
     for pad in ("/../Makefile", "/%2e%2e/Makefile", "/css/../index.html", "/web/src/app.js", "/.gitignore",
                 "/index.html/", "/app.js%00", "/css", "/css/"):
