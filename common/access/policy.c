@@ -30,6 +30,10 @@
 #define REL_GEEN_BIT    (1u << REL__AANTAL) /* "no relation at all" as a condition */
 
 #define STANDAARD_REGEL "standaard-weigeren"
+/* Decisions the engine takes before the rules: names no rule may take. */
+#define REGEL_DOEL       "doel-niet-toegestaan"
+#define REGEL_APP_GEEN   "applicatie-zonder-toekenning"
+#define REGEL_APP_BUITEN "applicatie-buiten-toekenning"
 
 static const char *const actie_names[ACTIE__AANTAL] = {
         "zaken.lijst",       "zaak.lezen",  "zaak.tijdlijn",   "zaak.gegevens",    "inzage.lezen",
@@ -77,8 +81,30 @@ struct verwanten {
 	size_t n;
 };
 
+/* The purposes a role may state, and the one it states when it names none. */
+struct doelen {
+	char *doel[MAX_DOELEN];
+	size_t n;
+	const char *standaard; /* points into doel[], or NULL: the caller must name one */
+};
+
+/* One application's grant, as the ZGW autorisaties give it: which zaaktypen,
+ * up to which vertrouwelijkheid, which actions, for which purposes. */
+struct applicatie {
+	char *client_id;
+	bool alle_zaaktypen; /* "*" */
+	char **zaaktypen;
+	size_t n_zaaktypen;
+	int max_vt;
+	uint32_t acties;
+	struct doelen doelen;
+};
+
 struct policy {
 	char *versie, *opgesteld_door, *goedgekeurd_door, *goedgekeurd_op;
+	struct doelen rol_doelen[ROL__AANTAL];
+	struct applicatie *applicaties;
+	size_t n_applicaties;
 	char sha256[65]; /* of the file's bytes, logged so that the approved version can be checked
 	                  */
 	int rol_max[ROL__AANTAL]; /* -1: role not in the policy, so it grants nothing */
@@ -535,7 +561,8 @@ regel_load(struct loader *ld, const struct policy *pol, const json_t *obj, size_
 	if (!r->id)
 		return false;
 	if (!id_ok(r->id) || strcmp(r->id, STANDAARD_REGEL) == 0 ||
-	    strcmp(r->id, "afscherming") == 0)
+	    strcmp(r->id, "afscherming") == 0 || strcmp(r->id, REGEL_DOEL) == 0 ||
+	    strcmp(r->id, REGEL_APP_GEEN) == 0 || strcmp(r->id, REGEL_APP_BUITEN) == 0)
 		return fail(ld,
 		            "%s.id: lowercase letters, digits and '-' only, not a reserved name",
 		            where);
@@ -597,10 +624,67 @@ niet_voor_opsteller(struct loader *ld, const struct policy *pol, const char *per
 	return true;
 }
 
+/* A purpose as a caller writes it: lowercase letters, digits, '-' and '_'. */
+static bool
+doel_vorm_ok(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	return n >= 1 && n <= POLICY_DOEL_MAX &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+static bool
+doelen_load(struct loader *ld, const json_t *obj, const char *where, struct doelen *d)
+{
+	const json_t *arr = json_object_get(obj, "doelen"), *v;
+	const char *std = json_string_value(json_object_get(obj, "standaardDoel"));
+	size_t i;
+
+	if (!arr && !json_object_get(obj, "standaardDoel"))
+		return true;
+	if (!json_is_array(arr) || json_array_size(arr) == 0 || json_array_size(arr) > MAX_DOELEN)
+		return fail(ld, "%s.doelen must be a list of 1 to %d purposes", where, MAX_DOELEN);
+	json_array_foreach(arr, i, v)
+	{
+		if (!doel_vorm_ok(json_string_value(v)))
+			return fail(
+			        ld,
+			        "%s.doelen[%zu]: lowercase letters, digits, '-' and '_' (at most "
+			        "%d)",
+			        where, i, POLICY_DOEL_MAX);
+		if (!(d->doel[d->n] = strdup(json_string_value(v))))
+			return fail(ld, "out of memory");
+		d->n++;
+		if (std && strcmp(std, json_string_value(v)) == 0)
+			d->standaard = d->doel[d->n - 1];
+	}
+	if (json_object_get(obj, "standaardDoel") && !d->standaard)
+		return fail(ld, "%s.standaardDoel must be one of its doelen", where);
+	return true;
+}
+
+static void
+doelen_free(struct doelen *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->doel[i]);
+}
+
+static bool
+doel_in(const struct doelen *d, const char *doel)
+{
+	for (size_t i = 0; doel && i < d->n; i++)
+		if (strcmp(d->doel[i], doel) == 0)
+			return true;
+	return false;
+}
+
 static bool
 rollen_load(struct loader *ld, struct policy *pol, const json_t *rollen)
 {
-	static const char *const keys[] = {"maximaleVertrouwelijkheid", "toelichting", NULL};
+	static const char *const keys[] = {"maximaleVertrouwelijkheid", "doelen", "standaardDoel",
+	                                   "toelichting", NULL};
 	const char *name;
 	json_t *def;
 
@@ -622,6 +706,72 @@ rollen_load(struct loader *ld, struct policy *pol, const json_t *rollen)
 			return false;
 		if (pol->rol_max[r] < 0)
 			return fail(ld, "%s: maximaleVertrouwelijkheid is required", where);
+		if (!doelen_load(ld, def, where, &pol->rol_doelen[r]))
+			return false;
+	}
+	return true;
+}
+
+static bool
+applicaties_load(struct loader *ld, struct policy *pol, const json_t *obj)
+{
+	static const char *const keys[] = {
+	        "zaaktypen", "maximaleVertrouwelijkheid", "acties", "doelen", "toelichting", NULL};
+	const char *client;
+	json_t *def;
+
+	if (!obj)
+		return true;
+	if (!json_is_object(obj) || json_object_size(obj) > MAX_PERSONEN)
+		return fail(ld, "applicaties must map client ids to their grant");
+	pol->applicaties = calloc(json_object_size(obj) + 1, sizeof(*pol->applicaties));
+	if (!pol->applicaties)
+		return fail(ld, "out of memory");
+	json_object_foreach((json_t *)obj, client, def)
+	{
+		struct applicatie *a = &pol->applicaties[pol->n_applicaties];
+		const json_t *zt = json_object_get(def, "zaaktypen"), *v;
+		char where[96], w[128];
+		size_t i;
+
+		snprintf(where, sizeof(where), "applicaties.%.60s", client);
+		if (!json_is_object(def) || !only_keys(ld, def, where, keys))
+			return fail(ld, "%s must be an object", where);
+		if (!(a->client_id = strdup(client)))
+			return fail(ld, "out of memory");
+		pol->n_applicaties++;
+		if (!json_is_array(zt) || json_array_size(zt) == 0 ||
+		    json_array_size(zt) > MAX_PERSONEN)
+			return fail(ld, "%s.zaaktypen must list 1 to %d zaaktypen, or [\"*\"]",
+			            where, MAX_PERSONEN);
+		a->zaaktypen = calloc(json_array_size(zt), sizeof(*a->zaaktypen));
+		if (!a->zaaktypen)
+			return fail(ld, "out of memory");
+		json_array_foreach(zt, i, v)
+		{
+			if (!json_is_string(v) || json_string_length(v) == 0 ||
+			    json_string_length(v) >= PRINCIPAL_MAX_TEKST)
+				return fail(ld,
+				            "%s.zaaktypen[%zu] must be a zaaktype identificatie",
+				            where, i);
+			if (strcmp(json_string_value(v), "*") == 0)
+				a->alle_zaaktypen = true;
+			else if (!(a->zaaktypen[a->n_zaaktypen++] = strdup(json_string_value(v))))
+				return fail(ld, "out of memory");
+		}
+		if (!level(ld, def, "maximaleVertrouwelijkheid", where, &a->max_vt))
+			return false;
+		if (a->max_vt < 0)
+			return fail(ld, "%s: maximaleVertrouwelijkheid is required", where);
+		snprintf(w, sizeof(w), "%s: acties", where);
+		if (!acties_mask(ld, json_object_get(def, "acties"), w, &a->acties))
+			return false;
+		if (!json_object_get(def, "doelen"))
+			return fail(ld, "%s.doelen is required: the purposes it may state", where);
+		if (!doelen_load(ld, def, where, &a->doelen))
+			return false;
+		/* Its first purpose is the one it states when it names none. */
+		a->doelen.standaard = a->doelen.doel[0];
 	}
 	return true;
 }
@@ -756,6 +906,18 @@ policy_free(struct policy *pol)
 		free(pol->verwanten[i].bsn);
 	}
 	free(pol->verwanten);
+	for (int r = 0; r < ROL__AANTAL; r++)
+		doelen_free(&pol->rol_doelen[r]);
+	for (size_t i = 0; i < pol->n_applicaties; i++) {
+		struct applicatie *a = &pol->applicaties[i];
+
+		free(a->client_id);
+		for (size_t j = 0; j < a->n_zaaktypen; j++)
+			free(a->zaaktypen[j]);
+		free(a->zaaktypen);
+		doelen_free(&a->doelen);
+	}
+	free(pol->applicaties);
 	free(pol->afscherming_uitleg);
 	free(pol->afscherming_uitleg_en);
 	free(pol->versie);
@@ -768,10 +930,10 @@ policy_free(struct policy *pol)
 static bool
 policy_build(struct loader *ld, struct policy *pol, const json_t *root)
 {
-	static const char *const keys[] = {"naam",          "versie",          "toelichting",
-	                                   "opgesteldDoor", "goedgekeurdDoor", "goedgekeurdOp",
-	                                   "rollen",        "afscherming",     "toekenningen",
-	                                   "verwanten",     "regels",          NULL};
+	static const char *const keys[] = {
+	        "naam",          "versie", "toelichting", "opgesteldDoor", "goedgekeurdDoor",
+	        "goedgekeurdOp", "rollen", "afscherming", "toekenningen",  "verwanten",
+	        "applicaties",   "regels", NULL};
 	const json_t *regels, *r;
 	size_t i;
 
@@ -793,7 +955,8 @@ policy_build(struct loader *ld, struct policy *pol, const json_t *root)
 	if (!rollen_load(ld, pol, json_object_get(root, "rollen")) ||
 	    !afscherming_load(ld, pol, json_object_get(root, "afscherming")) ||
 	    !toekenningen_load(ld, pol, json_object_get(root, "toekenningen")) ||
-	    !verwanten_load(ld, pol, json_object_get(root, "verwanten")))
+	    !verwanten_load(ld, pol, json_object_get(root, "verwanten")) ||
+	    !applicaties_load(ld, pol, json_object_get(root, "applicaties")))
 		return false;
 	regels = json_object_get(root, "regels");
 	if (!json_is_array(regels) || json_array_size(regels) == 0 ||
@@ -941,18 +1104,87 @@ is_verwant(const struct policy *pol, const struct principal *p, const struct zaa
 	return false;
 }
 
+/* The caller's roles: from the token, and for employees from the policy's toekenningen. */
+static uint32_t
+rollen_van(const struct policy *pol, const struct principal *p)
+{
+	uint32_t rollen = p->rollen;
+
+	if (p->kind == PRINCIPAL_MEDEWERKER && p->medewerker_id[0]) {
+		for (size_t i = 0; i < pol->n_toekenningen; i++)
+			if (zelfde_persoon(pol->toekenningen[i].medewerker, p->medewerker_id))
+				rollen |= pol->toekenningen[i].rollen;
+	}
+	return rollen;
+}
+
+static const struct applicatie *
+applicatie_van(const struct policy *pol, const struct principal *p)
+{
+	if (p->kind != PRINCIPAL_APPLICATIE)
+		return NULL;
+	for (size_t i = 0; i < pol->n_applicaties; i++)
+		if (strcmp(pol->applicaties[i].client_id, p->client_id) == 0)
+			return &pol->applicaties[i];
+	return NULL;
+}
+
+bool
+policy_doel_toegestaan(const struct policy *pol, const struct principal *p, const char *doel)
+{
+	uint32_t rollen = rollen_van(pol, p);
+	const struct applicatie *a;
+
+	if (p->kind == PRINCIPAL_APPLICATIE)
+		return (a = applicatie_van(pol, p)) && doel_in(&a->doelen, doel);
+	for (int r = 0; r < ROL__AANTAL; r++)
+		if ((rollen & ROL_BIT(r)) && doel_in(&pol->rol_doelen[r], doel))
+			return true;
+	return false;
+}
+
+const char *
+policy_standaard_doel(const struct policy *pol, const struct principal *p)
+{
+	/* The role that does the work names the purpose: a behandelaar who also
+	 * answers the phone works on zaken. */
+	static const enum rol volgorde[] = {ROL_INWONER,   ROL_BEHANDELAAR, ROL_KCC_MEDEWERKER,
+	                                    ROL_BEHEERDER, ROL_FG,          ROL_AFSCHERMING};
+	uint32_t rollen = rollen_van(pol, p);
+	const struct applicatie *a;
+
+	if (p->kind == PRINCIPAL_APPLICATIE)
+		return (a = applicatie_van(pol, p)) ? a->doelen.standaard : NULL;
+	for (size_t i = 0; i < sizeof(volgorde) / sizeof(volgorde[0]); i++)
+		if ((rollen & ROL_BIT(volgorde[i])) && pol->rol_doelen[volgorde[i]].standaard)
+			return pol->rol_doelen[volgorde[i]].standaard;
+	return NULL;
+}
+
+/* Whether the application's own grant covers this action on this zaak. */
+static bool
+binnen_toekenning(const struct applicatie *a, enum policy_actie actie,
+                  const struct zaak_resource *z, const struct policy_context *ctx)
+{
+	bool zaaktype = a->alle_zaaktypen;
+
+	if (!(a->acties & (1u << actie)))
+		return false;
+	if (!doel_in(&a->doelen, ctx && ctx->doel ? ctx->doel : a->doelen.standaard))
+		return false;
+	if (!z)
+		return true;
+	for (size_t i = 0; !zaaktype && z->zaaktype && i < a->n_zaaktypen; i++)
+		zaaktype = strcmp(a->zaaktypen[i], z->zaaktype) == 0;
+	return zaaktype && (int)z->vertrouwelijkheid <= a->max_vt;
+}
+
 static void
 feiten_bepalen(const struct policy *pol, const struct principal *p, const struct zaak_resource *z,
                struct feiten *f)
 {
-	f->rollen = p->rollen;
+	f->rollen = rollen_van(pol, p);
 	f->bsn_bekend = p->identiteit.type == ID_BSN;
-	/* Roles granted by the policy itself count for employees only. */
-	if (p->kind == PRINCIPAL_MEDEWERKER && p->medewerker_id[0]) {
-		for (size_t i = 0; i < pol->n_toekenningen; i++)
-			if (zelfde_persoon(pol->toekenningen[i].medewerker, p->medewerker_id))
-				f->rollen |= pol->toekenningen[i].rollen;
-	}
 	f->rollen_vt = 0;
 	f->relaties = 0;
 	for (int r = 0; r < ROL__AANTAL; r++)
@@ -1164,6 +1396,37 @@ beslissen(const struct policy *pol, const struct principal *p, enum policy_actie
 		fprintf(trace, "  [afscherming] weigeren — niet van toepassing: %s\n",
 		        !z || !z->afgeschermd ? "initiator is niet afgeschermd"
 		                              : "aanroeper mag afgeschermde zaken zien");
+	}
+
+	/* A purpose the caller's roles (or the application's grant) do not
+	 * allow: the caller cannot stamp "datalek-onderzoek" on a look-up. */
+	if (!out->regel && ctx && ctx->doel && !policy_doel_toegestaan(pol, p, ctx->doel)) {
+		verbergen = true;
+		out->regel = REGEL_DOEL;
+		out->uitleg = "U mag dit doel niet opgeven; kies een doel dat bij uw rol hoort.";
+		out->uitleg_en = "You may not state this purpose; choose one your role allows.";
+		if (trace)
+			fprintf(trace, "  [%s] weigeren — VAN TOEPASSING\n", REGEL_DOEL);
+		else
+			return;
+	}
+	/* An application gets nothing beyond its own grant, and nothing without one. */
+	if (!out->regel && p->kind == PRINCIPAL_APPLICATIE) {
+		const struct applicatie *a = applicatie_van(pol, p);
+
+		if (!a || !binnen_toekenning(a, actie, z, ctx)) {
+			verbergen = true;
+			out->regel = a ? REGEL_APP_BUITEN : REGEL_APP_GEEN;
+			out->uitleg = a ? "Dit valt buiten wat deze applicatie mag inzien."
+			                : "Deze applicatie heeft geen toekenning in de "
+			                  "autorisatiematrix.";
+			out->uitleg_en = a ? "This lies outside what this application may see."
+			                   : "This application has no grant in the policy.";
+			if (trace)
+				fprintf(trace, "  [%s] weigeren — VAN TOEPASSING\n", out->regel);
+			else
+				return;
+		}
 	}
 
 	for (size_t i = 0; i < pol->n_regels; i++) {

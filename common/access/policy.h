@@ -53,6 +53,7 @@ enum relatie {
 };
 
 #define POLICY_MAX_GEMACHTIGDEN 16
+#define POLICY_DOEL_MAX         40 /* characters of a purpose */
 
 /* What the engine needs to know about one zaak. Strings may be NULL. */
 struct zaak_resource {
@@ -65,7 +66,7 @@ struct zaak_resource {
 	bool open;
 	enum vertrouwelijkheid vertrouwelijkheid;
 	bool tonen_aan_initiator;
-	bool afgeschermd; /* the initiator is a shielded person */
+	bool afgeschermd; /* a betrokkene of the zaak is a shielded person */
 };
 
 /* The request around it. */
@@ -122,6 +123,14 @@ void policy_evaluate(const struct policy *pol, const struct principal *p, enum p
                      struct policy_decision *out);
 
 /* The same decision, with a human-readable trace of every rule written to out. */
+/*
+ * Purposes (doel) are in the matrix: per role, and per application in its
+ * grant. Whether this caller may state doel; the purpose they state when they
+ * name none (NULL: they must name one, as the fg does).
+ */
+bool policy_doel_toegestaan(const struct policy *pol, const struct principal *p, const char *doel);
+const char *policy_standaard_doel(const struct policy *pol, const struct principal *p);
+
 void policy_explain(const struct policy *pol, const struct principal *p, enum policy_actie actie,
                     const struct zaak_resource *zaak, const struct policy_context *ctx,
                     struct policy_decision *dec, FILE *out);

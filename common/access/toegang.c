@@ -3,6 +3,8 @@
  * until the broker has the record.
  */
 #include "access/toegang.h"
+#include "access/vrijetekst.h"
+#include "core/mask.h"
 #include "wire/ce.h"
 #include "core/config.h"
 #include "stream/settings.h"
@@ -243,18 +245,41 @@ toegang_raadpleging(const struct pseudoniem_sleutel *sleutel, const struct princ
                     const char *traceparent)
 {
 	char id[UUID_LEN + 1], when[32], trace[TRACE_ID_HEX + 1], actor[PSEUDONIEM_LEN + 1] = "";
-	char onderwerp[PSEUDONIEM_LEN + 1], rollen[160];
+	char onderwerp[PSEUDONIEM_LEN + 1], rollen[160], reden[VRIJETEKST_REDEN_BUF];
+	char gebruiker[4 * PRINCIPAL_MAX_TEKST + 1], weergave[4 * PRINCIPAL_MAX_TEKST + 1];
 	const char *ident;
+	json_t *rec;
 
 	if (betrokkene->pseudoniem) {
 		/* Known to the caller only by pseudonym (a register keyed by it). */
 		if (strlen(betrokkene->pseudoniem) != PSEUDONIEM_LEN)
 			return NULL;
 		memcpy(onderwerp, betrokkene->pseudoniem, PSEUDONIEM_LEN + 1);
-	} else if (!pseudoniem(sleutel, id_type_name(betrokkene->id.type), betrokkene->id.nummer,
+	} else if (!pseudoniem(sleutel,
+	                       betrokkene->soort ? betrokkene->soort
+	                                         : id_type_name(betrokkene->id.type),
+	                       betrokkene->soort ? betrokkene->nummer : betrokkene->id.nummer,
 	                       onderwerp)) {
 		return NULL;
 	}
+	/* Free text goes on the topic bounded and masked: "belt namens 999990007". */
+	if (v->reden)
+		vrijetekst_vastlegbaar(v->reden, VRIJETEKST_REDEN_MAX, reden, sizeof(reden));
+	/* The end user behind an application, as ZGW audit trails record it; a
+	 * BSN as user_id becomes its pseudonym. */
+	gebruiker[0] = weergave[0] = '\0';
+	if (who->kind == PRINCIPAL_APPLICATIE && who->user_id[0]) {
+		if (mask_elfproef(who->user_id, strlen(who->user_id))) {
+			if (!pseudoniem(sleutel, "BSN", who->user_id, gebruiker))
+				return NULL;
+		} else {
+			vrijetekst_vastlegbaar(who->user_id, PRINCIPAL_MAX_TEKST, gebruiker,
+			                       sizeof(gebruiker));
+		}
+	}
+	if (who->kind == PRINCIPAL_APPLICATIE && who->user_representation[0])
+		vrijetekst_vastlegbaar(who->user_representation, PRINCIPAL_MAX_TEKST, weergave,
+		                       sizeof(weergave));
 	uuid_v4(id);
 	format_rfc3339_ms(now_ms(), when);
 	traceparent_trace_id(traceparent, trace);
@@ -268,18 +293,25 @@ toegang_raadpleging(const struct pseudoniem_sleutel *sleutel, const struct princ
 		ident = who->kind == PRINCIPAL_MEDEWERKER ? who->medewerker_id : who->client_id;
 	}
 	rollen_tekst(who, rollen, sizeof(rollen));
-	return json_pack(
-	        "{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, "
-	        "s:s, s:s, s:s?, s:s?, s:s}",
-	        "raadplegingId", id, "tijdstip", when, "actor", "type",
-	        raadpleger_type(who, &betrokkene->id), "identificatie", ident, "rol", rollen,
-	        "betrokkene", onderwerp, "betrokkeneType", betrokkene->type, "zaak", v->zaak_uuid,
-	        "zaakIdentificatie", v->zaak_identificatie, "actie", policy_actie_name(v->actie),
-	        "doel", v->doel ? v->doel : "onbekend", "grondslag",
-	        d->toegestaan ? v->grondslag : NULL, "verwerkingsactiviteit",
-	        d->toegestaan ? v->verwerkingsactiviteit : NULL, "regel", d->regel, "besluit",
-	        d->toegestaan ? "permit" : "deny", "detailniveau",
-	        d->toegestaan ? detail_name(d->detail) : NULL, "reden", v->reden, "traceId", trace);
+	rec = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s?, s:s?, "
+	                "s:s, s:s, s:s?, s:s?, s:s}",
+	                "raadplegingId", id, "tijdstip", when, "actor", "type",
+	                raadpleger_type(who, &betrokkene->id), "identificatie", ident, "rol",
+	                rollen, "betrokkene", onderwerp, "betrokkeneType", betrokkene->type, "zaak",
+	                v->zaak_uuid, "zaakIdentificatie", v->zaak_identificatie, "actie",
+	                policy_actie_name(v->actie), "doel", v->doel ? v->doel : "onbekend",
+	                "grondslag", d->toegestaan ? v->grondslag : NULL, "verwerkingsactiviteit",
+	                d->toegestaan ? v->verwerkingsactiviteit : NULL, "regel", d->regel,
+	                "besluit", d->toegestaan ? "permit" : "deny", "detailniveau",
+	                d->toegestaan ? detail_name(d->detail) : NULL, "reden",
+	                v->reden ? reden : NULL, "traceId", trace);
+	if (rec && gebruiker[0])
+		json_object_set_new(json_object_get(rec, "actor"), "gebruikersId",
+		                    json_string(gebruiker));
+	if (rec && weergave[0])
+		json_object_set_new(json_object_get(rec, "actor"), "gebruikersWeergave",
+		                    json_string(weergave));
+	return rec;
 }
 
 /* The vastlegger: a producer per thread, replies held for its delivery reports. */
@@ -662,6 +694,44 @@ toegang_registreer(struct toegang_verzoek *v, const struct principal *who,
 		v->uitstaand++;
 	}
 	json_decref(rec);
+}
+
+void
+toegang_besluit_ongeldig(struct policy_decision *d)
+{
+	if (!d->toegestaan)
+		return;
+	*d = (struct policy_decision){
+	        .regel = "ongeldig-verzoek",
+	        .uitleg = "Het verzoek had ongeldige parameters; er is niets getoond.",
+	        .uitleg_en = "The request had invalid parameters; nothing was shown.",
+	};
+}
+
+void
+toegang_registreer_onbekend(struct toegang_verzoek *v, const struct principal *who,
+                            const struct toegang_vastlegging *vast)
+{
+	static const struct policy_decision onbekend = {
+	        .regel = "onbekend",
+	        .uitleg = "Deze zaak bestaat niet, of u mag haar niet zien.",
+	        .uitleg_en = "This zaak does not exist, or you may not see it.",
+	};
+	struct toegang_betrokkene b = {.id = who->identiteit};
+
+	if (who->kind == PRINCIPAL_INWONER) {
+		b.type = who->identiteit.type == ID_KVK ? "niet_natuurlijk_persoon"
+		                                        : "natuurlijk_persoon";
+	} else if (who->kind == PRINCIPAL_MEDEWERKER) {
+		b.type = "medewerker";
+		b.soort = "MEDEWERKER";
+		b.nummer = who->medewerker_id;
+	} else {
+		b.type = "niet_natuurlijk_persoon";
+		b.soort = "APPLICATIE";
+		b.nummer = who->client_id;
+	}
+	toegang_registreer(v, who, &b, vast, &onbekend);
 }
 
 void

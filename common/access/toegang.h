@@ -69,13 +69,16 @@ struct toegang_betrokkene {
 	struct identiteit id; /* BSN or KvK number */
 	const char *type;     /* BetrokkeneType: natuurlijk_persoon, niet_natuurlijk_persoon, ... */
 	const char *pseudoniem; /* when set, recorded as is instead of id's pseudonym */
+	/* Instead of id, when set: what the pseudonym is made of (an employee's
+	 * or application's id for a look-up of something that does not exist). */
+	const char *soort, *nummer;
 };
 
 /* What the record says besides the decision. */
 struct toegang_vastlegging {
 	enum policy_actie actie;
 	const char *doel;
-	const char *reden; /* the stated reason (KCC klantcontact), or NULL */
+	const char *reden; /* the stated reason (KCC klantcontact), or NULL; masked when recorded */
 	const char *zaak_uuid, *zaak_identificatie;    /* NULL for lists */
 	const char *grondslag, *verwerkingsactiviteit; /* of the zaaktype, when permitted */
 };
@@ -117,6 +120,19 @@ bool toegang_authenticeer(struct toegang_verzoek *v, struct principal *out);
 void toegang_registreer(struct toegang_verzoek *v, const struct principal *who,
                         const struct toegang_betrokkene *betrokkene,
                         const struct toegang_vastlegging *vast, const struct policy_decision *d);
+
+/* A request refused for its parameters shows nothing: its record says deny
+ * (rule "ongeldig-verzoek") where the policy alone would have permitted. */
+void toegang_besluit_ongeldig(struct policy_decision *d);
+
+/*
+ * Records the look-up of something that does not exist (a zaak number no one
+ * has) as a deny under rule "onbekend", with the caller as betrokkene: the
+ * attempt is theirs, a sweep shows on the topic, and the reply waits for this
+ * record exactly as it waits for the record of a refusal.
+ */
+void toegang_registreer_onbekend(struct toegang_verzoek *v, const struct principal *who,
+                                 const struct toegang_vastlegging *vast);
 
 /* Replies (takes body) once every record of the request is acknowledged,
  * and ends the request. */

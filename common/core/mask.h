@@ -18,4 +18,13 @@ bool mask_elfproef(const char *s, size_t len);
 /* Masks BSN-like numbers and tokens in buf (NUL-terminated); never grows it. */
 void mask_text(char *buf);
 
+/*
+ * For free text that is recorded (a reason stated by an employee): what
+ * mask_text masks, and also any run of seven or more digits (phone, KvK,
+ * account numbers, a BSN that fails the elfproef), nine grouped digits that
+ * pass it ("999 990 007"), grouped phone numbers, and e-mail addresses. Dates
+ * and short numbers stay. Never grows buf.
+ */
+void mask_free_text(char *buf);
+
 #endif

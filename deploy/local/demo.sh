@@ -50,8 +50,10 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	api=http://127.0.0.1:$status_port/api/v1/zaken
 	ident=$(zs tail zaken --begin --key "$zaak" --timeout 2 | python3 -c \
 		'import json, sys; print(json.loads(sys.stdin.readline())["value"]["identificatie"])')
-	vraag() { # TOKEN URL: one API reply, told as a portal page would show it
-		curl -s -H "Authorization: Bearer $1" "$2" | "$here/vertel.py" api
+	vraag() { # TOKEN URL [BODY]: one API reply, told as a portal page would show it
+		local post=()
+		[ -n "${3:-}" ] && post=(-H 'Content-Type: application/json' -d "$3")
+		curl -s -H "Authorization: Bearer $1" "${post[@]}" "$2" | "$here/vertel.py" api
 	}
 	inwoner=$(zs token inwoner --bsn 999991772)
 	echo "  A. Jansen (BSN 999991772), Mijn zaken:"
@@ -62,7 +64,7 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	vraag "$(zs token inwoner --bsn 999993653)" "$api/$ident"
 	kcc=$(zs token medewerker --id m.devries --rol kcc-medewerker --bsn 999990020)
 	echo "  Een KCC-medewerker (14070) zonder reden voor het klantcontact:"
-	vraag "$kcc" "$api?bsn=999991772"
+	vraag "$kcc" "$api/_zoek" '{"bsn": "999991772"}'
 	echo "  Dezelfde medewerker met reden (samenvatting, zonder de gebruikte gegevens):"
 	vraag "$kcc" "$api/$ident?reden=inwoner+belt+over+de+status"
 	echo "  Elke raadpleging, toegestaan of geweigerd, is vastgelegd (betrokkene als pseudoniem):"

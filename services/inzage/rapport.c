@@ -487,6 +487,14 @@ rapport_art15(const json_t *reg)
 		uniek(cat, "Berichten die u zijn gestuurd (onderwerp, kanaal, tijdstip)");
 	if (json_array_size(json_object_get(reg, "raadplegingen")) > 0)
 		uniek(cat, "Vastlegging van wie uw gegevens heeft bekeken en waarom");
+	/* The reason an employee typed is free text about the person: a category
+	 * of its own (recorded bounded, identifying numbers masked). */
+	json_array_foreach(json_object_get(reg, "raadplegingen"), i, r)
+	{
+		if (tekst(r, "reden"))
+			uniek(cat, "De reden die een medewerker opgaf om uw gegevens te bekijken "
+			           "(vrije tekst; nummers en e-mailadressen daarin afgeschermd)");
+	}
 	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:n, s:o, s:o, s:i}", "doeleinden", doelen,
 	                 "categorieenPersoonsgegevens", cat, "ontvangers", ontvangers(reg),
 	                 "bewaartermijnen", bewaren, "bronnen", bronnen,

@@ -1,6 +1,7 @@
 /*
- * afscherming.c — the shielded flag of a zaak's initiator (BRP geheimhouding,
- * carried in ZaakGeregistreerd's rollen) into zaken.afgeschermd, written in
+ * afscherming.c — the shielded flag of a zaak any of whose betrokkenen is
+ * shielded (BRP geheimhouding, carried in ZaakGeregistreerd's rollen: the
+ * initiator, a gemachtigde, anyone) into zaken.afgeschermd, written in
  * the status daemon's own batch transaction after its rows (status_apply's
  * last step).
  */
@@ -33,7 +34,7 @@ afscherming_schrijf(struct proj_batch *b)
 		const char *uuid = json_string_value(json_object_get(m->data, "uuid"));
 
 		if (!m->dead && m->record && !strcmp(m->record, "ZaakGeregistreerd") && uuid &&
-		    tt_initiator_afgeschermd(m->data))
+		    tt_betrokkene_afgeschermd(m->data))
 			json_array_append_new(zaken, json_string(uuid));
 	}
 	if (json_array_size(zaken) == 0) {

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* Rows a list may look at for one page when the policy hides many of them:
  * beyond this the page comes back short, with a next link. The first query
@@ -229,28 +230,28 @@ registreer_lijst(struct toegang_verzoek *v, const struct principal *p, const str
 	toegang_registreer(v, p, &b, &vast, d);
 }
 
-/* The link to the next page: the same query with the new cursor. */
+/* The link to the next page. The GET form repeats its (impersonal) query; a
+ * search names only the cursor, and the client sends its body again: the
+ * cursor is bound to that body's person, so it serves no other search. */
 static json_t *
-volgende_link(const struct tt_lijst_params *lp, const char *cursor)
+volgende_link(const struct tt_lijst_params *lp, const char *cursor, bool zoek)
 {
 	struct evbuffer *buf = evbuffer_new();
 	json_t *link;
-	char *tekst;
+	char *tekst, *enc;
 	size_t len;
 
-	evbuffer_add_printf(buf, "/api/v1/zaken?cursor=%s&pageSize=%d", cursor, lp->page_size);
-	if (lp->status != TT_ALLE)
-		evbuffer_add_printf(buf, "&status=%s", lp->status == TT_OPEN ? "open" : "gesloten");
-	if (lp->heeft_namens)
-		evbuffer_add_printf(buf, "&namens=%s", lp->namens.nummer);
-	if (lp->heeft_betrokkene)
-		evbuffer_add_printf(buf, "&%s=%s", tt_soort(lp->betrokkene.type),
-		                    lp->betrokkene.nummer);
-	for (int i = 0; i < 2; i++) {
-		const char *naam = i ? "doel" : "reden", *w = i ? lp->doel : lp->reden;
-		char *enc = w ? evhttp_encode_uri(w) : NULL;
+	if (zoek) {
+		evbuffer_add_printf(buf, "/api/v1/zaken/_zoek?cursor=%s", cursor);
+	} else {
+		evbuffer_add_printf(buf, "/api/v1/zaken?cursor=%s&pageSize=%d", cursor,
+		                    lp->page_size);
+		if (lp->status != TT_ALLE)
+			evbuffer_add_printf(buf, "&status=%s",
+			                    lp->status == TT_OPEN ? "open" : "gesloten");
+		enc = lp->doel ? evhttp_encode_uri(lp->doel) : NULL;
 		if (enc)
-			evbuffer_add_printf(buf, "&%s=%s", naam, enc);
+			evbuffer_add_printf(buf, "&doel=%s", enc);
 		free(enc);
 	}
 	len = evbuffer_get_length(buf);
@@ -265,18 +266,56 @@ volgende_link(const struct tt_lijst_params *lp, const char *cursor)
 	return link;
 }
 
-static void
-handle_lijst(struct http_req *r, void *state)
+/* Adds b's entries to *a (either may be NULL). */
+static json_t *
+samen(json_t *a, json_t *b)
 {
-	struct werker *w = state;
+	if (!a)
+		return b;
+	if (b)
+		json_array_extend(a, b);
+	json_decref(b);
+	return a;
+}
+
+/*
+ * The purpose of the request: doel= when the caller's roles allow it, else
+ * (an error added) as asked, so that the policy refuses and the refusal is
+ * recorded; without doel= the role's own (copied: the policy may be swapped).
+ */
+static void
+kies_doel(const struct policy *pol, const struct principal *p, const char *gevraagd,
+          char doel[POLICY_DOEL_MAX + 1], json_t **fouten)
+{
+	const char *d = gevraagd ? gevraagd : policy_standaard_doel(pol, p);
+
+	snprintf(doel, POLICY_DOEL_MAX + 1, "%s", d ? d : "");
+	if (gevraagd && !policy_doel_toegestaan(pol, p, gevraagd))
+		*fouten = samen(
+		        *fouten,
+		        json_pack("[{s:s, s:s, s:s}]", "name", "doel", "code", "not_allowed",
+		                  "reason",
+		                  "Dit doel hoort niet bij uw rol; de poging is vastgelegd."));
+}
+
+/*
+ * A list of zaken: whose (the caller's own, a machtiging's, or a named
+ * betrokkene's) from q, each zaak decided by the policy, every betrokkene's
+ * decision recorded. A request refused for its parameters is recorded too
+ * when it named a person (a KCC look-up without a reason is a look-up).
+ */
+static void
+lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
+      const struct evkeyvalq *q, bool zoek)
+{
 	struct api *api = w->api;
-	struct toegang_verzoek *v = toegang_verzoek_begin(w->vl, r);
-	struct principal p;
+	const struct principal p = *pp;
 	struct tt_lijst_params lp;
 	struct identiteit wie[TT_MAX_BETROKKENEN];
 	struct besluit_per_betrokkene besluit[TT_MAX_BETROKKENEN] = {0};
 	char soorten[TT_MAX_BETROKKENEN * 6 + 4], nummers[TT_MAX_BETROKKENEN * 18 + 4];
 	char cursor[32], limiet[16], filter[4], next[TT_CURSOR_LEN + 1] = "";
+	char doel[POLICY_DOEL_MAX + 1];
 	unsigned char binding[8];
 	int64_t positie = INT64_MAX, laatst_gezien = 0;
 	struct policy_context ctx = {0};
@@ -286,20 +325,35 @@ handle_lijst(struct http_req *r, void *state)
 	int gescand = 0, getoond = 0;
 	bool klaar = false, db_fout = false;
 
-	if (!toegang_authenticeer(v, &p))
-		goto uit;
-	if ((fouten = tt_lijst_params(&r->query, &lp)) || (fouten = tt_lijst_voor(&p, &lp))) {
+	fouten = tt_lijst_params(q, &lp);
+	fouten = samen(fouten, tt_lijst_voor(&p, &lp));
+	if (!zoek)
+		fouten = samen(fouten, tt_lijst_in_url(&lp));
+	pol = toegang_policy_vast(api->t);
+	kies_doel(pol, &p, lp.doel, doel, &fouten);
+	ctx.doel = doel[0] ? doel : NULL;
+	ctx.klantcontact_reden = lp.reden;
+	if (fouten) {
+		const struct identiteit *genoemd = lp.heeft_betrokkene ? &lp.betrokkene
+		                                   : lp.heeft_namens   ? &lp.namens
+		                                                       : NULL;
+		if (genoemd) {
+			struct policy_decision d;
+
+			beslis_zonder_zaak(pol, &p, genoemd, &ctx, &d);
+			toegang_besluit_ongeldig(&d);
+			registreer_lijst(v, &p, genoemd, &lp, ctx.doel, &d);
+		}
+		toegang_policy_los(api->t);
 		ongeldige_parameters(v, fouten);
 		goto uit;
 	}
-	ctx.doel = tt_doel(&p, lp.doel);
-	ctx.klantcontact_reden = lp.reden;
 	n = tt_betrokkenen(&p, &lp, wie);
 	if (n == 0) {
-		/* namens= names someone the token holds no machtiging for: that
+		/* namens names someone the token holds no machtiging for: that
 		 * is a decision on their data too. */
 		struct policy_decision d;
-		pol = toegang_policy_vast(api->t);
+
 		beslis_zonder_zaak(pol, &p, &lp.namens, &ctx, &d);
 		registreer_lijst(v, &p, &lp.namens, &lp, ctx.doel, &d);
 		toegang_policy_los(api->t);
@@ -312,6 +366,7 @@ handle_lijst(struct http_req *r, void *state)
 		                           "Uw inlog bevat geen machtiging voor wie u noemt."));
 		goto uit;
 	}
+	toegang_policy_los(api->t);
 	tt_cursor_binding(&p, wie, n, lp.status, binding);
 	if (lp.cursor && !tt_cursor_decode(&api->cursor_sleutel, binding, lp.cursor, &positie)) {
 		ongeldige_parameters(
@@ -424,11 +479,62 @@ handle_lijst(struct http_req *r, void *state)
 		niet_beschikbaar(v);
 		goto uit;
 	}
-	body = json_pack("{s:o, s:O}", "next", next[0] ? volgende_link(&lp, next) : json_null(),
-	                 "results", items);
+	body = json_pack("{s:o, s:O}", "next",
+	                 next[0] ? volgende_link(&lp, next, zoek) : json_null(), "results", items);
 	toegang_antwoord(v, 200, body);
 uit:
 	json_decref(items);
+}
+
+/* GET /api/v1/zaken: a resident's own zaken and those of their machtigingen. */
+static void
+handle_lijst(struct http_req *r, void *state)
+{
+	struct werker *w = state;
+	struct toegang_verzoek *v = toegang_verzoek_begin(w->vl, r);
+	struct principal p;
+
+	if (toegang_authenticeer(v, &p))
+		lijst(w, v, &p, &r->query, false);
+}
+
+/* POST /api/v1/zaken/_zoek: the person and the reason in the body, never in a URL. */
+static void
+handle_zoek(struct http_req *r, void *state)
+{
+	struct werker *w = state;
+	struct toegang_verzoek *v = toegang_verzoek_begin(w->vl, r);
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
+	size_t len = evbuffer_get_length(in);
+	const char *ctype = http_header(r, "Content-Type");
+	struct evkeyvalq q;
+	struct principal p;
+	json_error_t jerr;
+	json_t *doc, *fouten;
+
+	if (!toegang_authenticeer(v, &p))
+		return;
+	if (!ctype || strncasecmp(ctype, "application/json", 16) != 0) {
+		toegang_probleem(v, 415, "unsupported_media_type",
+		                 "De body moet application/json zijn.", NULL, NULL);
+		return;
+	}
+	doc = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len,
+	                 JSON_REJECT_DUPLICATES, &jerr);
+	if (!doc) {
+		toegang_probleem(v, 400, "parse_error", "De body is geen geldige JSON.", NULL,
+		                 json_pack("[{s:s, s:s, s:s}]", "name", "body", "code", "invalid",
+		                           "reason",
+		                           "Geen geldige JSON (of een sleutel twee keer)."));
+		return;
+	}
+	fouten = tt_zoek_query(doc, &r->query, &q);
+	if (fouten)
+		ongeldige_parameters(v, fouten);
+	else
+		lijst(w, v, &p, &q, true);
+	evhttp_clear_headers(&q);
+	json_decref(doc);
 }
 
 static bool
@@ -449,6 +555,12 @@ niet_gevonden(struct toegang_verzoek *v)
 	                 "Deze zaak bestaat niet, of u mag haar niet zien.", NULL);
 }
 
+/*
+ * One zaak's timeline. Whether the zaak is someone else's or does not exist
+ * at all, the request takes the same path: looked up, decided, recorded (a
+ * number nobody has is recorded as asked for by the caller), and the reply
+ * waits for the record's acknowledgement before the same 404 goes out.
+ */
 static void
 handle_zaak(struct http_req *r, void *state)
 {
@@ -461,14 +573,11 @@ handle_zaak(struct http_req *r, void *state)
 	const struct policy *pol;
 	json_t *fouten, *doc = NULL, *body = NULL;
 	struct tt_weergave weergave = {0};
+	char doel[POLICY_DOEL_MAX + 1];
 	PGresult *res;
 
 	if (!toegang_authenticeer(v, &p))
 		return;
-	if ((fouten = tt_zaak_params(&r->query, &zp)) || (fouten = tt_zaak_voor(&p, &zp))) {
-		ongeldige_parameters(v, fouten);
-		return;
-	}
 	if (r->nparams != 1 || !identificatie_ok(r->params[0])) {
 		ongeldige_parameters(
 		        v, json_pack("[{s:s, s:s, s:s}]", "name", "identificatie", "code",
@@ -477,10 +586,16 @@ handle_zaak(struct http_req *r, void *state)
 		                     "'.', '-' en '_' (hoogstens 64)."));
 		return;
 	}
-	ctx.doel = tt_doel(&p, zp.doel);
+	fouten = tt_zaak_params(&r->query, &zp);
+	fouten = samen(fouten, tt_zaak_voor(&p, &zp));
+	pol = toegang_policy_vast(api->t);
+	kies_doel(pol, &p, zp.doel, doel, &fouten);
+	toegang_policy_los(api->t);
+	ctx.doel = doel[0] ? doel : NULL;
 	ctx.klantcontact_reden = zp.reden;
 	res = lees(w, "tt_zaak", 1, (const char *const[]){r->params[0]});
 	if (!res) {
+		json_decref(fouten);
 		niet_beschikbaar(v);
 		return;
 	}
@@ -513,6 +628,8 @@ handle_zaak(struct http_req *r, void *state)
 		b = (struct toegang_betrokkene){.id = rs.zaak.initiator,
 		                                .type = tt_betrokkene_type(rs.zaak.initiator.type)};
 		policy_evaluate(pol, &p, ACTIE_ZAAK_TIJDLIJN, &rs.zaak, &ctx, &tijdlijn);
+		if (fouten)
+			toegang_besluit_ongeldig(&tijdlijn);
 		toegang_registreer(v, &p, &b, &vast, &tijdlijn);
 		if (!tijdlijn.toegestaan)
 			continue;
@@ -527,15 +644,27 @@ handle_zaak(struct http_req *r, void *state)
 		        .gegevens_detail = gegevens.detail,
 		};
 	}
+	if (PQntuples(res) == 0)
+		toegang_registreer_onbekend(v, &p,
+		                            &(struct toegang_vastlegging){
+		                                    .actie = ACTIE_ZAAK_TIJDLIJN,
+		                                    .doel = ctx.doel,
+		                                    .reden = zp.reden,
+		                                    .zaak_identificatie = r->params[0],
+		                            });
 	toegang_policy_los(api->t);
 	PQclear(res);
 	if (doc)
 		body = tt_tijdlijn(doc, &weergave);
 	json_decref(doc);
-	if (body)
+	if (fouten) {
+		json_decref(body);
+		ongeldige_parameters(v, fouten);
+	} else if (body) {
 		toegang_antwoord(v, 200, body);
-	else
+	} else {
 		niet_gevonden(v);
+	}
 }
 
 /* Threads. */
@@ -632,6 +761,7 @@ api_start(struct toegang *t, const struct api_config *cfg)
 	if (!api->pool)
 		goto fail;
 	http_pool_route(api->pool, "GET", "/api/v1/zaken", handle_lijst);
+	http_pool_route(api->pool, "POST", "/api/v1/zaken/_zoek", handle_zoek);
 	http_pool_route(api->pool, "GET", "/api/v1/zaken/{identificatie}", handle_zaak);
 	web_routes(cfg->web, api->pool);
 	if (!http_pool_start(api->pool))

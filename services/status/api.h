@@ -52,5 +52,4 @@ struct api *api_start(struct toegang *t, const struct api_config *cfg);
 /* Stops accepting, lets held replies go out, joins the threads. */
 void api_free(struct api *a);
 
-
 #endif

@@ -3,9 +3,11 @@
  * Track & Trace API, as pure functions.
  */
 #include "trackandtrace.h"
+#include "access/vrijetekst.h"
 #include "zgw/catalogus.h"
 #include "access/jwt.h"
 
+#include <event2/http.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -28,51 +30,12 @@ ongeldig(json_t **fouten, const char *naam, const char *code, const char *reden)
 	        *fouten, json_pack("{s:s, s:s, s:s}", "name", naam, "code", code, "reason", reden));
 }
 
-/* Valid UTF-8 of at most max characters, none of them a control character. */
-static bool
-tekst_ok(const char *s, size_t max)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t tekens = 0;
-
-	if (!*p)
-		return false;
-	while (*p) {
-		unsigned c = *p;
-		int n = c < 0x80             ? 0
-		        : (c & 0xe0) == 0xc0 ? 1
-		        : (c & 0xf0) == 0xe0 ? 2
-		        : (c & 0xf8) == 0xf0 ? 3
-		                             : -1;
-		unsigned cp;
-
-		if (n < 0 || (n == 1 && c < 0xc2) || (n == 3 && c > 0xf4))
-			return false;
-		cp = n == 0 ? c : c & (0x3f >> n);
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		/* Overlong forms, surrogates and beyond U+10FFFF. */
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
-			return false;
-		p += n + 1;
-		if (++tekens > max)
-			return false;
-	}
-	return true;
-}
-
 static bool
 doel_ok(const char *s)
 {
 	size_t n = strlen(s);
 
-	return n >= 1 && n <= TT_DOEL_MAX &&
+	return n >= 1 && n <= POLICY_DOEL_MAX &&
 	       strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
 }
 
@@ -108,7 +71,7 @@ lees_namen(const struct evkeyvalq *q, const char *const *namen, size_t n, const 
 			;
 		if (i == n) {
 			/* The name is the caller's text: bounded and printable, or a stand-in. */
-			ongeldig(fouten, tekst_ok(kv->key, 40) ? kv->key : "?", "unknown",
+			ongeldig(fouten, vrijetekst_ok(kv->key, 40) ? kv->key : "?", "unknown",
 			         "Deze parameter bestaat niet.");
 		} else if (waarden[i]) {
 			ongeldig(fouten, namen[i], "duplicate",
@@ -120,15 +83,20 @@ lees_namen(const struct evkeyvalq *q, const char *const *namen, size_t n, const 
 	return *fouten == NULL;
 }
 
+/* A reason given is trimmed into buf and must be real text; a blank one is
+ * the same as none (and says so). */
 static void
-lees_reden_doel(const char *reden, const char *doel, const char **reden_out, const char **doel_out,
-                json_t **fouten)
+lees_reden_doel(const char *reden, const char *doel, char buf[VRIJETEKST_REDEN_BUF],
+                const char **reden_out, bool *reden_gegeven, const char **doel_out, json_t **fouten)
 {
-	if (reden && !tekst_ok(reden, TT_REDEN_MAX))
-		ongeldig(fouten, "reden", "invalid",
-		         "Geef een reden van 1 tot 200 tekens, zonder stuurtekens.");
-	else
-		*reden_out = reden;
+	enum vrijetekst_fout f;
+
+	*reden_gegeven = reden != NULL;
+	if (reden && (f = vrijetekst_reden(reden, buf)) != VRIJETEKST_OK)
+		ongeldig(fouten, "reden", f == VRIJETEKST_LEEG ? "required" : "invalid",
+		         vrijetekst_fout_tekst(f));
+	else if (reden)
+		*reden_out = buf;
 	if (doel && !doel_ok(doel))
 		ongeldig(
 		        fouten, "doel", "invalid",
@@ -148,8 +116,9 @@ tt_lijst_params(const struct evkeyvalq *q, struct tt_lijst_params *out)
 
 	memset(out, 0, sizeof(*out));
 	out->page_size = TT_PAGE_SIZE_DEFAULT;
-	if (!lees_namen(q, namen, AANTAL, w, &fouten))
-		return fouten;
+	/* On an unknown or repeated name the rest is still read: a person named
+	 * in a refused request is recorded as asked about. */
+	lees_namen(q, namen, AANTAL, w, &fouten);
 	if (w[STATUS]) {
 		if (!strcmp(w[STATUS], "open"))
 			out->status = TT_OPEN;
@@ -200,7 +169,72 @@ tt_lijst_params(const struct evkeyvalq *q, struct tt_lijst_params *out)
 			ongeldig(&fouten, "kvk", "invalid",
 			         "Dit is geen geldig KvK-nummer (8 cijfers).");
 	}
-	lees_reden_doel(w[REDEN], w[DOEL], &out->reden, &out->doel, &fouten);
+	lees_reden_doel(w[REDEN], w[DOEL], out->reden_buf, &out->reden, &out->reden_gegeven,
+	                &out->doel, &fouten);
+	return fouten;
+}
+
+json_t *
+tt_lijst_in_url(const struct tt_lijst_params *lp)
+{
+	static const char reden[] = "Een BSN, KvK-nummer of reden hoort niet in een URL (die "
+	                            "komt in logboeken van proxies terecht): zoek met POST "
+	                            "/api/v1/zaken/_zoek en zet ze in de body.";
+	json_t *fouten = NULL;
+
+	if (lp->heeft_namens)
+		ongeldig(&fouten, "namens", "not_allowed", reden);
+	if (lp->heeft_betrokkene)
+		ongeldig(&fouten, lp->betrokkene.type == ID_KVK ? "kvk" : "bsn", "not_allowed",
+		         reden);
+	if (lp->reden_gegeven)
+		ongeldig(&fouten, "reden", "not_allowed", reden);
+	return fouten;
+}
+
+json_t *
+tt_zoek_query(const json_t *body, const struct evkeyvalq *query, struct evkeyvalq *out)
+{
+	const struct evkeyval *kv;
+	json_t *fouten = NULL, *v;
+	const char *naam;
+
+	TAILQ_INIT(out);
+	if (!json_is_object(body)) {
+		ongeldig(&fouten, "body", "invalid",
+		         "De body is een JSON-object, bijvoorbeeld {\"bsn\": \"...\", \"reden\": "
+		         "\"...\"}.");
+		return fouten;
+	}
+	/* The query carries only the cursor of a next link. */
+	TAILQ_FOREACH(kv, query, next)
+	{
+		if (strcmp(kv->key, "cursor") != 0)
+			ongeldig(&fouten, vrijetekst_ok(kv->key, 40) ? kv->key : "?", "unknown",
+			         "Alleen 'cursor' staat in de URL; de rest in de body.");
+		else
+			evhttp_add_header(out, kv->key, kv->value);
+	}
+	json_object_foreach((json_t *)body, naam, v)
+	{
+		char getal[24];
+
+		if (json_is_string(v)) {
+			/* A NUL inside would end the value early: refused, not cut. */
+			if (strlen(json_string_value(v)) != json_string_length(v))
+				ongeldig(&fouten, vrijetekst_ok(naam, 40) ? naam : "?", "invalid",
+				         "Deze waarde bevat een stuurteken.");
+			else
+				evhttp_add_header(out, naam, json_string_value(v));
+		} else if (json_is_integer(v)) {
+			snprintf(getal, sizeof(getal), "%" JSON_INTEGER_FORMAT,
+			         json_integer_value(v));
+			evhttp_add_header(out, naam, getal);
+		} else {
+			ongeldig(&fouten, vrijetekst_ok(naam, 40) ? naam : "?", "invalid",
+			         "Geef tekst of een geheel getal.");
+		}
+	}
 	return fouten;
 }
 
@@ -212,9 +246,9 @@ tt_zaak_params(const struct evkeyvalq *q, struct tt_zaak_params *out)
 	json_t *fouten = NULL;
 
 	memset(out, 0, sizeof(*out));
-	if (!lees_namen(q, namen, 2, w, &fouten))
-		return fouten;
-	lees_reden_doel(w[0], w[1], &out->reden, &out->doel, &fouten);
+	lees_namen(q, namen, 2, w, &fouten);
+	lees_reden_doel(w[0], w[1], out->reden_buf, &out->reden, &out->reden_gegeven, &out->doel,
+	                &fouten);
 	return fouten;
 }
 
@@ -228,19 +262,18 @@ reden_nodig(const struct principal *p)
 }
 
 static void
-medewerker_velden(const struct principal *p, const char *reden, const char *doel, json_t **fouten)
+medewerker_velden(const struct principal *p, const char *reden, bool reden_gegeven,
+                  const char *doel, json_t **fouten)
 {
 	if (p->kind == PRINCIPAL_INWONER) {
-		if (reden)
+		if (reden_gegeven)
 			ongeldig(fouten, "reden", "not_allowed",
 			         "Alleen een medewerker geeft een reden op.");
 		if (doel)
 			ongeldig(fouten, "doel", "not_allowed",
 			         "Alleen een medewerker geeft een doel op.");
-	} else if (!reden && reden_nodig(p)) {
-		ongeldig(fouten, "reden", "required",
-		         "Vermeld de reden van het klantcontact; zonder reden kan het KCC geen "
-		         "zaak inzien.");
+	} else if (!reden && !reden_gegeven && reden_nodig(p)) {
+		ongeldig(fouten, "reden", "required", vrijetekst_fout_tekst(VRIJETEKST_LEEG));
 	}
 }
 
@@ -263,7 +296,7 @@ tt_lijst_voor(const struct principal *p, const struct tt_lijst_params *lp)
 			        &fouten, "bsn", "required",
 			        "Geef het BSN (bsn) of KvK-nummer (kvk) van wie u de zaken zoekt.");
 	}
-	medewerker_velden(p, lp->reden, lp->doel, &fouten);
+	medewerker_velden(p, lp->reden, lp->reden_gegeven, lp->doel, &fouten);
 	return fouten;
 }
 
@@ -272,29 +305,8 @@ tt_zaak_voor(const struct principal *p, const struct tt_zaak_params *zp)
 {
 	json_t *fouten = NULL;
 
-	medewerker_velden(p, zp->reden, zp->doel, &fouten);
+	medewerker_velden(p, zp->reden, zp->reden_gegeven, zp->doel, &fouten);
 	return fouten;
-}
-
-const char *
-tt_doel(const struct principal *p, const char *gevraagd)
-{
-	if (gevraagd)
-		return gevraagd;
-	switch (p->kind) {
-	case PRINCIPAL_INWONER:
-		return "track_en_trace";
-	case PRINCIPAL_APPLICATIE:
-		return "behandeling";
-	default:
-		if (p->rollen & ROL_BIT(ROL_BEHANDELAAR))
-			return "behandeling";
-		if (p->rollen & ROL_BIT(ROL_KCC_MEDEWERKER))
-			return "klantcontact";
-		if (p->rollen & ROL_BIT(ROL_BEHEERDER))
-			return "beheer";
-		return "onbekend";
-	}
 }
 
 size_t
@@ -519,16 +531,16 @@ tt_tijdstip(const char *pg, char out[32])
 }
 
 bool
-tt_initiator_afgeschermd(const json_t *zg)
+tt_betrokkene_afgeschermd(const json_t *zg)
 {
 	const json_t *rol;
 	size_t i;
 
+	/* Any betrokkene, not only the initiator: a shielded gemachtigde's
+	 * involvement is as much theirs to keep secret. */
 	json_array_foreach(json_object_get(zg, "rollen"), i, rol)
 	{
-		const char *o = json_string_value(json_object_get(rol, "omschrijvingGeneriek"));
-		if (o && !strcmp(o, "initiator") &&
-		    json_is_true(
+		if (json_is_true(
 		            json_object_get(json_object_get(rol, "betrokkene"), "geheimhouding")))
 			return true;
 	}

@@ -17,11 +17,10 @@
 #include "access/policy.h"
 #include "access/principal.h"
 #include "access/pseudoniem.h"
+#include "access/vrijetekst.h"
 
 #define TT_PAGE_SIZE_DEFAULT 20
 #define TT_PAGE_SIZE_MAX     100
-#define TT_REDEN_MAX         200 /* characters of a KCC reason */
-#define TT_DOEL_MAX          40
 #define TT_CURSOR_LEN        34 /* base64url of 25 bytes */
 #define TT_IDENTIFICATIE_MAX 64
 /* Betrokkenen one list may ask for: the caller and every machtiging. */
@@ -38,23 +37,45 @@ struct tt_lijst_params {
 	struct identiteit namens;
 	bool heeft_betrokkene; /* bsn= or kvk= (employees, applications) */
 	struct identiteit betrokkene;
-	const char *reden; /* reden= (KCC: the klantcontact), or NULL */
-	const char *doel;  /* doel= (employees, applications), or NULL */
+	const char *reden;  /* reden= (KCC: the klantcontact) trimmed, or NULL */
+	bool reden_gegeven; /* reden= was there, valid or not */
+	const char *doel;   /* doel= (employees, applications), or NULL */
+	char reden_buf[VRIJETEKST_REDEN_BUF];
 };
 
 /* GET /api/v1/zaken/{identificatie}, as asked. */
 struct tt_zaak_params {
-	const char *reden;
+	const char *reden; /* trimmed, or NULL */
+	bool reden_gegeven;
 	const char *doel;
+	char reden_buf[VRIJETEKST_REDEN_BUF];
 };
 
 /*
  * Reads and checks the query (names are case-sensitive; unknown or repeated
  * names are errors). Returns NULL when valid, else the ZGW invalidParams
- * array ({name, code, reason}, reasons in Dutch). Strings point into q.
+ * array ({name, code, reason}, reasons in Dutch); what could be read is
+ * filled in even then. Strings point into q, the reason into out. A reason
+ * is trimmed and must be real text (access/vrijetekst).
  */
 json_t *tt_lijst_params(const struct evkeyvalq *q, struct tt_lijst_params *out);
 json_t *tt_zaak_params(const struct evkeyvalq *q, struct tt_zaak_params *out);
+
+/*
+ * The GET form of the list names no one: a BSN, KvK number or reason in a
+ * URL ends up in proxy and access logs. invalidParams for namens, bsn, kvk
+ * and reden when present, else NULL.
+ */
+json_t *tt_lijst_in_url(const struct tt_lijst_params *lp);
+
+/*
+ * POST /api/v1/zaken/_zoek: the JSON body's members (strings, integers) and
+ * the query's cursor as one query for tt_lijst_params (out is initialised
+ * here; clear it with evhttp_clear_headers). invalidParams when the body is
+ * not an object, holds another kind of value, or the query holds more than
+ * the cursor.
+ */
+json_t *tt_zoek_query(const json_t *body, const struct evkeyvalq *query, struct evkeyvalq *out);
 
 /*
  * What the caller may ask: residents choose among their machtigingen
@@ -64,9 +85,6 @@ json_t *tt_zaak_params(const struct evkeyvalq *q, struct tt_zaak_params *out);
  */
 json_t *tt_lijst_voor(const struct principal *p, const struct tt_lijst_params *lp);
 json_t *tt_zaak_voor(const struct principal *p, const struct tt_zaak_params *zp);
-
-/* The purpose recorded and given to the policy: doel= if given, else by role. */
-const char *tt_doel(const struct principal *p, const char *gevraagd);
 
 /*
  * Whose zaken a list shows: a resident's own and those of every machtiging
@@ -122,8 +140,9 @@ void tt_resource(const struct tt_zaak_rij *rij, struct tt_resource *out);
  * "2026-03-02T08:00:00.500Z"; false when it is not of that form. */
 bool tt_tijdstip(const char *pg, char out[32]);
 
-/* Whether a ZaakGeregistreerd's initiator is shielded (BRP geheimhouding). */
-bool tt_initiator_afgeschermd(const json_t *zaak_geregistreerd);
+/* Whether any betrokkene of a ZaakGeregistreerd is shielded (BRP geheimhouding):
+ * the initiator, a gemachtigde or any other role. */
+bool tt_betrokkene_afgeschermd(const json_t *zaak_geregistreerd);
 
 /* How a timeline is shown. */
 struct tt_weergave {

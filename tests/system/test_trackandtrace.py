@@ -45,17 +45,19 @@ def bsn(n):
 
 
 A, B, G, E, S, M, K = (bsn(i) for i in range(1, 8))  # resident, other, gemachtigde, employee, shielded, many, kcc
+C, SG = bsn(8), bsn(9)  # a resident whose gemachtigde SG is shielded
 VEEL = 23  # zaken of M: three pages of ten
 
 
-def zaak_van(initiator, nummer, soort="SUBSIDIE", gemachtigde=None, geheim=False):
+def zaak_van(initiator, nummer, soort="SUBSIDIE", gemachtigde=None, geheim=False, gemachtigde_geheim=False):
     z = registratie(soort, start=START, nummer=nummer)
     rollen = [{"omschrijvingGeneriek": "initiator",
                "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": initiator, "geheimhouding": geheim},
                "indicatieMachtiging": "machtiginggever" if gemachtigde else None}]
     if gemachtigde:
         rollen.append({"omschrijvingGeneriek": "belanghebbende",
-                       "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": gemachtigde},
+                       "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": gemachtigde,
+                                      "geheimhouding": gemachtigde_geheim},
                        "indicatieMachtiging": "gemachtigde"})
     z["rollen"] = rollen
     return z
@@ -78,6 +80,21 @@ class World:
         if traceparent:
             h["traceparent"] = traceparent
         req = urllib.request.Request(self.d.url(path), headers=h)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, dict(r.headers), json.loads(r.read())
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), json.loads(e.read() or b"null")
+
+    def zoek(self, body, token=None, traceparent=None, path="/api/v1/zaken/_zoek", raw=None):
+        """(status, headers, body) of POST /api/v1/zaken/_zoek with body as JSON."""
+        h = {"Content-Type": "application/json"}
+        if token:
+            h["Authorization"] = f"Bearer {token}"
+        if traceparent:
+            h["traceparent"] = traceparent
+        data = raw if raw is not None else json.dumps(body).encode()
+        req = urllib.request.Request(self.d.url(path), data=data, headers=h, method="POST")
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 return r.status, dict(r.headers), json.loads(r.read())
@@ -150,6 +167,7 @@ def world(infra):
         zet("b", zaak_van(B, next(nr)))
         zet("e", zaak_van(E, next(nr)))
         zet("s_direct", zaak_van(S, next(nr), geheim=True))
+        zet("c_sg", zaak_van(C, next(nr), gemachtigde=SG, gemachtigde_geheim=True))
         for i in range(VEEL):
             zet(f"m{i}", zaak_van(M, next(nr), soort="TERUGBEL" if i % 2 else "SUBSIDIE"))
         stack.flush()
@@ -162,7 +180,7 @@ def world(infra):
         for soort, o in script(a_dicht, 0):
             geef(stack, soort, o, flush=False)
         stack.flush()
-        n_zaken = 6 + VEEL + 1
+        n_zaken = 7 + VEEL + 1
         wait_until(lambda: stack.scalar("select count(*) from status.zaken") == n_zaken, 60, what="every zaak")
         wait_until(lambda: stack.scalar("select einddatum from status.zaken where uuid = %s", (a_dicht,)), 60,
                    what="A's first zaak to close")
@@ -241,7 +259,7 @@ def test_a_gemachtigde_sees_exactly_the_zaken_of_whom_they_act_for(world):
     tok = world.token("inwoner", "--bsn", G, "--loa", "midden", "--machtiging", A)
     _, _, body = world.get("/api/v1/zaken", tok)
     assert set(ids(body)) == {world.zaken["a_dicht"], world.zaken["a_open"], world.zaken["a_gemachtigd"]}
-    _, _, body = world.get(f"/api/v1/zaken?namens={A}", tok)
+    _, _, body = world.zoek({"namens": A}, tok)
     assert len(ids(body)) == 3
     # An open zaak in full, a closed one as a summary.
     _, _, t = world.get(f"/api/v1/zaken/{world.zaken['a_open']}", tok)
@@ -251,7 +269,7 @@ def test_a_gemachtigde_sees_exactly_the_zaken_of_whom_they_act_for(world):
     # No machtiging for B: not B's zaken, and namens=B is refused.
     st, _, _ = world.get(f"/api/v1/zaken/{world.zaken['b']}", tok)
     assert st == 404
-    st, _, p = world.get(f"/api/v1/zaken?namens={B}", tok)
+    st, _, p = world.zoek({"namens": B}, tok)
     assert st == 403 and p["code"] == "geen_machtiging"
     # A machtiging limited to another zaaktype shows nothing of A's subsidie zaken.
     beperkt = world.token("inwoner", "--bsn", G, "--loa", "midden", "--machtiging", f"{A}:TERUGBELNOTITIE")
@@ -261,12 +279,12 @@ def test_a_gemachtigde_sees_exactly_the_zaken_of_whom_they_act_for(world):
 
 def test_a_kcc_employee_needs_a_reason_and_sees_a_summary(world):
     tok = world.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", K)
-    st, _, p = world.get(f"/api/v1/zaken?bsn={A}", tok)
+    st, _, p = world.zoek({"bsn": A}, tok)
     assert st == 400 and [i["name"] for i in p["invalidParams"]] == ["reden"]
     st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}", tok)
     assert st == 400 and p["invalidParams"][0]["name"] == "reden"
     reden = urllib.parse.quote("belt over de status van zijn aanvraag")
-    st, _, body = world.get(f"/api/v1/zaken?bsn={A}&reden={reden}", tok)
+    st, _, body = world.zoek({"bsn": A, "reden": "belt over de status van zijn aanvraag"}, tok)
     assert st == 200 and len(ids(body)) == 3
     st, _, t = world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}?reden={reden}", tok)
     assert st == 200 and t["detailniveau"] == "samenvatting"
@@ -282,7 +300,7 @@ def test_an_employee_cannot_open_their_own_zaak(world):
                           "--afdeling", "Dienst Stedelijke Ontwikkeling, afdeling Milieu en Geluid")
         st, _, p = world.get(f"/api/v1/zaken/{world.zaken['e']}?reden={reden}", tok)
         assert st == 404 and p["code"] == "not_found", rol
-        _, _, body = world.get(f"/api/v1/zaken?bsn={E}&reden={reden}", tok)
+        _, _, body = world.zoek({"bsn": E, "reden": reden}, tok)
         assert ids(body) == [], rol
     # The same employee does see a colleague's resident's zaak of their department.
     _, _, t = world.get(f"/api/v1/zaken/{world.zaken['b']}?reden={reden}", tok)
@@ -294,7 +312,7 @@ def test_a_shielded_persons_zaken_do_not_show_for_the_kcc(world):
     assert world.stack.scalar("select count(*) from status.zaken z join status.betrokkenen b on b.zaak = z.uuid"
                               " where b.nummer = %s and z.afgeschermd", (S,)) == 2
     kcc = world.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", K)
-    st, _, body = world.get(f"/api/v1/zaken?bsn={S}&reden=vraag", kcc)
+    st, _, body = world.zoek({"bsn": S, "reden": "vraag"}, kcc)
     assert st == 200 and body == {"next": None, "results": []}
     for naam in ("s_direct", "s_intake"):
         st, _, p = world.get(f"/api/v1/zaken/{world.zaken[naam]}?reden=vraag", kcc)
@@ -313,7 +331,8 @@ def test_every_permit_and_deny_is_recorded_with_a_pseudonym_and_the_trace(world)
     (rec,) = world.raadplegingen(t_list)
     v = rec.value
     assert rec.key == v["betrokkene"] == world.pseudoniem(A) and v["betrokkeneType"] == "natuurlijk_persoon"
-    assert v["actor"] == {"type": "inwoner", "identificatie": world.pseudoniem(A), "rol": "inwoner"}
+    assert v["actor"] == {"type": "inwoner", "identificatie": world.pseudoniem(A), "rol": "inwoner",
+                          "gebruikersId": None, "gebruikersWeergave": None}
     assert (v["actie"], v["besluit"], v["regel"], v["zaak"], v["doel"]) == \
         ("zaken.lijst", "permit", "inwoner-eigen-zaak", None, "track_en_trace")
     assert A not in rec.raw.decode("latin-1") and rec.headers["traceparent"].split("-")[1] == t_list
@@ -338,13 +357,14 @@ def test_every_permit_and_deny_is_recorded_with_a_pseudonym_and_the_trace(world)
     assert recs["zaak.tijdlijn"]["detailniveau"] == "samenvatting"
     assert recs["zaak.tijdlijn"]["reden"] == "terugbelverzoek" and recs["zaak.tijdlijn"]["doel"] == "klantcontact"
     assert recs["zaak.tijdlijn"]["actor"] == {"type": "medewerker", "identificatie": "k.klant",
-                                              "rol": "kcc-medewerker"}
+                                              "rol": "kcc-medewerker", "gebruikersId": None,
+                                              "gebruikersWeergave": None}
     assert recs["zaak.gegevens"]["besluit"] == "deny"
     assert recs["zaak.tijdlijn"]["grondslag"] and recs["zaak.gegevens"]["grondslag"] is None
 
     # A shielded person in a KCC list: a deny under afscherming, recorded for the DPO.
     t_s, tp = trace()
-    world.get(f"/api/v1/zaken?bsn={S}&reden=vraag", kcc, traceparent=tp)
+    world.zoek({"bsn": S, "reden": "vraag"}, kcc, traceparent=tp)
     (rec,) = world.raadplegingen(t_s)
     assert rec.value["besluit"] == "deny" and rec.value["betrokkene"] == world.pseudoniem(S)
 
@@ -380,7 +400,7 @@ def test_bad_tokens_are_401_problems_with_their_code(world):
     now = int(time.time())
     claims = {"iss": "zaakstroom-dev-clients", "aud": "zaakstroom", "client_id": "gzac", "iat": now - 10,
               "exp": now + 600}
-    assert world.get(f"/api/v1/zaken?bsn={A}", hs256(claims, secret=secret))[0] == 200
+    assert world.zoek({"bsn": A}, hs256(claims, secret=secret))[0] == 200
     gevallen = [
         (None, "token.ontbreekt"),
         ("dit-is-geen-token", "token.formaat"),
@@ -394,7 +414,7 @@ def test_bad_tokens_are_401_problems_with_their_code(world):
         (hs256(dict(claims, iat=now - 7200, exp=now + 60), secret=secret), "token.te_lang_geldig"),
     ]
     for tok, code in gevallen:
-        st, headers, p = world.get(f"/api/v1/zaken?bsn={A}", tok)
+        st, headers, p = world.get("/api/v1/zaken", tok)
         assert (st, p["code"]) == (401, code), tok
         assert headers["Content-Type"] == "application/problem+json" and "WWW-Authenticate" in headers
         assert p["status"] == 401 and p["title"] and p["instance"] == "/api/v1/zaken"
@@ -544,3 +564,176 @@ def test_no_data_leaves_when_its_raadpleging_cannot_be_recorded(infra):
     finally:
         stack.close()
         infra.drop_database(name)
+
+
+# ---- The outside attack (issue 9): each attack as it was made, then what holds now. ----
+
+
+def app_token(world, client_id, **extra):
+    """An HS256 token of a service client, with the development secret of keys.sh."""
+    with open(os.path.join(world.stack.env["ZS_KEYS_DIR"], "applicatie.jwks")) as f:
+        (key,) = [k for k in json.load(f)["keys"] if k["kid"] == client_id]
+    secret = base64.urlsafe_b64decode(key["k"] + "=" * (-len(key["k"]) % 4))
+    now = int(time.time())
+    return hs256(dict({"iss": "zaakstroom-dev-clients", "aud": "zaakstroom", "client_id": client_id,
+                       "iat": now - 10, "exp": now + 600}, **extra), kid=client_id, secret=secret)
+
+
+def kcc_token(world):
+    return world.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", K)
+
+
+def test_aanval_2_3_a_blank_or_missing_reason_is_a_recorded_denial(world):
+    kcc = kcc_token(world)
+    # "reden=%20" listed and opened zaken. Now it is no reason: 400 naming it ...
+    t_zaak, tp = trace()
+    st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_open']}?reden=%20", kcc, traceparent=tp)
+    assert st == 400 and [i["name"] for i in p["invalidParams"]] == ["reden"]
+    # ... and the look-up is recorded as a deny by the policy's own rule.
+    (rec,) = world.raadplegingen(t_zaak)
+    assert (rec.value["besluit"], rec.value["regel"], rec.value["betrokkene"]) == \
+        ("deny", "kcc-reden-ontbreekt", world.pseudoniem(A))
+    for body in ({"bsn": A, "reden": "   "}, {"bsn": A}, {"bsn": A, "reden": "belt"}):
+        t_lijst, tp = trace()
+        st, _, p = world.zoek(body, kcc, traceparent=tp)
+        assert st == 400 and [i["name"] for i in p["invalidParams"]] == ["reden"], body
+        (rec,) = world.raadplegingen(t_lijst)
+        assert (rec.value["actie"], rec.value["besluit"], rec.value["regel"], rec.value["betrokkene"]) == \
+            ("zaken.lijst", "deny", "kcc-reden-ontbreekt", world.pseudoniem(A)), body
+
+
+def test_aanval_4_no_bsn_in_clear_on_the_audit_topic(world):
+    kcc = kcc_token(world)
+    t, tp = trace()
+    reden = "belt namens 999990007, tel 06 1234 5678"
+    st, _, _ = world.zoek({"bsn": A, "reden": reden}, kcc, traceparent=tp)
+    assert st == 200
+    (rec,) = world.raadplegingen(t)
+    assert rec.value["reden"] == "belt namens *********, tel ** **** ****"
+    assert b"999990007" not in rec.raw
+
+
+def test_aanval_5_a_shielded_gemachtigde_shields_the_zaak(world):
+    kcc = kcc_token(world)
+    for wie in (SG, C):  # by the shielded gemachtigde, and by the initiator it was found through
+        st, _, body = world.zoek({"bsn": wie, "reden": "inwoner belt"}, kcc)
+        assert st == 200 and body["results"] == [], wie
+    st, _, _ = world.get(f"/api/v1/zaken/{world.zaken['c_sg']}?reden=inwoner%20belt", kcc)
+    assert st == 404
+    # The initiator and the shielded gemachtigde themselves (by machtiging) still see it.
+    _, _, body = world.get("/api/v1/zaken", world.token("inwoner", "--bsn", C, "--loa", "midden"))
+    assert ids(body) == [world.zaken["c_sg"]]
+    _, _, body = world.get("/api/v1/zaken", world.token("inwoner", "--bsn", SG, "--loa", "midden",
+                                                        "--machtiging", C))
+    assert ids(body) == [world.zaken["c_sg"]]
+
+
+def test_aanval_6_a_beheerder_sees_no_residents_zaken(world):
+    beh = world.token("medewerker", "--id", "b.beheer", "--rol", "beheerder", "--bsn", K)
+    t, tp = trace()
+    st, _, body = world.zoek({"bsn": A}, beh, traceparent=tp)
+    assert st == 200 and body["results"] == []
+    (rec,) = world.raadplegingen(t)
+    assert (rec.value["besluit"], rec.value["regel"], rec.value["doel"]) == ("deny", "standaard-weigeren", "beheer")
+    assert world.get(f"/api/v1/zaken/{world.zaken['a_open']}", beh)[0] == 404
+
+
+def test_aanval_7_8_each_application_its_own_grant_and_its_user_recorded(world):
+    # The form builder has a key but no grant: nothing, recorded.
+    formulieren = app_token(world, "open-formulieren")
+    t, tp = trace()
+    st, _, body = world.zoek({"bsn": A}, formulieren, traceparent=tp)
+    assert st == 200 and body["results"] == []
+    (rec,) = world.raadplegingen(t)
+    assert (rec.value["besluit"], rec.value["regel"]) == ("deny", "applicatie-zonder-toekenning")
+    assert world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}", formulieren)[0] == 404
+    # zac reads terugbelnotities only, and searches no one.
+    zac = app_token(world, "zac")
+    assert world.zoek({"bsn": A}, zac)[2]["results"] == []
+    assert world.get(f"/api/v1/zaken/{world.zaken['a_open']}", zac)[0] == 200  # TERUGBELNOTITIE
+    assert world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}", zac)[0] == 404  # SUBSIDIE
+    # gzac acting for a person: who that person is goes on the record.
+    gzac = app_token(world, "gzac", user_id=A, user_representation=f"A. Jansen ({A})")
+    t, tp = trace()
+    st, _, t_ = world.get(f"/api/v1/zaken/{world.zaken['a_open']}", gzac, traceparent=tp)
+    assert st == 200
+    recs = world.raadplegingen(t)
+    actor = recs[0].value["actor"]
+    assert (actor["type"], actor["identificatie"]) == ("applicatie", "gzac")
+    assert actor["gebruikersId"] == world.pseudoniem(A)
+    assert actor["gebruikersWeergave"] == "A. Jansen (*********)"
+    assert all(A.encode() not in r.raw for r in recs)
+
+
+def test_aanval_11_the_caller_does_not_choose_the_purpose(world):
+    kcc = kcc_token(world)
+    t, tp = trace()
+    st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_open']}?reden=inwoner%20belt&doel=datalek-onderzoek",
+                         kcc, traceparent=tp)
+    assert st == 400 and [(i["name"], i["code"]) for i in p["invalidParams"]] == [("doel", "not_allowed")]
+    (rec,) = world.raadplegingen(t)
+    assert (rec.value["besluit"], rec.value["regel"], rec.value["doel"]) == \
+        ("deny", "doel-niet-toegestaan", "datalek-onderzoek")
+    # Its own purpose is fine, and the FG's purposes are the FG's.
+    assert world.zoek({"bsn": A, "reden": "inwoner belt", "doel": "klantcontact"}, kcc)[0] == 200
+    fg = world.token("medewerker", "--id", "f.toezicht", "--rol", "fg", "--bsn", K)
+    st, _, body = world.zoek({"bsn": A, "doel": "datalek-onderzoek"}, fg)
+    assert st == 200 and len(body["results"]) == 3
+
+
+def test_aanval_12_no_bsn_in_urls(world):
+    kcc = kcc_token(world)
+    # The GET form with a person in it is refused, and the person named is recorded.
+    t, tp = trace()
+    st, _, p = world.get(f"/api/v1/zaken?bsn={A}&reden=inwoner%20belt", kcc, traceparent=tp)
+    assert st == 400 and {(i["name"], i["code"]) for i in p["invalidParams"]} == \
+        {("bsn", "not_allowed"), ("reden", "not_allowed")}
+    past(p, "Fout")
+    (rec,) = world.raadplegingen(t)
+    assert (rec.value["besluit"], rec.value["regel"], rec.value["betrokkene"]) == \
+        ("deny", "ongeldig-verzoek", world.pseudoniem(A))
+    gem = world.token("inwoner", "--bsn", G, "--loa", "midden", "--machtiging", A)
+    assert world.get(f"/api/v1/zaken?namens={A}", gem)[0] == 400
+    # The search: the person in the body, the next link and its cursor free of any BSN.
+    fg = world.token("medewerker", "--id", "f.toezicht", "--rol", "fg", "--bsn", K)
+    vraag = {"bsn": M, "doel": "toezicht", "pageSize": 10}
+    gezien, path = [], "/api/v1/zaken/_zoek"
+    while path:
+        st, headers, body = world.zoek(vraag, fg, path=path)
+        assert st == 200, body
+        past(body, "ZaakLijst")
+        gezien += ids(body)
+        path = body["next"]
+        assert path is None or (path.startswith("/api/v1/zaken/_zoek?cursor=") and M not in path)
+        assert M not in json.dumps(headers)
+    assert len(gezien) == len(set(gezien)) == VEEL
+    # A cursor of one search serves no other person.
+    _, _, body = world.zoek(vraag, fg)
+    st, _, p = world.zoek(dict(vraag, bsn=A), fg, path=body["next"])
+    assert st == 400 and p["invalidParams"][0]["name"] == "cursor"
+    # A body that is not an object, not JSON, or not JSON at all is a 400/415 problem.
+    assert world.zoek(None, fg, raw=b"[1]")[0] == 400
+    assert world.zoek(None, fg, raw=b"{")[0] == 400
+    assert world.zoek({"bsn": A, "bsn2": 1}, fg)[0] == 400
+
+
+def test_aanval_1_an_unknown_zaak_takes_the_path_of_a_foreign_one(world):
+    tok = world.token("inwoner", "--bsn", A, "--loa", "midden")
+    t_vreemd, tp1 = trace()
+    t_geen, tp2 = trace()
+    st1, h1, p1 = world.get(f"/api/v1/zaken/{world.zaken['b']}", tok, traceparent=tp1)
+    st2, h2, p2 = world.get("/api/v1/zaken/ZAAK-2026-0000009999", tok, traceparent=tp2)
+    assert st1 == st2 == 404
+    # The same body and the same headers, apart from what names the request itself.
+    eigen = {"instance"}
+    assert {k: v for k, v in p1.items() if k not in eigen} == {k: v for k, v in p2.items() if k not in eigen}
+    assert len(p1["instance"]) == len(p2["instance"])
+    weg = {"Date", "traceparent"}
+    assert {k: v for k, v in h1.items() if k not in weg} == {k: v for k, v in h2.items() if k not in weg}
+    # Both decided and recorded before the reply: the foreign one about B, the unknown one as the caller's.
+    (vreemd,) = world.raadplegingen(t_vreemd)
+    (geen,) = world.raadplegingen(t_geen)
+    assert (vreemd.value["besluit"], vreemd.value["betrokkene"]) == ("deny", world.pseudoniem(B))
+    assert (geen.value["besluit"], geen.value["regel"], geen.value["betrokkene"]) == \
+        ("deny", "onbekend", world.pseudoniem(A))
+    assert geen.value["zaakIdentificatie"] == "ZAAK-2026-0000009999" and geen.value["zaak"] is None

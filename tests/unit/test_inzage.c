@@ -343,6 +343,8 @@ art15_has_every_element(void **state)
 	assert_false(
 	        bevat(json_object_get(a, "categorieenPersoonsgegevens"), "geboortedatum_ander"));
 	assert_true(bevat(json_object_get(a, "categorieenPersoonsgegevens"), "Contactgegevens"));
+	/* A reason an employee gave is listed as a category of its own. */
+	assert_true(bevat(json_object_get(a, "categorieenPersoonsgegevens"), "De reden die een"));
 	assert_true(bevat(json_object_get(a, "ontvangers"), "NotifyNL"));
 	assert_true(bevat(json_object_get(a, "bewaartermijnen"), "Subsidieverlening: 10 jaar"));
 	assert_true(bevat(json_object_get(a, "bronnen"), "Basisregistratie Personen"));

@@ -201,13 +201,11 @@ verwachting(enum testrol rol, enum testrel rel, bool open, enum vertrouwelijkhei
 			return toestaan(open ? DETAIL_VOLLEDIG : DETAIL_SAMENVATTING, gevraagd);
 		return WEIGER;
 	case T_FG:
-		/* Everything, up to zeer geheim, but only with a recorded purpose. */
+		/* Everything, up to zeer geheim, but only with a purpose the FG states. */
 		return doel ? toestaan(DETAIL_VOLLEDIG, gevraagd) : WEIGER;
 	case T_BEHEERDER:
-		/* Lists only, summaries only, up to intern. */
-		if (actie != ACTIE_ZAKEN_LIJST || vt > VERTR_INTERN)
-			return WEIGER;
-		return toestaan(DETAIL_SAMENVATTING, gevraagd);
+		/* No inhoudelijke toegang: nothing of any zaak, not even a list. */
+		return WEIGER;
 	default:
 		return WEIGER;
 	}
@@ -241,8 +239,12 @@ whole_matrix(void **state)
 			continue;
 		struct principal p = testprincipal((enum testrol)rol, (enum loa)loa);
 		struct testzaak tz;
+		/* With doel: a purpose of the caller's own role (the FG's "toezicht"). */
+		static const char *const eigen_doel[] = {"track_en_trace", "track_en_trace",
+		                                         "klantcontact",   "behandeling",
+		                                         "toezicht",       "beheer"};
 		struct policy_context ctx = {
-		        .doel = doel ? "toezicht" : NULL,
+		        .doel = doel ? eigen_doel[rol] : NULL,
 		        .klantcontact_reden = reden ? "inwoner belt over de status" : NULL,
 		        .gevraagd = (enum detail)det,
 		};
@@ -279,7 +281,8 @@ whole_matrix(void **state)
 	}
 	/* The loop reached every kind of outcome for every role. */
 	for (int rol = 0; rol < T__N; rol++) {
-		assert_true(permits[rol] > 0);
+		/* ... except a permit for the beheerder, who has no inhoudelijke toegang. */
+		assert_true(rol == T_BEHEERDER ? permits[rol] == 0 : permits[rol] > 0);
 		assert_true(denies[rol] > 0);
 		assert_true(hidden[rol] > 0);
 	}
@@ -506,26 +509,404 @@ actions_without_zaak(void **state)
 	assert_false(d.toegestaan);
 }
 
-static void
-applicatie_reads_status(void **state)
+static struct principal
+applicatie(const char *client_id)
 {
 	struct principal app;
+
+	memset(&app, 0, sizeof(app));
+	app.kind = PRINCIPAL_APPLICATIE;
+	app.rollen = ROL_BIT(ROL_APPLICATIE);
+	snprintf(app.client_id, sizeof(app.client_id), "%s", client_id);
+	return app;
+}
+
+/* Every application its own grant, as in the ZGW autorisaties; default nothing. */
+static void
+applicatie_reads_status_within_its_own_grant(void **state)
+{
+	struct principal gzac = applicatie("gzac"), zac = applicatie("zac");
+	struct principal formulieren = applicatie("open-formulieren");
 	struct testzaak tz;
 	struct policy_decision d;
 
 	(void)state;
-	memset(&app, 0, sizeof(app));
-	app.kind = PRINCIPAL_APPLICATIE;
-	app.rollen = ROL_BIT(ROL_APPLICATIE);
-	snprintf(app.client_id, sizeof(app.client_id), "gzac");
 	testzaak(&tz, R_GEEN, false, VERTR_ZAAKVERTROUWELIJK, false);
-	d = decide(&app, ACTIE_ZAAK_TIJDLIJN, &tz.z, NULL, NULL);
+	tz.z.zaaktype = "SUBSIDIE-SANERING-VERKEERSLAWAAI";
+	d = decide(&gzac, ACTIE_ZAAK_TIJDLIJN, &tz.z, NULL, NULL);
 	assert_true(d.toegestaan);
+	assert_string_equal(d.regel, "applicatie-zaakstatus");
+	d = decide(&gzac, ACTIE_ZAKEN_LIJST, &tz.z, NULL, NULL);
+	assert_true(d.toegestaan);
+	/* Above its maximum, outside its actions, another zaaktype: outside the grant. */
 	tz.z.vertrouwelijkheid = VERTR_VERTROUWELIJK;
-	d = decide(&app, ACTIE_ZAAK_TIJDLIJN, &tz.z, NULL, NULL);
+	d = decide(&gzac, ACTIE_ZAAK_TIJDLIJN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
-	d = decide(&app, ACTIE_ZAAK_GEGEVENS, &tz.z, NULL, NULL);
+	assert_string_equal(d.regel, "applicatie-buiten-toekenning");
+	assert_false(d.bestaan_onthullen);
+	tz.z.vertrouwelijkheid = VERTR_OPENBAAR;
+	d = decide(&gzac, ACTIE_ZAAK_GEGEVENS, &tz.z, NULL, NULL);
+	assert_string_equal(d.regel, "applicatie-buiten-toekenning");
+	tz.z.zaaktype = "PARKEERVERGUNNING";
+	d = decide(&gzac, ACTIE_ZAAK_TIJDLIJN, &tz.z, NULL, NULL);
+	assert_string_equal(d.regel, "applicatie-buiten-toekenning");
+	/* zac: terugbelnotities up to intern, no lists by person. */
+	tz.z.zaaktype = "TERUGBELNOTITIE";
+	d = decide(&zac, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
+	assert_true(d.toegestaan);
+	d = decide(&zac, ACTIE_ZAKEN_LIJST, &tz.z, NULL, NULL);
+	assert_string_equal(d.regel, "applicatie-buiten-toekenning");
+	tz.z.vertrouwelijkheid = VERTR_ZAAKVERTROUWELIJK;
+	d = decide(&zac, ACTIE_ZAAK_LEZEN, &tz.z, NULL, NULL);
 	assert_false(d.toegestaan);
+	/* A form builder with a valid key but no grant: nothing at all. */
+	tz.z.vertrouwelijkheid = VERTR_OPENBAAR;
+	for (int a = ACTIE_ZAKEN_LIJST; a <= ACTIE_ZAAK_GEGEVENS; a++) {
+		d = decide(&formulieren, (enum policy_actie)a, &tz.z, NULL, NULL);
+		assert_false(d.toegestaan);
+		assert_string_equal(d.regel, "applicatie-zonder-toekenning");
+	}
+	/* Its purpose comes from the grant; another is refused. */
+	assert_string_equal(policy_standaard_doel(pol, &gzac), "behandeling");
+	assert_null(policy_standaard_doel(pol, &formulieren));
+	d = decide(&gzac, ACTIE_ZAAK_LEZEN, &tz.z, "toezicht", NULL);
+	assert_string_equal(d.regel, "doel-niet-toegestaan");
+}
+
+/* The caller does not choose the purpose: only those of their roles. */
+static void
+purposes_per_role(void **state)
+{
+	struct principal kcc = medewerker(MW_TESTER, ROL_BIT(ROL_KCC_MEDEWERKER), BSN_ZELF);
+	struct principal both = medewerker(
+	        MW_TESTER, ROL_BIT(ROL_KCC_MEDEWERKER) | ROL_BIT(ROL_BEHANDELAAR), BSN_ZELF);
+	struct principal fg = medewerker(MW_TESTER, ROL_BIT(ROL_FG), BSN_ZELF);
+	struct principal zelf = inwoner(false, LOA_MIDDEN);
+	struct testzaak tz;
+	struct policy_decision d;
+
+	(void)state;
+	testzaak(&tz, R_GEEN, true, VERTR_OPENBAAR, true);
+	/* A KCC employee stamping the FG's purpose: refused, and the zaak stays hidden. */
+	d = decide(&kcc, ACTIE_ZAAK_LEZEN, &tz.z, "datalek-onderzoek", "inwoner belt");
+	assert_false(d.toegestaan);
+	assert_string_equal(d.regel, "doel-niet-toegestaan");
+	assert_false(d.bestaan_onthullen);
+	d = decide(&kcc, ACTIE_ZAAK_LEZEN, &tz.z, "klantcontact", "inwoner belt");
+	assert_true(d.toegestaan);
+	assert_true(policy_doel_toegestaan(pol, &kcc, "klantcontact"));
+	assert_false(policy_doel_toegestaan(pol, &kcc, "toezicht"));
+	assert_false(policy_doel_toegestaan(pol, &zelf, "behandeling"));
+	/* Several roles: any of their purposes; the default is the working role's. */
+	assert_true(policy_doel_toegestaan(pol, &both, "klantcontact"));
+	assert_true(policy_doel_toegestaan(pol, &both, "behandeling"));
+	assert_string_equal(policy_standaard_doel(pol, &both), "behandeling");
+	assert_string_equal(policy_standaard_doel(pol, &kcc), "klantcontact");
+	assert_string_equal(policy_standaard_doel(pol, &zelf), "track_en_trace");
+	/* The FG has no default: they state why. */
+	assert_null(policy_standaard_doel(pol, &fg));
+	assert_true(policy_doel_toegestaan(pol, &fg, "datalek-onderzoek"));
+}
+
+/* ---- the table a privacy officer reads (deploy/policy/verwachtingen.md) ---- */
+
+#define TABEL "deploy/policy/verwachtingen.md"
+
+enum tabel_wie {
+	W_INWONER,
+	W_GEMACHTIGDE,
+	W_KCC,
+	W_BEHANDELAAR,
+	W_BEH_AFSCHERMING,
+	W_FG,
+	W_BEHEERDER,
+	W_AFSCHERMING,
+	W_GZAC,
+	W_ZAC,
+	W_FORMULIEREN,
+	W__N
+};
+static const char *const wie_namen[W__N] = {"inwoner",
+                                            "gemachtigde",
+                                            "kcc-medewerker",
+                                            "behandelaar",
+                                            "behandelaar+afscherming",
+                                            "fg",
+                                            "beheerder",
+                                            "afscherming",
+                                            "applicatie gzac",
+                                            "applicatie zac",
+                                            "applicatie open-formulieren"};
+
+enum tabel_rel {
+	TR_EIGEN,
+	TR_GEMACHTIGDE,
+	TR_OP_ZAAK,
+	TR_VERWANT,
+	TR_TOEGEWEZEN,
+	TR_AFDELING,
+	TR_GEEN,
+	TR__N
+};
+static const char *const rel_namen[TR__N] = {"eigen",   "gemachtigde", "gemachtigde_op_zaak",
+                                             "verwant", "toegewezen",  "zelfde_afdeling",
+                                             "geen"};
+static const char *const actie_namen[4] = {"zaken.lijst", "zaak.lezen", "zaak.tijdlijn",
+                                           "zaak.gegevens"};
+enum tabel_uitkomst { U_VOLLEDIG, U_SAMENVATTING, U_GEWEIGERD, U_VERBORGEN, U__N };
+static const char *const uitkomst_namen[U__N] = {"volledig", "samenvatting", "geweigerd",
+                                                 "verborgen"};
+
+struct tabel_regel {
+	uint32_t wie, actie, rel, zaak, vt,
+	        afg; /* bit masks; zaak: 1 open, 2 gesloten; afg: 1 ja, 2 nee */
+	enum tabel_uitkomst uitkomst;
+	long gebruikt;
+	int regelnr;
+};
+
+static char *
+trim(char *c)
+{
+	char *e;
+
+	while (*c == ' ')
+		c++;
+	e = c + strlen(c);
+	while (e > c && (e[-1] == ' ' || e[-1] == '\n'))
+		*--e = '\0';
+	return c;
+}
+
+/* "a, b" over names[n] (or "alle") as a bit mask; fails the test on an unknown word. */
+static uint32_t
+cel(char *tekst, const char *const *names, int n, int regelnr)
+{
+	uint32_t mask = 0;
+	char *save = NULL;
+
+	if (strcmp(trim(tekst), "alle") == 0)
+		return (1u << n) - 1;
+	for (char *w = strtok_r(tekst, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		int i;
+
+		w = trim(w);
+		for (i = 0; i < n && strcmp(names[i], w) != 0; i++)
+			;
+		if (i == n)
+			fail_msg(TABEL ":%d: unknown word \"%s\"", regelnr, w);
+		mask |= 1u << i;
+	}
+	return mask;
+}
+
+static uint32_t
+vt_cel(char *tekst, int regelnr)
+{
+	enum vertrouwelijkheid v;
+
+	tekst = trim(tekst);
+	if (strcmp(tekst, "alle") == 0)
+		return (1u << VERTR_AANTAL) - 1;
+	if (strncmp(tekst, "t/m ", 4) == 0 && vertrouwelijkheid_van_naam(tekst + 4, &v))
+		return (1u << (v + 1)) - 1;
+	if (vertrouwelijkheid_van_naam(tekst, &v))
+		return 1u << v;
+	fail_msg(TABEL ":%d: not a vertrouwelijkheid \"%s\"", regelnr, tekst);
+	return 0;
+}
+
+static size_t
+tabel_lezen(struct tabel_regel *regels, size_t max)
+{
+	static const char *const open_namen[] = {"open", "gesloten"};
+	static const char *const ja_nee[] = {"ja", "nee"};
+	FILE *f = fopen(TABEL, "r");
+	char line[1024];
+	size_t n = 0;
+	int nr = 0;
+	bool in_tabel = false;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char *cellen[8], *save = NULL, *c;
+		int k = 0;
+		uint32_t u;
+
+		nr++;
+		if (strncmp(line, "| wie |", 7) == 0) {
+			in_tabel = true;
+			continue;
+		}
+		if (!in_tabel || line[0] != '|' || strncmp(line, "|---", 4) == 0) {
+			in_tabel = in_tabel && line[0] == '|';
+			continue;
+		}
+		for (c = strtok_r(line + 1, "|", &save); c && k < 8; c = strtok_r(NULL, "|", &save))
+			cellen[k++] = c;
+		if (k < 7)
+			fail_msg(TABEL ":%d: a row has seven columns", nr);
+		assert_true(n < max);
+		regels[n] = (struct tabel_regel){
+		        .wie = cel(cellen[0], wie_namen, W__N, nr),
+		        .actie = cel(cellen[1], actie_namen, 4, nr),
+		        .rel = cel(cellen[2], rel_namen, TR__N, nr),
+		        .zaak = cel(cellen[3], open_namen, 2, nr),
+		        .vt = vt_cel(cellen[4], nr),
+		        .afg = cel(cellen[5], ja_nee, 2, nr),
+		        .regelnr = nr,
+		};
+		u = cel(cellen[6], uitkomst_namen, U__N, nr);
+		if (__builtin_popcount(u) != 1)
+			fail_msg(TABEL ":%d: one outcome per row", nr);
+		regels[n].uitkomst = (enum tabel_uitkomst)__builtin_ctz(u);
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static uint32_t
+relaties_van(enum tabel_wie w)
+{
+	if (w == W_INWONER)
+		return 1u << TR_EIGEN | 1u << TR_OP_ZAAK | 1u << TR_GEEN;
+	if (w == W_GEMACHTIGDE)
+		return 1u << TR_EIGEN | 1u << TR_GEMACHTIGDE | 1u << TR_OP_ZAAK | 1u << TR_GEEN;
+	if (w >= W_GZAC)
+		return 1u << TR_GEEN;
+	return ((1u << TR__N) - 1) & ~(1u << TR_GEMACHTIGDE);
+}
+
+static struct principal
+tabel_vrager(enum tabel_wie w)
+{
+	static const uint32_t rollen[W__N] = {[W_KCC] = ROL_BIT(ROL_KCC_MEDEWERKER),
+	                                      [W_BEHANDELAAR] = ROL_BIT(ROL_BEHANDELAAR),
+	                                      [W_BEH_AFSCHERMING] = ROL_BIT(ROL_BEHANDELAAR) |
+	                                                            ROL_BIT(ROL_AFSCHERMING),
+	                                      [W_FG] = ROL_BIT(ROL_FG),
+	                                      [W_BEHEERDER] = ROL_BIT(ROL_BEHEERDER),
+	                                      [W_AFSCHERMING] = ROL_BIT(ROL_AFSCHERMING)};
+
+	switch (w) {
+	case W_INWONER:
+	case W_GEMACHTIGDE:
+		return inwoner(w == W_GEMACHTIGDE, LOA_SUBSTANTIEEL);
+	case W_GZAC:
+		return applicatie("gzac");
+	case W_ZAC:
+		return applicatie("zac");
+	case W_FORMULIEREN:
+		return applicatie("open-formulieren");
+	default:
+		/* m.devries: the shipped matrix names a verwant of theirs. */
+		return medewerker("m.devries", rollen[w], BSN_ZELF);
+	}
+}
+
+static void
+tabel_zaak(struct testzaak *t, enum tabel_rel rel, bool open, int vt, bool afgeschermd)
+{
+	testzaak(t, R_GEEN, open, (enum vertrouwelijkheid)vt, true);
+	t->z.zaaktype = "TERUGBELNOTITIE";
+	t->z.afgeschermd = afgeschermd;
+	switch (rel) {
+	case TR_EIGEN:
+		id(&t->z.initiator, BSN_ZELF);
+		break;
+	case TR_GEMACHTIGDE:
+		id(&t->z.initiator, BSN_ANDER);
+		break;
+	case TR_OP_ZAAK:
+		id(&t->gemachtigden[0], BSN_ZELF);
+		t->z.n_gemachtigden = 1;
+		break;
+	case TR_VERWANT:
+		id(&t->z.initiator, BSN_VERWANT);
+		break;
+	case TR_TOEGEWEZEN:
+		t->z.behandelaar = "m.devries";
+		break;
+	case TR_AFDELING:
+		t->z.afdeling = AFDELING;
+		break;
+	default:
+		break;
+	}
+}
+
+/* One combination: the first row that covers it must say what the engine decides. */
+static void
+tabel_een(struct tabel_regel *regels, size_t n, int w, int a, int rel, int open, int vt, int afg)
+{
+	struct principal p = tabel_vrager((enum tabel_wie)w);
+	struct policy_context ctx = {
+	        .doel = w == W_FG ? "toezicht" : NULL,
+	        .klantcontact_reden = w == W_KCC ? "inwoner belt over de status" : NULL,
+	};
+	struct policy_decision d;
+	struct testzaak tz;
+	enum tabel_uitkomst kreeg;
+	char wat[200];
+	size_t r;
+
+	tabel_zaak(&tz, (enum tabel_rel)rel, open, vt, afg);
+	policy_evaluate(pol, &p, (enum policy_actie)a, &tz.z, &ctx, &d);
+	kreeg = d.toegestaan          ? (d.detail == DETAIL_VOLLEDIG ? U_VOLLEDIG : U_SAMENVATTING)
+	        : d.bestaan_onthullen ? U_GEWEIGERD
+	                              : U_VERBORGEN;
+	snprintf(wat, sizeof(wat), "%s %s %s %s %s afgeschermd=%s", wie_namen[w], actie_namen[a],
+	         rel_namen[rel], open ? "open" : "gesloten",
+	         vertrouwelijkheid_naam((enum vertrouwelijkheid)vt), afg ? "ja" : "nee");
+	for (r = 0; r < n; r++) {
+		const struct tabel_regel *t = &regels[r];
+
+		if ((t->wie >> w & 1) && (t->actie >> a & 1) && (t->rel >> rel & 1) &&
+		    (t->zaak >> (open ? 0 : 1) & 1) && (t->vt >> vt & 1) &&
+		    (t->afg >> (afg ? 0 : 1) & 1))
+			break;
+	}
+	if (r == n)
+		fail_msg("no row of " TABEL " covers %s", wat);
+	if (kreeg != regels[r].uitkomst)
+		fail_msg(TABEL ":%d says %s for %s; the matrix says %s (rule %s)",
+		         regels[r].regelnr, uitkomst_namen[regels[r].uitkomst], wat,
+		         uitkomst_namen[kreeg], d.regel);
+	regels[r].gebruikt++;
+}
+
+static void
+the_table_for_the_privacy_officer_holds(void **state)
+{
+	struct tabel_regel regels[64];
+	size_t n = tabel_lezen(regels, 64);
+	long combinaties = 0;
+
+	(void)state;
+	assert_true(n >= 5);
+	/* One index walks the whole product; each dimension is a digit of it. */
+	for (long i = 0; i < (long)W__N * 4 * TR__N * 2 * VERTR_AANTAL * 2; i++) {
+		long k = i;
+		int afg = (int)(k % 2), vt, open, rel, a, w;
+
+		k /= 2;
+		vt = (int)(k % VERTR_AANTAL), k /= VERTR_AANTAL;
+		open = (int)(k % 2), k /= 2;
+		rel = (int)(k % TR__N), k /= TR__N;
+		a = (int)(k % 4), k /= 4;
+		w = (int)k;
+		if (!(relaties_van((enum tabel_wie)w) & (1u << rel)))
+			continue;
+		tabel_een(regels, n, w, a, rel, open, vt, afg);
+		combinaties++;
+	}
+	/* Every row says something: a row that nothing reaches misleads the reader. */
+	for (size_t r = 0; r < n; r++)
+		if (regels[r].gebruikt == 0)
+			fail_msg(TABEL ":%d is never the first row to apply", regels[r].regelnr);
+	/* 46 callers × relations, × 4 actions × 2 × 8 levels × 2 */
+	assert_int_equal(combinaties, 5888);
 }
 
 /* ---- loading ----------------------------------------------------------------- */
@@ -569,7 +950,7 @@ shipped_matrix_provenance(void **state)
 	(void)state;
 	assert_string_equal(policy_opgesteld_door(pol), "j.jansen");
 	assert_string_equal(policy_goedgekeurd_door(pol), "p.pietersen");
-	assert_string_equal(policy_goedgekeurd_op(pol), "2024-06-01");
+	assert_string_equal(policy_goedgekeurd_op(pol), "2026-12-06");
 	assert_non_null(policy_versie(pol));
 	assert_true(policy_regels(pol) >= 10);
 }
@@ -832,7 +1213,9 @@ main(void)
 	        cmocka_unit_test(machtiging_per_dienst),
 	        cmocka_unit_test(deny_overrides_permit_and_kcc_reason),
 	        cmocka_unit_test(actions_without_zaak),
-	        cmocka_unit_test(applicatie_reads_status),
+	        cmocka_unit_test(applicatie_reads_status_within_its_own_grant),
+	        cmocka_unit_test(purposes_per_role),
+	        cmocka_unit_test(the_table_for_the_privacy_officer_holds),
 	        cmocka_unit_test(shipped_matrix_provenance),
 	        cmocka_unit_test(refuses_self_approval_and_missing_approver),
 	        cmocka_unit_test(refuses_self_grant),

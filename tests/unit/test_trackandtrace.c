@@ -244,6 +244,12 @@ list_parameters_invalid_name_the_parameter(void **state)
 	        {"reden=%C0%AF", "reden"},    /* overlong '/' */
 	        {"reden=%ED%A0%80", "reden"}, /* a surrogate */
 	        {"reden=%FF", "reden"},       /* not UTF-8 */
+	        /* A reason is real text: a blank, a word of four, digits and dots are not. */
+	        {"reden=%20", "reden"},
+	        {"reden=%20%20%09", "reden"},
+	        {"reden=belt", "reden"},
+	        {"reden=12345678", "reden"},
+	        {"reden=.....", "reden"},
 	        {"doel=Toezicht", "doel"},
 	        {"doel=", "doel"},
 	        {"zoek=x", "zoek"},
@@ -290,22 +296,71 @@ what_each_caller_may_ask(void **state)
 	assert_string_equal(namen(tt_lijst_voor(&kcc, &lp)), "reden");
 	assert_null(tt_lijst_voor(&kcc_beh, &lp));
 	assert_null(tt_lijst_voor(&app, &lp));
-	assert_null(lijst("bsn=" BSN_B "&reden=belt", &lp));
+	assert_null(lijst("bsn=" BSN_B "&reden=%20inwoner%20belt%20", &lp));
 	assert_null(tt_lijst_voor(&kcc, &lp));
-	assert_null(lijst("namens=" BSN_B "&reden=x&doel=y", &lp));
+	assert_null(lijst("namens=" BSN_B "&reden=inwoner+belt&doel=y", &lp));
 	assert_string_equal(namen(tt_lijst_voor(&a, &lp)), "reden,doel");
 	assert_string_equal(namen(tt_lijst_voor(&kcc, &lp)), "namens,bsn");
 	/* The timeline: the same rule for the reason. */
 	assert_null(tt_zaak_voor(&a, &zp));
 	assert_string_equal(namen(tt_zaak_voor(&kcc, &zp)), "reden");
-	zp.reden = "belt";
+	zp.reden = "inwoner belt";
+	zp.reden_gegeven = true;
 	assert_null(tt_zaak_voor(&kcc, &zp));
 	assert_string_equal(namen(tt_zaak_voor(&a, &zp)), "reden");
-	/* Purposes by role unless given. */
-	assert_string_equal(tt_doel(&a, NULL), "track_en_trace");
-	assert_string_equal(tt_doel(&kcc, NULL), "klantcontact");
-	assert_string_equal(tt_doel(&kcc_beh, NULL), "behandeling");
-	assert_string_equal(tt_doel(&kcc, "toezicht"), "toezicht");
+	/* A reason given but refused (blank) is reported once, as that, not also as missing. */
+	zp.reden = NULL;
+	assert_null(tt_zaak_voor(&kcc, &zp));
+	/* The GET form names no one: person and reason belong in POST _zoek's body. */
+	assert_null(lijst("bsn=" BSN_B "&reden=inwoner+belt&status=open", &lp));
+	assert_string_equal(namen(tt_lijst_in_url(&lp)), "bsn,reden");
+	assert_null(lijst("namens=" KVK_X, &lp));
+	assert_string_equal(namen(tt_lijst_in_url(&lp)), "namens");
+	assert_null(lijst("status=open&pageSize=5&doel=behandeling", &lp));
+	assert_null(tt_lijst_in_url(&lp));
+	(void)kcc_beh;
+}
+
+/* POST /api/v1/zaken/_zoek: the body as the query, the cursor from the URL. */
+static void
+search_body_becomes_the_query(void **state)
+{
+	struct evkeyvalq url, q;
+	struct tt_lijst_params lp;
+	json_t *body =
+	        json_pack("{s:s, s:s, s:i}", "bsn", BSN_B, "reden", "inwoner belt", "pageSize", 5);
+
+	(void)state;
+	TAILQ_INIT(&url);
+	assert_int_equal(evhttp_parse_query_str("cursor=abc", &url), 0);
+	assert_null(tt_zoek_query(body, &url, &q));
+	assert_string_equal(evhttp_find_header(&q, "bsn"), BSN_B);
+	assert_string_equal(evhttp_find_header(&q, "pageSize"), "5");
+	assert_string_equal(evhttp_find_header(&q, "cursor"), "abc");
+	assert_non_null(tt_lijst_params(&q, &lp)); /* "abc" is no cursor */
+	assert_true(lp.heeft_betrokkene && lp.page_size == 5);
+	assert_string_equal(lp.reden, "inwoner belt");
+	evhttp_clear_headers(&q);
+	evhttp_clear_headers(&url);
+	/* The URL holds only the cursor; values are text or whole numbers. */
+	assert_int_equal(evhttp_parse_query_str("bsn=" BSN_B, &url), 0);
+	assert_string_equal(namen(tt_zoek_query(body, &url, &q)), "bsn");
+	evhttp_clear_headers(&q);
+	evhttp_clear_headers(&url);
+	json_object_set_new(body, "status", json_pack("[s]", "open"));
+	json_object_set_new(body, "doel", json_real(1.5));
+	assert_string_equal(namen(tt_zoek_query(body, &url, &q)), "status,doel");
+	evhttp_clear_headers(&q);
+	json_decref(body);
+	body = json_pack("[s]", BSN_B);
+	assert_string_equal(namen(tt_zoek_query(body, &url, &q)), "body");
+	evhttp_clear_headers(&q);
+	json_decref(body);
+	/* A NUL inside a string would cut the value: refused. */
+	body = json_pack("{s:s#}", "bsn", BSN_B "\0x", (int)sizeof(BSN_B "\0x") - 1);
+	assert_string_equal(namen(tt_zoek_query(body, &url, &q)), "bsn");
+	evhttp_clear_headers(&q);
+	json_decref(body);
 }
 
 static void
@@ -362,7 +417,8 @@ mag(const struct principal *p, enum policy_actie actie, const struct tt_zaak_rij
 {
 	struct tt_resource rs;
 	struct policy_decision d;
-	struct policy_context ctx = {.doel = tt_doel(p, NULL), .klantcontact_reden = reden};
+	struct policy_context ctx = {.doel = policy_standaard_doel(pol, p),
+	                             .klantcontact_reden = reden};
 
 	tt_resource(r, &rs);
 	policy_evaluate(pol, p, actie, &rs.zaak, &ctx, &d);
@@ -727,7 +783,71 @@ raadpleging_record_fits_its_schema_and_names_no_bsn(void **state)
 	assert_int_equal(schemaset_encode(e, rec, &buf, &len, err, sizeof(err)), 0);
 	free(buf);
 	json_decref(rec);
+	/* Free text on the topic: a BSN (plain or grouped), a phone number and an
+	 * e-mail address masked; a date and a short number kept. */
+	v.reden = "belt namens 999990007 (ook 999 990 007), tel 0612345678, a.b@voorbeeld.nl, "
+	          "brief van 02-03-2026 nr 12";
+	rec = toegang_raadpleging(&k, &g, &b, &v, &deny, TRACEPARENT);
+	assert_string_equal(s(rec, "reden"), "belt namens ********* (ook *** *** ***), tel "
+	                                     "**********, ***@************, brief van "
+	                                     "02-03-2026 nr 12");
+	json_decref(rec);
+	/* An application acting for a person: the user recorded, a BSN as its pseudonym. */
+	{
+		struct principal app = {.kind = PRINCIPAL_APPLICATIE,
+		                        .rollen = ROL_BIT(ROL_APPLICATIE)};
+
+		snprintf(app.client_id, sizeof(app.client_id), "gzac");
+		snprintf(app.user_id, sizeof(app.user_id), "%s", BSN_A);
+		snprintf(app.user_representation, sizeof(app.user_representation), "J. Jansen (%s)",
+		         BSN_A);
+		rec = toegang_raadpleging(&k, &app, &b, &v, &deny, TRACEPARENT);
+		assert_string_equal(s(rec, "actor.identificatie"), "gzac");
+		assert_string_equal(s(rec, "actor.gebruikersId"), pa);
+		assert_string_equal(s(rec, "actor.gebruikersWeergave"), "J. Jansen (*********)");
+		assert_false(toont(rec, BSN_A) || toont(rec, BSN_B));
+		assert_int_equal(schemaset_encode(e, rec, &buf, &len, err, sizeof(err)), 0);
+		free(buf);
+		json_decref(rec);
+		snprintf(app.user_id, sizeof(app.user_id), "m.devries");
+		rec = toegang_raadpleging(&k, &app, &b, &v, &deny, TRACEPARENT);
+		assert_string_equal(s(rec, "actor.gebruikersId"), "m.devries");
+		json_decref(rec);
+	}
 	schemaset_free(set);
+}
+
+/* A reason must be real text; what is recorded of it is bounded. */
+static void
+reasons_are_real_text_and_recorded_bounded(void **state)
+{
+	char out[VRIJETEKST_REDEN_BUF], kort[8], lang[1000];
+
+	(void)state;
+	assert_int_equal(vrijetekst_reden("  inwoner belt  ", out), VRIJETEKST_OK);
+	assert_string_equal(out, "inwoner belt");
+	assert_int_equal(vrijetekst_reden(" ", out), VRIJETEKST_LEEG);
+	assert_int_equal(vrijetekst_reden("", out), VRIJETEKST_LEEG);
+	assert_int_equal(vrijetekst_reden("belt", out), VRIJETEKST_TE_KORT);
+	assert_int_equal(vrijetekst_reden("1 2 3 4 5", out), VRIJETEKST_TE_KORT);
+	assert_int_equal(vrijetekst_reden("vraag", out), VRIJETEKST_OK);
+	assert_int_equal(vrijetekst_reden("één vraag", out), VRIJETEKST_OK);
+	assert_int_equal(vrijetekst_reden("vraag\x01x", out), VRIJETEKST_ONLEESBAAR);
+	assert_int_equal(vrijetekst_reden("vraag \xff", out), VRIJETEKST_ONLEESBAAR);
+	memset(lang, 'x', 201);
+	lang[201] = '\0';
+	assert_int_equal(vrijetekst_reden(lang, out), VRIJETEKST_TE_LANG);
+	lang[200] = '\0';
+	assert_int_equal(vrijetekst_reden(lang, out), VRIJETEKST_OK);
+	/* Recorded: whole characters only, never past the buffer. */
+	vrijetekst_vastlegbaar("ééééé", 3, out, sizeof(out));
+	assert_string_equal(out, "ééé");
+	vrijetekst_vastlegbaar("ééééé", 10, kort, sizeof(kort));
+	assert_string_equal(kort, "ééé");
+	vrijetekst_vastlegbaar("a\xff"
+	                       "b",
+	                       10, kort, sizeof(kort));
+	assert_string_equal(kort, "a?b");
 }
 
 /* HTTP threads' routing. */
@@ -865,7 +985,18 @@ intake_carries_geheimhouding_into_the_rollen(void **state)
 			        json_object_get(json_array_get(json_object_get(zaak, "rollen"), 0),
 			                        "betrokkene"),
 			        "geheimhouding")));
-			assert_int_equal(tt_initiator_afgeschermd(zaak), geheim);
+			assert_int_equal(tt_betrokkene_afgeschermd(zaak), geheim);
+			/* A shielded gemachtigde shields the zaak as much as the initiator. */
+			if (!geheim) {
+				json_array_append_new(json_object_get(zaak, "rollen"),
+				                      json_pack("{s:s, s:{s:s, s:s, s:b}}",
+				                                "omschrijvingGeneriek",
+				                                "belanghebbende", "betrokkene",
+				                                "betrokkeneType",
+				                                "natuurlijk_persoon", "inpBsn",
+				                                BSN_B, "geheimhouding", 1));
+				assert_true(tt_betrokkene_afgeschermd(zaak));
+			}
 			json_decref(zaak);
 		}
 		aanvraag_free(a);
@@ -883,6 +1014,7 @@ main(void)
 	        cmocka_unit_test(list_parameters_valid),
 	        cmocka_unit_test(list_parameters_invalid_name_the_parameter),
 	        cmocka_unit_test(what_each_caller_may_ask),
+	        cmocka_unit_test(search_body_becomes_the_query),
 	        cmocka_unit_test(whose_zaken_a_list_asks_for),
 	        cmocka_unit_test(resource_from_a_row),
 	        cmocka_unit_test(policy_decides_over_rows),
@@ -894,6 +1026,7 @@ main(void)
 	        cmocka_unit_test(timestamps_from_postgresql),
 	        cmocka_unit_test(list_item),
 	        cmocka_unit_test(raadpleging_record_fits_its_schema_and_names_no_bsn),
+	        cmocka_unit_test(reasons_are_real_text_and_recorded_bounded),
 	        cmocka_unit_test(route_matching),
 	        cmocka_unit_test(token_cache_hits_only_the_same_bytes_until_the_verifier_refuses),
 	        cmocka_unit_test(intake_carries_geheimhouding_into_the_rollen),
