@@ -137,8 +137,9 @@ def wereld(infra):
                       record="BerichtVerstuurd")
         # The KCC looks A up, with a reason; and B, with another.
         kcc = w.medewerker("kcc-medewerker", KCC, "k.klant")
-        for bsn, reden in ((A, "belt%20over%20subsidie"), (B, "reden-van-B")):
-            st, _, _ = w.get(f"/api/v1/zaken?bsn={bsn}&reden={reden}", kcc, daemon=status)
+        for bsn, reden in ((A, "belt over subsidie"), (B, "reden-van-B")):
+            st, _, _ = w.vraag("POST", "/api/v1/zaken/_zoek", kcc, {"bsn": bsn, "reden": reden},
+                               daemon=status)
             assert st == 200
         # Everything in the register: the zaak in status "In behandeling".
         def klaar():
