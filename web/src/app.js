@@ -194,15 +194,23 @@ function kccPagina() {
     h("p", { class: "utrecht-paragraph" }, "U ziet de zaken van een inwoner alleen met een reden. Wij leggen vast wie er kijkt en waarom."), form);
 }
 
-function lijstQuery(status) {
-  const q = new URLSearchParams({ status, pageSize: "20" });
-  if (namens) q.set("namens", namens);
+// The list: a resident's own zaken by GET; as soon as someone is named (a
+// machtiging chosen, the KCC's inwoner and reason) by POST _zoek with them
+// in the body, because a BSN or reason in a URL ends up in proxy logs. The
+// next page is the next link with the same body.
+function lijstVraag(status) {
+  const body = { status, pageSize: 20 };
+  if (namens) body.namens = namens;
   if (kcc) {
-    q.set("bsn", kcc.bsn);
-    q.set("reden", kcc.reden);
+    body.bsn = kcc.bsn;
+    body.reden = kcc.reden;
   }
-  return `/api/v1/zaken?${q}`;
+  if (!body.namens && !body.bsn) return { pad: `/api/v1/zaken?${new URLSearchParams({ status, pageSize: "20" })}` };
+  return { pad: "/api/v1/zaken/_zoek", body };
 }
+
+const lijstInit = (body) =>
+  body ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) } : {};
 
 function zaakItem(z) {
   const status = z.status?.statustekst || z.status?.omschrijving;
@@ -228,8 +236,9 @@ async function zakenPagina(status) {
   const tab = (s, tekst) => h("a", { class: "utrecht-link zs-tab", href: `#/zaken/${s}`, "aria-current": s === status ? "page" : null }, tekst);
   const lijst = h("ul", { class: "zs-zaken", "aria-label": status === "open" ? "Lopende zaken" : "Afgeronde zaken" });
   const meer = h("p", { class: "utrecht-paragraph" });
+  const { pad: begin, body } = lijstVraag(status);
   const laad = async (pad) => {
-    const doc = await vraag(pad, huidigToken());
+    const doc = await vraag(pad, huidigToken(), lijstInit(body));
     lijst.append(...doc.results.map(zaakItem));
     meer.replaceChildren();
     if (doc.next) {
@@ -249,7 +258,7 @@ async function zakenPagina(status) {
     return doc;
   };
   try {
-    const doc = await laad(lijstQuery(status));
+    const doc = await laad(begin);
     toon(
       h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, titel),
       h("nav", { class: "zs-tabs", "aria-label": "Soort zaken" }, tab("open", "Lopende zaken"), tab("gesloten", "Afgeronde zaken")),
