@@ -50,6 +50,8 @@ method_name(enum evhttp_cmd_type t)
 		return "HEAD";
 	case EVHTTP_REQ_PATCH:
 		return "PATCH";
+	case EVHTTP_REQ_OPTIONS:
+		return "OPTIONS";
 	default:
 		return "OTHER";
 	}
@@ -267,6 +269,57 @@ http_req_begin(struct http_req *r, struct evhttp_request *req)
 		http_problem(r, 400, "invalid_query", "query string is malformed", NULL, NULL);
 		return false;
 	}
+	return !http_cors(r);
+}
+
+const char *http_cors_origins;
+
+bool
+http_cors_allowed(const char *list, const char *origin)
+{
+	size_t n = origin ? strlen(origin) : 0;
+
+	/* Exact origins only: no wildcard, no "null" (a sandboxed page), and
+	 * never one that is not in the list. */
+	if (!list || n == 0 || !strcmp(origin, "null"))
+		return false;
+	for (const char *p = list; *p;) {
+		size_t len;
+
+		p += strspn(p, " \t,");
+		len = strcspn(p, " \t,");
+		if (len == n && !strncmp(p, origin, n))
+			return true;
+		p += len;
+	}
+	return false;
+}
+
+/* Cross-origin reads for the pages named in ZS_HTTP_CORS_ORIGINS (the
+ * resident's page on another port or host): their Origin is echoed, with
+ * Vary, and a preflight (OPTIONS with Access-Control-Request-Method) is
+ * answered here. Other origins get no CORS headers at all, so the browser
+ * keeps the reply from them. True when the request was answered. */
+bool
+http_cors(struct http_req *r)
+{
+	struct evkeyvalq *in = evhttp_request_get_input_headers(r->req);
+	struct evkeyvalq *out = evhttp_request_get_output_headers(r->req);
+	const char *origin = evhttp_find_header(in, "Origin");
+
+	if (!http_cors_allowed(http_cors_origins, origin))
+		return false;
+	evhttp_add_header(out, "Access-Control-Allow-Origin", origin);
+	evhttp_add_header(out, "Vary", "Origin");
+	evhttp_add_header(out, "Access-Control-Expose-Headers", "traceparent");
+	if (strcmp(r->method, "OPTIONS") != 0 ||
+	    !evhttp_find_header(in, "Access-Control-Request-Method"))
+		return false;
+	evhttp_add_header(out, "Access-Control-Allow-Methods", "GET, POST");
+	evhttp_add_header(out, "Access-Control-Allow-Headers",
+	                  "Authorization, Content-Type, traceparent");
+	evhttp_add_header(out, "Access-Control-Max-Age", "600");
+	evhttp_send_reply(r->req, 204, "No Content", NULL);
 	return true;
 }
 
@@ -351,6 +404,9 @@ static long max_body, max_headers, timeout_s;
 
 static const struct config_key http_keys[] = {
         {"ZS_HTTP_ADDR", CF_STR, &http_addr, "127.0.0.1", "address the HTTP port listens on"},
+        {"ZS_HTTP_CORS_ORIGINS", CF_STR, &http_cors_origins, "",
+         "origins (scheme://host:port, space-separated) whose pages may call this port from the"
+         " browser, e.g. the resident's page on zs-status; empty: none"},
         {"ZS_HTTP_MAX_BODY", CF_INT, &max_body, "65536", "largest request body in bytes", 1024,
          16 * 1024 * 1024},
         {"ZS_HTTP_MAX_HEADERS", CF_INT, &max_headers, "16384",
@@ -370,7 +426,7 @@ http_limit(struct evhttp *http)
 	evhttp_set_timeout(http, (int)timeout_s);
 	evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
 	                                         EVHTTP_REQ_DELETE | EVHTTP_REQ_HEAD |
-	                                         EVHTTP_REQ_PATCH);
+	                                         EVHTTP_REQ_PATCH | EVHTTP_REQ_OPTIONS);
 }
 
 struct http_server *

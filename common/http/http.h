@@ -33,6 +33,12 @@ struct http_server;
 /* ZS_HTTP_ADDR and the limits every HTTP port of ours obeys. */
 extern const struct config_table http_settings;
 extern const char *http_addr;
+/* ZS_HTTP_CORS_ORIGINS: pages elsewhere that may call this port. */
+extern const char *http_cors_origins;
+/* Whether origin is one of the list's exact origins. */
+bool http_cors_allowed(const char *list, const char *origin);
+/* CORS headers for an allowed Origin; true when a preflight was answered. */
+bool http_cors(struct http_req *r);
 /* Applies those limits (body, headers, idle time, methods) to an evhttp. */
 void http_limit(struct evhttp *http);
 

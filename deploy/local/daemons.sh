@@ -39,10 +39,18 @@ start_one() {
 		return 0
 	fi
 	rm -f "$dir/$name.pid"
+	# The resident's page on zs-status shows "mijn gegevens" from zs-inzage,
+	# which lets that page's origin call it (CORS); neither is the other's
+	# business beyond that.
+	local extra=()
+	case $name in
+	status) extra=("ZS_WEB_INZAGE_URL=${ZS_WEB_INZAGE_URL:-http://127.0.0.1:$(port_of inzage)}") ;;
+	inzage) extra=("ZS_HTTP_CORS_ORIGINS=${ZS_HTTP_CORS_ORIGINS:-http://127.0.0.1:$(port_of status)}") ;;
+	esac
 	# Detached from this shell's session, so it outlives `make demo`; the
 	# shell writes its own pid before it becomes the daemon (exec).
 	env ZS_PG_URL="$("$here/pg.sh" url)" ZS_KAFKA_BROKERS="$("$here/kafka.sh" brokers)" \
-		ZS_HOME="$ZS_ROOT" "${PORT_VARS[$name]}=$port" \
+		ZS_HOME="$ZS_ROOT" "${PORT_VARS[$name]}=$port" "${extra[@]}" \
 		setsid bash -c 'echo $$ >"$1"; exec "$2"' _ "$dir/$name.pid" "$bin" \
 		>>"$dir/$name.log" 2>&1 </dev/null &
 	for ((i = 0; i < 50; i++)); do

@@ -81,7 +81,7 @@ web_issuer_development(const char *issuer)
 }
 
 void
-web_csp(const char *token_origin, char *out, size_t cap)
+web_csp(const char *others, char *out, size_t cap)
 {
 	/* No inline script or style, nothing from anywhere else; the page may
 	 * only talk to its own API and, for the login, the token endpoint. */
@@ -89,7 +89,7 @@ web_csp(const char *token_origin, char *out, size_t cap)
 	         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
 	         "font-src 'self'; connect-src 'self'%s%s; manifest-src 'self'; base-uri 'none'; "
 	         "form-action 'self'; frame-ancestors 'none'",
-	         token_origin && *token_origin ? " " : "", token_origin ? token_origin : "");
+	         others && *others ? " " : "", others ? others : "");
 }
 
 json_t *
@@ -180,6 +180,19 @@ settings_ok(const struct web_config *cfg, const struct jwt_trust_set *trust, cha
 		        "use the endpoints from the broker's openid-configuration");
 		return false;
 	}
+	if (cfg->inzage && cfg->inzage[0]) {
+		char inzage[256];
+		size_t n = strlen(origin);
+
+		if (!web_origin(cfg->inzage, inzage, sizeof(inzage))) {
+			setup_fout("invalid ZS_WEB_INZAGE_URL",
+			           "ZS_WEB_INZAGE_URL must be an http(s) URL.",
+			           "the base URL of zs-inzage, e.g. https://mijn.denhaag.nl");
+			return false;
+		}
+		if (strcmp(inzage, origin) != 0)
+			snprintf(origin + n, cap - n, "%s%s", n ? " " : "", inzage);
+	}
 	if (!cfg->dev_login)
 		return true;
 	if (oidc) {
@@ -217,6 +230,8 @@ add_config(struct web *w, const struct web_config *cfg)
 	else
 		doc = json_pack("{s:o}", "login",
 		                cfg->dev_login ? json_string("ontwikkel") : json_null());
+	if (doc && cfg->inzage && cfg->inzage[0])
+		json_object_set_new(doc, "inzage", json_string(cfg->inzage));
 	if (doc && cfg->vandaag && cfg->vandaag[0])
 		json_object_set_new(doc, "vandaag", json_string(cfg->vandaag));
 	s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
@@ -230,7 +245,7 @@ struct web *
 web_setup(const struct web_config *cfg, struct toegang *t)
 {
 	struct web *w = calloc(1, sizeof(*w));
-	char origin[256], csp[1024], err[300], root[1024];
+	char origin[600], csp[1200], err[300], root[1024];
 
 	if (!w)
 		return NULL;

@@ -32,6 +32,7 @@ struct web_config {
 	const char *root; /* folder of the built page; "" = no page */
 	bool dev_login;
 	const char *oidc_authorize, *oidc_token, *oidc_client_id, *oidc_scope;
+	const char *inzage;  /* zs-inzage's base URL for "mijn gegevens"; "" = not shown */
 	const char *vandaag; /* ZS_VANDAAG: the page's "today" too; "" = the browser's clock */
 };
 
@@ -52,9 +53,10 @@ bool web_origin(const char *url, char *out, size_t cap);
 /* Whether an issuer can only be a development one: "zaakstroom-dev-clients"
  * or an https URL whose host is under .test (RFC 2606: never a real site). */
 bool web_issuer_development(const char *issuer);
-/* The Content-Security-Policy of the page: only its own origin, plus the
- * token endpoint's origin for connect-src when OIDC is configured. */
-void web_csp(const char *token_origin, char *out, size_t cap);
+/* The Content-Security-Policy of the page: only its own origin, plus for
+ * connect-src the other origins it calls (the OIDC token endpoint, zs-inzage),
+ * space-separated in others ("" for none). */
+void web_csp(const char *others, char *out, size_t cap);
 /* A development login request {"soort": "inwoner"|"medewerker", "claims":
  * {...}} as a principal; NULL on success, else the invalidParams array. */
 json_t *web_dev_principal(const json_t *body, struct principal *out);

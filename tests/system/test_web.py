@@ -59,7 +59,13 @@ def site(infra):
     stack = Stack(infra, url, "web")
     try:
         stack.zs("catalogus", "publish")
-        d = stack.daemon("status", ZS_VANDAAG=VANDAAG, ZS_WEB_DEV_LOGIN="true", ZS_RAADPLEGING_TIMEOUT_MS="1500")
+        # zs-inzage answers the page's "wie heeft mijn gegevens gezien" from
+        # another port: the page's origin is allowed there (CORS).
+        inzage = stack.daemon("inzage", start=False)
+        d = stack.daemon("status", ZS_VANDAAG=VANDAAG, ZS_WEB_DEV_LOGIN="true", ZS_RAADPLEGING_TIMEOUT_MS="1500",
+                         ZS_WEB_INZAGE_URL=inzage.url(""))
+        inzage.env["ZS_HTTP_CORS_ORIGINS"] = d.url("")
+        inzage.start()
         zaken = {}
         nr = iter(range(7001, 8000))
 
@@ -85,6 +91,7 @@ def site(infra):
                    what="the first zaak to close")
         wait_until(lambda: stack.scalar("select count(*) from status.statussen where zaak = %s", (half,)) == 3,
                    60, what="the second zaak at step 3")
+        d.inzage = inzage
         yield stack, d, zaken
     finally:
         stack.close()
@@ -164,14 +171,15 @@ def browser():
     b.close()
 
 
-def page(browser, base, name, check_axe=True):
-    """Waits for the page to be built, keeps a screenshot, runs axe."""
+def page(browser, base, name, check_axe=True, ook=()):
+    """Waits for the page to be built, keeps a screenshot, runs axe; no
+    request since the last look went anywhere but base (and ook)."""
     browser.wait(lambda: browser.d.execute_script("return document.documentElement.dataset.klaar === '1'"))
     browser.h1()
     browser.shot(name)
     if check_axe:
         assert browser.axe() == [], name
-    assert [u for u in browser.requests() if not u.startswith(base + "/")] == []
+    assert [u for u in browser.requests() if not u.startswith(tuple(o + "/" for o in (base, *ook)))] == []
 
 
 def login(browser, base, soort, bsn, machtiging=None, medewerker=None):
@@ -319,6 +327,46 @@ def test_kcc_is_asked_for_the_reason_first_and_sees_no_data_used(site, browser):
     assert any(m.value.get("reden") == "Inwoner belt over de status" for m in msgs if m.value)
 
 
+def test_the_resident_sees_who_looked_at_her_data_and_why(site, browser):
+    """After the KCC looked (the test before): zs-inzage's mijn-gegevens,
+    called by the page across origins, names the look and its reason."""
+    stack, d, zaken = site
+    base, inzage = d.url(""), d.inzage.url("")
+    login(browser, base, "inwoner", A)
+    browser.wait(lambda: browser.h1() == "Mijn zaken" and zaak_links(browser))
+
+    def kcc_te_zien():
+        browser.d.get(f"{base}/#/zaken/open")
+        browser.d.find_element(By.LINK_TEXT, "Wie heeft mijn gegevens gezien?").click()
+        browser.wait(lambda: browser.h1() == "Wie heeft mijn gegevens gezien?")
+        return "Inwoner belt over de status" in browser.text()
+
+    wait_until(kcc_te_zien, 60, interval=1, what="the KCC's look in mijn-gegevens")
+    page(browser, base, "wie-heeft-gekeken", ook=(inzage,))
+    rij = [r.text for r in browser.d.find_elements(By.CSS_SELECTOR, "#kop-gezien ~ div tbody tr")
+           if "Inwoner belt over de status" in r.text][0]
+    assert "kcc-medewerker" in rij and re.search(r"\d{1,2} [a-z]+ 20\d\d", rij), rij
+    # CORS only for the page's own origin: another site's page gets no answer it may read.
+    st, kop = options(inzage + "/api/v1/mijn-gegevens", "https://evil.example")
+    assert "access-control-allow-origin" not in kop
+    st, kop = options(inzage + "/api/v1/mijn-gegevens", base)
+    assert st == 204 and kop["access-control-allow-origin"] == base
+    assert "Authorization" in kop["access-control-allow-headers"]
+
+
+def options(url, origin):
+    """A CORS preflight as a browser sends it: (status, lowercase headers)."""
+    u = urllib.parse.urlsplit(url)
+    import http.client
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    c.request("OPTIONS", u.path, headers={"Origin": origin, "Access-Control-Request-Method": "GET",
+                                          "Access-Control-Request-Headers": "authorization"})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status, {k.lower(): v for k, v in r.getheaders()}
+
+
 def test_keyboard_only_from_login_to_a_zaak(site, browser):
     stack, d, zaken = site
     base = d.url("")
@@ -388,7 +436,8 @@ def test_the_page_is_served_safely(site):
     assert h["Content-Type"] == "text/html; charset=utf-8" and h["Content-Encoding"] == "gzip"
     csp = h["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    assert "unsafe-inline" not in csp and "connect-src 'self';" in csp
+    # Besides itself the page may only call zs-inzage (another port here).
+    assert "unsafe-inline" not in csp and f"connect-src 'self' {d.inzage.url('')};" in csp
     assert h["X-Content-Type-Options"] == "nosniff" and h["Referrer-Policy"] == "no-referrer"
     import gzip
     assert b'<html lang="nl"' in gzip.decompress(body)
@@ -397,7 +446,7 @@ def test_the_page_is_served_safely(site):
         with urllib.request.urlopen(d.url(pad)) as r:
             assert r.headers["Content-Type"] == ctype, pad
     with urllib.request.urlopen(d.url("/config.json")) as r:
-        assert json.loads(r.read()) == {"login": "ontwikkel", "vandaag": VANDAAG}
+        assert json.loads(r.read()) == {"login": "ontwikkel", "vandaag": VANDAAG, "inzage": d.inzage.url("")}
     # Revalidation: the same ETag is a 304 without a body; HEAD has headers only.
     with urllib.request.urlopen(d.url("/app.js")) as r:
         etag, lengte = r.headers["ETag"], len(r.read())

@@ -262,6 +262,25 @@ development_login_takes_real_claims_only(void **state)
 	json_decref(body);
 }
 
+static void
+cors_only_for_the_exact_origins_listed(void **state)
+{
+	const char *lijst = "http://127.0.0.1:8082 https://mijn.denhaag.nl";
+
+	(void)state;
+	assert_true(http_cors_allowed(lijst, "http://127.0.0.1:8082"));
+	assert_true(http_cors_allowed(lijst, "https://mijn.denhaag.nl"));
+	assert_false(http_cors_allowed(lijst, "http://127.0.0.1:808"));
+	assert_false(http_cors_allowed(lijst, "http://127.0.0.1:80822"));
+	assert_false(http_cors_allowed(lijst, "https://mijn.denhaag.nl.evil.example"));
+	assert_false(http_cors_allowed(lijst, "null"));
+	assert_false(http_cors_allowed(lijst, ""));
+	assert_false(http_cors_allowed(lijst, NULL));
+	assert_false(http_cors_allowed("", "http://127.0.0.1:8082"));
+	assert_false(http_cors_allowed(NULL, "http://127.0.0.1:8082"));
+	assert_false(http_cors_allowed("null", "null"));
+}
+
 int
 main(void)
 {
@@ -275,6 +294,7 @@ main(void)
 	        cmocka_unit_test(only_test_issuers_are_development_ones),
 	        cmocka_unit_test(csp_names_only_its_own_origin_and_the_token_endpoint),
 	        cmocka_unit_test(development_login_takes_real_claims_only),
+	        cmocka_unit_test(cors_only_for_the_exact_origins_listed),
 	};
 	return cmocka_run_group_tests(tests, maak_map, ruim_op);
 }

@@ -6,6 +6,7 @@ import { h, datum, vandaag } from "./dom.js";
 import { vraag, uitleg } from "./api.js";
 import { huidigToken, wie, uitloggen, ontwikkelLogin, oidcStart, oidcTerug } from "./login.js";
 import { zaakPagina, termijnBadge } from "./zaak.js";
+import { gegevensPagina } from "./gegevens.js";
 
 const main = document.getElementById("inhoud");
 const kopRechts = document.getElementById("kop-rechts");
@@ -262,6 +263,8 @@ async function zakenPagina(status) {
     toon(
       h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, titel),
       h("nav", { class: "zs-tabs", "aria-label": "Soort zaken" }, tab("open", "Lopende zaken"), tab("gesloten", "Afgeronde zaken")),
+      config.inzage && !isMedewerker() &&
+        h("p", { class: "utrecht-paragraph" }, h("a", { class: "utrecht-link", href: "#/mijn-gegevens" }, "Wie heeft mijn gegevens gezien?")),
       doc.results.length
         ? lijst
         : h("p", { class: "utrecht-paragraph zs-leeg" }, status === "open" ? "Er zijn geen lopende zaken." : "Er zijn geen afgeronde zaken."),
@@ -289,11 +292,24 @@ async function zaakDetail(id) {
   }
 }
 
+async function mijnGegevens() {
+  const q = anders() ? `?${new URLSearchParams({ namens: anders() })}` : "";
+  try {
+    const doc = await vraag(`${config.inzage.replace(/\/$/, "")}/api/v1/mijn-gegevens${q}`, huidigToken());
+    const terug = h("p", { class: "utrecht-paragraph zs-terug" }, h("a", { class: "utrecht-link", href: "#/zaken" }, "← Terug naar de zaken"));
+    toon(gegevensPagina(doc, terug));
+    performance.mark("gegevens-getoond");
+  } catch (err) {
+    foutPagina(err, () => route(), "uw gegevens");
+  }
+}
+
 async function route() {
   const pad = location.hash.replace(/^#/, "") || "/";
   if (!huidigToken()) return loginPagina();
   if (pad === "/namens" && machtigingen().length) return namensPagina();
   if (pad === "/kcc" && isMedewerker()) return kccPagina();
+  if (pad === "/mijn-gegevens" && config.inzage && !isMedewerker()) return mijnGegevens();
   const zaak = pad.match(/^\/zaak\/([A-Za-z0-9._-]{1,64})$/);
   if (zaak) return zaakDetail(zaak[1]);
   const lijst = pad.match(/^\/zaken(?:\/(open|gesloten))?$/);
