@@ -183,6 +183,8 @@ function kccPagina() {
     const bsn = form.inwoner.value.trim();
     const fouten = [];
     if (!reden) fouten.push("Vul in waarom u de gegevens bekijkt.");
+    else if (reden.length < 5 || (reden.match(/\p{L}/gu) || []).length < 3)
+      fouten.push("Schrijf de reden in een paar woorden, bijvoorbeeld: inwoner belt over de status.");
     if (!/^[0-9]{9}$/.test(bsn)) fouten.push("Vul een BSN van 9 cijfers in.");
     if (fouten.length) {
       fout.replaceChildren(alert("error", "Controleer wat u invulde", fouten.join(" ")));
