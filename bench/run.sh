@@ -5,7 +5,8 @@
 # (bench/status_bench.py → bench/results/status-latest.json), then the Track &
 # Trace API when its script is there (bench/api_bench.py), then zs-inzage
 # (bench/inzage_bench.py → bench/results/inzage-latest.json), then the
-# resident's page in a browser (bench/web_bench.py → bench/results/web-latest.json).
+# resident's page in a browser (bench/web_bench.py → bench/results/web-latest.json),
+# then zs-audit (bench/audit_bench.py → bench/results/audit-latest.json).
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 rc=0
@@ -19,4 +20,5 @@ python3 "$here/inzage_bench.py" || rc=$?
 if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
 	python3 "$here/web_bench.py" || rc=$?
 fi
+python3 "$here/audit_bench.py" || rc=$?
 exit "$rc"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/table.py — the figures of the last `make bench` as one Markdown
 table for the README: every figure with a target, and the baselines they are
-compared with, from bench/results/{latest,status-latest,api-latest,inzage-latest,web-latest}.json.
+compared with, from bench/results/{latest,status-latest,api-latest,inzage-latest,web-latest,audit-latest}.json.
 
     python3 bench/table.py            # every figure
     python3 bench/table.py --targets  # only those with a target
@@ -12,7 +12,8 @@ import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
-FILES = ("latest.json", "status-latest.json", "api-latest.json", "inzage-latest.json", "web-latest.json")
+FILES = ("latest.json", "status-latest.json", "api-latest.json", "inzage-latest.json", "web-latest.json",
+         "audit-latest.json")
 
 
 def figures(path):

@@ -39,7 +39,7 @@ echo "replaying the corpus for leaks"
 # the resident's page (path, Accept-Encoding, OIDC URLs). Each gets the same time.
 ALL=($(ls common/*/*.c) $(ls services/*/*.c | grep -v '/main\.c$'))
 ALL_LIBS=(-lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lz -lm)
-for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek fuzz_web; do
+for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek fuzz_web fuzz_audit; do
 	mkdir -p "$OUT/corpus-$target"
 	clang "${CFLAGS[@]}" -Iservices/intake -I/usr/include/postgresql -fsanitize=fuzzer,address,undefined -o "$OUT/$target" \
 		"tests/fuzz/$target.c" "${ALL[@]}" "${ALL_LIBS[@]}"
