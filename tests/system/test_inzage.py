@@ -364,6 +364,30 @@ def test_extensions_refused_after_the_first_month_or_without_reason_or_beyond_tw
     assert verlengd[0]["reden"] == "Uw gegevens staan in drie systemen."
 
 
+def test_a_request_from_a_portal_is_registered_and_an_unusable_one_dead_lettered(wereld):
+    w = wereld
+    nu = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    goed = {"verzoekId": str(uuid.uuid4()), "ingediendOp": nu, "kanaal": "web",
+            "betrokkene": {"betrokkeneType": "natuurlijk_persoon", "inpBsn": A, "naam": "A. Jansen"},
+            "authenticatie": {"middel": "digid", "betrouwbaarheidsniveau": "substantieel"},
+            "toelichting": "Mijn BSN is 999991772; wat heeft u van mij?"}
+    slecht = dict(goed, verzoekId=str(uuid.uuid4()),
+                  betrokkene={"betrokkeneType": "medewerker", "medewerkerIdentificatie": "x"})
+    w.stack.produce("inzage", slecht["verzoekId"], slecht, record="InzageVerzoekIngediend")
+    w.stack.produce("inzage", goed["verzoekId"], goed, record="InzageVerzoekIngediend")
+    (ontvangen,) = [m.value for m in inzage_events(w, goed["verzoekId"], "InzageVerzoekOntvangen")
+                    if m.record == "InzageVerzoekOntvangen" and m.value["verzoekId"] == goed["verzoekId"]]
+    assert ontvangen["betrokkene"] == pseudoniem(w.stack, A) and ontvangen["recht"] == "inzage"
+    assert ontvangen["identiteitscontrole"]["middel"] == "digid" and A not in json.dumps(ontvangen)
+    st, _, v = w.get(f"/api/v1/inzageverzoeken/{goed['verzoekId']}", w.inwoner(A))
+    assert st == 200 and v["kanaal"] == "web" and v["status"] == "in_behandeling"
+    dood = w.stack.read("dlq", until=lambda ms: any(m.key == slecht["verzoekId"] for m in ms))
+    (d,) = [m for m in dood if m.key == slecht["verzoekId"]]
+    assert d.headers["zs_error_code"] == "verzoek_ongeldig"
+    st, _, _ = w.get(f"/api/v1/inzageverzoeken/{slecht['verzoekId']}", w.inwoner(A))
+    assert st == 404
+
+
 def herstart(w, dag):
     """zs-inzage stopped and started on another day; returns when its
     deadline watch has run once (the figures it sets after it)."""
