@@ -12,6 +12,8 @@
 #include "core/loop.h"
 #include "daemon/daemon.h"
 #include "notificatie.h"
+#include "stream/settings.h"
+#include "voorkeuren.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,6 +111,7 @@ main(int argc, char **argv)
 	struct daemon d =
 	        DAEMON_INIT("notificatie", "residents are told what happens to their zaak");
 	struct notificatie n = {0};
+	struct voorkeuren_api *voorkeuren = NULL;
 
 	/* Recipients are pseudonyms under the platform's key; the beheer API
 	 * takes tokens. */
@@ -151,8 +154,12 @@ main(int argc, char **argv)
 	if (!bezorger_start(n.bezorger) || !daemon_http(&d, http_port))
 		goto out;
 	bezorger_routes(n.bezorger, d.http);
+	voorkeuren = voorkeuren_start(&n, d.http, stream_brokers, d.schemas_dir);
+	if (!voorkeuren)
+		goto out;
 	daemon_run(&d);
 out:
+	voorkeuren_free(voorkeuren);
 	/* The bezorger's transfers live on the loop: gone before it is. */
 	bezorger_free(n.bezorger);
 	daemon_exit(&d);

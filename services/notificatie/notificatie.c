@@ -10,6 +10,7 @@
  */
 #include "notificatie.h"
 #include "bezorger.h"
+#include "voorkeuren.h"
 #include "core/log.h"
 #include "wire/ce.h"
 
@@ -79,7 +80,7 @@ notificatie_prepare(struct pg *pg)
 	               "SELECT bericht_plaatsen($1::uuid, $2, $3, $4::uuid, $5, $6, $7, $8, $9, $10,"
 	               " $11, $12::boolean, $13::bigint)",
 	               13) &&
-	       bezorger_prepare(pg);
+	       bezorger_prepare(pg) && voorkeuren_prepare(pg);
 }
 
 /* What the batch knows: rows read at its start, updated as events go by. */

@@ -107,7 +107,9 @@ const char api_sql_zaak[] =
         "  'besluiten', (SELECT coalesce(json_agg(b ORDER BY b.genomen_op, b.identificatie), '[]')"
         "    FROM besluiten b WHERE b.zaak = z.uuid),"
         "  'eigenschappen', (SELECT coalesce(json_agg(e ORDER BY e.naam), '[]') FROM eigenschappen e"
-        "    WHERE e.zaak = z.uuid))::text"
+        "    WHERE e.zaak = z.uuid),"
+        "  'berichten', (SELECT coalesce(json_agg(m ORDER BY m.verstuurd_op, m.bericht_id), '[]')"
+        "    FROM berichten m WHERE m.zaak = z.uuid))::text"
         " FROM zaken z LEFT JOIN zaaktypen t ON t.identificatie = z.zaaktype"
         "  AND t.begin_geldigheid = z.zaaktype_begin_geldigheid"
         " WHERE z.identificatie = $1 ORDER BY z.volgorde DESC LIMIT 2";

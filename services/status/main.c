@@ -110,7 +110,7 @@ status_configure(struct status *s)
 int
 main(int argc, char **argv)
 {
-	static const enum topic_id topics[] = {TOPIC_ZAKEN, TOPIC_ZAAK_OPDRACHTEN};
+	static const enum topic_id topics[] = {TOPIC_ZAKEN, TOPIC_ZAAK_OPDRACHTEN, TOPIC_BERICHTEN};
 	struct daemon d = DAEMON_INIT("status", "afhandelcomponenten move zaken through their "
 	                                        "statuses; the Track & Trace API");
 	struct status status;
@@ -129,7 +129,7 @@ main(int argc, char **argv)
 		goto out;
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
-	                                  .ntopics = 2,
+	                                  .ntopics = (int)(sizeof(topics) / sizeof(topics[0])),
 	                                  .broadcast_topic = TOPIC_CATALOGUS,
 	                                  .on_broadcast = status_catalogus,
 	                                  .prepare = status_prepare,

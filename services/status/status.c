@@ -312,7 +312,7 @@ status_vandaag(const struct status *s)
 bool
 status_prepare(struct pg *pg)
 {
-	if (!catalogus_pg_prepare(pg) || !afscherming_prepare(pg) ||
+	if (!catalogus_pg_prepare(pg) || !afscherming_prepare(pg) || !berichten_prepare(pg) ||
 	    !pg_prepare(pg, "zaken_laad", sql_zaken_laad, 1) ||
 	    !pg_prepare(pg, "besloten_laad", sql_besloten_laad, 1) ||
 	    !pg_prepare(pg, "wachtend_laad", sql_wachtend_laad, 1) ||
@@ -1304,7 +1304,7 @@ status_apply(struct proj_batch *b, void *arg)
 	if (b->n <= 0)
 		return 0;
 	s->zaaktypen_nieuw = false;
-	if (verwerk(s, b, nieuw) == 0 && afscherming_schrijf(b) == 0)
+	if (verwerk(s, b, nieuw) == 0 && afscherming_schrijf(b) == 0 && berichten_schrijf(b) == 0)
 		return 0;
 	s->zaaktypen_nieuw = nieuw;
 	return -1;

@@ -43,6 +43,10 @@ int status_apply(struct proj_batch *b, void *arg);
  * transaction (afscherming.c). */
 bool afscherming_prepare(struct pg *pg);
 int afscherming_schrijf(struct proj_batch *b);
+/* And every BerichtVerstuurd about a zaak into the timeline's berichten
+ * (berichten.c). */
+bool berichten_prepare(struct pg *pg);
+int berichten_schrijf(struct proj_batch *b);
 /* The catalogus, read whole by every instance (projector on_broadcast). */
 void status_catalogus(struct projector *p, struct proj_msg *m, void *arg);
 /* After a zaaktype came between batches: the opdrachten that waited for it,

@@ -619,6 +619,13 @@ static const struct veld velden_besluit[] = {
         {"toelichting", "toelichting", VRIJ},
 };
 
+static const struct veld velden_bericht[] = {
+        {"verstuurdOp", "verstuurd_op", TIJD},
+        {"kanaal", "kanaal"},
+        {"aanleiding", "aanleiding"},
+        {"onderwerp", "onderwerp", VRIJ},
+};
+
 static const struct veld velden_resultaat[] = {
         {"omschrijving", "resultaat"},
         {"omschrijvingGeneriek", "omschrijving_generiek"},
@@ -807,9 +814,10 @@ tt_tijdlijn(const json_t *doc, const struct tt_weergave *w)
 		                         json_object_get(doc, "verwerkingsactiviteit"),
 		                         VELDEN(velden_verwerking), true));
 	}
-	/* What was sent about the zaak comes from the notificatie daemon's
-	 * events (BerichtVerstuurd); until this daemon projects them, none. */
-	json_object_set_new(uit, "berichten", json_array());
+	/* What the notificatie daemon sent about the zaak (BerichtVerstuurd). */
+	json_object_set_new(
+	        uit, "berichten",
+	        rijen(json_object_get(doc, "berichten"), VELDEN(velden_bericht), volledig));
 	return uit;
 }
 

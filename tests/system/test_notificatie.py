@@ -66,7 +66,7 @@ def feit(z, **velden):
             "tijdstip": "2026-03-10T10:00:00.000Z", **velden, "termijnen": dict(TERMIJNEN)}
 
 
-def status(z, volgnummer):
+def status_feit(z, volgnummer):
     types = z["statustypen"]
     st = next(t for t in types if t["volgnummer"] == volgnummer)
     return feit(z, status={"volgnummer": volgnummer, "omschrijving": st["omschrijving"],
@@ -107,10 +107,16 @@ class World:
         return self.stack.zs("token", *args).stdout.strip()
 
     def post(self, path, token=None):
+        return self.call("POST", path, token)
+
+    def call(self, method, path, token=None, body=None):
         import urllib.error
         import urllib.request
-        req = urllib.request.Request(self.d.url(path), method="POST", data=b"",
-                                     headers={"Authorization": f"Bearer {token}"} if token else {})
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.d.url(path), method=method,
+                                     data=b"" if body is None else json.dumps(body).encode(), headers=headers)
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 return r.status, json.loads(r.read() or b"null")
@@ -143,8 +149,11 @@ def world(infra):
                ZS_NOTIFICATIE_VENSTER_S=VENSTER_S, ZS_NOTIFICATIE_POGINGEN=POGINGEN,
                ZS_NOTIFICATIE_BACKOFF_MS=200, ZS_NOTIFICATIE_BACKOFF_MAX_S=1,
                ZS_NOTIFICATIE_ABONNEMENTEN=abonnementen)
+    stack.zs("catalogus", "publish")
     d = start_daemon(stack, env)
     w = World(stack, d, notify, smtp, hook, later, stack.dir)
+    # The Track & Trace timeline shows what was sent (status consumes berichten).
+    w.status = stack.daemon("status", ZS_VANDAAG="2026-02-01")
     w.env = env
     try:
         yield w
@@ -172,7 +181,7 @@ def test_zaak_life_gives_exactly_the_expected_messages(world):
     assert SUBSIDIE["statustypen"][0]["statustekst"] in ontvangst.tekst
     assert z["rollen"][0]["betrokkene"]["inpBsn"] not in ontvangst.tekst  # no BSN in any text
 
-    world.geef(("StatusGezet", status(z, 2)), ("StatusGezet", status(z, 3)))
+    world.geef(("StatusGezet", status_feit(z, 2)), ("StatusGezet", status_feit(z, 3)))
     actie = world.wacht_mails(adres, 2)[1]
     assert actie.onderwerp == f"Wij hebben iets van u nodig ({z['identificatie']})"
     assert SUBSIDIE["statustypen"][2]["statustekst"] in actie.tekst
@@ -185,21 +194,21 @@ def test_zaak_life_gives_exactly_the_expected_messages(world):
     assert "uiterlijk 27 april 2026 klaar zou zijn" in sorry.tekst
     assert "Het spijt ons" in sorry.tekst and "uiterlijk 11 mei 2026 van ons" in sorry.tekst
 
-    world.geef(("StatusGezet", status(z, 4)))
+    world.geef(("StatusGezet", status_feit(z, 4)))
     nieuws = world.wacht_mails(adres, 4)[3]
     assert nieuws.onderwerp == f"Nieuws over uw zaak {z['identificatie']}: Besluit genomen"
     assert "stap 4 van 5" in nieuws.tekst
 
     dicht = feit(z, einddatum="2026-04-01", resultaat="Toegekend", archiefnominatie="vernietigen",
                  archiefactiedatum="2036-04-01")
-    world.geef(("StatusGezet", status(z, 5)), ("ZaakAfgesloten", dicht))
+    world.geef(("StatusGezet", status_feit(z, 5)), ("ZaakAfgesloten", dicht))
     einde = world.wacht_mails(adres, 5)[4]
     assert einde.onderwerp == f"Uw zaak {z['identificatie']} is afgerond"
     assert "De uitkomst is: Toegekend." in einde.tekst and "---" not in einde.tekst
 
     # Redelivery of events already told (fresh ce_ids, same content), then a sentinel.
     schildwacht = feit(z, reden="Schildwacht", per="2026-04-02")
-    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status(z, 3)), ("StatusGezet", status(z, 4)),
+    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status_feit(z, 3)), ("StatusGezet", status_feit(z, 4)),
                ("ZaakOpgeschort", schildwacht))
     mails = world.wacht_mails(adres, 6)
     assert "Schildwacht" in mails[5].tekst
@@ -218,11 +227,30 @@ def test_zaak_life_gives_exactly_the_expected_messages(world):
     assert "@" not in json.dumps(verstuurd)
     assert {f"<{v['berichtId']}@zaakstroom>" for v in verstuurd} == {m.message_id for m in mails}
 
+    # The resident sees in her timeline what was sent, when and how.
+    tok = world.token("inwoner", "--bsn", z["rollen"][0]["betrokkene"]["inpBsn"])
+
+    laatste = []
+
+    def tijdlijn():
+        st, body = world.status.get(f"/api/v1/zaken/{z['identificatie']}", {"Authorization": f"Bearer {tok}"})
+        laatste[:] = [st, body]
+        return body if st == 200 and len(body["berichten"]) == 6 else None
+
+    try:
+        wait_until(tijdlijn, 30, what="the timeline's berichten")
+    except AssertionError:
+        raise AssertionError(f"last timeline: {laatste[0]} {laatste[1].get('berichten') if isinstance(laatste[1], dict) else laatste[1]}")
+    berichten = tijdlijn()["berichten"]
+    assert [b["aanleiding"] for b in berichten] == [v["aanleiding"] for v in verstuurd]
+    assert {b["kanaal"] for b in berichten} == {"email"}
+    assert [b["onderwerp"] for b in berichten] == [m.onderwerp for m in mails]
+
 
 def test_updates_inside_the_window_are_merged(world):
     adres = "merge@example.nl"
     z = zaak(email=adres)
-    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status(z, 3)), ("StatusGezet", status(z, 4)))
+    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status_feit(z, 3)), ("StatusGezet", status_feit(z, 4)))
     mails = world.wacht_mails(adres, 2)
     samen = mails[1]
     # Both updates in one message, newest subject, neither dropped.
@@ -315,8 +343,8 @@ def test_webhook_filters_and_authorization(world):
     empty, so nothing else is still to come."""
     x = zaak(email="x@example.nl")
     y = zaak(soort=TERUGBEL, email="y@example.nl")
-    world.geef(("ZaakGeregistreerd", x), ("ZaakGeregistreerd", y), ("StatusGezet", status(x, 3)),
-               ("StatusGezet", status(y, 3)), ("StatusGezet", status(x, 4)))
+    world.geef(("ZaakGeregistreerd", x), ("ZaakGeregistreerd", y), ("StatusGezet", status_feit(x, 3)),
+               ("StatusGezet", status_feit(y, 3)), ("StatusGezet", status_feit(x, 4)))
 
     def van(zaak_doc):
         return world.hook.lijst(lambda o: zaak_doc["identificatie"] in json.dumps(o.body))
@@ -346,7 +374,7 @@ def test_webhook_filters_and_authorization(world):
 
 def test_channel_down_then_back_gets_every_message(world):
     z = zaak(soort=CURATIEF, email="c@example.nl")
-    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status(z, 2)))
+    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status_feit(z, 2)))
     # Nobody listens on the subscription's port: attempts fail and are retried.
     wait_until(lambda: (world.stack.scalar("select min(pogingen) from notificatie.berichten where zaak = %s"
                                           " and abonnement = 'later'", (z["uuid"],)) or 0) >= 2,
@@ -362,13 +390,37 @@ def test_channel_down_then_back_gets_every_message(world):
         terug.stop()
 
 
-def test_opted_out_resident_gets_only_actie_vereist(world):
+def test_voorkeuren_api_and_opted_out_resident_gets_only_actie_vereist(world):
+    """The resident reads and changes their preferences with their own DigiD
+    token (each request recorded as a GegevensGeraadpleegd); opted out, a
+    status update is not sent, "actie vereist" is."""
     adres = "stil@example.nl"
     z = zaak(email=adres)
+    eigen_bsn = z["rollen"][0]["betrokkene"]["inpBsn"]
     world.geef(("ZaakGeregistreerd", z))
     world.wacht_mails(adres, 1)
-    world.stack.sql("update notificatie.voorkeuren set updates = false where emailadres = %s", (adres,))
-    world.geef(("StatusGezet", status(z, 4)), ("StatusGezet", status(z, 3)))
+    tok = world.token("inwoner", "--bsn", eigen_bsn)
+    assert world.call("GET", "/api/v1/voorkeuren", tok) == (
+        200, {"emailadres": adres, "telefoonnummer": None, "updates": True})
+    assert world.call("GET", "/api/v1/voorkeuren")[0] == 401
+    status, body = world.call("PUT", "/api/v1/voorkeuren", tok, {"updates": False, "kleur": "rood"})
+    assert status == 400 and body["invalidParams"][0]["name"] == "kleur"
+    status, body = world.call("PUT", "/api/v1/voorkeuren", tok, {"emailadres": "geen adres"})
+    assert status == 400 and body["invalidParams"][0]["name"] == "emailadres"
+    assert world.call("PUT", "/api/v1/voorkeuren", tok, {"updates": False}) == (
+        200, {"emailadres": adres, "telefoonnummer": None, "updates": False})
+    beheerder = world.token("medewerker", "--id", "b.eheer", "--rol", "beheerder", "--bsn", bsn(9001))
+    assert world.call("GET", "/api/v1/voorkeuren", beheerder)[0] == 403
+    # The read and the change recorded (as permitted reads of her own data),
+    # with the resident as a pseudonym.
+    msgs = world.stack.read("raadplegingen", until=lambda ms: sum(
+        m.value.get("doel", "").startswith("voorkeuren") for m in ms if m.value) >= 2)
+    mijn = [m.value for m in msgs if m.value and m.value.get("doel", "").startswith("voorkeuren")]
+    assert sorted(m["doel"] for m in mijn) == ["voorkeuren", "voorkeuren wijzigen"]
+    assert all(m["actie"] == "inzage.lezen" and m["besluit"] == "permit" for m in mijn), mijn
+    assert eigen_bsn not in json.dumps(mijn) and adres not in json.dumps(mijn)
+
+    world.geef(("StatusGezet", status_feit(z, 4)), ("StatusGezet", status_feit(z, 3)))
     mails = world.wacht_mails(adres, 2)
     assert mails[1].onderwerp.startswith("Wij hebben iets van u nodig")
     assert "---" not in mails[1].tekst  # status 4 was not made, so nothing merged into it

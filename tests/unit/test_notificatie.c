@@ -16,6 +16,7 @@
 #include "../../services/notificatie/abonnementen.h"
 #include "../../services/notificatie/bezorging.h"
 #include "../../services/notificatie/regels.h"
+#include "../../services/notificatie/voorkeuren.h"
 #include "core/config.h"
 #include "access/jwt.h"
 
@@ -351,6 +352,43 @@ test_abonnementen(void **state)
 	assert_non_null(strstr(err, "twice"));
 }
 
+static bool
+controleer(const char *json, struct voorkeur_wijziging *w, const char **veld)
+{
+	json_t *b = json_loads(json, 0, NULL);
+	const char *reden = NULL;
+	bool ok = voorkeur_controleer(b, w, veld, &reden);
+	/* A refusal always says why, in Dutch, for the problem document. */
+	if (!ok)
+		assert_non_null(reden);
+	json_decref(b);
+	return ok;
+}
+
+static void
+test_voorkeur_controleer(void **state)
+{
+	(void)state;
+	struct voorkeur_wijziging w;
+	const char *veld = NULL;
+
+	assert_true(controleer("{\"updates\":false}", &w, &veld));
+	assert_true(w.updates_gezet && !w.updates && !w.email_gezet && !w.telefoon_gezet);
+	assert_true(
+	        controleer("{\"emailadres\":null,\"telefoonnummer\":\"+31612345678\"}", &w, &veld));
+	assert_true(w.email_gezet && w.telefoon_gezet && !w.updates_gezet);
+	assert_false(controleer("{\"emailadres\":\"a b@c.nl\"}", &w, &veld));
+	assert_string_equal(veld, "emailadres");
+	assert_false(controleer("{\"emailadres\":\"a@b@c\"}", &w, &veld));
+	assert_false(controleer("{\"emailadres\":\"x@y.nl\\r\\nBcc: z@q.nl\"}", &w, &veld));
+	assert_false(controleer("{\"telefoonnummer\":\"06-123\"}", &w, &veld));
+	assert_string_equal(veld, "telefoonnummer");
+	assert_false(controleer("{\"updates\":\"nee\"}", &w, &veld));
+	assert_false(controleer("{\"bsn\":\"999991772\"}", &w, &veld));
+	assert_string_equal(veld, "bsn");
+	assert_false(controleer("[]", &w, &veld));
+}
+
 int
 main(void)
 {
@@ -367,6 +405,7 @@ main(void)
 	        cmocka_unit_test(test_header_safe),
 	        cmocka_unit_test(test_notifynl),
 	        cmocka_unit_test(test_abonnementen),
+	        cmocka_unit_test(test_voorkeur_controleer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
