@@ -21,7 +21,38 @@ running() {
 	[ -e "$f" ] || return 1
 	pid=$(<"$f")
 	[[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] &&
-		tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qE "(^|/)zs-$1\$"
+		tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qE "(^|/)(zs-$1|$1\.py)\$"
+}
+
+# Local stand-ins for NotifyNL and an SMTP relay (ontvangers.py): what
+# zs-notificatie sends lands in $dir/ontvangen.jsonl. Development values only.
+: "${ZS_ONTVANGERS_NOTIFYNL_PORT:=8090}"
+: "${ZS_ONTVANGERS_SMTP_PORT:=2525}"
+NOTIFYNL_SERVICE=7c0b3c52-7d2b-4c8e-9a51-3f4c1d0e2a61
+NOTIFYNL_SECRET=0d9e6a4f-5b7c-4e21-8f3a-2c1b0a9d8e7f
+NOTIFICATIE_ENV=(
+	"ZS_NOTIFICATIE_EMAIL=${ZS_NOTIFICATIE_EMAIL:-smtp}"
+	"ZS_SMTP_URL=${ZS_SMTP_URL:-smtp://127.0.0.1:$ZS_ONTVANGERS_SMTP_PORT}"
+	"ZS_NOTIFYNL_URL=${ZS_NOTIFYNL_URL:-http://127.0.0.1:$ZS_ONTVANGERS_NOTIFYNL_PORT}"
+	"ZS_NOTIFYNL_API_KEY=${ZS_NOTIFYNL_API_KEY:-zaakstroom_dev-$NOTIFYNL_SERVICE-$NOTIFYNL_SECRET}"
+	"ZS_NOTIFYNL_EMAIL_TEMPLATE=${ZS_NOTIFYNL_EMAIL_TEMPLATE:-2b1a5d0c-0f7e-4c5a-9d3b-6e8f1a2c3b4d}"
+	"ZS_NOTIFYNL_SMS_TEMPLATE=${ZS_NOTIFYNL_SMS_TEMPLATE:-5e4d3c2b-1a0f-4e9d-8c7b-6a5f4e3d2c1b}"
+)
+
+start_ontvangers() {
+	[ -x "$ZS_ROOT/$BUILD/bin/zs-notificatie" ] || return 0
+	running ontvangers && return 0
+	rm -f "$dir/ontvangers.pid"
+	setsid bash -c 'echo $$ >"$1"; shift; exec "$@"' _ "$dir/ontvangers.pid" \
+		python3 "$here/ontvangers.py" --notifynl-poort "$ZS_ONTVANGERS_NOTIFYNL_PORT" \
+		--smtp-poort "$ZS_ONTVANGERS_SMTP_PORT" --service-id "$NOTIFYNL_SERVICE" \
+		--secret "$NOTIFYNL_SECRET" --uit "$dir/ontvangen.jsonl" \
+		>>"$dir/ontvangers.log" 2>&1 </dev/null &
+	for ((i = 0; i < 100; i++)); do
+		grep -qs "^ontvangers:" "$dir/ontvangers.log" && break
+		sleep 0.05
+	done
+	echo "  ontvangers: NotifyNL and SMTP stand-ins (messages in $dir/ontvangen.jsonl)"
 }
 
 # A daemon's port: its ZS_<NAME>_HTTP_PORT when set, else the table's.
@@ -46,6 +77,7 @@ start_one() {
 	case $name in
 	status) extra=("ZS_WEB_INZAGE_URL=${ZS_WEB_INZAGE_URL:-http://127.0.0.1:$(port_of inzage)}") ;;
 	inzage) extra=("ZS_HTTP_CORS_ORIGINS=${ZS_HTTP_CORS_ORIGINS:-http://127.0.0.1:$(port_of status)}") ;;
+	notificatie) extra=("${NOTIFICATIE_ENV[@]}") ;;
 	esac
 	# Detached from this shell's session, so it outlives `make demo`; the
 	# shell writes its own pid before it becomes the daemon (exec).
@@ -93,10 +125,11 @@ trust_env() {
 case "${1:-}" in
 start)
 	trust_env
+	start_ontvangers
 	for d in "${ORDER[@]}"; do start_one "$d"; done
 	;;
 stop)
-	for d in "${ORDER[@]}"; do
+	for d in "${ORDER[@]}" ontvangers; do
 		if running "$d"; then
 			kill -TERM "$(<"$dir/$d.pid")"
 			echo "  $d: stopping"

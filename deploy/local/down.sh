@@ -6,12 +6,13 @@ here=$(dirname "${BASH_SOURCE[0]}")
 . "$here/env.sh"
 
 # A pid file names a daemon only while that pid still runs a zs- program
-# (directly or under valgrind); a recycled pid belongs to someone else.
+# (directly or under valgrind) or the channel stand-ins (ontvangers.py); a
+# recycled pid belongs to someone else.
 stop_daemon() {
 	local f=$1 pid i
 	pid=$(<"$f")
 	if [[ $pid =~ ^[0-9]+$ ]] && [ -r "/proc/$pid/cmdline" ] &&
-		tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qE '(^|/)zs-[a-z]+$'; then
+		tr '\0' '\n' <"/proc/$pid/cmdline" | grep -qE '(^|/)(zs-[a-z]+|ontvangers\.py)$'; then
 		kill -TERM "$pid" 2>/dev/null
 		for ((i = 0; i < 300; i++)); do
 			kill -0 "$pid" 2>/dev/null || break

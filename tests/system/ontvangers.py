@@ -121,10 +121,10 @@ def _b64url_decode(s):
 class NotifyNL(_Http):
     """Accepts only requests with a valid HS256 token of the service."""
 
-    def __init__(self, service_id, secret):
+    def __init__(self, service_id, secret, port=0):
         self.service_id = service_id
         self.secret = secret
-        super().__init__(NotifyNL._handle)
+        super().__init__(NotifyNL._handle, port)
 
     def api_key(self):
         return f"zaakstroom_test-{self.service_id}-{self.secret}"
@@ -192,7 +192,7 @@ class Mail:
 class Smtp(_Server):
     """A plain SMTP sink; script(rcpt) -> reply code for RCPT (None: 250)."""
 
-    def __init__(self):
+    def __init__(self, port=0):
         super().__init__()
         self.weigeringen = []
         sink = self
@@ -249,7 +249,7 @@ class Smtp(_Server):
             daemon_threads = True
             allow_reuse_address = True
 
-        self.server = S(("127.0.0.1", 0), H)
+        self.server = S(("127.0.0.1", port), H)
         self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 

@@ -89,6 +89,8 @@ def test_the_image_carries_schemas_and_migrations_where_zs_home_points():
     assert f"COPY schemas {home}/schemas" in DOCKERFILE
     assert f"COPY services {home}/services" in DOCKERFILE
     assert f"COPY deploy/catalogus {home}/deploy/catalogus" in DOCKERFILE
+    # notificatie's rules and templates, where its defaults point under ZS_HOME.
+    assert f"COPY deploy/notificatie {home}/deploy/notificatie" in DOCKERFILE
     # The resident's page, where ZS_WEB_ROOT's default points under ZS_HOME.
     assert f"COPY --from=build /src/web/dist {home}/web/dist" in DOCKERFILE
 
