@@ -3,7 +3,7 @@
  *
  * The preferences are the resident's personal data: each request is a
  * decision of the autorisatiematrix (inzage.lezen, the person as resource,
- * so only the resident themselves), recorded as GegevensGeraadpleegd
+ * so only the resident themselves, purpose inzicht), recorded as GegevensGeraadpleegd
  * before the reply leaves — a change too, since its reply shows the data.
  */
 #include "voorkeuren.h"
@@ -99,8 +99,10 @@ voorkeur_controleer(const json_t *body, struct voorkeur_wijziging *out, const ch
 /* The caller, decided and recorded; false when the reply is already given. */
 static bool
 toegelaten(struct voorkeuren_api *a, struct toegang_verzoek *v, struct principal *p,
-           const char *doel, char ps[PSEUDONIEM_LEN + 1])
+           char ps[PSEUDONIEM_LEN + 1])
 {
+	/* The purpose the matrix allows residents for their own data. */
+	static const char doel[] = "inzicht";
 	struct toegang *t = a->n->toegang;
 	struct policy_decision d;
 
@@ -170,7 +172,7 @@ handle_get(struct http_req *r, void *arg)
 	struct principal p;
 	char ps[PSEUDONIEM_LEN + 1];
 
-	if (toegelaten(a, v, &p, "voorkeuren", ps))
+	if (toegelaten(a, v, &p, ps))
 		antwoord(a, v, ps);
 }
 
@@ -193,7 +195,7 @@ handle_put(struct http_req *r, void *arg)
 		return;
 	}
 	struct toegang_verzoek *v = toegang_verzoek_begin(a->vl, r);
-	if (toegelaten(a, v, &p, "voorkeuren wijzigen", ps)) {
+	if (toegelaten(a, v, &p, ps)) {
 		const char *vals[7] = {ps,
 		                       w.email_gezet ? "t" : "f",
 		                       w.emailadres,

@@ -3,7 +3,7 @@
  * how they are told (e-mail, phone, updates or only "actie vereist"),
  * through the common token and policy path; every read and change is
  * decided by the autorisatiematrix (inzage.lezen on the resident's own
- * data) and recorded as a GegevensGeraadpleegd before the reply leaves.
+ * data, purpose inzicht) and recorded as a GegevensGeraadpleegd before the reply leaves.
  */
 #ifndef ZS_NOTIFICATIE_VOORKEUREN_H
 #define ZS_NOTIFICATIE_VOORKEUREN_H
