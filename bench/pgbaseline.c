@@ -275,13 +275,13 @@ main(int argc, char **argv)
 	if (!intake_prepare(&pg) ||
 	    !pg_prepare(
 	            &pg, "bench_outbox_insert",
-	            "INSERT INTO outbox (topic, sleutel, waarde, headers) VALUES ($1, $2, $3, $4::jsonb)"
+	            "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb)"
 	            " RETURNING id",
 	            4) ||
 	    !pg_prepare(
 	            &pg, "bench_offset",
-	            "UPDATE consumer_offsets SET volgende = $4::bigint, bijgewerkt = now()"
-	            " WHERE groep = 'bench' AND topic = $1 AND partitie = $2::int AND volgende = $3::bigint",
+	            "UPDATE consumer_offsets SET next_offset = $4::bigint, updated_at = now()"
+	            " WHERE group_id = 'bench' AND topic = $1 AND partition = $2::int AND next_offset = $3::bigint",
 	            4) ||
 	    !pg_connect(&pg, url, schema))
 		die("could not connect to PostgreSQL");
@@ -313,8 +313,8 @@ main(int argc, char **argv)
 		char sql[256];
 		snprintf(
 		        sql, sizeof(sql),
-		        "INSERT INTO consumer_offsets (groep, topic, partitie, volgende) VALUES ('bench', '%s', %ld, 0)"
-		        " ON CONFLICT (groep, topic, partitie) DO UPDATE SET volgende = 0",
+		        "INSERT INTO consumer_offsets (group_id, topic, partition, next_offset) VALUES ('bench', '%s', %ld, 0)"
+		        " ON CONFLICT (group_id, topic, partition) DO UPDATE SET next_offset = 0",
 		        topic_name(TOPIC_AANVRAGEN), p);
 		if (!pg_cmd(&pg, sql))
 			die("could not set up offsets");

@@ -110,7 +110,7 @@ class Run:
                     eind += c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
         finally:
             c.close()
-        gelezen = self.stack.scalar("select coalesce(sum(volgende), 0) from status.consumer_offsets"
+        gelezen = self.stack.scalar("select coalesce(sum(next_offset), 0) from status.consumer_offsets"
                                     " where groep = 'status'")
         return gelezen >= eind
 

@@ -79,12 +79,27 @@ send_body(struct http_req *r, int status, const char *ctype, const char *body, s
 	http_send(r->req, r->traceparent, status, ctype, body, len);
 }
 
+/* Out of memory while building an answer: a body that needs no memory. */
+void
+http_internal_error(struct http_req *r)
+{
+	static const char body[] =
+	        "{\"type\":\"https://zaakstroom.nl/problemen/internal\",\"code\":\"internal\","
+	        "\"title\":\"Er is aan onze kant iets misgegaan.\",\"status\":500,"
+	        "\"detail\":\"Probeer het over een paar minuten opnieuw.\"}";
+
+	send_body(r, 500, "application/problem+json", body, sizeof(body) - 1);
+}
+
 void
 http_reply_json(struct http_req *r, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT);
+	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
 
-	send_body(r, status, "application/json", s ? s : "null", s ? strlen(s) : 4);
+	if (s)
+		send_body(r, status, "application/json", s, strlen(s));
+	else
+		http_internal_error(r);
 	free(s);
 	json_decref(body);
 }
@@ -108,9 +123,11 @@ http_problem_body(const struct http_req *r, int status, const char *code, const 
 	doc = json_pack("{s:s, s:s, s:s, s:i, s:s, s:s}", "type", type, "code", code, "title",
 	                title, "status", status, "detail", detail ? detail : title, "instance",
 	                r->path);
-	if (invalid_params)
+	if (doc && invalid_params)
 		json_object_set_new(doc, "invalidParams", invalid_params);
-	s = json_dumps(doc, JSON_COMPACT);
+	else
+		json_decref(invalid_params);
+	s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	return s;
 }
@@ -121,7 +138,10 @@ http_problem(struct http_req *r, int status, const char *code, const char *title
 {
 	char *s = http_problem_body(r, status, code, title, detail, invalid_params);
 
-	send_body(r, status, "application/problem+json", s, strlen(s));
+	if (s)
+		send_body(r, status, "application/problem+json", s, strlen(s));
+	else
+		http_internal_error(r);
 	free(s);
 }
 
@@ -147,17 +167,17 @@ http_json_body(struct http_req *r)
 	json_t *doc;
 
 	if (ctype && strncasecmp(ctype, "application/json", 16) != 0) {
-		http_problem(r, 415, "unsupported_media_type", "body must be application/json",
-		             NULL, NULL);
+		http_problem(r, 415, "unsupported_media_type", "De body moet JSON zijn.",
+		             "Stuur de body met Content-Type application/json.", NULL);
 		return NULL;
 	}
 	doc = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len,
 	                 JSON_REJECT_DUPLICATES, &err);
 	if (!doc) {
 		char detail[256];
-		snprintf(detail, sizeof(detail), "invalid JSON at line %d, column %d: %s", err.line,
-		         err.column, err.text);
-		http_problem(r, 400, "parse_error", "request body is not valid JSON", detail, NULL);
+		snprintf(detail, sizeof(detail), "Ongeldige JSON op regel %d, kolom %d (%s).",
+		         err.line, err.column, err.text);
+		http_problem(r, 400, "parse_error", "De body is geen geldige JSON.", detail, NULL);
 	}
 	return doc;
 }
@@ -177,24 +197,24 @@ http_path_match(const char *pattern, const char *path, char **params, int *npara
 			char *raw;
 
 			if (n == 0 || *nparams == HTTP_MAX_PARAMS)
-				goto nee;
+				goto fail;
 			raw = strndup(q, n);
 			params[*nparams] = raw ? evhttp_uridecode(raw, 0, &len) : NULL;
 			free(raw);
 			if (!params[*nparams])
-				goto nee;
+				goto fail;
 			(*nparams)++;
 			/* A NUL decoded from %00 would end the value early: what a
 			 * proxy saw and what the handler serves would differ. */
 			if (len != strlen(params[*nparams - 1]))
-				goto nee;
+				goto fail;
 			q += n;
 			p = strchr(p, '}');
 			if (!p)
-				goto nee;
+				goto fail;
 			p++;
 		} else if (*p != *q) {
-			goto nee;
+			goto fail;
 		} else if (!*p) {
 			return true;
 		} else {
@@ -202,7 +222,7 @@ http_path_match(const char *pattern, const char *path, char **params, int *npara
 			q++;
 		}
 	}
-nee:
+fail:
 	while (*nparams > 0)
 		free(params[--(*nparams)]);
 	return false;
@@ -266,7 +286,8 @@ http_req_begin(struct http_req *r, struct evhttp_request *req)
 		return false;
 	}
 	if (query && evhttp_parse_query_str(query, &r->query) != 0) {
-		http_problem(r, 400, "invalid_query", "query string is malformed", NULL, NULL);
+		http_problem(r, 400, "invalid_query", "De query string is onjuist opgebouwd.",
+		             "Geef parameters als naam=waarde, gescheiden door &.", NULL);
 		return false;
 	}
 	return !http_cors(r);
@@ -335,10 +356,10 @@ void
 http_no_route(struct http_req *r, bool path_known)
 {
 	if (path_known)
-		http_problem(r, 405, "method_not_allowed", "method not allowed on this resource",
-		             NULL, NULL);
+		http_problem(r, 405, "method_not_allowed",
+		             "Deze methode is niet toegestaan op deze resource.", NULL, NULL);
 	else
-		http_problem(r, 404, "not_found", "no such resource", NULL, NULL);
+		http_problem(r, 404, "not_found", "Deze resource bestaat niet.", NULL, NULL);
 }
 
 void
@@ -359,6 +380,10 @@ handle_builtin(struct http_server *s, struct http_req *r)
 		                json_pack("{s:s}", "status", ok ? "ready" : "not ready"));
 	} else {
 		struct evbuffer *buf = evbuffer_new();
+		if (!buf) {
+			http_internal_error(r);
+			return;
+		}
 		evhttp_add_header(evhttp_request_get_output_headers(r->req), "Content-Type",
 		                  "text/plain; version=0.0.4");
 		metrics_render(buf);
@@ -434,7 +459,11 @@ http_start(struct event_base *base, const char *addr, int port)
 {
 	struct http_server *s = calloc(1, sizeof(*s));
 
-	s->http = evhttp_new(base);
+	if (!s || !(s->http = evhttp_new(base))) {
+		zlog_error("out of memory starting the http server");
+		free(s);
+		return NULL;
+	}
 	http_limit(s->http);
 	evhttp_set_gencb(s->http, dispatch, s);
 	if (evhttp_bind_socket(s->http, addr, (ev_uint16_t)port) != 0) {

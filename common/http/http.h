@@ -55,13 +55,17 @@ const char *http_header(struct http_req *r, const char *name);
  * after replying 400 with the parser's position. */
 json_t *http_json_body(struct http_req *r);
 
-/* Replies and takes the reference to body. */
+/* Replies and takes the reference to body; a NULL body (a constructor that
+ * ran out of memory) is answered 500. */
 void http_reply_json(struct http_req *r, int status, json_t *body);
+/* 500 with a fixed problem document: for when memory ran out. */
+void http_internal_error(struct http_req *r);
 /* A problem document: code is machine-readable ("not_found", "invalid"),
  * invalid_params an array of {name, code, reason} or NULL (taken). */
 void http_problem(struct http_req *r, int status, const char *code, const char *title,
                   const char *detail, json_t *invalid_params);
-/* The problem document as text (malloc'd), for replies sent later. */
+/* The problem document as text (malloc'd; NULL when memory ran out), for
+ * replies sent later. */
 char *http_problem_body(const struct http_req *r, int status, const char *code, const char *title,
                         const char *detail, json_t *invalid_params);
 /* Sends a reply on a request held past its handler. */

@@ -131,8 +131,10 @@ builtin(struct worker *w, struct http_req *r)
 		if (text)
 			memcpy(text, pool->metrics_text ? pool->metrics_text : "", len);
 		pthread_mutex_unlock(&pool->mu);
-		if (!text)
-			abort();
+		if (!text) {
+			http_internal_error(r);
+			return;
+		}
 		http_send(r->req, NULL, 200, "text/plain; version=0.0.4", text, len);
 		free(text);
 	}
@@ -293,6 +295,8 @@ publish(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 
 	atomic_store(&pool->ready, !pool->cfg.ready || pool->cfg.ready(pool->cfg.arg));
+	if (!buf)
+		return; /* the last snapshot stays published */
 	if (pool->cfg.before_metrics)
 		pool->cfg.before_metrics(pool->cfg.arg);
 	metric_mt_publish(&pool->requests);
@@ -300,8 +304,11 @@ publish(evutil_socket_t fd, short what, void *arg)
 	metrics_render(buf);
 	len = evbuffer_get_length(buf);
 	text = malloc(len + 1);
-	if (!text)
-		abort();
+	if (!text) {
+		/* The last snapshot stays published; the next tick tries again. */
+		evbuffer_free(buf);
+		return;
+	}
 	evbuffer_remove(buf, text, len);
 	evbuffer_free(buf);
 	pthread_mutex_lock(&pool->mu);

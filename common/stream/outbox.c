@@ -6,6 +6,7 @@
  * a broker outage only stalls the backlog, it never reorders it.
  */
 #include "stream/outbox.h"
+#include "core/buf.h"
 #include "core/log.h"
 
 #include <jansson.h>
@@ -27,32 +28,38 @@ idset_hash(int64_t id, size_t cap)
 	return (size_t)(x >> 17) & (cap - 1);
 }
 
-static void idset_add(struct idset *s, int64_t id);
+static bool idset_add(struct idset *s, int64_t id);
 
-static void
+static bool
 idset_grow(struct idset *s)
 {
 	struct idset bigger = {.cap = s->cap ? s->cap * 2 : 1024};
 
 	bigger.slots = calloc(bigger.cap, sizeof(int64_t));
+	if (!bigger.slots)
+		return false;
 	for (size_t i = 0; i < s->cap; i++)
 		if (s->slots[i])
-			idset_add(&bigger, s->slots[i]);
+			idset_add(&bigger, s->slots[i]); /* half full: never grows */
 	free(s->slots);
 	*s = bigger;
+	return true;
 }
 
-static void
+/* False only when the set is full and could not grow. */
+static bool
 idset_add(struct idset *s, int64_t id)
 {
-	if ((s->n + 1) * 2 > s->cap)
-		idset_grow(s);
+	/* A failed grow leaves the old table, still usable until it is full. */
+	if ((s->n + 1) * 2 > s->cap && !idset_grow(s) && s->n + 1 >= s->cap)
+		return false;
 	size_t i = idset_hash(id, s->cap);
 	while (s->slots[i] && s->slots[i] != id)
 		i = (i + 1) & (s->cap - 1);
 	if (!s->slots[i])
 		s->n++;
 	s->slots[i] = id;
+	return true;
 }
 
 static bool
@@ -145,38 +152,76 @@ outbox_free(struct outbox *ob)
 	free(ob);
 }
 
-struct outbox_row *
-outbox_queue(struct outbox *ob, const char *topic, const void *key, size_t keylen,
-             const void *value, size_t len)
+/* A copy of len bytes, NUL-terminated (keys are used as C strings too). */
+static char *
+copy_bytes(const void *bytes, size_t len)
 {
-	struct outbox_row *row = calloc(1, sizeof(*row));
+	char *c = malloc(len + 1);
 
-	row->topic = strdup(topic);
-	if (key) {
-		row->key = malloc(keylen + 1);
-		memcpy(row->key, key, keylen);
-		row->key[keylen] = '\0';
-		row->keylen = keylen;
+	if (c) {
+		if (len)
+			memcpy(c, bytes, len);
+		c[len] = '\0';
 	}
-	row->value = malloc(len ? len : 1);
-	memcpy(row->value, value, len);
-	row->len = len;
-	if (ob->npending == ob->cap) {
-		ob->cap = ob->cap ? ob->cap * 2 : 64;
-		ob->pending = realloc(ob->pending, (size_t)ob->cap * sizeof(*ob->pending));
-	}
-	ob->pending[ob->npending++] = row;
-	return row;
+	return c;
 }
 
-void
-outbox_row_header(struct outbox_row *row, const char *name, const char *value)
+static bool
+row_add_header(struct outbox_row *row, const char *name, const char *value)
 {
-	if (row->nheaders == OUTBOX_MAX_HEADERS || !value)
-		return;
-	row->headers[row->nheaders].name = strdup(name);
-	row->headers[row->nheaders].value = strdup(value);
-	row->nheaders++;
+	struct outbox_header *h = &row->headers[row->nheaders];
+
+	if (!value)
+		return true;
+	if (row->nheaders == OUTBOX_MAX_HEADERS)
+		return false;
+	h->name = strdup(name);
+	h->value = strdup(value);
+	row->nheaders++; /* counted even half-made: row_free frees both */
+	return h->name && h->value;
+}
+
+static bool
+pending_reserve(struct outbox *ob)
+{
+	struct outbox_row **bigger;
+	int cap;
+
+	if (ob->npending < ob->cap)
+		return true;
+	cap = ob->cap ? ob->cap * 2 : 64;
+	bigger = realloc(ob->pending, (size_t)cap * sizeof(*ob->pending));
+	if (!bigger)
+		return false;
+	ob->pending = bigger;
+	ob->cap = cap;
+	return true;
+}
+
+bool
+outbox_queue(struct outbox *ob, const char *topic, const void *key, size_t keylen,
+             const void *value, size_t len, const struct outbox_kv *headers, int nheaders)
+{
+	struct outbox_row *row = calloc(1, sizeof(*row));
+	bool ok = row != NULL;
+
+	if (ok) {
+		row->topic = strdup(topic);
+		row->key = key ? copy_bytes(key, keylen) : NULL;
+		row->keylen = key ? keylen : 0;
+		row->value = copy_bytes(value, len);
+		row->len = len;
+		ok = row->topic && (!key || row->key) && row->value;
+	}
+	for (int i = 0; ok && i < nheaders; i++)
+		ok = row_add_header(row, headers[i].name, headers[i].value);
+	if (!ok || !pending_reserve(ob)) {
+		zlog_error("out of memory queueing an outbox row for %s", topic);
+		row_free(row);
+		return false;
+	}
+	ob->pending[ob->npending++] = row;
+	return true;
 }
 
 int
@@ -224,6 +269,8 @@ headers_json(const struct outbox_row *row)
 	for (int i = 0; i < row->nheaders; i++)
 		cap += 6 * (strlen(row->headers[i].name) + strlen(row->headers[i].value)) + 6;
 	out = malloc(cap);
+	if (!out)
+		return NULL;
 	out[len++] = '{';
 	for (int i = 0; i < row->nheaders; i++) {
 		if (i)
@@ -248,7 +295,8 @@ outbox_send_inserts(struct outbox *ob, struct pg *pg, int *first)
 		char *hdrs = headers_json(row);
 		const char *vals[4] = {row->topic, row->key, row->value, hdrs};
 		int lens[4] = {0, (int)row->keylen, (int)row->len, 0};
-		bool ok = pg_pipeline_send(pg, "outbox_insert", 4, vals, lens, fmts);
+		bool ok = hdrs ? pg_pipeline_send(pg, "outbox_insert", 4, vals, lens, fmts)
+		               : pg_out_of_memory(pg, "the headers of an outbox row");
 
 		free(hdrs);
 		if (!ok)
@@ -275,7 +323,17 @@ backlog_append(struct outbox *ob, struct outbox_row *row)
 		ob->head = row;
 	ob->tail = row;
 	ob->nbacklog++;
-	idset_add(&ob->owned, row->id);
+	/* Committed already, so it is sent regardless; unowned, a relay might
+	 * send it a second time, which consumers deduplicate on ce_id. */
+	if (!idset_add(&ob->owned, row->id))
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){
+		                .partition = -1,
+		                .offset = -1,
+		                .detail = "The set of rows in flight could not grow.",
+		                .hint = "The row may be sent twice; consumers deduplicate "
+		                        "on ce_id."}),
+		        "out of memory tracking outbox row %lld", (long long)row->id);
 }
 
 void
@@ -362,8 +420,18 @@ outbox_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 		return;
 	}
 	if (ob->nacked == ob->capacked) {
-		ob->capacked = ob->capacked ? ob->capacked * 2 : 1024;
-		ob->acked = realloc(ob->acked, (size_t)ob->capacked * sizeof(int64_t));
+		int cap = ob->capacked ? ob->capacked * 2 : 1024;
+		int64_t *bigger = realloc(ob->acked, (size_t)cap * sizeof(int64_t));
+		if (!bigger) {
+			/* Still owned, so no relay re-sends it while we run; its row
+			 * stays and is sent once more after a restart (deduplicated
+			 * on ce_id). */
+			zlog_error("out of memory recording the acknowledgement of outbox row %lld",
+			           (long long)id);
+			return;
+		}
+		ob->acked = bigger;
+		ob->capacked = cap;
 	}
 	ob->acked[ob->nacked++] = id;
 	idset_del(&ob->owned, id);
@@ -375,14 +443,18 @@ delete_acked(struct outbox *ob, struct pg *pg)
 	size_t cap = (size_t)ob->nacked * 21 + 3;
 	char *arr = malloc(cap);
 	size_t len = 0;
-	bool ok;
+	bool ok = arr != NULL;
 
-	arr[len++] = '{';
-	for (int i = 0; i < ob->nacked; i++)
-		len += (size_t)snprintf(arr + len, cap - len, "%s%lld", i ? "," : "",
-		                        (long long)ob->acked[i]);
-	arr[len++] = '}';
-	arr[len] = '\0';
+	if (!ok)
+		return pg_out_of_memory(pg, "the list of acknowledged outbox rows");
+	arr[0] = '\0';
+	for (int i = 0; i < ob->nacked && ok; i++)
+		ok = buf_appendf(arr, cap, &len, "%s%lld", i ? "," : "{", (long long)ob->acked[i]);
+	ok = ok && buf_appendf(arr, cap, &len, "}");
+	if (!ok) { /* cannot happen: 21 bytes hold any int64 and its comma */
+		free(arr);
+		return false;
+	}
 	const char *vals[1] = {arr};
 	PGresult *res = pg_exec(pg, "DELETE FROM outbox WHERE id = ANY($1::bigint[])", 1, vals);
 	ok = res != NULL;
@@ -398,33 +470,40 @@ row_from_result(PGresult *res, int r)
 {
 	struct outbox_row *row = calloc(1, sizeof(*row));
 	size_t klen = 0, vlen = 0;
-	unsigned char *k = NULL, *v;
-	json_t *hdrs;
+	unsigned char *k = NULL, *v = NULL;
+	json_t *hdrs = NULL;
 	const char *name;
 	json_t *val;
+	bool ok = row != NULL;
 
+	if (!ok)
+		goto out;
 	row->id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
 	row->topic = strdup(PQgetvalue(res, r, 1));
 	if (!PQgetisnull(res, r, 2)) {
 		k = PQunescapeBytea((const unsigned char *)PQgetvalue(res, r, 2), &klen);
-		row->key = malloc(klen + 1);
-		memcpy(row->key, k, klen);
-		row->key[klen] = '\0';
+		row->key = k ? copy_bytes(k, klen) : NULL;
 		row->keylen = klen;
-		PQfreemem(k);
+		ok = row->key != NULL;
 	}
 	v = PQunescapeBytea((const unsigned char *)PQgetvalue(res, r, 3), &vlen);
-	row->value = malloc(vlen ? vlen : 1);
-	memcpy(row->value, v, vlen);
+	row->value = v ? copy_bytes(v, vlen) : NULL;
 	row->len = vlen;
-	PQfreemem(v);
 	hdrs = json_loads(PQgetvalue(res, r, 4), 0, NULL);
+	ok = ok && row->topic && row->value && hdrs;
 	json_object_foreach(hdrs, name, val)
 	{
-		if (json_is_string(val))
-			outbox_row_header(row, name, json_string_value(val));
+		if (ok && json_is_string(val))
+			ok = row_add_header(row, name, json_string_value(val));
 	}
+out:
+	PQfreemem(k);
+	PQfreemem(v);
 	json_decref(hdrs);
+	if (!ok) {
+		row_free(row);
+		return NULL;
+	}
 	return row;
 }
 
@@ -439,34 +518,47 @@ outbox_relay(struct outbox *ob, struct pg *pg, bool startup)
 	char after[24] = "0";
 	const char *vals[1] = {after};
 	int n, total = 0;
+	bool ok = true;
 
 	if (ob->nacked && !delete_acked(ob, pg))
 		return false;
 	do {
 		PGresult *res = pg_exec(
 		        pg,
-		        startup ? "SELECT id, topic, sleutel, waarde, headers::text FROM outbox WHERE id > $1::bigint"
+		        startup ? "SELECT id, topic, key, value, headers::text FROM outbox WHERE id > $1::bigint"
 		                  " ORDER BY id LIMIT 10000"
-		                : "SELECT id, topic, sleutel, waarde, headers::text FROM outbox WHERE id > $1::bigint"
-		                  " AND aangemaakt < now() - interval '60 seconds' ORDER BY id LIMIT 10000",
+		                : "SELECT id, topic, key, value, headers::text FROM outbox WHERE id > $1::bigint"
+		                  " AND created_at < now() - interval '60 seconds' ORDER BY id LIMIT 10000",
 		        1, vals);
 		if (!res)
 			return false;
 		n = PQntuples(res);
-		for (int r = 0; r < n; r++) {
+		for (int r = 0; r < n && ok; r++) {
 			int64_t id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
-			snprintf(after, sizeof(after), "%lld", (long long)id);
-			if (idset_has(&ob->owned, id))
+			struct outbox_row *row;
+
+			if (idset_has(&ob->owned, id)) {
+				snprintf(after, sizeof(after), "%lld", (long long)id);
 				continue;
-			backlog_append(ob, row_from_result(res, r));
-			total++;
+			}
+			/* Without memory the relay stops here, in order; the next
+			 * relay starts again from this row. */
+			row = row_from_result(res, r);
+			ok = row != NULL;
+			if (ok) {
+				snprintf(after, sizeof(after), "%lld", (long long)id);
+				backlog_append(ob, row);
+				total++;
+			}
 		}
 		PQclear(res);
-	} while (startup && n == 10000);
+	} while (ok && startup && n == 10000);
 	if (total)
 		zlog_info("outbox relay picked up %d unsent rows", total);
 	outbox_drain(ob);
-	return true;
+	if (!ok)
+		zlog_error("out of memory reading unsent outbox rows; the next relay continues");
+	return ok;
 }
 
 int64_t

@@ -42,15 +42,22 @@ void outbox_set_producer(struct outbox *ob, rd_kafka_t *producer);
 void outbox_free(struct outbox *ob);
 void outbox_dr_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque);
 
-/* Queues a row for the open transaction; the outbox copies everything. */
-struct outbox_row *outbox_queue(struct outbox *ob, const char *topic, const void *key,
-                                size_t keylen, const void *value, size_t len);
-void outbox_row_header(struct outbox_row *row, const char *name, const char *value);
+/* A header to queue; a NULL value is left out. */
+struct outbox_kv {
+	const char *name, *value;
+};
+
+/* Queues a row and its headers for the open transaction; the outbox copies
+ * everything. False when memory ran out: then nothing was queued, and the
+ * caller fails its transaction. */
+bool outbox_queue(struct outbox *ob, const char *topic, const void *key, size_t keylen,
+                  const void *value, size_t len, const struct outbox_kv *headers, int nheaders);
 int outbox_pending(const struct outbox *ob);
 
 /* Queues the inserts of every pending row into pg's open pipeline; the
  * caller's pipeline result callback must pass results in
- * [first, first + outbox_pending) to outbox_take_result. */
+ * [first, first + outbox_pending) to outbox_take_result. False when a row
+ * could not be sent (the caller rolls back). */
 bool outbox_send_inserts(struct outbox *ob, struct pg *pg, int *first);
 void outbox_take_result(struct outbox *ob, int index_from_first, PGresult *res);
 /* After COMMIT: produce what was committed. After ROLLBACK: forget it. */

@@ -25,6 +25,35 @@ static const char runtime_sql[] =
         "  id bigserial PRIMARY KEY, topic text NOT NULL, sleutel bytea, waarde bytea NOT NULL,"
         "  headers jsonb NOT NULL DEFAULT '{}', aangemaakt timestamptz NOT NULL DEFAULT now());";
 
+/*
+ * The runtime tables are machinery and take English names, as the code that
+ * reads them does; a migration of its own, so that a schema made by
+ * 000_runtime is renamed in place (offsets and unsent rows kept). Every
+ * instance of a daemon runs the same version: an older one no longer finds
+ * these columns.
+ */
+static const char runtime_english_sql[] =
+        "ALTER TABLE consumer_offsets RENAME COLUMN groep TO group_id;"
+        "ALTER TABLE consumer_offsets RENAME COLUMN partitie TO partition;"
+        "ALTER TABLE consumer_offsets RENAME COLUMN volgende TO next_offset;"
+        "ALTER TABLE consumer_offsets RENAME COLUMN bijgewerkt TO updated_at;"
+        "ALTER TABLE outbox RENAME COLUMN sleutel TO key;"
+        "ALTER TABLE outbox RENAME COLUMN waarde TO value;"
+        "ALTER TABLE outbox RENAME COLUMN aangemaakt TO created_at;";
+
+/* The migrations' own bookkeeping, created (or renamed from its first,
+ * Dutch, column names) before anything reads it. */
+static const char migrations_table_sql[] =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY,"
+        " applied_at timestamptz NOT NULL DEFAULT now());"
+        "DO $$ BEGIN"
+        " IF EXISTS (SELECT 1 FROM information_schema.columns"
+        "  WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+        "  AND column_name = 'versie') THEN"
+        "  ALTER TABLE schema_migrations RENAME COLUMN versie TO version;"
+        "  ALTER TABLE schema_migrations RENAME COLUMN toegepast_op TO applied_at;"
+        " END IF; END $$";
+
 static void
 pg_set_error(struct pg *pg, const char *msg, const PGresult *res)
 {
@@ -318,6 +347,23 @@ pg_error_transient(const struct pg *pg)
 	       !strncmp(s, "57", 2) || !strncmp(s, "58", 2) || !strcmp(s, "55P03");
 }
 
+bool
+pg_out_of_memory(struct pg *pg, const char *what)
+{
+	char detail[160];
+
+	snprintf(pg->last_error, sizeof(pg->last_error), "out of memory while building %s", what);
+	snprintf(pg->last_sqlstate, sizeof(pg->last_sqlstate), "53200");
+	snprintf(detail, sizeof(detail), "An allocation failed while building %s.", what);
+	zlog_at(LOG_ERROR,
+	        &((struct log_ctx){.partition = -1,
+	                           .offset = -1,
+	                           .detail = detail,
+	                           .hint = "The batch is rolled back and retried."}),
+	        "out of memory");
+	return false;
+}
+
 static int
 cmp_names(const void *a, const void *b)
 {
@@ -347,37 +393,37 @@ read_file(const char *path)
 }
 
 static bool
-migration_applied(struct pg *pg, const char *versie)
+migration_applied(struct pg *pg, const char *version)
 {
-	const char *vals[1] = {versie};
-	PGresult *res = pg_exec(pg, "SELECT 1 FROM schema_migrations WHERE versie = $1", 1, vals);
+	const char *vals[1] = {version};
+	PGresult *res = pg_exec(pg, "SELECT 1 FROM schema_migrations WHERE version = $1", 1, vals);
 	bool applied = res && PQntuples(res) > 0;
 	PQclear(res);
 	return applied;
 }
 
 static bool
-apply_migration(struct pg *pg, const char *versie, const char *sql)
+apply_migration(struct pg *pg, const char *version, const char *sql)
 {
-	const char *vals[1] = {versie};
+	const char *vals[1] = {version};
 	PGresult *res;
 
 	if (!pg_cmd(pg, "BEGIN"))
 		return false;
 	if (!pg_cmd(pg, sql))
 		goto fail;
-	res = pg_exec(pg, "INSERT INTO schema_migrations (versie) VALUES ($1)", 1, vals);
+	res = pg_exec(pg, "INSERT INTO schema_migrations (version) VALUES ($1)", 1, vals);
 	if (!res)
 		goto fail;
 	PQclear(res);
 	if (!pg_cmd(pg, "COMMIT"))
 		goto fail;
-	zlog_info("applied migration %s", versie);
+	zlog_info("applied migration %s", version);
 	return true;
 fail:
 	zlog_at(LOG_ERROR,
 	        &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
-	        "migration %s failed", versie);
+	        "migration %s failed", version);
 	pg_cmd(pg, "ROLLBACK");
 	return false;
 }
@@ -400,11 +446,13 @@ pg_migrate(struct pg *pg, const char *dir)
 		return false;
 	PQclear(res);
 
-	if (!pg_cmd(pg, "CREATE TABLE IF NOT EXISTS schema_migrations (versie text PRIMARY KEY,"
-	                " toegepast_op timestamptz NOT NULL DEFAULT now())"))
+	if (!pg_cmd(pg, migrations_table_sql))
 		goto out;
 	if (!migration_applied(pg, "000_runtime") &&
 	    !apply_migration(pg, "000_runtime", runtime_sql))
+		goto out;
+	if (!migration_applied(pg, "000_runtime_english") &&
+	    !apply_migration(pg, "000_runtime_english", runtime_english_sql))
 		goto out;
 
 	if (dir && (d = opendir(dir)) != NULL) {
@@ -423,11 +471,11 @@ pg_migrate(struct pg *pg, const char *dir)
 	}
 	qsort(names, (size_t)n, sizeof(char *), cmp_names);
 	for (int i = 0; i < n; i++) {
-		char path[1024], versie[256];
+		char path[1024], version[256];
 		char *sql;
 
-		snprintf(versie, sizeof(versie), "%.*s", (int)(strlen(names[i]) - 4), names[i]);
-		if (migration_applied(pg, versie))
+		snprintf(version, sizeof(version), "%.*s", (int)(strlen(names[i]) - 4), names[i]);
+		if (migration_applied(pg, version))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		sql = read_file(path);
@@ -435,7 +483,7 @@ pg_migrate(struct pg *pg, const char *dir)
 			zlog_error("could not read migration %s", path);
 			goto out;
 		}
-		bool applied = apply_migration(pg, versie, sql);
+		bool applied = apply_migration(pg, version, sql);
 		free(sql);
 		if (!applied)
 			goto out;
@@ -458,10 +506,10 @@ pg_offset_load(struct pg *pg, const char *group, const char *topic, int32_t part
 	int64_t off = -1;
 
 	snprintf(part, sizeof(part), "%d", partition);
-	res = pg_exec(
-	        pg,
-	        "SELECT volgende FROM consumer_offsets WHERE groep = $1 AND topic = $2 AND partitie = $3",
-	        3, vals);
+	res = pg_exec(pg,
+	              "SELECT next_offset FROM consumer_offsets"
+	              " WHERE group_id = $1 AND topic = $2 AND partition = $3",
+	              3, vals);
 	if (!res)
 		return -2;
 	if (PQntuples(res) == 1)

@@ -66,6 +66,11 @@ bool pg_pipeline_sync(struct pg *pg, pg_result_fn on_result, void *arg);
 /* True when the last error is worth retrying (connection, serialization,
  * deadlock, resources, shutdown) rather than a fault in the data or the code. */
 bool pg_error_transient(const struct pg *pg);
+/* An allocation failed on the way to a statement: recorded as PostgreSQL's
+ * own out_of_memory (53200, transient), so that the batch is rolled back and
+ * retried rather than blamed on its data. Returns false, for "return
+ * pg_out_of_memory(pg, ...)". */
+bool pg_out_of_memory(struct pg *pg, const char *what);
 
 /* Applies the runtime tables, then every NNN_*.sql in dir (in name order) not
  * yet applied, each in its own transaction, under an advisory lock so that

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "stream/settings.h"
 #include "stream/kafka.h"
+#include "core/buf.h"
 #include "core/loop.h"
 #include "core/metrics.h"
 #include "stream/outbox.h"
@@ -28,15 +29,16 @@ static const char offset_fn_sql[] =
         " FOR i IN 1 .. coalesce(array_length(t, 1), 0) LOOP"
         "  IF expected[i] < 0 THEN"
         "   BEGIN"
-        "     INSERT INTO consumer_offsets (groep, topic, partitie, volgende)"
+        "     INSERT INTO consumer_offsets (group_id, topic, partition, next_offset)"
         "       VALUES (g, t[i], p[i], next[i]);"
         "   EXCEPTION WHEN unique_violation THEN"
         "     RAISE EXCEPTION 'offset of %[%] was stored by another instance', t[i], p[i]"
         "       USING ERRCODE = 'ZSF01';"
         "   END;"
         "  ELSE"
-        "   UPDATE consumer_offsets SET volgende = next[i], bijgewerkt = now()"
-        "    WHERE groep = g AND topic = t[i] AND partitie = p[i] AND volgende = expected[i];"
+        "   UPDATE consumer_offsets SET next_offset = next[i], updated_at = now()"
+        "    WHERE group_id = g AND topic = t[i] AND partition = p[i]"
+        "    AND next_offset = expected[i];"
         "   IF NOT FOUND THEN RAISE EXCEPTION 'offset of %[%] moved away from %', t[i], p[i],"
         "     expected[i] USING ERRCODE = 'ZSF01'; END IF;"
         "  END IF;"
@@ -223,8 +225,9 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_l
 	}
 }
 
-/* Turns a Kafka message into a proj_msg: decoded, or marked dead with why. */
-static void
+/* Turns a Kafka message into a proj_msg: decoded, or marked dead with why.
+ * False only when memory ran out (m then holds nothing to free but rkm). */
+static bool
 decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 {
 	struct schemaset_decoded dec = {0};
@@ -238,6 +241,8 @@ decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 	m->offset = rkm->offset;
 	if (rkm->key) {
 		char *k = malloc(rkm->key_len + 1);
+		if (!k)
+			return false;
 		memcpy(k, rkm->key, rkm->key_len);
 		k[rkm->key_len] = '\0';
 		m->key = k;
@@ -249,14 +254,14 @@ decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 	/* Our own facts come back on a topic we also read (status on zaken):
 	 * nothing to apply, so not worth decoding (a fifth of the work). */
 	if (m->ce.source[0] && !strcmp(m->ce.source, p->ce_source))
-		return;
+		return true;
 	if (rkm->len > p->cfg.max_message_bytes) {
 		m->dead = true;
 		snprintf(m->error_code, sizeof(m->error_code), "too_large");
 		snprintf(m->error, sizeof(m->error),
 		         "message of %zu bytes exceeds the limit of %zu", rkm->len,
 		         p->cfg.max_message_bytes);
-		return;
+		return true;
 	}
 	rc = schemaset_decode(p->schemas, rkm->payload, rkm->len, p->cfg.max_message_bytes,
 	                      AVRO_JSON_PLAIN, &dec, err, sizeof(err));
@@ -264,43 +269,48 @@ decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 		m->dead = true;
 		snprintf(m->error_code, sizeof(m->error_code), "%s", schemaset_status_code(rc));
 		snprintf(m->error, sizeof(m->error), "%s", err);
-		return;
+		return true;
 	}
 	m->data = dec.datum;
 	m->record = dec.reader->name;
+	return true;
 }
 
-static void
+static bool
 dead_letter(struct projector *p, struct proj_msg *m)
 {
 	char part[16], off[24];
-	struct outbox_row *row = outbox_queue(p->outbox, topic_name(TOPIC_DLQ), m->key, m->keylen,
-	                                      m->rkm->payload ? m->rkm->payload : "", m->rkm->len);
 
 	snprintf(part, sizeof(part), "%d", m->partition);
 	snprintf(off, sizeof(off), "%lld", (long long)m->offset);
-	outbox_row_header(row, "zs_error", m->error);
-	outbox_row_header(row, "zs_error_code", m->error_code);
-	outbox_row_header(row, "zs_source_topic", m->topic);
-	outbox_row_header(row, "zs_source_partition", part);
-	outbox_row_header(row, "zs_source_offset", off);
-	outbox_row_header(row, "zs_service", p->cfg.service);
-	if (m->ce.id[0])
-		outbox_row_header(row, "ce_id", m->ce.id);
-	if (m->ce.type[0])
-		outbox_row_header(row, "ce_type", m->ce.type);
-	if (m->ce.traceparent[0])
-		outbox_row_header(row, "traceparent", m->ce.traceparent);
+	const struct outbox_kv h[] = {
+	        {"zs_error", m->error},
+	        {"zs_error_code", m->error_code},
+	        {"zs_source_topic", m->topic},
+	        {"zs_source_partition", part},
+	        {"zs_source_offset", off},
+	        {"zs_service", p->cfg.service},
+	        {"ce_id", m->ce.id[0] ? m->ce.id : NULL},
+	        {"ce_type", m->ce.type[0] ? m->ce.type : NULL},
+	        {"traceparent", m->ce.traceparent[0] ? m->ce.traceparent : NULL},
+	};
+	if (!outbox_queue(p->outbox, topic_name(TOPIC_DLQ), m->key, m->keylen,
+	                  m->rkm->payload ? m->rkm->payload : "", m->rkm->len, h,
+	                  (int)(sizeof(h) / sizeof(h[0]))))
+		return pg_out_of_memory(&p->pg, "a dead letter");
+	return true;
 }
 
-void
+bool
 projector_dead_letter(struct proj_batch *b, struct proj_msg *m, const char *code, const char *why)
 {
 	snprintf(m->error_code, sizeof(m->error_code), "%s", code);
 	snprintf(m->error, sizeof(m->error), "%s", why);
-	dead_letter(b->p, m);
+	if (!dead_letter(b->p, m))
+		return false;
 	zlog_at(LOG_WARN, &m->log, "dead-lettered: %s", why);
 	metric_inc(b->p->m_dead, 1);
+	return true;
 }
 
 struct commit_state {
@@ -315,6 +325,42 @@ on_commit_result(int index, PGresult *res, void *arg)
 
 	if (index >= cs->outbox_first && index < cs->outbox_first + cs->outbox_n)
 		outbox_take_result(cs->p->outbox, index - cs->outbox_first, res);
+}
+
+/* Every partition of the batch in one call: {a,b} array literals. */
+static bool
+send_offsets(struct projector *p, struct part **touched, const int64_t *next, int ntouched)
+{
+	size_t cap = 8, len[4] = {0};
+	char *arr[4] = {0};
+	bool ok = true;
+
+	/* Room for the longest: the topics, or 21 bytes (an int64 and its
+	 * comma) per partition. */
+	for (int k = 0; k < ntouched; k++)
+		cap += strlen(touched[k]->topic) + 22;
+	for (int a = 0; a < 4 && ok; a++)
+		ok = (arr[a] = malloc(cap)) != NULL && buf_appendf(arr[a], cap, &len[a], "{");
+	for (int k = 0; k < ntouched && ok; k++) {
+		const char *sep = k ? "," : "";
+		/* Topic names are [A-Za-z0-9._-]: no quoting needed in the literal. */
+		ok = buf_appendf(arr[0], cap, &len[0], "%s%s", sep, touched[k]->topic) &&
+		     buf_appendf(arr[1], cap, &len[1], "%s%d", sep, touched[k]->partition) &&
+		     buf_appendf(arr[2], cap, &len[2], "%s%lld", sep,
+		                 (long long)touched[k]->expected) &&
+		     buf_appendf(arr[3], cap, &len[3], "%s%lld", sep, (long long)next[k]);
+	}
+	for (int a = 0; a < 4 && ok; a++)
+		ok = buf_appendf(arr[a], cap, &len[a], "}");
+	if (ok) {
+		const char *vals[5] = {p->group, arr[0], arr[1], arr[2], arr[3]};
+		ok = pg_pipeline_send(&p->pg, "offsets_store", 5, vals, NULL, NULL);
+	} else {
+		pg_out_of_memory(&p->pg, "the offsets of a batch");
+	}
+	for (int a = 0; a < 4; a++)
+		free(arr[a]);
+	return ok;
 }
 
 /*
@@ -345,33 +391,10 @@ commit_tx(struct projector *p, struct proj_msg *msgs, int n)
 	 * the round trip of the outbox, the offsets and the COMMIT. */
 	if (!pg_pipeline_open(&p->pg) && !pg_pipeline_begin(&p->pg))
 		return false;
-	outbox_send_inserts(p->outbox, &p->pg, &cs.outbox_first);
-	if (ntouched > 0) {
-		/* Every partition of the batch in one call: {a,b} array literals. */
-		char *arr[4];
-		size_t cap = (size_t)ntouched * 180 + 8;
-		for (int a = 0; a < 4; a++) {
-			arr[a] = malloc(cap);
-			strcpy(arr[a], "{");
-		}
-		for (int k = 0; k < ntouched; k++) {
-			const char *sep = k ? "," : "";
-			/* Topic names are [A-Za-z0-9._-]: no quoting needed in the literal. */
-			snprintf(arr[0] + strlen(arr[0]), cap - strlen(arr[0]), "%s%s", sep,
-			         touched[k]->topic);
-			snprintf(arr[1] + strlen(arr[1]), cap - strlen(arr[1]), "%s%d", sep,
-			         touched[k]->partition);
-			snprintf(arr[2] + strlen(arr[2]), cap - strlen(arr[2]), "%s%lld", sep,
-			         (long long)touched[k]->expected);
-			snprintf(arr[3] + strlen(arr[3]), cap - strlen(arr[3]), "%s%lld", sep,
-			         (long long)next[k]);
-		}
-		for (int a = 0; a < 4; a++)
-			strcat(arr[a], "}");
-		const char *vals[5] = {p->group, arr[0], arr[1], arr[2], arr[3]};
-		pg_pipeline_send(&p->pg, "offsets_store", 5, vals, NULL, NULL);
-		for (int a = 0; a < 4; a++)
-			free(arr[a]);
+	if (!outbox_send_inserts(p->outbox, &p->pg, &cs.outbox_first) ||
+	    (ntouched > 0 && !send_offsets(p, touched, next, ntouched))) {
+		pg_pipeline_sync(&p->pg, NULL, NULL);
+		return false;
 	}
 	pg_pipeline_send_sql(&p->pg, "COMMIT", 0, NULL);
 	if (!pg_pipeline_sync(&p->pg, on_commit_result, &cs))
@@ -437,8 +460,8 @@ apply_once(struct projector *p, struct proj_msg *msgs, int n)
 		goto failed;
 	p->in_tx = true;
 	for (int i = 0; i < n; i++)
-		if (msgs[i].dead && !msgs[i].skip)
-			dead_letter(p, &msgs[i]);
+		if (msgs[i].dead && !msgs[i].skip && !dead_letter(p, &msgs[i]))
+			goto failed;
 	if (p->cfg.apply(&b, p->cfg.arg) != 0)
 		goto failed;
 	if (!commit_tx(p, msgs, n))
@@ -564,7 +587,15 @@ collect_and_apply(struct projector *p)
 			rd_kafka_message_destroy(rkm);
 			continue;
 		}
-		decode_msg(p, rkm, &p->msgs[p->nmsgs++]);
+		if (!decode_msg(p, rkm, &p->msgs[p->nmsgs++])) {
+			/* Give the batch back, as after a fence: read again from
+			 * the committed offsets once memory is there. */
+			zlog_error("out of memory decoding a message; batch dropped and re-read");
+			free_msgs(p);
+			reseek_from_db(p);
+			schedule_retry(p);
+			return;
+		}
 	}
 	if (gen != p->generation)
 		drop_unassigned(p);
@@ -845,7 +876,7 @@ projector_emit(struct projector *p, enum topic_id topic, const char *key, const 
 {
 	const struct schema_entry *e = schemaset_latest(p->schemas, record);
 	struct ce_attrs ce;
-	struct outbox_row *row;
+	bool queued;
 	void *buf = NULL;
 	size_t len = 0;
 	char err[256];
@@ -863,17 +894,21 @@ projector_emit(struct projector *p, enum topic_id topic, const char *key, const 
 	ce_attrs_init(&ce, record, p->ce_source, key, cause ? cause->traceparent : NULL);
 	if (ce_id)
 		snprintf(ce.id, sizeof(ce.id), "%s", ce_id);
-	row = outbox_queue(p->outbox, topic_name(topic), key, key ? strlen(key) : 0, buf, len);
+	const struct outbox_kv h[] = {
+	        {"ce_specversion", "1.0"},
+	        {"ce_id", ce.id},
+	        {"ce_source", ce.source},
+	        {"ce_type", ce.type},
+	        {"ce_time", ce.time},
+	        {"ce_subject", key},
+	        {"content-type", "application/avro"},
+	        {"traceparent", ce.traceparent},
+	};
+	queued = outbox_queue(p->outbox, topic_name(topic), key, key ? strlen(key) : 0, buf, len, h,
+	                      (int)(sizeof(h) / sizeof(h[0])));
 	free(buf);
-	outbox_row_header(row, "ce_specversion", "1.0");
-	outbox_row_header(row, "ce_id", ce.id);
-	outbox_row_header(row, "ce_source", ce.source);
-	outbox_row_header(row, "ce_type", ce.type);
-	outbox_row_header(row, "ce_time", ce.time);
-	if (key)
-		outbox_row_header(row, "ce_subject", key);
-	outbox_row_header(row, "content-type", "application/avro");
-	outbox_row_header(row, "traceparent", ce.traceparent);
+	if (!queued)
+		return pg_out_of_memory(&p->pg, record);
 	metric_inc(p->m_emitted, 1);
 	return true;
 }
@@ -978,7 +1013,7 @@ projector_start(const struct projector_config *cfg)
 	}
 	if (!pg_prepare(
 	            &p->pg, "outbox_insert",
-	            "INSERT INTO outbox (topic, sleutel, waarde, headers) VALUES ($1, $2, $3, $4::jsonb) RETURNING id",
+	            "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb) RETURNING id",
 	            4) ||
 	    !pg_prepare(
 	            &p->pg, "offsets_store",

@@ -108,8 +108,9 @@ bool projector_emit(struct projector *p, enum topic_id topic, const char *key, c
                     json_t *data, const struct ce_attrs *cause, const char *ce_id);
 
 /* From apply(): a message that decodes but cannot be used at all (e.g. a
- * malformed catalogus entry) goes to the dead-letter topic with code and why. */
-void projector_dead_letter(struct proj_batch *b, struct proj_msg *m, const char *code,
+ * malformed catalogus entry) goes to the dead-letter topic with code and why.
+ * False when even that could not be queued (out of memory): fail the batch. */
+bool projector_dead_letter(struct proj_batch *b, struct proj_msg *m, const char *code,
                            const char *why);
 
 /* Reads the broadcast topic up to the end it has now (bounded by timeout):

@@ -1,9 +1,9 @@
 /*
  * catalogus_pg.h — the catalogus as every daemon that needs it keeps it: a
  * table zaaktypen (identificatie, begin_geldigheid, versiedatum, doc) in the
- * daemon's own schema (its migration creates it), an in-memory struct
- * catalogus loaded from it, and the application of ZaaktypeGepubliceerd
- * events inside a projector batch.
+ * daemon's own schema (its migration creates it) for reading, and the struct
+ * catalogus in memory that decisions use, filled from the catalogus topic at
+ * every start.
  */
 #ifndef ZS_CATALOGUS_PG_H
 #define ZS_CATALOGUS_PG_H
@@ -15,14 +15,9 @@
 #include "stream/projector.h"
 
 bool catalogus_pg_prepare(struct pg *pg);
-/* Replaces *cat with what the table holds. */
-bool catalogus_pg_laad(struct catalogus **cat, struct pg *pg);
 /* A ZaaktypeGepubliceerd read from the broadcast catalogus (projector
  * on_broadcast): into cat, and stored (idempotent, outside any batch). A
  * malformed zaaktype is logged and skipped: the publisher validates. */
 void catalogus_pg_ontvang(struct catalogus *cat, struct pg *pg, struct proj_msg *m);
-/* Stores a ZaaktypeGepubliceerd and puts it in cat; a malformed zaaktype is
- * dead-lettered. -1 when the write failed (the batch is retried). */
-int catalogus_pg_verwerk(struct catalogus *cat, struct proj_batch *b, struct proj_msg *m);
 
 #endif

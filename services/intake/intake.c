@@ -97,35 +97,40 @@ intake_catalogus(struct projector *p, struct proj_msg *m, void *arg)
 	catalogus_pg_ontvang(in->cat, projector_pg(p), m);
 }
 
-/* Finds the outcomes already stored for the aanvraag ids in this batch. */
+/* Finds the outcomes already stored for the aanvraag ids in this batch;
+ * NULL when the lookup failed or memory ran out. */
 static json_t *
 known_outcomes(struct proj_batch *b, struct item *items, int n)
 {
 	json_t *ids = json_array(), *known = json_object();
-	char *ids_text;
-	PGresult *res;
+	char *ids_text = NULL;
+	PGresult *res = NULL;
+	bool ok = ids && known;
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && ok; i++)
 		if (items[i].id[0])
-			json_array_append_new(ids, json_string(items[i].id));
-	if (json_array_size(ids) == 0) {
-		json_decref(ids);
-		return known;
+			ok = json_array_append_new(ids, json_string(items[i].id)) == 0;
+	if (ok && json_array_size(ids) > 0) {
+		ids_text = json_dumps(ids, JSON_COMPACT);
+		const char *vals[1] = {ids_text};
+		ok = ids_text ? (res = pg_execp(b->pg, "aanvragen_bekend", 1, vals, NULL, NULL)) !=
+		                        NULL
+		              : pg_out_of_memory(b->pg, "the aanvraag ids of a batch");
+	} else if (!ok) {
+		pg_out_of_memory(b->pg, "the aanvraag ids of a batch");
 	}
-	ids_text = json_dumps(ids, JSON_COMPACT);
-	const char *vals[1] = {ids_text};
-	res = pg_execp(b->pg, "aanvragen_bekend", 1, vals, NULL, NULL);
+	for (int r = 0; res && ok && r < PQntuples(res); r++)
+		if (json_object_set_new(known, PQgetvalue(res, r, 0),
+		                        json_pack("{s:s, s:s}", "event", PQgetvalue(res, r, 1),
+		                                  "ce_id", PQgetvalue(res, r, 2))) != 0)
+			ok = pg_out_of_memory(b->pg, "the stored outcomes of a batch");
+	PQclear(res);
 	free(ids_text);
 	json_decref(ids);
-	if (!res) {
+	if (!ok) {
 		json_decref(known);
 		return NULL;
 	}
-	for (int r = 0; r < PQntuples(res); r++)
-		json_object_set_new(known, PQgetvalue(res, r, 0),
-		                    json_pack("{s:s, s:s}", "event", PQgetvalue(res, r, 1), "ce_id",
-		                              PQgetvalue(res, r, 2)));
-	PQclear(res);
 	return known;
 }
 
@@ -137,24 +142,26 @@ outcome_ce_id(const char *aanvraag_id, char out[UUID_LEN + 1])
 	uuid_v5(ZS_UUID_NAMESPACE, name, out);
 }
 
-/* First pass: resubmission, or judged (and if refused, the refusal built). */
-static void
+/* First pass: resubmission, or judged (and if refused, the refusal built).
+ * False when memory ran out. */
+static bool
 judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 {
-	const char *id = json_string_value(json_object_get(it->m->data, "aanvraagId"));
 	json_t *prior;
 	char err[256];
 	struct redenen r;
 
-	if (id && strlen(id) < sizeof(it->id))
-		snprintf(it->id, sizeof(it->id), "%s", id);
 	if (it->id[0] && (prior = json_object_get(known, it->id)) != NULL) {
 		it->kind = ITEM_RESUBMIT;
+		/* An outcome of this same batch is not stored yet: it is taken
+		 * from the earlier item when written (outcome_from_batch). */
+		if (json_is_null(json_object_get(prior, "event")))
+			return true;
 		it->outcome =
 		        json_loads(json_string_value(json_object_get(prior, "event")), 0, NULL);
 		snprintf(it->outcome_ce_id, sizeof(it->outcome_ce_id), "%s",
 		         json_string_value(json_object_get(prior, "ce_id")));
-		return;
+		return it->outcome != NULL;
 	}
 	if (aanvraag_from_json(it->m->data, &it->a, err, sizeof(err)) != 0) {
 		aanvraag_redenen_init(&r);
@@ -164,7 +171,7 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 		it->outcome = json_pack("{s:s, s:s, s:s, s:o}", "aanvraagId", it->id, "zaaktype",
 		                        "", "afgewezenOp", "1970-01-01T00:00:00.000Z", "redenen",
 		                        redenen_json(&r));
-		return;
+		return it->outcome != NULL;
 	}
 	it->zt = aanvraag_zaaktype(in->cat, it->a);
 	/* Unknown: perhaps published a moment ago and not read yet. */
@@ -177,17 +184,19 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 	if (r.n > 0) {
 		it->kind = ITEM_REFUSE;
 		it->outcome = aanvraag_afgewezen_json(it->a, &r, nu);
+		if (!it->outcome)
+			return false;
 	} else {
 		int y, mo, d;
 		it->kind = ITEM_ACCEPT;
 		datum_to_ymd(datum_van_instant_nl(nu), &y, &mo, &d);
 		it->jaar = y;
 	}
-	if (it->id[0])
-		outcome_ce_id(it->id, it->outcome_ce_id);
+	if (!it->id[0])
+		return true;
+	outcome_ce_id(it->id, it->outcome_ce_id);
 	/* Later messages in this batch with the same id are resubmissions. */
-	if (it->id[0])
-		json_object_set_new(known, it->id, json_pack("{s:n}", "pending"));
+	return json_object_set_new(known, it->id, json_pack("{s:n}", "event")) == 0;
 }
 
 /* Reserves one zaak number per accepted aanvraag, per year. */
@@ -221,8 +230,144 @@ str(json_t *o, const char *k)
 	return json_string_value(json_object_get(o, k));
 }
 
-/* Third pass: write and emit. Resubmissions of an id first decided in this
- * same batch take the outcome decided a moment ago. */
+/* The third pass, one step per function: what each kind of item writes and
+ * emits. Each returns false when the batch must be rolled back. */
+
+/* A resubmission of an id first decided earlier in this same batch takes
+ * the outcome decided a moment ago. */
+static void
+outcome_from_batch(struct item *items, int i)
+{
+	struct item *it = &items[i];
+
+	for (int j = 0; j < i && !it->outcome; j++)
+		if (items[j].kind != ITEM_RESUBMIT && !strcmp(items[j].id, it->id)) {
+			it->outcome = json_incref(items[j].outcome);
+			snprintf(it->outcome_ce_id, sizeof(it->outcome_ce_id), "%s",
+			         items[j].outcome_ce_id);
+		}
+}
+
+/* The aanvragen row: the idempotency key and the stored outcome. */
+static bool
+store_outcome(struct proj_batch *b, const struct item *it, const char *uitkomst,
+              const char *zaak_uuid, const char *ident, const char *zaaktype, const char *trace)
+{
+	char *ev = json_dumps(it->outcome, JSON_COMPACT);
+	const char *av[8] = {it->id,   uitkomst, zaak_uuid,         ident,
+	                     zaaktype, ev,       it->outcome_ce_id, trace};
+	bool ok;
+
+	if (!ev)
+		return pg_out_of_memory(b->pg, "a stored aanvraag outcome");
+	ok = pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
+	free(ev);
+	return ok;
+}
+
+static bool
+store_zaak(struct proj_batch *b, const struct item *it, const char *uuid, const char *ident,
+           json_t *zaak)
+{
+	const char *zv[10] = {uuid,
+	                      ident,
+	                      it->id,
+	                      str(zaak, "zaaktype"),
+	                      str(zaak, "zaaktypeVersiedatum"),
+	                      str(zaak, "startdatum"),
+	                      str(zaak, "registratiedatum"),
+	                      str(zaak, "einddatumGepland"),
+	                      str(zaak, "uiterlijkeEinddatumAfdoening"),
+	                      str(zaak, "vertrouwelijkheidaanduiding")};
+
+	return pg_pipeline_send(b->pg, "zaak_insert", 10, zv, NULL, NULL);
+}
+
+/* A date we cannot represent turns an accepted aanvraag into a refusal. */
+static bool
+refuse_out_of_range(struct item *it, int64_t nu)
+{
+	struct redenen r;
+
+	aanvraag_redenen_init(&r);
+	redenen_voeg_toe(
+	        &r, "aanvraag.veld_ongeldig", "ingediendOp",
+	        "De datum van de aanvraag valt buiten het bereik dat wij kunnen verwerken.");
+	it->kind = ITEM_REFUSE;
+	it->outcome = aanvraag_afgewezen_json(it->a, &r, nu);
+	return it->outcome != NULL;
+}
+
+/* An accepted aanvraag becomes a zaak: its rows and its ZaakGeregistreerd. */
+static bool
+register_zaak(struct intake *in, struct proj_batch *b, struct item *it, int64_t number, int64_t nu,
+              const char *trace)
+{
+	char uuid[UUID_LEN + 1], ident[ZAAK_IDENTIFICATIE_TEKST + 1];
+	json_t *zaak;
+	bool ok;
+
+	uuid_v4(uuid);
+	zaak_identificatie(ident, sizeof(ident), it->jaar, number);
+	/* A portal may register for another organisation (the RSIN was judged
+	 * with the rest); otherwise the municipality's own. */
+	zaak = zaak_geregistreerd_json(
+	        it->zt, it->a, uuid, ident,
+	        it->a->bronorganisatie ? it->a->bronorganisatie : in->bronorganisatie, nu);
+	if (!zaak)
+		return refuse_out_of_range(it, nu) || pg_out_of_memory(b->pg, "a refusal");
+	it->outcome = aanvraag_geaccepteerd_json(zaak, nu);
+	ok = it->outcome ? store_outcome(b, it, "geaccepteerd", uuid, ident, str(zaak, "zaaktype"),
+	                                 trace) &&
+	                           store_zaak(b, it, uuid, ident, zaak)
+	                 : pg_out_of_memory(b->pg, "an AanvraagGeaccepteerd");
+	it->m->log.zaak = NULL;
+	ok = ok &&
+	     projector_emit(b->p, TOPIC_ZAKEN, uuid, "ZaakGeregistreerd", zaak, &it->m->ce, NULL);
+	if (ok) {
+		zlog_at(LOG_INFO, &it->m->log, "zaak %s registered (%s)", ident,
+		        str(zaak, "zaaktype"));
+		projector_count(b->p, in->m_accepted, 1);
+	}
+	json_decref(zaak);
+	return ok;
+}
+
+static bool
+store_refusal(struct intake *in, struct proj_batch *b, const struct item *it, const char *trace)
+{
+	/* Without an id there is nothing to be idempotent on: only emitted. */
+	if (it->id[0] &&
+	    !store_outcome(b, it, "afgewezen", NULL, NULL, str(it->outcome, "zaaktype"), trace))
+		return false;
+	projector_count(b->p, in->m_refused, 1);
+	zlog_at(LOG_INFO, &it->m->log, "aanvraag refused with %zu reason(s)",
+	        json_array_size(json_object_get(it->outcome, "redenen")));
+	return true;
+}
+
+static bool
+count_resubmission(struct intake *in, struct proj_batch *b, const struct item *it)
+{
+	const char *hv[1] = {it->id};
+
+	projector_count(b->p, in->m_resubmitted, 1);
+	return pg_pipeline_send(b->pg, "aanvraag_herhaald", 1, hv, NULL, NULL);
+}
+
+/* The outcome, keyed by aanvraag id; a resubmission gets the same event id. */
+static bool
+emit_outcome(struct proj_batch *b, const struct item *it)
+{
+	const char *record = json_object_get(it->outcome, "redenen") ? "AanvraagAfgewezen"
+	                                                             : "AanvraagGeaccepteerd";
+	const char *key = it->id[0] ? it->id : it->m->key;
+
+	return projector_emit(b->p, TOPIC_AANVRAAG_UITKOMSTEN, key, record, it->outcome, &it->m->ce,
+	                      it->outcome_ce_id[0] ? it->outcome_ce_id : NULL);
+}
+
+/* Third pass: write and emit, in one pipeline left open for the commit. */
 static bool
 write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int n,
                const int64_t *numbers, int64_t nu)
@@ -232,101 +377,48 @@ write_and_emit(struct intake *in, struct proj_batch *b, struct item *items, int 
 	for (int i = 0; i < n; i++) {
 		struct item *it = &items[i];
 		char trace[TRACE_ID_HEX + 1];
+		bool ok = true;
 
 		traceparent_trace_id(it->m->ce.traceparent, trace);
-		if (it->kind == ITEM_RESUBMIT && !it->outcome) {
-			for (int j = 0; j < i; j++)
-				if (items[j].kind != ITEM_RESUBMIT &&
-				    !strcmp(items[j].id, it->id)) {
-					it->outcome = json_incref(items[j].outcome);
-					snprintf(it->outcome_ce_id, sizeof(it->outcome_ce_id), "%s",
-					         items[j].outcome_ce_id);
-				}
-		}
-		if (it->kind == ITEM_ACCEPT) {
-			char uuid[UUID_LEN + 1], ident[ZAAK_IDENTIFICATIE_TEKST + 1];
-			json_t *zaak;
-
-			uuid_v4(uuid);
-			zaak_identificatie(ident, sizeof(ident), it->jaar, numbers[i]);
-			/* A portal may register for another organisation (the RSIN was
-			 * judged with the rest); otherwise the municipality's own. */
-			zaak = zaak_geregistreerd_json(it->zt, it->a, uuid, ident,
-			                               it->a->bronorganisatie
-			                                       ? it->a->bronorganisatie
-			                                       : in->bronorganisatie,
-			                               nu);
-			if (!zaak) {
-				it->kind = ITEM_REFUSE;
-				struct redenen r;
-				aanvraag_redenen_init(&r);
-				redenen_voeg_toe(
-				        &r, "aanvraag.veld_ongeldig", "ingediendOp",
-				        "De datum van de aanvraag valt buiten het bereik dat wij kunnen verwerken.");
-				it->outcome = aanvraag_afgewezen_json(it->a, &r, nu);
-			} else {
-				it->outcome = aanvraag_geaccepteerd_json(zaak, nu);
-				const char *zv[10] = {uuid,
-				                      ident,
-				                      it->id,
-				                      str(zaak, "zaaktype"),
-				                      str(zaak, "zaaktypeVersiedatum"),
-				                      str(zaak, "startdatum"),
-				                      str(zaak, "registratiedatum"),
-				                      str(zaak, "einddatumGepland"),
-				                      str(zaak, "uiterlijkeEinddatumAfdoening"),
-				                      str(zaak, "vertrouwelijkheidaanduiding")};
-				char *ev = json_dumps(it->outcome, JSON_COMPACT);
-				const char *av[8] = {it->id,
-				                     "geaccepteerd",
-				                     uuid,
-				                     ident,
-				                     str(zaak, "zaaktype"),
-				                     ev,
-				                     it->outcome_ce_id,
-				                     trace};
-				pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
-				pg_pipeline_send(b->pg, "zaak_insert", 10, zv, NULL, NULL);
-				free(ev);
-				it->m->log.zaak = NULL;
-				projector_emit(b->p, TOPIC_ZAKEN, uuid, "ZaakGeregistreerd", zaak,
-				               &it->m->ce, NULL);
-				zlog_at(LOG_INFO, &it->m->log, "zaak %s registered (%s)", ident,
-				        str(zaak, "zaaktype"));
-				json_decref(zaak);
-				projector_count(b->p, in->m_accepted, 1);
-			}
-		}
-		if (it->kind == ITEM_REFUSE && it->id[0]) {
-			char *ev = json_dumps(it->outcome, JSON_COMPACT);
-			const char *av[8] = {
-			        it->id, "afgewezen",       NULL, NULL, str(it->outcome, "zaaktype"),
-			        ev,     it->outcome_ce_id, trace};
-			pg_pipeline_send(b->pg, "aanvraag_insert", 8, av, NULL, NULL);
-			free(ev);
-		}
-		if (it->kind == ITEM_REFUSE) {
-			projector_count(b->p, in->m_refused, 1);
-			zlog_at(LOG_INFO, &it->m->log, "aanvraag refused with %zu reason(s)",
-			        json_array_size(json_object_get(it->outcome, "redenen")));
-		}
 		if (it->kind == ITEM_RESUBMIT) {
-			const char *hv[1] = {it->id};
-			pg_pipeline_send(b->pg, "aanvraag_herhaald", 1, hv, NULL, NULL);
-			projector_count(b->p, in->m_resubmitted, 1);
+			outcome_from_batch(items, i);
+			ok = count_resubmission(in, b, it);
+		} else if (it->kind == ITEM_ACCEPT) {
+			ok = register_zaak(in, b, it, numbers[i], nu, trace);
 		}
-		if (!it->outcome)
-			continue;
-		const char *record = json_object_get(it->outcome, "redenen")
-		                             ? "AanvraagAfgewezen"
-		                             : "AanvraagGeaccepteerd";
-		const char *key = it->id[0] ? it->id : it->m->key;
-		if (!projector_emit(b->p, TOPIC_AANVRAAG_UITKOMSTEN, key, record, it->outcome,
-		                    &it->m->ce, it->outcome_ce_id[0] ? it->outcome_ce_id : NULL))
-			return pg_pipeline_sync(b->pg, NULL, NULL), false;
+		if (ok && it->kind == ITEM_REFUSE)
+			ok = store_refusal(in, b, it, trace);
+		if (ok && it->outcome)
+			ok = emit_outcome(b, it);
+		if (!ok) {
+			pg_pipeline_sync(b->pg, NULL, NULL);
+			return false;
+		}
 	}
 	/* Left open: the projector's commit joins this pipeline (one round trip). */
 	return true;
+}
+
+/* The AanvraagIngediend messages of a batch, with their ids. */
+static int
+collect_items(struct proj_batch *b, struct item *items)
+{
+	int n = 0;
+
+	for (int i = 0; i < b->n; i++) {
+		struct proj_msg *m = &b->msgs[i];
+		const char *id;
+
+		if (m->dead || m->data == NULL || strcmp(m->record, "AanvraagIngediend"))
+			continue;
+		items[n].m = m;
+		id = json_string_value(json_object_get(m->data, "aanvraagId"));
+		if (id && strlen(id) < sizeof(items[n].id))
+			snprintf(items[n].id, sizeof(items[n].id), "%s", id);
+		m->log.aanvraag = items[n].id[0] ? items[n].id : NULL;
+		n++;
+	}
+	return n;
 }
 
 int
@@ -344,31 +436,25 @@ intake_apply(struct proj_batch *b, void *arg)
 	in->catalogus_ingehaald = false;
 	items = calloc((size_t)b->n, sizeof(*items));
 	numbers = calloc((size_t)b->n, sizeof(*numbers));
-	for (int i = 0; i < b->n; i++) {
-		struct proj_msg *m = &b->msgs[i];
-		if (m->dead || m->data == NULL || strcmp(m->record, "AanvraagIngediend"))
-			continue;
-		items[n++].m = m;
+	if (!items || !numbers) {
+		pg_out_of_memory(b->pg, "a batch of aanvragen");
+		goto out;
 	}
-	if (n > 0) {
-		for (int i = 0; i < n; i++) {
-			const char *id =
-			        json_string_value(json_object_get(items[i].m->data, "aanvraagId"));
-			if (id && strlen(id) < sizeof(items[i].id))
-				snprintf(items[i].id, sizeof(items[i].id), "%s", id);
-		}
-		known = known_outcomes(b, items, n);
-		if (!known)
-			goto out;
-		for (int i = 0; i < n; i++) {
-			items[i].m->log.aanvraag = items[i].id[0] ? items[i].id : NULL;
-			judge(in, &items[i], known, nu);
-		}
-		if (!reserve_numbers(b, items, n, numbers) ||
-		    !write_and_emit(in, b, items, n, numbers, nu))
-			goto out;
+	n = collect_items(b, items);
+	if (n == 0) {
+		rc = 0;
+		goto out;
 	}
-	rc = 0;
+	known = known_outcomes(b, items, n);
+	if (!known)
+		goto out;
+	for (int i = 0; i < n; i++)
+		if (!judge(in, &items[i], known, nu)) {
+			pg_out_of_memory(b->pg, "the outcome of an aanvraag");
+			goto out;
+		}
+	if (reserve_numbers(b, items, n, numbers) && write_and_emit(in, b, items, n, numbers, nu))
+		rc = 0;
 out:
 	for (int i = 0; i < n; i++) {
 		aanvraag_free(items[i].a);
@@ -391,28 +477,30 @@ get_aanvraag(struct http_req *r, void *arg)
 
 	if (!uuid_valid(id)) {
 		http_problem(
-		        r, 400, "invalid", "aanvraag id is not a uuid", NULL,
-		        json_pack("[o]", http_invalid_param("id", "invalid", "expected a uuid")));
+		        r, 400, "invalid", "Het aanvraag-id is ongeldig.",
+		        "Een aanvraag-id is een uuid, zoals de portal het bij het indienen "
+		        "heeft gekozen.",
+		        json_pack("[o]", http_invalid_param("id", "invalid", "Dit is geen uuid.")));
 		return;
 	}
 	res = pg_execp(projector_pg(in->p), "aanvraag_uitkomst", 1, vals, NULL, NULL);
 	if (!res) {
-		http_problem(r, 503, "unavailable", "the read model is not available", NULL, NULL);
+		http_problem(r, 503, "unavailable", "De uitkomst is nu niet op te vragen.",
+		             "Probeer het over een paar minuten opnieuw.", NULL);
 		return;
 	}
 	if (PQntuples(res) == 0) {
 		PQclear(res);
-		http_problem(
-		        r, 404, "not_found", "no outcome for this aanvraag (yet)",
-		        "intake has not decided on this aanvraag id; an aanvraag is usually decided"
-		        " within a second of submission",
-		        NULL);
+		http_problem(r, 404, "not_found", "Geen uitkomst voor deze aanvraag (nog niet).",
+		             "Over deze aanvraag is nog niet beslist. Meestal is dat binnen een "
+		             "seconde na het indienen gebeurd; vraag het zo nog eens op.",
+		             NULL);
 		return;
 	}
 	body = json_pack("{s:s, s:s, s:o}", "aanvraagId", id, "status", PQgetvalue(res, 0, 0),
 	                 "uitkomst", json_loads(PQgetvalue(res, 0, 1), 0, NULL));
 	PQclear(res);
-	http_reply_json(r, 200, body);
+	http_reply_json(r, 200, body); /* a NULL body (out of memory) becomes a 500 */
 }
 
 void

@@ -14,6 +14,7 @@
 #include "status.h"
 #include "zgw/catalogus_pg.h"
 #include "wire/ce.h"
+#include "core/buf.h"
 #include "core/log.h"
 
 #include <ctype.h>
@@ -420,6 +421,7 @@ struct werk {
 	json_t *rij[S__AANTAL]; /* rows per statement */
 	bool ingehaald;         /* the catalogus was read to its end in this batch */
 	int volgnr;             /* orders rows whose order matters */
+	bool oom;               /* an allocation failed: the batch is rolled back */
 };
 
 /* The zaaktype of a zaak, reading the catalogus to its end once a batch
@@ -446,8 +448,14 @@ zaak_zoek(struct werk *w, const char *uuid)
 	if (i)
 		return &w->zaken[json_integer_value(i)];
 	if (w->nzaken == w->capzaken) {
-		w->capzaken = w->capzaken ? 2 * w->capzaken : 64;
-		w->zaken = realloc(w->zaken, (size_t)w->capzaken * sizeof(*w->zaken));
+		int cap = w->capzaken ? 2 * w->capzaken : 64;
+		struct zw *bigger = realloc(w->zaken, (size_t)cap * sizeof(*w->zaken));
+		if (!bigger) {
+			w->oom = true;
+			return NULL;
+		}
+		w->zaken = bigger;
+		w->capzaken = cap;
 	}
 	zw = &w->zaken[w->nzaken];
 	memset(zw, 0, sizeof(*zw));
@@ -457,14 +465,21 @@ zaak_zoek(struct werk *w, const char *uuid)
 	zw->z.termijnen.uiterlijke_einddatum_afdoening = DATUM_ONGELDIG;
 	zw->z.termijnen.opgeschort_sinds = DATUM_ONGELDIG;
 	zw->startdatum = zw->zaaktype_begin = DATUM_ONGELDIG;
-	json_object_set_new(w->index, uuid, json_integer(w->nzaken++));
+	if (json_object_set_new(w->index, uuid, json_integer(w->nzaken)) != 0) {
+		w->oom = true;
+		return NULL;
+	}
+	w->nzaken++;
 	return zw;
 }
 
+/* A row that could not be built (NULL) fails the batch in schrijf(): never
+ * a row silently missing. */
 static void
 rij(struct werk *w, enum schrijf s, json_t *r)
 {
-	json_array_append_new(w->rij[s], r);
+	if (json_array_append_new(w->rij[s], r) != 0)
+		w->oom = true;
 }
 
 static int
@@ -477,8 +492,14 @@ static void
 wachtrij_bij(struct werk *w, struct item *it)
 {
 	if (w->nwacht == w->capwacht) {
-		w->capwacht = w->capwacht ? 2 * w->capwacht : 16;
-		w->wachtrij = realloc(w->wachtrij, (size_t)w->capwacht * sizeof(*w->wachtrij));
+		int cap = w->capwacht ? 2 * w->capwacht : 16;
+		struct item **bigger = realloc(w->wachtrij, (size_t)cap * sizeof(*w->wachtrij));
+		if (!bigger) {
+			w->oom = true;
+			return;
+		}
+		w->wachtrij = bigger;
+		w->capwacht = cap;
 	}
 	w->wachtrij[w->nwacht++] = it;
 	it->geparkeerd = true;
@@ -491,6 +512,8 @@ toestand_van_rij(struct werk *w, PGresult *res, int r)
 	struct zw *zw = zaak_zoek(w, PQgetvalue(res, r, 0));
 	char *bsns = PQgetvalue(res, r, 18), *p;
 
+	if (!zw)
+		return;
 	zw->bekend = true;
 	snprintf(zw->z.identificatie, sizeof(zw->z.identificatie), "%s", PQgetvalue(res, r, 1));
 	snprintf(zw->zaaktype, sizeof(zw->zaaktype), "%s", PQgetvalue(res, r, 2));
@@ -519,10 +542,11 @@ besloten_van_rij(struct werk *w, PGresult *res, int r)
 {
 	json_t *ev = json_loads(PQgetvalue(res, r, 1), 0, NULL);
 
-	if (ev)
-		json_object_set_new(
-		        w->besloten, PQgetvalue(res, r, 0),
-		        json_pack("{s:o, s:s}", "event", ev, "ce_id", PQgetvalue(res, r, 2)));
+	/* Missing, the opdracht would be carried out a second time. */
+	if (!ev || json_object_set_new(w->besloten, PQgetvalue(res, r, 0),
+	                               json_pack("{s:o, s:s}", "event", ev, "ce_id",
+	                                         PQgetvalue(res, r, 2))) != 0)
+		w->oom = true;
 }
 
 /* A stored waiting opdracht joins the waiting line, ahead of this batch's. */
@@ -531,10 +555,18 @@ wachtend_van_rij(struct werk *w, PGresult *res, int r)
 {
 	json_t *data = json_loads(PQgetvalue(res, r, 4), 0, NULL);
 	struct item *it;
+	struct zw *zw;
 
-	if (!data)
+	if (!data) {
+		w->oom = true;
 		return;
+	}
 	it = calloc(1, sizeof(*it));
+	if (!it) {
+		json_decref(data);
+		w->oom = true;
+		return;
+	}
 	it->wacht_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
 	uuid_klein(PQgetvalue(res, r, 1), it->zaak);
 	snprintf(it->key, sizeof(it->key), "%s", it->zaak);
@@ -549,13 +581,22 @@ wachtend_van_rij(struct werk *w, PGresult *res, int r)
 		return;
 	}
 	if (w->neigen == w->capeigen) {
-		w->capeigen = w->capeigen ? 2 * w->capeigen : 16;
-		w->eigen = realloc(w->eigen, (size_t)w->capeigen * sizeof(*w->eigen));
+		int cap = w->capeigen ? 2 * w->capeigen : 16;
+		struct item **bigger = realloc(w->eigen, (size_t)cap * sizeof(*w->eigen));
+		if (!bigger) {
+			json_decref(data);
+			free(it);
+			w->oom = true;
+			return;
+		}
+		w->eigen = bigger;
+		w->capeigen = cap;
 	}
 	w->eigen[w->neigen++] = it;
 	json_object_set_new(w->wachtend, str(data, "opdrachtId"), json_true());
 	wachtrij_bij(w, it);
-	zaak_zoek(w, it->zaak)->wacht = true;
+	if ((zw = zaak_zoek(w, it->zaak)) != NULL)
+		zw->wacht = true;
 }
 
 static void
@@ -602,10 +643,20 @@ laad(struct werk *w, json_t *ids)
 	char *u, *i;
 	bool ok;
 
-	json_object_foreach(w->index, k, v) json_array_append_new(uuids, json_string(k));
-	u = json_dumps(uuids, JSON_COMPACT);
+	ok = uuids != NULL;
+	json_object_foreach(w->index, k, v)
+	{
+		if (ok && json_array_append_new(uuids, json_string(k)) != 0)
+			ok = false;
+	}
+	u = ok ? json_dumps(uuids, JSON_COMPACT) : NULL;
 	i = json_dumps(ids, JSON_COMPACT);
 	json_decref(uuids);
+	if (!u || !i) {
+		free(u);
+		free(i);
+		return pg_out_of_memory(w->b->pg, "the ids a batch touches");
+	}
 	const char *v1[1] = {u}, *v2[1] = {i};
 	ok = pg_pipeline_begin(w->b->pg) &&
 	     pg_pipeline_send(w->b->pg, "zaken_laad", 1, v1, NULL, NULL) &&
@@ -628,38 +679,48 @@ toestand_rij(const struct zw *zw)
 	const struct resultaattype *rt =
 	        z->zt && z->afgesloten ? zaaktype_resultaattype(z->zt, z->resultaat) : NULL;
 	json_t *r = json_object();
+	int fout = r == NULL;
 
-	json_object_set_new(r, "uuid", json_string(z->uuid));
-	json_object_set_new(r, "zaaktype_begin_geldigheid", datum_json(zw->zaaktype_begin));
-	json_object_set_new(r, "behandelaar",
-	                    zw->behandelaar[0] ? json_string(zw->behandelaar) : json_null());
-	json_object_set_new(r, "status", json_integer(z->status));
+	fout |= json_object_set_new(r, "uuid", json_string(z->uuid));
+	fout |= json_object_set_new(r, "zaaktype_begin_geldigheid", datum_json(zw->zaaktype_begin));
+	fout |= json_object_set_new(
+	        r, "behandelaar", zw->behandelaar[0] ? json_string(zw->behandelaar) : json_null());
+	fout |= json_object_set_new(r, "status", json_integer(z->status));
 	if (st) {
-		json_object_set_new(r, "status_omschrijving", json_string(st->omschrijving));
-		json_object_set_new(r, "stap",
-		                    json_integer(zaaktype_statustype_stap(z->zt, z->status)));
-		json_object_set_new(r, "aantal_stappen", json_integer((int)z->zt->n_statustypen));
+		fout |= json_object_set_new(r, "status_omschrijving",
+		                            json_string(st->omschrijving));
+		fout |= json_object_set_new(
+		        r, "stap", json_integer(zaaktype_statustype_stap(z->zt, z->status)));
+		fout |= json_object_set_new(r, "aantal_stappen",
+		                            json_integer((int)z->zt->n_statustypen));
 	} else if (rs) {
 		json_object_set(r, "status_omschrijving", json_object_get(rs, "omschrijving"));
 		json_object_set(r, "stap", json_object_get(rs, "stap"));
 		json_object_set(r, "aantal_stappen", json_object_get(rs, "aantalStappen"));
 	}
-	json_object_set_new(r, "status_gezet_op", instant_json(zw->status_gezet_op));
-	json_object_set_new(r, "einddatum_gepland", datum_json(z->termijnen.einddatum_gepland));
-	json_object_set_new(r, "uiterlijke_einddatum_afdoening",
-	                    datum_json(z->termijnen.uiterlijke_einddatum_afdoening));
-	json_object_set_new(r, "opgeschort_sinds", datum_json(z->termijnen.opgeschort_sinds));
-	json_object_set_new(r, "verlengd", json_boolean(z->termijnen.verlengd));
-	json_object_set_new(r, "heropend", json_boolean(z->heropend));
-	json_object_set_new(r, "resultaat",
-	                    z->resultaat[0] ? json_string(z->resultaat) : json_null());
-	json_object_set_new(r, "einddatum", datum_json(z->einddatum));
-	json_object_set_new(r, "archiefnominatie",
-	                    rt ? json_string(archiefnominatie_naam(rt->archiefnominatie))
-	                       : json_null());
-	json_object_set_new(r, "archiefactiedatum", datum_json(z->archiefactiedatum));
-	json_object_set_new(r, "aantal_besluiten", json_integer(z->n_besluiten));
-	json_object_set_new(r, "aantal_opschortingen", json_integer(zw->aantal_opschortingen));
+	fout |= json_object_set_new(r, "status_gezet_op", instant_json(zw->status_gezet_op));
+	fout |= json_object_set_new(r, "einddatum_gepland",
+	                            datum_json(z->termijnen.einddatum_gepland));
+	fout |= json_object_set_new(r, "uiterlijke_einddatum_afdoening",
+	                            datum_json(z->termijnen.uiterlijke_einddatum_afdoening));
+	fout |= json_object_set_new(r, "opgeschort_sinds",
+	                            datum_json(z->termijnen.opgeschort_sinds));
+	fout |= json_object_set_new(r, "verlengd", json_boolean(z->termijnen.verlengd));
+	fout |= json_object_set_new(r, "heropend", json_boolean(z->heropend));
+	fout |= json_object_set_new(r, "resultaat",
+	                            z->resultaat[0] ? json_string(z->resultaat) : json_null());
+	fout |= json_object_set_new(r, "einddatum", datum_json(z->einddatum));
+	fout |= json_object_set_new(r, "archiefnominatie",
+	                            rt ? json_string(archiefnominatie_naam(rt->archiefnominatie))
+	                               : json_null());
+	fout |= json_object_set_new(r, "archiefactiedatum", datum_json(z->archiefactiedatum));
+	fout |= json_object_set_new(r, "aantal_besluiten", json_integer(z->n_besluiten));
+	fout |= json_object_set_new(r, "aantal_opschortingen",
+	                            json_integer(zw->aantal_opschortingen));
+	if (fout) { /* out of memory: the caller's rij() fails the batch */
+		json_decref(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -703,9 +764,15 @@ nieuwe_zaak_rij(struct werk *w, const struct zw *zw)
 	};
 	json_t *r = toestand_rij(zw);
 
+	if (!r)
+		return NULL;
+	/* Optional fields absent from the registration stay NULL columns. */
 	for (size_t i = 0; i < sizeof(velden) / sizeof(velden[0]); i++)
 		json_object_set(r, kolommen[i], json_object_get(zw->registratie, velden[i]));
-	json_object_set_new(r, "n", json_integer(volgnr(w)));
+	if (json_object_set_new(r, "n", json_integer(volgnr(w))) != 0) {
+		json_decref(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -810,11 +877,16 @@ static json_t *
 projectie_rij(struct werk *w, const struct zw *zw, const struct kolom *k, const json_t *f)
 {
 	json_t *r = json_object();
+	int fout = r == NULL;
 
-	json_object_set_new(r, "zaak", json_string(zw->z.uuid));
-	json_object_set_new(r, "n", json_integer(volgnr(w)));
+	fout |= json_object_set_new(r, "zaak", json_string(zw->z.uuid));
+	fout |= json_object_set_new(r, "n", json_integer(volgnr(w)));
 	for (; k->kolom; k++)
-		json_object_set_new(r, k->kolom, pad_waarde(f, k->pad));
+		fout |= json_object_set_new(r, k->kolom, pad_waarde(f, k->pad));
+	if (fout) { /* out of memory: rij() fails the batch */
+		json_decref(r);
+		return NULL;
+	}
 	return r;
 }
 
@@ -835,7 +907,11 @@ projecteer(struct werk *w, struct zw *zw, const char *record, json_t *f)
 		/* A suspension is numbered; its hervatting closes the same number. */
 		if (!strcmp(record, "ZaakOpgeschort"))
 			zw->aantal_opschortingen++;
-		json_object_set_new(r, "nr", json_integer(zw->aantal_opschortingen));
+		if (r &&
+		    json_object_set_new(r, "nr", json_integer(zw->aantal_opschortingen)) != 0) {
+			json_decref(r);
+			r = NULL;
+		}
 		rij(w, projecties[i].s, r);
 	}
 }
@@ -869,8 +945,9 @@ uitkomst(struct werk *w, struct item *it, const char *id, const char *zaak, json
 		              zaak ? zaak : "", "soort", it->record, "uitkomst",
 		              uitgevoerd ? "uitgevoerd" : "geweigerd", "uitkomst_event", ev,
 		              "uitkomst_ce_id", ce_id));
-		json_object_set_new(w->besloten, id,
-		                    json_pack("{s:O, s:s}", "event", ev, "ce_id", ce_id));
+		if (json_object_set_new(w->besloten, id,
+		                        json_pack("{s:O, s:s}", "event", ev, "ce_id", ce_id)) != 0)
+			w->oom = true;
 	}
 	if (it->wacht_id)
 		rij(w, S_WACHTEND_DELETE, json_integer(it->wacht_id));
@@ -885,11 +962,13 @@ weiger(struct werk *w, struct item *it, const char *id, const char *zaak, const 
 {
 	json_t *ev = opdracht_geweigerd_json(id, zaak, it->record, tijdstip, r);
 	char codes[256] = "";
+	size_t len = 0;
 	bool ok;
 
+	if (!ev)
+		return pg_out_of_memory(w->b->pg, "an OpdrachtGeweigerd");
 	for (size_t i = 0; i < r->n; i++)
-		snprintf(codes + strlen(codes), sizeof(codes) - strlen(codes), "%s%s",
-		         i ? ", " : "", r->r[i].code);
+		buf_appendf(codes, sizeof(codes), &len, "%s%s", i ? ", " : "", r->r[i].code);
 	zlog_at(LOG_INFO, &it->log, "%s refused: %s", it->record, codes);
 	ok = uitkomst(w, it, id, zaak, ev, false);
 	json_decref(ev);
@@ -972,6 +1051,8 @@ beslis(struct werk *w, struct item *it)
 	if ((prior = json_object_get(w->besloten, o.id)) != NULL)
 		return herhaal(w, it, &o, prior);
 	zw = zaak_zoek(w, it->zaak);
+	if (!zw)
+		return false;
 	if (!zw->bekend || zw->wacht || !zw->z.zt) {
 		parkeer(w, it, zw, &o);
 		return true;
@@ -998,6 +1079,8 @@ beslis(struct werk *w, struct item *it)
 	zlog_at(LOG_DEBUG, &it->log, "%s %s carried out", it->record, o.id);
 	feiten_free(&f);
 	ev = opdracht_uitgevoerd_json(&o, w->nu);
+	if (!ev)
+		return pg_out_of_memory(w->b->pg, "an OpdrachtUitgevoerd");
 	ok = uitkomst(w, it, o.id, it->zaak, ev, true) && ok;
 	json_decref(ev);
 	return ok;
@@ -1054,7 +1137,10 @@ registratie_rijen(struct werk *w, struct zw *zw, const json_t *d)
 	json_array_foreach(json_object_get(d, "eigenschappen"), i, e)
 	{
 		json_t *r = json_copy((json_t *)e);
-		json_object_set_new(r, "zaak", json_string(zw->z.uuid));
+		if (r && json_object_set_new(r, "zaak", json_string(zw->z.uuid)) != 0) {
+			json_decref(r);
+			r = NULL;
+		}
 		rij(w, S_EIGENSCHAPPEN, r);
 	}
 	rij(w, S_STATUSSEN, projectie_rij(w, zw, kolommen_status, d));
@@ -1084,6 +1170,8 @@ registreer(struct werk *w, struct proj_msg *m)
 
 	uuid_klein(str(d, "uuid"), uuid);
 	zw = zaak_zoek(w, uuid);
+	if (!zw)
+		return false;
 	if (zw->bekend) {
 		zlog_at(LOG_DEBUG, &m->log, "zaak already registered");
 		return true;
@@ -1094,8 +1182,7 @@ registreer(struct werk *w, struct proj_msg *m)
 	    !instant_parse(str(json_object_get(d, "status"), "datumStatusGezet"), &gezet)) {
 		char why[200];
 		snprintf(why, sizeof(why), "unusable ZaakGeregistreerd: %s", err);
-		projector_dead_letter(w->b, m, "registratie_ongeldig", why);
-		return true;
+		return projector_dead_letter(w->b, m, "registratie_ongeldig", why);
 	}
 	wacht = zw->wacht;
 	zw->z = z;
@@ -1154,6 +1241,8 @@ werk_rijen_af(struct werk *w)
 static bool
 schrijf(struct werk *w)
 {
+	if (w->oom)
+		return pg_out_of_memory(w->b->pg, "the rows of a batch");
 	if (!pg_pipeline_begin(w->b->pg))
 		return false;
 	for (int s = 0; s < S__AANTAL; s++) {
@@ -1165,10 +1254,13 @@ schrijf(struct werk *w)
 			continue;
 		t = json_dumps(w->rij[s], JSON_COMPACT);
 		vals[0] = t;
-		ok = t && pg_pipeline_send(w->b->pg, schrijf_stmts[s].naam, 1, vals, NULL, NULL);
+		ok = t ? pg_pipeline_send(w->b->pg, schrijf_stmts[s].naam, 1, vals, NULL, NULL)
+		       : pg_out_of_memory(w->b->pg, schrijf_stmts[s].naam);
 		free(t);
-		if (!ok)
+		if (!ok) {
+			pg_pipeline_sync(w->b->pg, NULL, NULL);
 			return false;
+		}
 	}
 	return true;
 }
@@ -1216,11 +1308,16 @@ verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 	w.index = json_object();
 	w.besloten = json_object();
 	w.wachtend = json_object();
+	w.oom = !w.index || !w.besloten || !w.wachtend;
 	for (int k = 0; k < S__AANTAL; k++)
-		w.rij[k] = json_array();
+		w.oom |= !(w.rij[k] = json_array());
 	ids = json_array();
 	items = calloc((size_t)b->n + 1, sizeof(*items));
 	item_van = calloc((size_t)b->n + 1, sizeof(*item_van));
+	if (w.oom || !ids || !items || !item_van) {
+		pg_out_of_memory(b->pg, "a batch of opdrachten");
+		goto out;
+	}
 
 	/* Which zaken and opdracht ids the batch touches. Our own facts come
 	 * back on the zaken topic: only registrations matter there. */
@@ -1251,8 +1348,12 @@ verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 			uuid_klein(zaak, it->zaak);
 			zaak_zoek(&w, it->zaak);
 		}
-		if (id)
-			json_array_append_new(ids, json_string(id));
+		if (id && json_array_append_new(ids, json_string(id)) != 0)
+			w.oom = true;
+	}
+	if (w.oom) {
+		pg_out_of_memory(b->pg, "the ids of a batch");
+		goto out;
 	}
 	if (zaaktypen_nieuw && !wachtend_bekend(&w))
 		goto out;
@@ -1282,8 +1383,11 @@ verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 	/* Zaken whose zaaktype has come take their waiting line. */
 	for (int i = 0; i < w.nzaken && ok; i++)
 		ok = ontwacht(&w, &w.zaken[i]);
-	if (!ok)
+	if (!ok) {
+		if (w.oom)
+			pg_out_of_memory(b->pg, "the decisions of a batch");
 		goto out;
+	}
 	werk_rijen_af(&w);
 	if (!schrijf(&w))
 		goto out;
@@ -1365,8 +1469,11 @@ exec_json(struct pg *pg, const char *stmt, json_t *rows, PGresult **out)
 {
 	char *t = json_dumps(rows, JSON_COMPACT);
 	const char *vals[1] = {t};
-	PGresult *res = t ? pg_execp(pg, stmt, 1, vals, NULL, NULL) : NULL;
+	PGresult *res;
 
+	if (!t)
+		return pg_out_of_memory(pg, stmt);
+	res = pg_execp(pg, stmt, 1, vals, NULL, NULL);
 	free(t);
 	if (!res)
 		return false;
@@ -1377,108 +1484,151 @@ exec_json(struct pg *pg, const char *stmt, json_t *rows, PGresult **out)
 	return true;
 }
 
-/* One chunk in one transaction: due rows taken, announced once, removed. */
+/* One chunk of the deadline watch, in one transaction. */
+struct chunk {
+	struct status *s;
+	struct pg *pg;
+	int32_t vandaag;
+	int64_t nu;
+	struct termijn_rij *rijen; /* the rows due, locked until commit */
+	int n;
+	json_t *klaar;    /* every due row: removed */
+	json_t *melden;   /* the due rows still valid: to announce, once */
+	json_t *tijdlijn; /* the TermijnBewaking facts announced */
+};
+
+/* Reads and locks the rows due; each is done, the valid ones announced. */
+static bool
+chunk_read_due(struct chunk *c)
+{
+	char dag[DATUM_TEKST], limiet[16];
+	const char *vals[2] = {dag, limiet};
+	PGresult *res;
+	bool ok;
+
+	datum_format(c->vandaag, dag, sizeof(dag));
+	snprintf(limiet, sizeof(limiet), "%d", c->s->termijn_chunk);
+	res = pg_execp(c->pg, "taken_due", 2, vals, NULL, NULL);
+	if (!res)
+		return false;
+	c->n = PQntuples(res);
+	c->rijen = calloc((size_t)c->n + 1, sizeof(*c->rijen));
+	ok = c->rijen != NULL;
+	for (int r = 0; r < c->n && ok; r++) {
+		struct termijn_rij *tr = &c->rijen[r];
+		termijn_van_rij(res, r, tr);
+		ok = json_array_append_new(c->klaar,
+		                           json_pack("{s:s, s:s, s:s}", "zaak", tr->z.uuid,
+		                                     "termijn", PQgetvalue(res, r, 1), "fase",
+		                                     PQgetvalue(res, r, 2))) == 0;
+		if (ok && termijn_taak_geldig(&tr->t, c->vandaag))
+			ok = json_array_append_new(c->melden,
+			                           json_pack("{s:s, s:s, s:s, s:s}", "zaak",
+			                                     tr->z.uuid, "termijn",
+			                                     PQgetvalue(res, r, 1), "fase",
+			                                     PQgetvalue(res, r, 2), "deadline",
+			                                     PQgetvalue(res, r, 3))) == 0;
+	}
+	PQclear(res);
+	return ok || pg_out_of_memory(c->pg, "the due deadline rows");
+}
+
+/* The due row that termijn_gemeld just accepted (zaak, termijn, fase). */
+static struct termijn_rij *
+chunk_row(struct chunk *c, PGresult *gemeld, int g)
+{
+	for (int r = 0; r < c->n; r++) {
+		struct termijn_rij *tr = &c->rijen[r];
+		if (!strcmp(tr->z.uuid, PQgetvalue(gemeld, g, 0)) &&
+		    !strcmp(termijn_soort_naam(tr->t.termijn), PQgetvalue(gemeld, g, 1)) &&
+		    !strcmp(termijn_fase_naam(tr->t.fase), PQgetvalue(gemeld, g, 2)))
+			return tr;
+	}
+	return NULL;
+}
+
+/* One TermijnBewaking: emitted (its id fixed by zaak, termijn, fase and
+ * deadline) and put on the zaak's timeline. */
+static bool
+chunk_announce(struct chunk *c, const struct termijn_rij *tr)
+{
+	char ce_id[UUID_LEN + 1], naam[160], dl[DATUM_TEKST];
+	json_t *f;
+
+	datum_format(tr->t.deadline, dl, sizeof(dl));
+	snprintf(naam, sizeof(naam), "termijn:%s:%s:%s:%s", tr->z.uuid,
+	         termijn_soort_naam(tr->t.termijn), termijn_fase_naam(tr->t.fase), dl);
+	uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
+	f = termijn_bewaking_json(&tr->z, &tr->t, c->vandaag, c->nu);
+	if (!f)
+		return pg_out_of_memory(c->pg, "a TermijnBewaking");
+	if (!projector_emit(c->s->p, TOPIC_ZAKEN, tr->z.uuid, "TermijnBewaking", f, NULL, ce_id)) {
+		json_decref(f);
+		return false;
+	}
+	if (json_array_append_new(c->tijdlijn,
+	                          json_pack("{s:s, s:s, s:O, s:n, s:o, s:i}", "zaak", tr->z.uuid,
+	                                    "soort", "TermijnBewaking", "tijdstip",
+	                                    json_object_get(f, "tijdstip"), "opdracht_id", "feit",
+	                                    f, "n", (int)json_array_size(c->tijdlijn))) != 0)
+		return pg_out_of_memory(c->pg, "a timeline row");
+	projector_count(c->s->p, c->s->m_termijn, 1);
+	return true;
+}
+
+/* Only what was not announced before: a restart or a reschedule to the
+ * same deadline finds its row in termijn_gemeld and is not in gemeld. */
+static bool
+chunk_announce_new(struct chunk *c)
+{
+	PGresult *gemeld = NULL;
+	bool ok = true;
+
+	if (json_array_size(c->melden) == 0)
+		return true;
+	if (!exec_json(c->pg, "gemeld_insert", c->melden, &gemeld))
+		return false;
+	for (int g = 0; g < PQntuples(gemeld) && ok; g++) {
+		struct termijn_rij *tr = chunk_row(c, gemeld, g);
+		ok = !tr || chunk_announce(c, tr);
+	}
+	PQclear(gemeld);
+	return ok;
+}
+
+/* One chunk in one transaction: due rows taken, announced once, removed.
+ * Returns the number of due rows, or -1. */
 static int
 termijn_chunk(struct status *s, int32_t vandaag, int64_t nu)
 {
-	struct pg *pg = projector_pg(s->p);
-	char dag[DATUM_TEKST], limiet[16];
-	const char *vals[2] = {dag, limiet};
-	PGresult *res, *gemeld = NULL;
-	struct termijn_rij *rijen = NULL;
-	json_t *klaar = json_array(), *melden = json_array(), *tijdlijn = json_array();
-	int n, rc = -1;
+	struct chunk c = {.s = s, .pg = projector_pg(s->p), .vandaag = vandaag, .nu = nu};
+	int rc = -1;
 
-	datum_format(vandaag, dag, sizeof(dag));
-	snprintf(limiet, sizeof(limiet), "%d", s->termijn_chunk);
-	if (!projector_tx_begin(s->p)) {
-		json_decref(klaar);
-		json_decref(melden);
-		json_decref(tijdlijn);
-		return -1;
+	c.klaar = json_array();
+	c.melden = json_array();
+	c.tijdlijn = json_array();
+	if (!c.klaar || !c.melden || !c.tijdlijn || !projector_tx_begin(s->p))
+		goto out;
+	if (!chunk_read_due(&c) || (c.n > 0 && !exec_json(c.pg, "taken_klaar", c.klaar, NULL)) ||
+	    !chunk_announce_new(&c) ||
+	    (json_array_size(c.tijdlijn) > 0 &&
+	     !exec_json(c.pg, "tijdlijn_insert", c.tijdlijn, NULL))) {
+		projector_tx_rollback(s->p);
+		goto out;
 	}
-	res = pg_execp(pg, "taken_due", 2, vals, NULL, NULL);
-	if (!res)
-		goto fout;
-	n = PQntuples(res);
-	rijen = calloc((size_t)n + 1, sizeof(*rijen));
-	for (int r = 0; r < n; r++) {
-		struct termijn_rij *tr = &rijen[r];
-		termijn_van_rij(res, r, tr);
-		json_array_append_new(klaar, json_pack("{s:s, s:s, s:s}", "zaak", tr->z.uuid,
-		                                       "termijn", PQgetvalue(res, r, 1), "fase",
-		                                       PQgetvalue(res, r, 2)));
-		if (termijn_taak_geldig(&tr->t, vandaag))
-			json_array_append_new(melden,
-			                      json_pack("{s:s, s:s, s:s, s:s}", "zaak", tr->z.uuid,
-			                                "termijn", PQgetvalue(res, r, 1), "fase",
-			                                PQgetvalue(res, r, 2), "deadline",
-			                                PQgetvalue(res, r, 3)));
-	}
-	PQclear(res);
-	if (n > 0 && !exec_json(pg, "taken_klaar", klaar, NULL))
-		goto fout_rijen;
-	if (json_array_size(melden) > 0 && !exec_json(pg, "gemeld_insert", melden, &gemeld))
-		goto fout_rijen;
-	/* Only what was not announced before: a restart or a reschedule to the
-	 * same deadline finds its row in termijn_gemeld. */
-	for (int g = 0; gemeld && g < PQntuples(gemeld); g++) {
-		for (int r = 0; r < n; r++) {
-			struct termijn_rij *tr = &rijen[r];
-			char ce_id[UUID_LEN + 1], naam[160], dl[DATUM_TEKST];
-			json_t *f;
-
-			if (strcmp(tr->z.uuid, PQgetvalue(gemeld, g, 0)) ||
-			    strcmp(termijn_soort_naam(tr->t.termijn), PQgetvalue(gemeld, g, 1)) ||
-			    strcmp(termijn_fase_naam(tr->t.fase), PQgetvalue(gemeld, g, 2)))
-				continue;
-			datum_format(tr->t.deadline, dl, sizeof(dl));
-			snprintf(naam, sizeof(naam), "termijn:%s:%s:%s:%s", tr->z.uuid,
-			         termijn_soort_naam(tr->t.termijn), termijn_fase_naam(tr->t.fase),
-			         dl);
-			uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
-			f = termijn_bewaking_json(&tr->z, &tr->t, vandaag, nu);
-			if (!projector_emit(s->p, TOPIC_ZAKEN, tr->z.uuid, "TermijnBewaking", f,
-			                    NULL, ce_id)) {
-				json_decref(f);
-				goto fout_rijen;
-			}
-			json_array_append_new(tijdlijn,
-			                      json_pack("{s:s, s:s, s:O, s:n, s:o, s:i}", "zaak",
-			                                tr->z.uuid, "soort", "TermijnBewaking",
-			                                "tijdstip", json_object_get(f, "tijdstip"),
-			                                "opdracht_id", "feit", f, "n",
-			                                (int)json_array_size(tijdlijn)));
-			projector_count(s->p, s->m_termijn, 1);
-			break;
-		}
-	}
-	if (json_array_size(tijdlijn) > 0 && !exec_json(pg, "tijdlijn_insert", tijdlijn, NULL))
-		goto fout_rijen;
 	if (!projector_tx_commit(s->p))
-		goto klaar_rijen;
-	metric_inc(s->m_termijn_rijen, n);
-	if (json_array_size(tijdlijn) > 0)
+		goto out;
+	metric_inc(s->m_termijn_rijen, c.n);
+	if (json_array_size(c.tijdlijn) > 0)
 		zlog_info("deadline watch: %zu event(s) of %d due row(s)",
-		          json_array_size(tijdlijn), n);
-	rc = n;
-	goto klaar_rijen;
-fout_rijen:
-	projector_tx_rollback(s->p);
-klaar_rijen:
-	if (gemeld)
-		PQclear(gemeld);
-	free(rijen);
-	json_decref(klaar);
-	json_decref(melden);
-	json_decref(tijdlijn);
+		          json_array_size(c.tijdlijn), c.n);
+	rc = c.n;
+out:
+	free(c.rijen);
+	json_decref(c.klaar);
+	json_decref(c.melden);
+	json_decref(c.tijdlijn);
 	return rc;
-fout:
-	projector_tx_rollback(s->p);
-	json_decref(klaar);
-	json_decref(melden);
-	json_decref(tijdlijn);
-	return -1;
 }
 
 #define TERMIJN_CHUNKS_PER_TICK 50
@@ -1516,8 +1666,10 @@ status_wachtenden_opruimen(struct status *s)
 	int64_t nu = now_ms();
 	bool ok = true;
 
-	if (!projector_ready(s->p))
+	if (!projector_ready(s->p) || !rijen) {
+		json_decref(rijen);
 		return;
+	}
 	snprintf(secs, sizeof(secs), "%d", s->wacht_s);
 	if (!projector_tx_begin(s->p)) {
 		json_decref(rijen);
@@ -1551,14 +1703,20 @@ status_wachtenden_opruimen(struct status *s)
 			                 "gewacht op de registratie ervan.",
 			                 s->wacht_s);
 		ev = opdracht_geweigerd_json(id, zaak, record, nu, &red);
+		if (!ev) {
+			ok = pg_out_of_memory(pg, "an OpdrachtGeweigerd");
+			break;
+		}
 		ce_id_voor("opdracht-uitkomst", id, 0, ce_id);
 		snprintf(ce.traceparent, sizeof(ce.traceparent), "%s", PQgetvalue(res, r, 4));
 		ok = projector_emit(s->p, TOPIC_OPDRACHT_UITKOMSTEN, zaak, "OpdrachtGeweigerd", ev,
 		                    &ce, ce_id);
-		json_array_append_new(
-		        rijen, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "opdracht_id", id,
-		                         "zaak", zaak, "soort", record, "uitkomst", "geweigerd",
-		                         "uitkomst_event", ev, "uitkomst_ce_id", ce_id));
+		if (json_array_append_new(
+		            rijen, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "opdracht_id", id,
+		                             "zaak", zaak, "soort", record, "uitkomst", "geweigerd",
+		                             "uitkomst_event", ev, "uitkomst_ce_id", ce_id)) != 0 &&
+		    ok)
+			ok = pg_out_of_memory(pg, "a stored refusal");
 		projector_count(s->p, s->m_geweigerd, 1);
 		zlog_at(LOG_INFO, &((struct log_ctx){.partition = -1, .offset = -1, .zaak = zaak}),
 		        "%s %s refused: %s", record, id, red.r[0].code);
