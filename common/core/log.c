@@ -2,6 +2,7 @@
  * log.c — JSON-line logging; every line masked by core/mask before it is written.
  */
 #include "core/log.h"
+#include "core/buf.h"
 #include "core/mask.h"
 
 #include <ctype.h>
@@ -32,24 +33,6 @@ log_set_level(const char *name)
 			log_min_level = (enum log_level)i;
 }
 
-/* snprintf at *len that never moves *len past the end: snprintf returns what
- * it would have written, and adding that unclamped is how a long line would
- * run off the buffer. */
-static void __attribute__((format(printf, 4, 5)))
-appendf(char *out, size_t cap, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*len >= cap - 1)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(out + *len, cap - *len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*len = *len + (size_t)n < cap ? *len + (size_t)n : cap - 1;
-}
-
 /* Appends s as a JSON string body (without quotes), escaping as needed. */
 static void
 json_escape(char *out, size_t cap, size_t *len, const char *s)
@@ -60,7 +43,7 @@ json_escape(char *out, size_t cap, size_t *len, const char *s)
 			out[(*len)++] = '\\';
 			out[(*len)++] = (char)c;
 		} else if (c < 0x20) {
-			appendf(out, cap, len, "\\u%04x", c);
+			buf_appendf(out, cap, len, "\\u%04x", c);
 		} else {
 			out[(*len)++] = (char)c;
 		}
@@ -77,7 +60,7 @@ append_field(char *out, size_t cap, size_t *len, const char *key, const char *va
 		return;
 	snprintf(tmp, sizeof(tmp), "%s", val);
 	mask_text(tmp);
-	appendf(out, cap, len, ",\"%s\":\"", key);
+	buf_appendf(out, cap, len, ",\"%s\":\"", key);
 	json_escape(out, cap, len, tmp);
 	if (*len + 2 < cap) {
 		out[(*len)++] = '"';
@@ -103,18 +86,18 @@ log_write(enum log_level level, const struct log_ctx *ctx, const char *fmt, ...)
 	gmtime_r(&now.tv_sec, &tm);
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 
-	appendf(line, sizeof(line), &len,
-	        "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"service\":\"%s\",\"msg\":\"", ts,
-	        now.tv_nsec / 1000000, level_names[level], log_service);
+	buf_appendf(line, sizeof(line), &len,
+	            "{\"ts\":\"%s.%03ldZ\",\"level\":\"%s\",\"service\":\"%s\",\"msg\":\"", ts,
+	            now.tv_nsec / 1000000, level_names[level], log_service);
 	json_escape(line, sizeof(line), &len, msg);
-	appendf(line, sizeof(line), &len, "\"");
+	buf_appendf(line, sizeof(line), &len, "\"");
 	if (ctx) {
 		append_field(line, sizeof(line), &len, "topic", ctx->topic);
 		if (ctx->partition >= 0)
-			appendf(line, sizeof(line), &len, ",\"partition\":%d", ctx->partition);
+			buf_appendf(line, sizeof(line), &len, ",\"partition\":%d", ctx->partition);
 		if (ctx->offset >= 0)
-			appendf(line, sizeof(line), &len, ",\"offset\":%lld",
-			        (long long)ctx->offset);
+			buf_appendf(line, sizeof(line), &len, ",\"offset\":%lld",
+			            (long long)ctx->offset);
 		append_field(line, sizeof(line), &len, "zaak", ctx->zaak);
 		append_field(line, sizeof(line), &len, "aanvraag", ctx->aanvraag);
 		append_field(line, sizeof(line), &len, "trace", ctx->trace);

@@ -123,6 +123,13 @@ pg_connect(struct pg *pg, const char *url, const char *schema)
 	if (!pg->url) {
 		pg->url = strdup(url);
 		pg->schema = strdup(schema);
+		if (!pg->url || !pg->schema) {
+			zlog_error("out of memory connecting to postgresql");
+			free(pg->url);
+			free(pg->schema);
+			pg->url = pg->schema = NULL;
+			return false;
+		}
 	}
 	pg->conn = PQconnectdb(pg->url);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
@@ -458,8 +465,13 @@ pg_migrate(struct pg *pg, const char *dir)
 	if (dir && (d = opendir(dir)) != NULL) {
 		while ((de = readdir(d)) != NULL && n < 256) {
 			size_t len = strlen(de->d_name);
-			if (len > 4 && !strcmp(de->d_name + len - 4, ".sql"))
-				names[n++] = strdup(de->d_name);
+			if (len > 4 && !strcmp(de->d_name + len - 4, ".sql") &&
+			    !(names[n++] = strdup(de->d_name))) {
+				zlog_error("out of memory listing migrations in %s", dir);
+				n--;
+				closedir(d);
+				goto out;
+			}
 		}
 		closedir(d);
 	} else if (dir) {

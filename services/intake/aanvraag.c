@@ -54,14 +54,17 @@ authenticatiemiddel_naam(enum authenticatiemiddel m)
 	return (unsigned)m < N_ELEM(middel_namen) ? middel_namen[m] : NULL;
 }
 
-/* The reasons an aanvraag could not be read, allocated on the first one. */
+/* The reasons an aanvraag could not be read, allocated on the first one;
+ * NULL (and a->oom) when that allocation fails. */
 static struct redenen *
 fouten(struct aanvraag *a)
 {
 	if (!a->fouten) {
 		a->fouten = malloc(sizeof(*a->fouten));
-		if (!a->fouten)
-			abort();
+		if (!a->fouten) {
+			a->oom = true;
+			return NULL;
+		}
 		aanvraag_redenen_init(a->fouten);
 	}
 	return a->fouten;
@@ -72,16 +75,18 @@ fouten(struct aanvraag *a)
 static void
 fout_ontbreekt(struct aanvraag *a, const char *veld)
 {
-	redenen_voeg_toe(fouten(a), "aanvraag.veld_ontbreekt", veld,
-	                 "Er ontbreekt een gegeven in uw aanvraag. " TEKST_FORMULIERFOUT);
+	if (fouten(a))
+		redenen_voeg_toe(a->fouten, "aanvraag.veld_ontbreekt", veld,
+		                 "Er ontbreekt een gegeven in uw aanvraag. " TEKST_FORMULIERFOUT);
 }
 
 static void
 fout_ongeldig(struct aanvraag *a, const char *veld)
 {
-	redenen_voeg_toe(
-	        fouten(a), "aanvraag.veld_ongeldig", veld,
-	        "Een gegeven in uw aanvraag kon niet worden gelezen. " TEKST_FORMULIERFOUT);
+	if (fouten(a))
+		redenen_voeg_toe(
+		        a->fouten, "aanvraag.veld_ongeldig", veld,
+		        "Een gegeven in uw aanvraag kon niet worden gelezen. " TEKST_FORMULIERFOUT);
 }
 
 static void
@@ -221,9 +226,11 @@ lees_eigenschappen(struct aanvraag *a, json_t *doc)
 	if (!o || json_object_size(o) == 0)
 		return 0;
 	if (json_object_size(o) > AANVRAAG_MAX_EIGENSCHAPPEN) {
-		redenen_voeg_toe(fouten(a), "aanvraag.te_veel_eigenschappen", "eigenschappen",
-		                 "Uw aanvraag bevat meer dan %d gegevens. " TEKST_FORMULIERFOUT,
-		                 AANVRAAG_MAX_EIGENSCHAPPEN);
+		if (fouten(a))
+			redenen_voeg_toe(
+			        a->fouten, "aanvraag.te_veel_eigenschappen", "eigenschappen",
+			        "Uw aanvraag bevat meer dan %d gegevens. " TEKST_FORMULIERFOUT,
+			        AANVRAAG_MAX_EIGENSCHAPPEN);
 		return 0;
 	}
 	a->eigenschappen = calloc(json_object_size(o), sizeof *a->eigenschappen);
@@ -258,7 +265,7 @@ aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen)
 	if (!a) {
 		if (err && errlen)
 			snprintf(err, errlen, "aanvraag: out of memory");
-		return -1;
+		return AANVRAAG_OOM;
 	}
 	a->doc = json_incref(doc);
 	a->fouten = NULL; /* allocated on the first fault: most aanvragen have none */
@@ -308,11 +315,11 @@ aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen)
 		        lees_string(a, o, "contact", "telefoonnummer", false, 4096);
 	}
 
-	if (lees_eigenschappen(a, doc) < 0) {
+	if (lees_eigenschappen(a, doc) < 0 || a->oom) {
 		aanvraag_free(a);
 		if (err && errlen)
 			snprintf(err, errlen, "aanvraag: out of memory");
-		return -1;
+		return AANVRAAG_OOM;
 	}
 	*out = a;
 	return 0;

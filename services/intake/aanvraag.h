@@ -108,14 +108,17 @@ struct aanvraag {
 	size_t n_eigenschappen;
 	struct redenen
 	        *fouten; /* what could not be read (NULL: nothing): refusal reasons of their own */
+	bool oom;        /* a fault could not be recorded: aanvraag_from_json fails */
 };
 
 /*
  * Reads an AanvraagIngediend. A missing or malformed field does not fail the
  * parse: it becomes a reason in a->fouten (aanvraag.veld_ontbreekt /
  * aanvraag.veld_ongeldig), which aanvraag_beoordeel reports. Returns -1 only
- * when doc is not a JSON object or memory runs out (message in err).
+ * when doc is not a JSON object, and AANVRAAG_OOM when memory ran out (not
+ * the aanvraag's fault: the caller retries rather than refuses); message in err.
  */
+#define AANVRAAG_OOM (-2)
 int aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen);
 void aanvraag_free(struct aanvraag *a);
 

@@ -150,6 +150,7 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 	json_t *prior;
 	char err[256];
 	struct redenen r;
+	int rc;
 
 	if (it->id[0] && (prior = json_object_get(known, it->id)) != NULL) {
 		it->kind = ITEM_RESUBMIT;
@@ -163,7 +164,10 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 		         json_string_value(json_object_get(prior, "ce_id")));
 		return it->outcome != NULL;
 	}
-	if (aanvraag_from_json(it->m->data, &it->a, err, sizeof(err)) != 0) {
+	rc = aanvraag_from_json(it->m->data, &it->a, err, sizeof(err));
+	if (rc == AANVRAAG_OOM)
+		return false;
+	if (rc != 0) {
 		aanvraag_redenen_init(&r);
 		redenen_voeg_toe(&r, "aanvraag.veld_ongeldig", NULL,
 		                 "De aanvraag kon niet worden gelezen.");
@@ -283,6 +287,20 @@ store_zaak(struct proj_batch *b, const struct item *it, const char *uuid, const 
 	return pg_pipeline_send(b->pg, "zaak_insert", 10, zv, NULL, NULL);
 }
 
+/* Whether the zaak's dates can be represented: an accepted aanvraag whose
+ * zaak could not be built otherwise ran out of memory. */
+static bool
+dates_in_range(const struct item *it, int64_t nu)
+{
+	int32_t gepland, uiterlijk;
+	bool heeft_gepland;
+
+	return datum_van_instant_nl(nu) != DATUM_ONGELDIG &&
+	       aanvraag_startdatum(it->a) != DATUM_ONGELDIG &&
+	       aanvraag_termijnen(it->zt, aanvraag_startdatum(it->a), &gepland, &heeft_gepland,
+	                          &uiterlijk);
+}
+
 /* A date we cannot represent turns an accepted aanvraag into a refusal. */
 static bool
 refuse_out_of_range(struct item *it, int64_t nu)
@@ -314,8 +332,10 @@ register_zaak(struct intake *in, struct proj_batch *b, struct item *it, int64_t 
 	zaak = zaak_geregistreerd_json(
 	        it->zt, it->a, uuid, ident,
 	        it->a->bronorganisatie ? it->a->bronorganisatie : in->bronorganisatie, nu);
-	if (!zaak)
+	if (!zaak && !dates_in_range(it, nu))
 		return refuse_out_of_range(it, nu) || pg_out_of_memory(b->pg, "a refusal");
+	if (!zaak)
+		return pg_out_of_memory(b->pg, "a ZaakGeregistreerd");
 	it->outcome = aanvraag_geaccepteerd_json(zaak, nu);
 	ok = it->outcome ? store_outcome(b, it, "geaccepteerd", uuid, ident, str(zaak, "zaaktype"),
 	                                 trace) &&

@@ -78,8 +78,12 @@ publish_dir(const char *dir)
 		return zs_fail(NULL, "could not open %s: %m", dir);
 	while ((de = readdir(d)) && n < 256) {
 		size_t len = strlen(de->d_name);
-		if (len > 5 && !strcmp(de->d_name + len - 5, ".json"))
-			names[n++] = strdup(de->d_name);
+		if (len > 5 && !strcmp(de->d_name + len - 5, ".json") &&
+		    !(names[n++] = strdup(de->d_name))) {
+			n--;
+			rc = zs_fail(NULL, "out of memory listing %s", dir);
+			break;
+		}
 	}
 	closedir(d);
 	qsort(names, (size_t)n, sizeof(char *), cmp_str);
@@ -141,8 +145,13 @@ wait_for_outcome(const char *id, int seconds)
 	char url[512];
 	struct body *body = malloc(sizeof(*body));
 	json_t *doc = NULL;
-	CURL *c = curl_easy_init();
+	CURL *c = body ? curl_easy_init() : NULL;
 
+	if (!c) {
+		free(body);
+		zs_fail(NULL, "out of memory waiting for the outcome of %s", id);
+		return NULL;
+	}
 	snprintf(url, sizeof(url), "%s/api/v1/aanvragen/%s", zs_intake_url, id);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);

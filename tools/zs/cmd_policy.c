@@ -132,7 +132,11 @@ explain(int argc, char **argv)
 		goto out;
 	}
 	tok = read_token(argv[optind + 1]);
-	if (!tok || !jwt_verify(set, tok, strlen(tok), time(NULL), &p, &res)) {
+	if (!tok) {
+		fprintf(stderr, "zs policy: out of memory reading the token\n");
+		goto out;
+	}
+	if (!jwt_verify(set, tok, strlen(tok), time(NULL), &p, &res)) {
 		fprintf(stderr, "zs policy: token refused: %s (%s)\n", jwt_fout_code(res.fout),
 		        res.detail);
 		goto out;

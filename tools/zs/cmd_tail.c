@@ -45,6 +45,8 @@ hex(const void *p, size_t n)
 	const unsigned char *b = p;
 	json_t *j;
 
+	if (!s)
+		return NULL; /* printed as null: the tail goes on */
 	for (size_t i = 0; i < n; i++) {
 		s[2 * i] = digits[b[i] >> 4];
 		s[2 * i + 1] = digits[b[i] & 15];

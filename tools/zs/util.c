@@ -68,7 +68,14 @@ zs_read_file(const char *path, size_t *len)
 				buf = NULL;
 				break;
 			}
-			buf = realloc(buf, cap);
+			char *bigger = realloc(buf, cap);
+			if (!bigger) {
+				zs_fail(NULL, "out of memory reading %s", path);
+				free(buf);
+				buf = NULL;
+				break;
+			}
+			buf = bigger;
 		}
 		size_t got = fread(buf + n, 1, cap - n - 1, f);
 		n += got;
