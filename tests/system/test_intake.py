@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from zaakstroom import aanvraag, wait_until
+from zaakstroom import aanvraag, wait_until, wire
 
 
 @pytest.fixture
@@ -181,8 +181,83 @@ def test_garbage_and_truncated_messages_go_to_the_dead_letter_topic_and_the_part
 def test_unknown_aanvraag_is_a_404_problem_and_a_bad_id_a_400(stack, intake):
     status, body = intake.get(f"/api/v1/aanvragen/{uuid.uuid4()}")
     assert status == 404 and body["status"] == 404 and body["code"] == "not_found"
+    # People read the title and detail: Dutch, as in every daemon.
+    assert body["title"] == "Geen uitkomst voor deze aanvraag (nog niet)."
+    assert "nog niet beslist" in body["detail"]
     status, body = intake.get("/api/v1/aanvragen/not-a-uuid")
     assert status == 400 and body["invalidParams"][0]["name"] == "id"
+    assert body["title"] == "Het aanvraag-id is ongeldig."
+    assert body["invalidParams"][0]["reason"] == "Dit is geen uuid."
+    status, body = intake.get("/api/v1/geen-resource")
+    assert status == 404 and body["title"] == "Deze resource bestaat niet."
+
+
+# The runtime tables as 000_runtime made them, before their columns had
+# English names (and the migrations' own bookkeeping as it was then).
+LEGACY_RUNTIME = """
+CREATE SCHEMA intake;
+CREATE TABLE intake.schema_migrations (versie text PRIMARY KEY,
+    toegepast_op timestamptz NOT NULL DEFAULT now());
+INSERT INTO intake.schema_migrations (versie) VALUES ('000_runtime');
+CREATE TABLE intake.consumer_offsets (groep text NOT NULL, topic text NOT NULL,
+    partitie int NOT NULL, volgende bigint NOT NULL,
+    bijgewerkt timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (groep, topic, partitie));
+CREATE TABLE intake.outbox (id bigserial PRIMARY KEY, topic text NOT NULL, sleutel bytea,
+    waarde bytea NOT NULL, headers jsonb NOT NULL DEFAULT '{}',
+    aangemaakt timestamptz NOT NULL DEFAULT now());
+"""
+
+
+def columns(stack, table):
+    return {r[0] for r in stack.sql("SELECT column_name FROM information_schema.columns"
+                                    " WHERE table_schema = 'intake' AND table_name = %s", (table,))}
+
+
+def test_runtime_tables_of_the_old_layout_are_renamed_keeping_offsets_and_unsent_rows(stack):
+    """A database from before the rename: its stored offset still decides
+    where intake resumes, and an outbox row it left unsent is still sent."""
+    stack.zs("catalogus", "publish")
+    stack.sql(LEGACY_RUNTIME)
+    skipped, resumed = aanvraag(aanvraagId=str(uuid.uuid4())), aanvraag(aanvraagId=str(uuid.uuid4()))
+    p = stack.producer()
+    for doc in (skipped, resumed):  # offsets 0 and 1 of partition 0
+        p.produce(stack.topic("aanvragen"), key=doc["aanvraagId"], partition=0,
+                  value=wire().encode("AanvraagIngediend", doc),
+                  headers=[("ce_id", str(uuid.uuid4())), ("content-type", "application/avro")])
+    assert p.flush(30) == 0
+    # The old layout says partition 0 was read up to offset 1: skipped is done.
+    stack.sql("INSERT INTO intake.consumer_offsets (groep, topic, partitie, volgende)"
+              " VALUES ('intake', %s, 0, 1)", (stack.topic("aanvragen"),))
+    legacy_id = str(uuid.uuid4())
+    stack.sql("INSERT INTO intake.outbox (topic, sleutel, waarde, headers) VALUES (%s, %s, %s, %s)",
+              (stack.topic("aanvraag-uitkomsten"), b"legacy-row", b"a row the old layout left unsent",
+               '{"ce_id": "%s"}' % legacy_id))
+
+    stack.daemon("intake")
+    msgs = stack.read("aanvraag-uitkomsten", until=lambda ms: {m.key for m in ms} >= {
+        "legacy-row", resumed["aanvraagId"]})
+    legacy = [m for m in msgs if m.key == "legacy-row"]
+    assert len(legacy) == 1 and legacy[0].raw == b"a row the old layout left unsent"
+    assert legacy[0].headers["ce_id"] == legacy_id
+    # skipped came before resumed in the same partition: it would have been
+    # decided in the same transaction or an earlier one.
+    assert stack.scalar("SELECT count(*) FROM intake.aanvragen WHERE aanvraag_id = %s",
+                        (resumed["aanvraagId"],)) == 1
+    assert stack.scalar("SELECT count(*) FROM intake.aanvragen WHERE aanvraag_id = %s",
+                        (skipped["aanvraagId"],)) == 0
+    assert skipped["aanvraagId"] not in {m.key for m in msgs}
+
+    assert columns(stack, "consumer_offsets") == {"group_id", "topic", "partition", "next_offset",
+                                                  "updated_at"}
+    assert columns(stack, "outbox") == {"id", "topic", "key", "value", "headers", "created_at"}
+    assert columns(stack, "schema_migrations") == {"version", "applied_at"}
+    assert stack.scalar("SELECT next_offset FROM intake.consumer_offsets WHERE group_id = 'intake'"
+                        " AND topic = %s AND partition = 0", (stack.topic("aanvragen"),)) == 2
+    versions = [r[0] for r in stack.sql("SELECT version FROM intake.schema_migrations ORDER BY 1")]
+    assert versions[:2] == ["000_runtime", "000_runtime_english"] and "001_init" in versions
+    # Acknowledged, the legacy row is deleted like any other.
+    wait_until(lambda: stack.scalar("SELECT count(*) FROM intake.outbox") == 0,
+               what="the relayed rows deleted")
 
 
 def test_kill_9_in_the_middle_of_10000_aanvragen_loses_and_duplicates_nothing(stack):
