@@ -330,9 +330,10 @@ backlog_append(struct outbox *ob, struct outbox_row *row)
 		        &((struct log_ctx){
 		                .partition = -1,
 		                .offset = -1,
-		                .detail = "The set of rows in flight could not grow.",
-		                .hint = "The row may be sent twice; consumers deduplicate "
-		                        "on ce_id."}),
+		                .detail = "The set of rows in flight could not grow, so a relay "
+		                          "may send this row a second time (consumers "
+		                          "deduplicate on ce_id).",
+		                .hint = "Give the daemon more memory."}),
 		        "out of memory tracking outbox row %lld", (long long)row->id);
 }
 

@@ -199,9 +199,11 @@ pg_check(struct pg *pg, PGresult *res, const char *what)
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return res;
 	pg_set_error(pg, res ? PQresultErrorMessage(res) : PQerrorMessage(pg->conn), res);
+	/* what is a prepared statement's name or the SQL itself: its start
+	 * names it well enough, the rest would bury the message. */
 	zlog_at(LOG_WARN,
 	        &((struct log_ctx){.partition = -1, .offset = -1, .detail = pg->last_error}),
-	        "statement failed: %s", what);
+	        "statement \"%.48s%s\" failed", what, strlen(what) > 48 ? "..." : "");
 	PQclear(res);
 	return NULL;
 }
@@ -361,12 +363,14 @@ pg_out_of_memory(struct pg *pg, const char *what)
 
 	snprintf(pg->last_error, sizeof(pg->last_error), "out of memory while building %s", what);
 	snprintf(pg->last_sqlstate, sizeof(pg->last_sqlstate), "53200");
-	snprintf(detail, sizeof(detail), "An allocation failed while building %s.", what);
+	snprintf(detail, sizeof(detail),
+	         "An allocation failed while building %s; the batch is rolled back and retried.",
+	         what);
 	zlog_at(LOG_ERROR,
 	        &((struct log_ctx){.partition = -1,
 	                           .offset = -1,
 	                           .detail = detail,
-	                           .hint = "The batch is rolled back and retried."}),
+	                           .hint = "Give the daemon more memory, or lower ZS_BATCH_MAX."}),
 	        "out of memory");
 	return false;
 }

@@ -239,6 +239,8 @@ decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 	m->topic = rd_kafka_topic_name(rkm->rkt);
 	m->partition = rkm->partition;
 	m->offset = rkm->offset;
+	m->log =
+	        (struct log_ctx){.topic = m->topic, .partition = m->partition, .offset = m->offset};
 	if (rkm->key) {
 		char *k = malloc(rkm->key_len + 1);
 		if (!k)
@@ -248,8 +250,6 @@ decode_msg(struct projector *p, rd_kafka_message_t *rkm, struct proj_msg *m)
 		m->key = k;
 		m->keylen = rkm->key_len;
 	}
-	m->log =
-	        (struct log_ctx){.topic = m->topic, .partition = m->partition, .offset = m->offset};
 	kafka_ce_from_message(rkm, &m->ce);
 	/* Our own facts come back on a topic we also read (status on zaken):
 	 * nothing to apply, so not worth decoding (a fifth of the work). */
@@ -457,19 +457,19 @@ apply_once(struct projector *p, struct proj_msg *msgs, int n)
 	struct proj_batch b = {.p = p, .pg = &p->pg, .msgs = msgs, .n = n};
 
 	if (!pg_cmd(&p->pg, "BEGIN"))
-		goto failed;
+		goto fail;
 	p->in_tx = true;
 	for (int i = 0; i < n; i++)
 		if (msgs[i].dead && !msgs[i].skip && !dead_letter(p, &msgs[i]))
-			goto failed;
+			goto fail;
 	if (p->cfg.apply(&b, p->cfg.arg) != 0)
-		goto failed;
+		goto fail;
 	if (!commit_tx(p, msgs, n))
-		goto failed;
+		goto fail;
 	p->in_tx = false;
 	outbox_committed(p->outbox);
 	return APPLY_OK;
-failed:
+fail:
 	p->in_tx = false;
 	if (!strcmp(p->pg.last_sqlstate, "ZSF01")) {
 		rollback(p);
@@ -722,12 +722,15 @@ broadcast_poll(struct projector *p, int timeout_ms, int64_t *last, int nparts)
 		}
 		if (last && rkm->partition >= 0 && rkm->partition < nparts)
 			last[rkm->partition] = rkm->offset;
-		decode_msg(p, rkm, &m);
-		if (m.dead)
-			zlog_at(LOG_ERROR, &m.log, "undecodable message on %s: %s", m.topic,
-			        m.error);
-		else
+		if (!decode_msg(p, rkm, &m)) {
+			zlog_at(LOG_ERROR, &m.log, "out of memory reading a broadcast message");
+		} else if (m.dead) {
+			struct log_ctx ctx = m.log;
+			ctx.detail = m.error;
+			zlog_at(LOG_ERROR, &ctx, "undecodable message on %s", m.topic);
+		} else {
 			p->cfg.on_broadcast(p, &m, p->cfg.arg);
+		}
 		msg_release(&m);
 		n++;
 	}

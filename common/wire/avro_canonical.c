@@ -209,13 +209,13 @@ add_named(struct walk *w, const char *fullname, const char *ns, avro_type_t kind
 		size_t cap = names->cap ? 2 * names->cap : 16;
 		struct avro_named **p = realloc(names->named, cap * sizeof(*p));
 		if (!p)
-			goto oom;
+			goto fail;
 		names->named = p;
 		names->cap = cap;
 	}
 	e = calloc(1, sizeof(*e));
 	if (!e)
-		goto oom;
+		goto fail;
 	e->fullname = strdup(fullname);
 	e->ns = ns ? strdup(ns) : NULL;
 	e->kind = kind;
@@ -224,11 +224,11 @@ add_named(struct walk *w, const char *fullname, const char *ns, avro_type_t kind
 		free(e->fullname);
 		free(e->ns);
 		free(e);
-		goto oom;
+		goto fail;
 	}
 	names->named[names->n++] = e;
 	return e;
-oom:
+fail:
 	fail(w, "out of memory");
 	return NULL;
 }
@@ -546,6 +546,17 @@ avro_names_pcf(const struct avro_names *names)
 	return names->pcf;
 }
 
+/* A reference to a named type: the node takes its kind and definition. */
+static int
+named_node(const struct avro_named *named, struct avro_node *out)
+{
+	out->kind = named->kind;
+	out->def = named->def;
+	out->named = named;
+	out->ns = named->ns;
+	return 0;
+}
+
 int
 avro_names_resolve(const struct avro_names *names, json_t *node, const char *ns,
                    struct avro_node *out)
@@ -575,9 +586,7 @@ avro_names_resolve(const struct avro_names *names, json_t *node, const char *ns,
 			for (size_t i = 0; i < names->n && !named; i++)
 				if (names->named[i]->def == node)
 					named = names->named[i];
-			if (!named)
-				return -1;
-			goto found;
+			return named ? named_node(named, out) : -1;
 		}
 		if (primitive_kind(type, &out->kind)) {
 			out->logical = json_string_value(json_object_get(node, "logicalType"));
@@ -589,14 +598,7 @@ avro_names_resolve(const struct avro_names *names, json_t *node, const char *ns,
 	if (primitive_kind(type, &out->kind))
 		return 0;
 	named = lookup(names, type, ns);
-	if (!named)
-		return -1;
-found:
-	out->kind = named->kind;
-	out->def = named->def;
-	out->named = named;
-	out->ns = named->ns;
-	return 0;
+	return named ? named_node(named, out) : -1;
 }
 
 const char *

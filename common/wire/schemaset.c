@@ -968,7 +968,7 @@ resolution_new(const struct schema_entry *w, const struct schema_entry *r)
 	free(pj.done);
 	if (!proj) {
 		res->status = SCHEMASET_EINCOMPATIBLE;
-		goto incompatible;
+		goto fail;
 	}
 	if (!pj.differs) {
 		json_decref(proj);
@@ -979,20 +979,20 @@ resolution_new(const struct schema_entry *w, const struct schema_entry *r)
 		json_decref(proj);
 		if (!res->proj_names) {
 			res->status = SCHEMASET_EINTERNAL;
-			goto incompatible;
+			goto fail;
 		}
 		text = avro_names_pcf(res->proj_names);
 		if (avro_schema_from_json_length(text, strlen(text), &res->proj_schema)) {
 			res->proj_schema = NULL;
 			snprintf(why, sizeof(why), "%s", avro_strerror());
 			res->status = SCHEMASET_EINTERNAL;
-			goto incompatible;
+			goto fail;
 		}
 		res->proj_iface = avro_generic_class_from_schema(res->proj_schema);
 		if (!res->proj_iface || avro_generic_value_new(res->proj_iface, &res->proj_value)) {
 			snprintf(why, sizeof(why), "%s", avro_strerror());
 			res->status = SCHEMASET_EINTERNAL;
-			goto incompatible;
+			goto fail;
 		}
 		res->has_proj_value = true;
 		res->iface = avro_resolved_writer_new(w->schema, res->proj_schema);
@@ -1000,16 +1000,16 @@ resolution_new(const struct schema_entry *w, const struct schema_entry *r)
 	if (!res->iface) {
 		snprintf(why, sizeof(why), "%s", avro_strerror());
 		res->status = SCHEMASET_EINCOMPATIBLE;
-		goto incompatible;
+		goto fail;
 	}
 	if (avro_resolved_writer_new_value(res->iface, &res->value)) {
 		snprintf(why, sizeof(why), "%s", avro_strerror());
 		res->status = SCHEMASET_EINTERNAL;
-		goto incompatible;
+		goto fail;
 	}
 	res->has_value = true;
 	return res;
-incompatible:
+fail:
 	if (asprintf(&res->error, "%s: %s cannot be read as %s: %s",
 	             res->status == SCHEMASET_EINCOMPATIBLE ? "incompatible writer schema"
 	                                                    : "cannot resolve writer schema",
@@ -1075,7 +1075,7 @@ schemaset_decode_value(struct schemaset *set, const void *msg, size_t len, size_
 	if (w == r) {
 		dest = &r->state->dec;
 		if (avro_value_reset(dest) || avro_value_read(set->reader, dest))
-			goto internal;
+			goto fail;
 		*value = dest;
 		return SCHEMASET_OK;
 	}
@@ -1092,10 +1092,10 @@ schemaset_decode_value(struct schemaset *set, const void *msg, size_t len, size_
 	}
 	dest = res->via_json ? &res->proj_value : &r->state->dec;
 	if (avro_value_reset(dest))
-		goto internal;
+		goto fail;
 	avro_resolved_writer_set_dest(&res->value, dest);
 	if (avro_value_read(set->reader, &res->value))
-		goto internal;
+		goto fail;
 	if (res->via_json) {
 		char why[256];
 		json_t *j = avro_json_from_value_names(dest, res->proj_names, AVRO_JSON_STRICT, why,
@@ -1112,7 +1112,7 @@ schemaset_decode_value(struct schemaset *set, const void *msg, size_t len, size_
 	}
 	*value = &r->state->dec;
 	return SCHEMASET_OK;
-internal:
+fail:
 	set_err(err, errlen, "avro-c cannot read a validated datum: %s", avro_strerror());
 	return SCHEMASET_EINTERNAL;
 }

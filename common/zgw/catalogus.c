@@ -21,12 +21,12 @@ static const char *const intern_extern_namen[] = {"intern", "extern"};
 #define N_ELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static int
-naam_index(const char *const *namen, size_t n, const char *naam)
+name_index(const char *const *names, size_t n, const char *name)
 {
-	if (!naam)
+	if (!name)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (strcmp(namen[i], naam) == 0)
+		if (strcmp(names[i], name) == 0)
 			return (int)i;
 	return -1;
 }
@@ -40,7 +40,7 @@ vertrouwelijkheid_naam(enum vertrouwelijkheid v)
 bool
 vertrouwelijkheid_van_naam(const char *naam, enum vertrouwelijkheid *out)
 {
-	int i = naam_index(vertrouwelijkheid_namen, VERTR_AANTAL, naam);
+	int i = name_index(vertrouwelijkheid_namen, VERTR_AANTAL, naam);
 
 	if (i < 0)
 		return false;
@@ -49,15 +49,15 @@ vertrouwelijkheid_van_naam(const char *naam, enum vertrouwelijkheid *out)
 }
 
 const char *
-eigenschapformaat_naam(enum eigenschapformaat f)
+eigenschapformaat_name(enum eigenschapformaat f)
 {
 	return (unsigned)f < N_ELEM(formaat_namen) ? formaat_namen[f] : NULL;
 }
 
 bool
-eigenschapformaat_van_naam(const char *naam, enum eigenschapformaat *out)
+eigenschapformaat_from_name(const char *naam, enum eigenschapformaat *out)
 {
-	int i = naam_index(formaat_namen, N_ELEM(formaat_namen), naam);
+	int i = name_index(formaat_namen, N_ELEM(formaat_namen), naam);
 
 	if (i < 0)
 		return false;
@@ -66,7 +66,7 @@ eigenschapformaat_van_naam(const char *naam, enum eigenschapformaat *out)
 }
 
 const char *
-archiefnominatie_naam(enum archiefnominatie a)
+archiefnominatie_name(enum archiefnominatie a)
 {
 	return (unsigned)a < N_ELEM(archief_namen) ? archief_namen[a] : NULL;
 }
@@ -124,7 +124,7 @@ struct pctx {
 };
 
 __attribute__((format(printf, 3, 4))) static int
-fout(struct pctx *c, const char *key, const char *fmt, ...)
+fail(struct pctx *c, const char *key, const char *fmt, ...)
 {
 	char msg[160];
 	va_list ap;
@@ -159,16 +159,16 @@ get_string(struct pctx *c, json_t *obj, const char *key, int verplicht, size_t m
 	*out = NULL;
 	if (!v || json_is_null(v)) {
 		if (verplicht)
-			return fout(c, key, "missing");
+			return fail(c, key, "missing");
 		return 0;
 	}
 	if (!json_is_string(v))
-		return fout(c, key, "must be a string");
+		return fail(c, key, "must be a string");
 	s = json_string_value(v);
 	if (json_string_length(v) != strlen(s))
-		return fout(c, key, "contains a NUL character");
+		return fail(c, key, "contains a NUL character");
 	if (tekst_lengte(s) > max)
-		return fout(c, key, "longer than %zu characters", max);
+		return fail(c, key, "longer than %zu characters", max);
 	*out = s;
 	return 0;
 }
@@ -180,9 +180,9 @@ get_naam(struct pctx *c, json_t *obj, const char *key, size_t max, const char **
 	if (get_string(c, obj, key, VERPLICHT, max, out) < 0)
 		return -1;
 	if (**out == '\0')
-		return fout(c, key, "must not be empty");
+		return fail(c, key, "must not be empty");
 	if (heeft_stuurteken(*out))
-		return fout(c, key, "contains a control character");
+		return fail(c, key, "contains a control character");
 	return 0;
 }
 
@@ -192,9 +192,9 @@ get_bool(struct pctx *c, json_t *obj, const char *key, bool *out)
 	json_t *v = json_object_get(obj, key);
 
 	if (!v || json_is_null(v))
-		return fout(c, key, "missing");
+		return fail(c, key, "missing");
 	if (!json_is_boolean(v))
-		return fout(c, key, "must be true or false");
+		return fail(c, key, "must be true or false");
 	*out = json_is_true(v);
 	return 0;
 }
@@ -206,12 +206,12 @@ get_int(struct pctx *c, json_t *obj, const char *key, int min, int max, int *out
 	json_int_t i;
 
 	if (!v || json_is_null(v))
-		return fout(c, key, "missing");
+		return fail(c, key, "missing");
 	if (!json_is_integer(v))
-		return fout(c, key, "must be an integer");
+		return fail(c, key, "must be an integer");
 	i = json_integer_value(v);
 	if (i < min || i > max)
-		return fout(c, key, "%lld is not between %d and %d", (long long)i, min, max);
+		return fail(c, key, "%lld is not between %d and %d", (long long)i, min, max);
 	*out = (int)i;
 	return 0;
 }
@@ -226,7 +226,7 @@ get_datum(struct pctx *c, json_t *obj, const char *key, int verplicht, int32_t *
 	if (get_string(c, obj, key, verplicht, 10, &s) < 0)
 		return -1;
 	if (s && !datum_parse(s, out))
-		return fout(c, key, "not a date (YYYY-MM-DD)");
+		return fail(c, key, "not a date (YYYY-MM-DD)");
 	return 0;
 }
 
@@ -252,11 +252,11 @@ get_termijn(struct pctx *c, json_t *obj, const char *key, int verplicht, struct 
 	if (!out->tekst)
 		return 0;
 	if (!duur_parse(out->tekst, &out->duur))
-		return fout(c, key, "not an ISO-8601 duration in calendar units (PnYnMnWnD)");
+		return fail(c, key, "not an ISO-8601 duration in calendar units (PnYnMnWnD)");
 	if (duur_is_nul(out->duur))
-		return fout(c, key, "must not be zero");
+		return fail(c, key, "must not be zero");
 	if (dagen_bij_benadering(out->duur) > ZT_MAX_TERMIJN_DAGEN)
-		return fout(c, key, "longer than 100 years");
+		return fail(c, key, "longer than 100 years");
 	return 0;
 }
 
@@ -267,9 +267,9 @@ get_enum(struct pctx *c, json_t *obj, const char *key, const char *const *namen,
 
 	if (get_string(c, obj, key, VERPLICHT, ZT_MAX_KORT, &s) < 0)
 		return -1;
-	*out = naam_index(namen, n, s);
+	*out = name_index(namen, n, s);
 	if (*out < 0)
-		return fout(c, key, "unknown value");
+		return fail(c, key, "unknown value");
 	return 0;
 }
 
@@ -279,11 +279,11 @@ get_array(struct pctx *c, json_t *obj, const char *key, size_t max, json_t **out
 	json_t *v = json_object_get(obj, key);
 
 	if (!v || json_is_null(v))
-		return fout(c, key, "missing");
+		return fail(c, key, "missing");
 	if (!json_is_array(v))
-		return fout(c, key, "must be an array");
+		return fail(c, key, "must be an array");
 	if (json_array_size(v) > max)
-		return fout(c, key, "more than %zu entries", max);
+		return fail(c, key, "more than %zu entries", max);
 	*out = v;
 	return 0;
 }
@@ -292,7 +292,7 @@ static int
 get_object(struct pctx *c, json_t *v, const char *key)
 {
 	if (!json_is_object(v))
-		return fout(c, key, "must be an object");
+		return fail(c, key, "must be an object");
 	return 0;
 }
 
@@ -375,10 +375,10 @@ parse_eigenschap(struct pctx *c, json_t *o, struct eigenschap *e)
 	    get_bool(c, o, "persoonsgegeven", &e->persoonsgegeven) < 0)
 		return -1;
 	if (!eigenschapnaam_geldig(e->naam))
-		return fout(c, "naam", "must be camelCase: a-z first, then letters and digits");
+		return fail(c, "naam", "must be camelCase: a-z first, then letters and digits");
 	e->formaat = (enum eigenschapformaat)f;
 	if (e->lengte < formaat_minimale_lengte(e->formaat))
-		return fout(c, "lengte", "too short for formaat %s", formaat_namen[f]);
+		return fail(c, "lengte", "too short for formaat %s", formaat_namen[f]);
 
 	if (patroon) {
 		/* Anchored so that the whole value must match, not a part of it. */
@@ -386,14 +386,14 @@ parse_eigenschap(struct pctx *c, json_t *o, struct eigenschap *e)
 		int rc;
 
 		if (*patroon == '\0')
-			return fout(c, "patroon", "must not be empty (use null)");
+			return fail(c, "patroon", "must not be empty (use null)");
 		snprintf(anker, sizeof anker, "^(%s)$", patroon);
 		rc = regcomp(&e->regex, anker, REG_EXTENDED | REG_NOSUB);
 		if (rc != 0) {
 			char msg[96];
 
 			regerror(rc, &e->regex, msg, sizeof msg);
-			return fout(c, "patroon", "not a POSIX extended regular expression: %s",
+			return fail(c, "patroon", "not a POSIX extended regular expression: %s",
 			            msg);
 		}
 		e->patroon = patroon;
@@ -402,19 +402,19 @@ parse_eigenschap(struct pctx *c, json_t *o, struct eigenschap *e)
 	if (e->n_waarden) {
 		e->waarden = calloc(e->n_waarden, sizeof *e->waarden);
 		if (!e->waarden)
-			return fout(c, "waardenverzameling", "out of memory");
+			return fail(c, "waardenverzameling", "out of memory");
 	}
 	for (size_t i = 0; i < e->n_waarden; i++) {
 		json_t *w = json_array_get(waarden, i);
 		const char *s = json_string_value(w);
 
 		if (!s || *s == '\0' || json_string_length(w) != strlen(s))
-			return fout(c, "waardenverzameling", "entry %zu must be a non-empty string",
+			return fail(c, "waardenverzameling", "entry %zu must be a non-empty string",
 			            i);
 		if (tekst_lengte(s) > (size_t)e->lengte)
-			return fout(c, "waardenverzameling", "entry %zu is longer than lengte", i);
+			return fail(c, "waardenverzameling", "entry %zu is longer than lengte", i);
 		if (e->patroon && regexec(&e->regex, s, 0, NULL, 0) != 0)
-			return fout(c, "waardenverzameling", "entry %zu does not match patroon", i);
+			return fail(c, "waardenverzameling", "entry %zu does not match patroon", i);
 		e->waarden[i] = s;
 	}
 
@@ -450,7 +450,7 @@ parse_lijst(struct pctx *c, json_t *doc, const char *naam, size_t max, size_t sz
 		return 0;
 	lijst = calloc(json_array_size(arr), sz);
 	if (!lijst)
-		return fout(c, naam, "out of memory");
+		return fail(c, naam, "out of memory");
 	*uit = lijst;
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		json_t *o = json_array_get(arr, i);
@@ -460,7 +460,7 @@ parse_lijst(struct pctx *c, json_t *doc, const char *naam, size_t max, size_t sz
 		if (!json_is_object(o)) {
 			c->prefix = "";
 			snprintf(prefix, sizeof prefix, "%s[%zu]", naam, i);
-			return fout(c, prefix, "must be an object");
+			return fail(c, prefix, "must be an object");
 		}
 		c->prefix = prefix;
 		/* Count first so that a failing element is freed with the others. */
@@ -505,7 +505,7 @@ parse_verwerkingsactiviteit(struct pctx *c, json_t *doc, struct verwerkingsactiv
 	int rc;
 
 	if (!o || json_is_null(o))
-		return fout(c, "verwerkingsactiviteit", "missing");
+		return fail(c, "verwerkingsactiviteit", "missing");
 	if (get_object(c, o, "verwerkingsactiviteit") < 0)
 		return -1;
 	c->prefix = "verwerkingsactiviteit.";
@@ -517,7 +517,7 @@ parse_verwerkingsactiviteit(struct pctx *c, json_t *doc, struct verwerkingsactiv
 	    get_naam(c, o, "bewaartermijn", ZT_MAX_TEKST, &va->bewaartermijn) < 0)
 		rc = -1;
 	else if (strncmp(va->id, "https://", 8) != 0 || strpbrk(va->id, " \t\r\n"))
-		rc = fout(c, "id", "must be an https URI");
+		rc = fail(c, "id", "must be an https URI");
 	c->prefix = oud;
 	return rc;
 }
@@ -528,50 +528,50 @@ controleer(struct pctx *c, struct zaaktype *zt)
 {
 	/* The first status is set at registration, the last closes the zaak: two at least. */
 	if (zt->n_statustypen < 2)
-		return fout(c, "statustypen",
+		return fail(c, "statustypen",
 		            "at least two are needed (a first and an eindstatus)");
 	qsort(zt->statustypen, zt->n_statustypen, sizeof *zt->statustypen, cmp_statustype);
 	for (size_t i = 1; i < zt->n_statustypen; i++)
 		if (zt->statustypen[i].volgnummer == zt->statustypen[i - 1].volgnummer)
-			return fout(c, "statustypen", "volgnummer %d occurs twice",
+			return fail(c, "statustypen", "volgnummer %d occurs twice",
 			            zt->statustypen[i].volgnummer);
 	for (size_t i = 0; i < zt->n_statustypen; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(zt->statustypen[i].omschrijving,
 			           zt->statustypen[j].omschrijving) == 0)
-				return fout(c, "statustypen", "omschrijving \"%s\" occurs twice",
+				return fail(c, "statustypen", "omschrijving \"%s\" occurs twice",
 				            zt->statustypen[i].omschrijving);
 	if (zt->tonen_aan_initiator && !zt->statustypen[zt->n_statustypen - 1].tonen_aan_initiator)
-		return fout(c, "statustypen",
+		return fail(c, "statustypen",
 		            "the eindstatus of a zaaktype residents see must be shown to them");
 	if (zt->n_resultaattypen == 0)
-		return fout(c, "resultaattypen", "at least one is needed to close a zaak");
+		return fail(c, "resultaattypen", "at least one is needed to close a zaak");
 	for (size_t i = 0; i < zt->n_eigenschappen; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(zt->eigenschappen[i].naam, zt->eigenschappen[j].naam) == 0)
-				return fout(c, "eigenschappen", "naam \"%s\" occurs twice",
+				return fail(c, "eigenschappen", "naam \"%s\" occurs twice",
 				            zt->eigenschappen[i].naam);
 	for (size_t i = 0; i < zt->n_resultaattypen; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(zt->resultaattypen[i].omschrijving,
 			           zt->resultaattypen[j].omschrijving) == 0)
-				return fout(c, "resultaattypen", "omschrijving \"%s\" occurs twice",
+				return fail(c, "resultaattypen", "omschrijving \"%s\" occurs twice",
 				            zt->resultaattypen[i].omschrijving);
 	for (size_t i = 0; i < zt->n_besluittypen; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(zt->besluittypen[i].omschrijving,
 			           zt->besluittypen[j].omschrijving) == 0)
-				return fout(c, "besluittypen", "omschrijving \"%s\" occurs twice",
+				return fail(c, "besluittypen", "omschrijving \"%s\" occurs twice",
 				            zt->besluittypen[i].omschrijving);
 	if (zt->einde_geldigheid != DATUM_ONGELDIG && zt->einde_geldigheid < zt->begin_geldigheid)
-		return fout(c, "eindeGeldigheid", "before beginGeldigheid");
+		return fail(c, "eindeGeldigheid", "before beginGeldigheid");
 	if (zt->verlenging_mogelijk != (zt->verlengingstermijn.tekst != NULL))
-		return fout(c, "verlengingstermijn",
+		return fail(c, "verlengingstermijn",
 		            zt->verlenging_mogelijk ? "required when verlengingMogelijk is true"
 		                                    : "set while verlengingMogelijk is false");
 	if (zt->servicenorm.tekst && dagen_bij_benadering(zt->servicenorm.duur) >
 	                                     dagen_bij_benadering(zt->doorlooptijd.duur))
-		return fout(c, "servicenorm",
+		return fail(c, "servicenorm",
 		            "longer than doorlooptijd (a promise beyond the legal term)");
 	return 0;
 }
@@ -584,7 +584,7 @@ parse_zaaktype(struct pctx *c, json_t *doc, struct zaaktype *zt)
 	if (get_naam(c, doc, "identificatie", ZT_MAX_IDENTIFICATIE, &zt->identificatie) < 0)
 		return -1;
 	if (!identificatie_geldig(zt->identificatie))
-		return fout(c, "identificatie",
+		return fail(c, "identificatie",
 		            "only A-Z, 0-9, '_' and '-' allowed, not first '_' or '-'");
 	if (get_datum(c, doc, "versiedatum", VERPLICHT, &zt->versiedatum) < 0 ||
 	    get_naam(c, doc, "omschrijving", ZT_MAX_KORT, &zt->omschrijving) < 0 ||

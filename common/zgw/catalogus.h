@@ -52,11 +52,11 @@ const char *vertrouwelijkheid_naam(enum vertrouwelijkheid v);
 bool vertrouwelijkheid_van_naam(const char *naam, enum vertrouwelijkheid *out);
 
 enum eigenschapformaat { FORMAAT_TEKST = 0, FORMAAT_GETAL, FORMAAT_DATUM, FORMAAT_DATUM_TIJD };
-const char *eigenschapformaat_naam(enum eigenschapformaat f);
-bool eigenschapformaat_van_naam(const char *naam, enum eigenschapformaat *out);
+const char *eigenschapformaat_name(enum eigenschapformaat f);
+bool eigenschapformaat_from_name(const char *naam, enum eigenschapformaat *out);
 
 enum archiefnominatie { ARCHIEF_BLIJVEND_BEWAREN = 0, ARCHIEF_VERNIETIGEN };
-const char *archiefnominatie_naam(enum archiefnominatie a);
+const char *archiefnominatie_name(enum archiefnominatie a);
 
 /* Length in characters (UTF-8 code points), as eigenschap.lengte counts it. */
 size_t tekst_lengte(const char *s);

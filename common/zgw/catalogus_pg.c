@@ -46,10 +46,14 @@ catalogus_pg_ontvang(struct catalogus *cat, struct pg *pg, struct proj_msg *m)
 	vals[3] = doc;
 	/* The table is for reading (reports, the API); decisions use memory,
 	 * which the topic fills at every start. */
-	if (!doc)
-		zlog_warn("zaaktype %s not stored: out of memory", zt->identificatie);
-	else if (!pg_cmdp(pg, "zaaktype_upsert", 4, vals))
-		zlog_warn("zaaktype %s not stored: %s", zt->identificatie, pg->last_error);
+	if (!doc || !pg_cmdp(pg, "zaaktype_upsert", 4, vals))
+		zlog_at(LOG_WARN,
+		        &((struct log_ctx){.partition = -1,
+		                           .offset = -1,
+		                           .detail = doc ? pg->last_error : "out of memory",
+		                           .hint = "It is decided on from memory all the same; the "
+		                                   "next start stores it."}),
+		        "zaaktype %s not stored", zt->identificatie);
 	free(doc);
 	zlog_at(LOG_INFO, &m->log, "zaaktype %s (geldig vanaf %s) known", zt->identificatie,
 	        vals[1]);

@@ -28,28 +28,28 @@ static const char *const middel_namen[] = {"digid", "eherkenning", "eidas", "mac
 static const char *const niveau_namen[] = {"basis", "midden", "substantieel", "hoog"};
 
 static int
-naam_index(const char *const *namen, size_t n, const char *naam)
+name_index(const char *const *names, size_t n, const char *name)
 {
-	for (size_t i = 0; naam && i < n; i++)
-		if (strcmp(namen[i], naam) == 0)
+	for (size_t i = 0; name && i < n; i++)
+		if (strcmp(names[i], name) == 0)
 			return (int)i;
 	return -1;
 }
 
 const char *
-kanaal_naam(enum kanaal k)
+kanaal_name(enum kanaal k)
 {
 	return (unsigned)k < N_ELEM(kanaal_namen) ? kanaal_namen[k] : NULL;
 }
 
 const char *
-betrokkene_type_naam(enum betrokkene_type t)
+betrokkene_type_name(enum betrokkene_type t)
 {
 	return (unsigned)t < N_ELEM(betrokkene_namen) ? betrokkene_namen[t] : NULL;
 }
 
 const char *
-authenticatiemiddel_naam(enum authenticatiemiddel m)
+authenticatiemiddel_name(enum authenticatiemiddel m)
 {
 	return (unsigned)m < N_ELEM(middel_namen) ? middel_namen[m] : NULL;
 }
@@ -163,7 +163,7 @@ lees_enum(struct aanvraag *a, json_t *obj, const char *prefix, const char *key,
 
 	if (!s)
 		return -1;
-	i = naam_index(namen, n, s);
+	i = name_index(namen, n, s);
 	if (i < 0) {
 		pad(veld, sizeof veld, prefix, key);
 		fout_ongeldig(a, veld);
@@ -286,7 +286,7 @@ aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen)
 	/* Kanaal may grow: an unknown symbol reads as the schema default, overig. */
 	a->kanaal = KANAAL_OVERIG;
 	s = lees_string(a, doc, NULL, "kanaal", false, 64);
-	k = naam_index(kanaal_namen, N_ELEM(kanaal_namen), s);
+	k = name_index(kanaal_namen, N_ELEM(kanaal_namen), s);
 	if (k >= 0)
 		a->kanaal = (enum kanaal)k;
 
@@ -788,7 +788,7 @@ aanvraag_beoordeel(const struct zaaktype *zt, const struct aanvraag *a, int64_t 
 		                 "als u de aanvraag voor uzelf doet.");
 
 	if (a->authenticatie.aanwezig) {
-		if (naam_index(niveau_namen, N_ELEM(niveau_namen),
+		if (name_index(niveau_namen, N_ELEM(niveau_namen),
 		               a->authenticatie.betrouwbaarheidsniveau) < 0)
 			redenen_voeg_toe(
 			        out, "authenticatie.niveau_ongeldig",
@@ -877,7 +877,7 @@ termijn_json(const struct termijn *t)
 static json_t *
 betrokkene_json(const struct betrokkene *b)
 {
-	json_t *o = json_pack("{s:s}", "betrokkeneType", betrokkene_type_naam(b->type));
+	json_t *o = json_pack("{s:s}", "betrokkeneType", betrokkene_type_name(b->type));
 
 	for (size_t i = 0; o && i < N_ELEM(id_velden); i++) {
 		const char *w = id_waarde(b, i);
@@ -973,7 +973,7 @@ authenticatie_json(const struct authenticatie *au)
 {
 	if (!au->aanwezig)
 		return json_null();
-	return json_pack("{s:s, s:s}", "middel", authenticatiemiddel_naam(au->middel),
+	return json_pack("{s:s, s:s}", "middel", authenticatiemiddel_name(au->middel),
 	                 "betrouwbaarheidsniveau", au->betrouwbaarheidsniveau);
 }
 
@@ -1010,7 +1010,7 @@ zaak_geregistreerd_json(const struct zaaktype *zt, const struct aanvraag *a, con
 	        heeft_gepland ? datum_json(gepland) : json_null(), "uiterlijkeEinddatumAfdoening",
 	        datum_json(uiterlijk), "vertrouwelijkheidaanduiding",
 	        vertrouwelijkheid_naam(zt->vertrouwelijkheidaanduiding), "tonenAanInitiator",
-	        zt->tonen_aan_initiator, "afdeling", zt->afdeling, "kanaal", kanaal_naam(a->kanaal),
+	        zt->tonen_aan_initiator, "afdeling", zt->afdeling, "kanaal", kanaal_name(a->kanaal),
 	        "rollen", rollen_json(a), "authenticatie", authenticatie_json(&a->authenticatie));
 	if (!zaak) {
 		json_decref(statustypen);

@@ -45,7 +45,7 @@ enum kanaal {
 	KANAAL_EMAIL,
 	KANAAL_OVERIG,
 };
-const char *kanaal_naam(enum kanaal k);
+const char *kanaal_name(enum kanaal k);
 
 enum betrokkene_type {
 	BETROKKENE_NATUURLIJK_PERSOON = 0,
@@ -53,7 +53,7 @@ enum betrokkene_type {
 	BETROKKENE_VESTIGING,
 	BETROKKENE_MEDEWERKER,
 };
-const char *betrokkene_type_naam(enum betrokkene_type t);
+const char *betrokkene_type_name(enum betrokkene_type t);
 
 struct betrokkene {
 	bool aanwezig;
@@ -71,7 +71,7 @@ enum authenticatiemiddel {
 	AUTH_MACHTIGING,
 	AUTH_GEEN
 };
-const char *authenticatiemiddel_naam(enum authenticatiemiddel m);
+const char *authenticatiemiddel_name(enum authenticatiemiddel m);
 
 struct authenticatie {
 	bool aanwezig;

@@ -31,11 +31,15 @@ struct item {
 	char outcome_ce_id[UUID_LEN + 1];
 };
 
-void
+bool
 intake_init(struct intake *in, const char *bronorganisatie)
 {
 	memset(in, 0, sizeof(*in));
 	in->cat = catalogus_new();
+	if (!in->cat) {
+		zlog_error("out of memory creating the catalogus");
+		return false;
+	}
 	in->bronorganisatie = bronorganisatie;
 	in->m_accepted = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"geaccepteerd\"",
 	                                "Aanvragen decided, by outcome.");
@@ -43,6 +47,7 @@ intake_init(struct intake *in, const char *bronorganisatie)
 	                               "Aanvragen decided, by outcome.");
 	in->m_resubmitted = metric_counter("zs_intake_aanvragen_total", "uitkomst=\"herhaald\"",
 	                                   "Aanvragen decided, by outcome.");
+	return true;
 }
 
 void
@@ -179,8 +184,8 @@ judge(struct intake *in, struct item *it, json_t *known, int64_t nu)
 	}
 	it->zt = aanvraag_zaaktype(in->cat, it->a);
 	/* Unknown: perhaps published a moment ago and not read yet. */
-	if (!it->zt && it->a->zaaktype && !in->catalogus_ingehaald) {
-		in->catalogus_ingehaald = true; /* once a batch: an unknown name costs no more */
+	if (!it->zt && it->a->zaaktype && !in->catalogus_caught_up) {
+		in->catalogus_caught_up = true; /* once a batch: an unknown name costs no more */
 		if (projector_broadcast_catch_up(in->p, 2000))
 			it->zt = aanvraag_zaaktype(in->cat, it->a);
 	}
@@ -453,7 +458,7 @@ intake_apply(struct proj_batch *b, void *arg)
 
 	if (b->n <= 0)
 		return 0;
-	in->catalogus_ingehaald = false;
+	in->catalogus_caught_up = false;
 	items = calloc((size_t)b->n, sizeof(*items));
 	numbers = calloc((size_t)b->n, sizeof(*numbers));
 	if (!items || !numbers) {

@@ -18,11 +18,11 @@ struct intake {
 	struct projector *p;
 	struct catalogus *cat;
 	const char *bronorganisatie;
-	bool catalogus_ingehaald; /* this batch already read the catalogus to its end */
+	bool catalogus_caught_up; /* this batch already read the catalogus to its end */
 	struct metric *m_accepted, *m_refused, *m_resubmitted;
 };
 
-void intake_init(struct intake *in, const char *bronorganisatie);
+bool intake_init(struct intake *in, const char *bronorganisatie);
 void intake_free(struct intake *in);
 /* Registers intake's statements on pg (prepared now and after reconnects). */
 bool intake_prepare(struct pg *pg);

@@ -25,9 +25,9 @@ main(int argc, char **argv)
 	struct daemon d = DAEMON_INIT("intake", "a resident's aanvraag becomes a zaak");
 	struct intake intake = {0};
 
-	if (!daemon_setup(&d, argc, argv, &intake_settings))
+	if (!daemon_setup(&d, argc, argv, &intake_settings) ||
+	    !intake_init(&intake, bronorganisatie))
 		goto out;
-	intake_init(&intake, bronorganisatie);
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
 	                                  .ntopics = 1,

@@ -88,14 +88,13 @@ static bool
 status_configure(struct status *s)
 {
 	if (!status_zet_vandaag(s, vandaag)) {
-		log_write(
-		        LOG_ERROR,
-		        &(struct log_ctx){
-		                .partition = -1,
-		                .offset = -1,
-		                .detail =
-		                        "ZS_VANDAAG must be a date as YYYY-MM-DD, or empty for the clock."},
-		        "invalid setting ZS_VANDAAG");
+		log_write(LOG_ERROR,
+		          &(struct log_ctx){
+		                  .partition = -1,
+		                  .offset = -1,
+		                  .detail = "ZS_VANDAAG must be a date as YYYY-MM-DD.",
+		                  .hint = "Unset it to run the deadline watch on the clock."},
+		          "invalid setting ZS_VANDAAG");
 		return false;
 	}
 	if (s->vandaag != DATUM_ONGELDIG)
@@ -120,8 +119,8 @@ main(int argc, char **argv)
 	struct timeval kort = {.tv_sec = 2};
 
 	d.personal_data = true;
-	status_init(&status);
-	if (!daemon_setup(&d, argc, argv, &status_settings) || !status_configure(&status))
+	if (!status_init(&status) || !daemon_setup(&d, argc, argv, &status_settings) ||
+	    !status_configure(&status))
 		goto out;
 	web_cfg.vandaag = vandaag;
 	web = web_setup(&web_cfg, d.toegang);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const records[OPDRACHT__AANTAL] = {
+static const char *const records[OPDRACHT__COUNT] = {
         [OPDRACHT_STATUS_ZETTEN] = "StatusZetten",
         [OPDRACHT_RESULTAAT_VASTLEGGEN] = "ResultaatVastleggen",
         [OPDRACHT_ZAAK_OPSCHORTEN] = "ZaakOpschorten",
@@ -19,9 +19,9 @@ static const char *const records[OPDRACHT__AANTAL] = {
 };
 
 int
-opdracht_soort_van_record(const char *record)
+opdracht_soort_from_record(const char *record)
 {
-	for (int i = 0; record && i < OPDRACHT__AANTAL; i++)
+	for (int i = 0; record && i < OPDRACHT__COUNT; i++)
 		if (!strcmp(records[i], record))
 			return i;
 	return -1;
@@ -30,7 +30,7 @@ opdracht_soort_van_record(const char *record)
 const char *
 opdracht_record(enum opdracht_soort s)
 {
-	return (unsigned)s < OPDRACHT__AANTAL ? records[s] : NULL;
+	return (unsigned)s < OPDRACHT__COUNT ? records[s] : NULL;
 }
 
 static const char *
@@ -466,7 +466,7 @@ voer_status_uit(struct zaak_toestand *z, const struct opdracht *o, int32_t op, s
 		json_object_set_new(f, "einddatum", datum_json(z->einddatum));
 		json_object_set_new(f, "resultaat", json_string(z->resultaat));
 		json_object_set_new(f, "archiefnominatie",
-		                    json_string(archiefnominatie_naam(rt->archiefnominatie)));
+		                    json_string(archiefnominatie_name(rt->archiefnominatie)));
 		json_object_set_new(f, "archiefactiedatum", datum_json(z->archiefactiedatum));
 		feit(out, "ZaakAfgesloten", f, z, op);
 	}
@@ -525,7 +525,7 @@ opdracht_uitvoeren(struct zaak_toestand *z, const struct opdracht *o, struct fei
 		json_object_set_new(f, "omschrijvingGeneriek",
 		                    tekst_of_null(rt->omschrijving_generiek));
 		json_object_set_new(f, "archiefnominatie",
-		                    json_string(archiefnominatie_naam(rt->archiefnominatie)));
+		                    json_string(archiefnominatie_name(rt->archiefnominatie)));
 		json_object_set_new(f, "archiefactietermijn",
 		                    json_string(rt->archiefactietermijn.tekst));
 		json_object_set_new(f, "toelichting", tekst_of_null(o->toelichting));
@@ -619,8 +619,8 @@ termijn_bewaking_json(const struct zaak_toestand *z, const struct termijn_taak *
 {
 	json_t *f = feit_basis(z, NULL, tijdstip);
 
-	json_object_set_new(f, "termijn", json_string(termijn_soort_naam(t->termijn)));
-	json_object_set_new(f, "fase", json_string(termijn_fase_naam(t->fase)));
+	json_object_set_new(f, "termijn", json_string(termijn_soort_name(t->termijn)));
+	json_object_set_new(f, "fase", json_string(termijn_fase_name(t->fase)));
 	json_object_set_new(f, "datum", datum_json(t->deadline));
 	json_object_set_new(f, "dagenResterend", json_integer(termijn_dagen_resterend(t, vandaag)));
 	json_object_set_new(f, "termijnen", termijnen_json(&z->termijnen, vandaag));

@@ -60,11 +60,11 @@ enum opdracht_soort {
 	OPDRACHT_ZAAK_VERLENGEN,
 	OPDRACHT_BESLUIT_VASTLEGGEN,
 	OPDRACHT_ZAAK_HEROPENEN,
-	OPDRACHT__AANTAL
+	OPDRACHT__COUNT
 };
 
 /* "StatusZetten" → OPDRACHT_STATUS_ZETTEN; -1 for any other record. */
-int opdracht_soort_van_record(const char *record);
+int opdracht_soort_from_record(const char *record);
 const char *opdracht_record(enum opdracht_soort s);
 
 /* The state of one zaak, as the rules need it. */

@@ -216,7 +216,7 @@ static const char sql_wachtend_verlopen[] =
         " EXISTS (SELECT 1 FROM zaken z WHERE z.uuid = w.zaak)";
 
 /* The statements written per batch, in the order they run. */
-enum schrijf {
+enum stmt {
 	S_ZAKEN_INSERT,
 	S_ZAKEN_UPDATE,
 	S_BETROKKENEN,
@@ -234,12 +234,12 @@ enum schrijf {
 	S_WACHTEND_DELETE,
 	S_TAKEN_DELETE,
 	S_TAKEN_INSERT,
-	S__AANTAL
+	S__COUNT
 };
 
 static const struct {
-	const char *naam, *sql;
-} schrijf_stmts[S__AANTAL] = {
+	const char *name, *sql;
+} write_stmts[S__COUNT] = {
         [S_ZAKEN_INSERT] = {"zaken_insert", sql_zaken_insert},
         [S_ZAKEN_UPDATE] = {"zaken_update", sql_zaken_update},
         [S_BETROKKENEN] = {"betrokkenen_insert", sql_betrokkenen_insert},
@@ -259,11 +259,15 @@ static const struct {
         [S_TAKEN_INSERT] = {"taken_insert", sql_taken_insert},
 };
 
-void
+bool
 status_init(struct status *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->cat = catalogus_new();
+	if (!s->cat) {
+		zlog_error("out of memory creating the catalogus");
+		return false;
+	}
 	s->nadert_dagen = 5;
 	s->wacht_s = 300;
 	s->termijn_chunk = 1000;
@@ -283,6 +287,7 @@ status_init(struct status *s)
 	                                    "Due deadline-watch rows handled by the timer.");
 	s->m_termijn_tick = metric_histogram("zs_status_termijn_tick_seconds", NULL,
 	                                     "Time of one deadline-watch tick.");
+	return true;
 }
 
 void
@@ -323,8 +328,8 @@ status_prepare(struct pg *pg)
 	    !pg_prepare(pg, "gemeld_insert", sql_gemeld_insert, 1) ||
 	    !pg_prepare(pg, "wachtend_verlopen", sql_wachtend_verlopen, 2))
 		return false;
-	for (int i = 0; i < S__AANTAL; i++)
-		if (!pg_prepare(pg, schrijf_stmts[i].naam, schrijf_stmts[i].sql, 1))
+	for (int i = 0; i < S__COUNT; i++)
+		if (!pg_prepare(pg, write_stmts[i].name, write_stmts[i].sql, 1))
 			return false;
 	return true;
 }
@@ -339,20 +344,20 @@ str(const json_t *o, const char *k)
 
 /* A NULL column is "" in libpq's text results. */
 static int32_t
-kolom_datum(PGresult *res, int r, int c)
+column_datum(PGresult *res, int r, int c)
 {
 	return PQgetisnull(res, r, c) ? DATUM_ONGELDIG : datum_van_tekst(PQgetvalue(res, r, c));
 }
 
 static bool
-kolom_bool(PGresult *res, int r, int c)
+column_bool(PGresult *res, int r, int c)
 {
 	return PQgetvalue(res, r, c)[0] == 't';
 }
 
 /* Lowercase, as PostgreSQL prints uuids: one spelling per zaak in memory. */
 static void
-uuid_klein(const char *in, char out[UUID_LEN + 1])
+uuid_lower(const char *in, char out[UUID_LEN + 1])
 {
 	size_t i;
 
@@ -364,7 +369,7 @@ uuid_klein(const char *in, char out[UUID_LEN + 1])
 /* The zaaktype version a zaak is judged against: the pinned one, else the
  * one intake chose (valid on the startdatum), else the newest. */
 static const struct zaaktype *
-zoek_zaaktype(const struct catalogus *cat, const char *id, int32_t begin, int32_t startdatum)
+find_zaaktype(const struct catalogus *cat, const char *id, int32_t begin, int32_t startdatum)
 {
 	const struct zaaktype *zt;
 
@@ -380,11 +385,11 @@ zoek_zaaktype(const struct catalogus *cat, const char *id, int32_t begin, int32_
 
 struct zw { /* a zaak the batch touches */
 	struct zaak_toestand z;
-	bool bekend;    /* in the read model, or registered by this batch */
-	bool nieuw;     /* registered by this batch */
-	bool gewijzigd; /* state to write back */
-	bool termijnen_gewijzigd;
-	bool wacht; /* opdrachten wait for it: new ones queue behind them */
+	bool known;   /* in the read model, or registered by this batch */
+	bool is_new;  /* registered by this batch */
+	bool changed; /* state to write back */
+	bool termijnen_changed;
+	bool waits; /* opdrachten wait for it: new ones queue behind them */
 	char zaaktype[4 * ZT_MAX_IDENTIFICATIE + 1];
 	int32_t startdatum, zaaktype_begin;
 	int64_t status_gezet_op;
@@ -398,49 +403,49 @@ struct item { /* an opdracht to decide */
 	json_t *data;            /* one reference held */
 	struct ce_attrs ce;      /* the cause: its traceparent continues */
 	char key[UUID_LEN + 1];  /* Kafka key: where a refusal without a zaak goes */
-	int64_t wacht_id;        /* row in wachtende_opdrachten, 0 = none */
+	int64_t waiting_row;     /* row in wachtende_opdrachten, 0 = none */
 	char zaak[UUID_LEN + 1]; /* lowercase, "" when the opdracht names none */
-	bool klaar;              /* decided (or dropped as a repeat) */
-	bool geparkeerd;         /* in the waiting line */
+	bool done;               /* decided (or dropped as a repeat) */
+	bool queued;             /* in the waiting line */
 	struct log_ctx log;
 };
 
-struct werk {
+struct work {
 	struct status *s;
 	struct proj_batch *b;
 	int64_t nu;
 	json_t *index; /* zaak uuid → position in zaken */
 	struct zw *zaken;
 	int nzaken, capzaken;
-	json_t *besloten;       /* opdrachtId → {event, ce_id}: stored or decided in this batch */
-	json_t *wachtend;       /* opdrachtId → true: in the waiting line */
-	struct item **wachtrij; /* in arrival order: stored ones first */
-	int nwacht, capwacht;
-	struct item **eigen; /* items made from stored waiting rows (owned) */
-	int neigen, capeigen;
-	json_t *rij[S__AANTAL]; /* rows per statement */
-	bool ingehaald;         /* the catalogus was read to its end in this batch */
-	int volgnr;             /* orders rows whose order matters */
+	json_t *decided;     /* opdrachtId → {event, ce_id}: stored or decided in this batch */
+	json_t *waiting;     /* opdrachtId → true: in the waiting line */
+	struct item **queue; /* in arrival order: stored ones first */
+	int nqueue, capqueue;
+	struct item **owned; /* items made from stored waiting rows (owned) */
+	int nowned, capowned;
+	json_t *rows[S__COUNT]; /* rows per statement */
+	bool caught_up;         /* the catalogus was read to its end in this batch */
+	int seq;                /* orders rows whose order matters */
 	bool oom;               /* an allocation failed: the batch is rolled back */
 };
 
 /* The zaaktype of a zaak, reading the catalogus to its end once a batch
  * when it is unknown: it may have been published a moment ago. */
 static const struct zaaktype *
-zaaktype_van(struct werk *w, const char *id, int32_t begin, int32_t startdatum)
+zaaktype_of(struct work *w, const char *id, int32_t begin, int32_t startdatum)
 {
-	const struct zaaktype *zt = zoek_zaaktype(w->s->cat, id, begin, startdatum);
+	const struct zaaktype *zt = find_zaaktype(w->s->cat, id, begin, startdatum);
 
-	if (!zt && !w->ingehaald && w->s->p) {
-		w->ingehaald = true;
+	if (!zt && !w->caught_up && w->s->p) {
+		w->caught_up = true;
 		if (projector_broadcast_catch_up(w->s->p, 2000))
-			zt = zoek_zaaktype(w->s->cat, id, begin, startdatum);
+			zt = find_zaaktype(w->s->cat, id, begin, startdatum);
 	}
 	return zt;
 }
 
 static struct zw *
-zaak_zoek(struct werk *w, const char *uuid)
+find_zaak(struct work *w, const char *uuid)
 {
 	json_t *i = json_object_get(w->index, uuid);
 	struct zw *zw;
@@ -473,62 +478,62 @@ zaak_zoek(struct werk *w, const char *uuid)
 	return zw;
 }
 
-/* A row that could not be built (NULL) fails the batch in schrijf(): never
+/* A row that could not be built (NULL) fails the batch in write_rows(): never
  * a row silently missing. */
 static void
-rij(struct werk *w, enum schrijf s, json_t *r)
+add_row(struct work *w, enum stmt s, json_t *r)
 {
-	if (json_array_append_new(w->rij[s], r) != 0)
+	if (json_array_append_new(w->rows[s], r) != 0)
 		w->oom = true;
 }
 
 static int
-volgnr(struct werk *w)
+next_seq(struct work *w)
 {
-	return ++w->volgnr;
+	return ++w->seq;
 }
 
 static void
-wachtrij_bij(struct werk *w, struct item *it)
+queue_add(struct work *w, struct item *it)
 {
-	if (w->nwacht == w->capwacht) {
-		int cap = w->capwacht ? 2 * w->capwacht : 16;
-		struct item **bigger = realloc(w->wachtrij, (size_t)cap * sizeof(*w->wachtrij));
+	if (w->nqueue == w->capqueue) {
+		int cap = w->capqueue ? 2 * w->capqueue : 16;
+		struct item **bigger = realloc(w->queue, (size_t)cap * sizeof(*w->queue));
 		if (!bigger) {
 			w->oom = true;
 			return;
 		}
-		w->wachtrij = bigger;
-		w->capwacht = cap;
+		w->queue = bigger;
+		w->capqueue = cap;
 	}
-	w->wachtrij[w->nwacht++] = it;
-	it->geparkeerd = true;
+	w->queue[w->nqueue++] = it;
+	it->queued = true;
 }
 
 /* Reads the state of one zaak from a zaken_laad row. */
 static void
-toestand_van_rij(struct werk *w, PGresult *res, int r)
+toestand_from_row(struct work *w, PGresult *res, int r)
 {
-	struct zw *zw = zaak_zoek(w, PQgetvalue(res, r, 0));
+	struct zw *zw = find_zaak(w, PQgetvalue(res, r, 0));
 	char *bsns = PQgetvalue(res, r, 18), *p;
 
 	if (!zw)
 		return;
-	zw->bekend = true;
+	zw->known = true;
 	snprintf(zw->z.identificatie, sizeof(zw->z.identificatie), "%s", PQgetvalue(res, r, 1));
 	snprintf(zw->zaaktype, sizeof(zw->zaaktype), "%s", PQgetvalue(res, r, 2));
-	zw->zaaktype_begin = kolom_datum(res, r, 3);
-	zw->startdatum = kolom_datum(res, r, 4);
+	zw->zaaktype_begin = column_datum(res, r, 3);
+	zw->startdatum = column_datum(res, r, 4);
 	zw->z.status = atoi(PQgetvalue(res, r, 5));
 	snprintf(zw->z.resultaat, sizeof(zw->z.resultaat), "%s", PQgetvalue(res, r, 6));
-	zw->z.einddatum = kolom_datum(res, r, 7);
+	zw->z.einddatum = column_datum(res, r, 7);
 	zw->z.afgesloten = zw->z.einddatum != DATUM_ONGELDIG;
-	zw->z.archiefactiedatum = kolom_datum(res, r, 8);
-	zw->z.heropend = kolom_bool(res, r, 9);
-	zw->z.termijnen.einddatum_gepland = kolom_datum(res, r, 10);
-	zw->z.termijnen.uiterlijke_einddatum_afdoening = kolom_datum(res, r, 11);
-	zw->z.termijnen.opgeschort_sinds = kolom_datum(res, r, 12);
-	zw->z.termijnen.verlengd = kolom_bool(res, r, 13);
+	zw->z.archiefactiedatum = column_datum(res, r, 8);
+	zw->z.heropend = column_bool(res, r, 9);
+	zw->z.termijnen.einddatum_gepland = column_datum(res, r, 10);
+	zw->z.termijnen.uiterlijke_einddatum_afdoening = column_datum(res, r, 11);
+	zw->z.termijnen.opgeschort_sinds = column_datum(res, r, 12);
+	zw->z.termijnen.verlengd = column_bool(res, r, 13);
 	zw->z.n_besluiten = atoi(PQgetvalue(res, r, 14));
 	zw->aantal_opschortingen = atoi(PQgetvalue(res, r, 15));
 	zw->status_gezet_op = strtoll(PQgetvalue(res, r, 16), NULL, 10);
@@ -538,12 +543,12 @@ toestand_van_rij(struct werk *w, PGresult *res, int r)
 }
 
 static void
-besloten_van_rij(struct werk *w, PGresult *res, int r)
+decided_from_row(struct work *w, PGresult *res, int r)
 {
 	json_t *ev = json_loads(PQgetvalue(res, r, 1), 0, NULL);
 
 	/* Missing, the opdracht would be carried out a second time. */
-	if (!ev || json_object_set_new(w->besloten, PQgetvalue(res, r, 0),
+	if (!ev || json_object_set_new(w->decided, PQgetvalue(res, r, 0),
 	                               json_pack("{s:o, s:s}", "event", ev, "ce_id",
 	                                         PQgetvalue(res, r, 2))) != 0)
 		w->oom = true;
@@ -551,7 +556,7 @@ besloten_van_rij(struct werk *w, PGresult *res, int r)
 
 /* A stored waiting opdracht joins the waiting line, ahead of this batch's. */
 static void
-wachtend_van_rij(struct werk *w, PGresult *res, int r)
+waiting_from_row(struct work *w, PGresult *res, int r)
 {
 	json_t *data = json_loads(PQgetvalue(res, r, 4), 0, NULL);
 	struct item *it;
@@ -567,12 +572,12 @@ wachtend_van_rij(struct werk *w, PGresult *res, int r)
 		w->oom = true;
 		return;
 	}
-	it->wacht_id = strtoll(PQgetvalue(res, r, 0), NULL, 10);
-	uuid_klein(PQgetvalue(res, r, 1), it->zaak);
+	it->waiting_row = strtoll(PQgetvalue(res, r, 0), NULL, 10);
+	uuid_lower(PQgetvalue(res, r, 1), it->zaak);
 	snprintf(it->key, sizeof(it->key), "%s", it->zaak);
 	it->data = data;
 	it->record = opdracht_record(
-	        (enum opdracht_soort)opdracht_soort_van_record(PQgetvalue(res, r, 3)));
+	        (enum opdracht_soort)opdracht_soort_from_record(PQgetvalue(res, r, 3)));
 	snprintf(it->ce.traceparent, sizeof(it->ce.traceparent), "%s", PQgetvalue(res, r, 5));
 	it->log = (struct log_ctx){.partition = -1, .offset = -1, .zaak = it->zaak};
 	if (!it->record) {
@@ -580,39 +585,39 @@ wachtend_van_rij(struct werk *w, PGresult *res, int r)
 		free(it);
 		return;
 	}
-	if (w->neigen == w->capeigen) {
-		int cap = w->capeigen ? 2 * w->capeigen : 16;
-		struct item **bigger = realloc(w->eigen, (size_t)cap * sizeof(*w->eigen));
+	if (w->nowned == w->capowned) {
+		int cap = w->capowned ? 2 * w->capowned : 16;
+		struct item **bigger = realloc(w->owned, (size_t)cap * sizeof(*w->owned));
 		if (!bigger) {
 			json_decref(data);
 			free(it);
 			w->oom = true;
 			return;
 		}
-		w->eigen = bigger;
-		w->capeigen = cap;
+		w->owned = bigger;
+		w->capowned = cap;
 	}
-	w->eigen[w->neigen++] = it;
-	json_object_set_new(w->wachtend, str(data, "opdrachtId"), json_true());
-	wachtrij_bij(w, it);
-	if ((zw = zaak_zoek(w, it->zaak)) != NULL)
-		zw->wacht = true;
+	w->owned[w->nowned++] = it;
+	json_object_set_new(w->waiting, str(data, "opdrachtId"), json_true());
+	queue_add(w, it);
+	if ((zw = find_zaak(w, it->zaak)) != NULL)
+		zw->waits = true;
 }
 
 static void
-op_laad_resultaat(int index, PGresult *res, void *arg)
+on_load_result(int index, PGresult *res, void *arg)
 {
-	struct werk *w = arg;
+	struct work *w = arg;
 
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		return;
 	for (int r = 0; r < PQntuples(res); r++) {
 		if (index == 0)
-			toestand_van_rij(w, res, r);
+			toestand_from_row(w, res, r);
 		else if (index == 1)
-			besloten_van_rij(w, res, r);
+			decided_from_row(w, res, r);
 		else if (index == 2)
-			wachtend_van_rij(w, res, r);
+			waiting_from_row(w, res, r);
 	}
 	if (index == 2 && PQntuples(res) > 0)
 		zlog_debug("%d waiting opdracht(en) loaded", PQntuples(res));
@@ -621,21 +626,21 @@ op_laad_resultaat(int index, PGresult *res, void *arg)
 /* Zaken whose opdrachten wait only for a zaaktype: after a catalogus entry
  * they are worth another look. */
 static bool
-wachtend_bekend(struct werk *w)
+waiting_zaken(struct work *w)
 {
 	PGresult *res = pg_execp(w->b->pg, "wachtend_bekend", 0, NULL, NULL, NULL);
 
 	if (!res)
 		return false;
 	for (int r = 0; r < PQntuples(res); r++)
-		zaak_zoek(w, PQgetvalue(res, r, 0));
+		find_zaak(w, PQgetvalue(res, r, 0));
 	PQclear(res);
 	return true;
 }
 
 /* One round trip: state, stored outcomes, waiting opdrachten. */
 static bool
-laad(struct werk *w, json_t *ids)
+load(struct work *w, json_t *ids)
 {
 	json_t *uuids = json_array();
 	const char *k;
@@ -662,7 +667,7 @@ laad(struct werk *w, json_t *ids)
 	     pg_pipeline_send(w->b->pg, "zaken_laad", 1, v1, NULL, NULL) &&
 	     pg_pipeline_send(w->b->pg, "besloten_laad", 1, v2, NULL, NULL) &&
 	     pg_pipeline_send(w->b->pg, "wachtend_laad", 1, v1, NULL, NULL);
-	ok = pg_pipeline_sync(w->b->pg, op_laad_resultaat, w) && ok;
+	ok = pg_pipeline_sync(w->b->pg, on_load_result, w) && ok;
 	free(u);
 	free(i);
 	return ok;
@@ -671,7 +676,7 @@ laad(struct werk *w, json_t *ids)
 /* Writing what happened. */
 
 static json_t *
-toestand_rij(const struct zw *zw)
+toestand_row(const struct zw *zw)
 {
 	const struct zaak_toestand *z = &zw->z;
 	const struct statustype *st = z->zt ? zaaktype_statustype(z->zt, z->status) : NULL;
@@ -679,45 +684,46 @@ toestand_rij(const struct zw *zw)
 	const struct resultaattype *rt =
 	        z->zt && z->afgesloten ? zaaktype_resultaattype(z->zt, z->resultaat) : NULL;
 	json_t *r = json_object();
-	int fout = r == NULL;
+	int failed = r == NULL;
 
-	fout |= json_object_set_new(r, "uuid", json_string(z->uuid));
-	fout |= json_object_set_new(r, "zaaktype_begin_geldigheid", datum_json(zw->zaaktype_begin));
-	fout |= json_object_set_new(
+	failed |= json_object_set_new(r, "uuid", json_string(z->uuid));
+	failed |=
+	        json_object_set_new(r, "zaaktype_begin_geldigheid", datum_json(zw->zaaktype_begin));
+	failed |= json_object_set_new(
 	        r, "behandelaar", zw->behandelaar[0] ? json_string(zw->behandelaar) : json_null());
-	fout |= json_object_set_new(r, "status", json_integer(z->status));
+	failed |= json_object_set_new(r, "status", json_integer(z->status));
 	if (st) {
-		fout |= json_object_set_new(r, "status_omschrijving",
-		                            json_string(st->omschrijving));
-		fout |= json_object_set_new(
+		failed |= json_object_set_new(r, "status_omschrijving",
+		                              json_string(st->omschrijving));
+		failed |= json_object_set_new(
 		        r, "stap", json_integer(zaaktype_statustype_stap(z->zt, z->status)));
-		fout |= json_object_set_new(r, "aantal_stappen",
-		                            json_integer((int)z->zt->n_statustypen));
+		failed |= json_object_set_new(r, "aantal_stappen",
+		                              json_integer((int)z->zt->n_statustypen));
 	} else if (rs) {
 		json_object_set(r, "status_omschrijving", json_object_get(rs, "omschrijving"));
 		json_object_set(r, "stap", json_object_get(rs, "stap"));
 		json_object_set(r, "aantal_stappen", json_object_get(rs, "aantalStappen"));
 	}
-	fout |= json_object_set_new(r, "status_gezet_op", instant_json(zw->status_gezet_op));
-	fout |= json_object_set_new(r, "einddatum_gepland",
-	                            datum_json(z->termijnen.einddatum_gepland));
-	fout |= json_object_set_new(r, "uiterlijke_einddatum_afdoening",
-	                            datum_json(z->termijnen.uiterlijke_einddatum_afdoening));
-	fout |= json_object_set_new(r, "opgeschort_sinds",
-	                            datum_json(z->termijnen.opgeschort_sinds));
-	fout |= json_object_set_new(r, "verlengd", json_boolean(z->termijnen.verlengd));
-	fout |= json_object_set_new(r, "heropend", json_boolean(z->heropend));
-	fout |= json_object_set_new(r, "resultaat",
-	                            z->resultaat[0] ? json_string(z->resultaat) : json_null());
-	fout |= json_object_set_new(r, "einddatum", datum_json(z->einddatum));
-	fout |= json_object_set_new(r, "archiefnominatie",
-	                            rt ? json_string(archiefnominatie_naam(rt->archiefnominatie))
-	                               : json_null());
-	fout |= json_object_set_new(r, "archiefactiedatum", datum_json(z->archiefactiedatum));
-	fout |= json_object_set_new(r, "aantal_besluiten", json_integer(z->n_besluiten));
-	fout |= json_object_set_new(r, "aantal_opschortingen",
-	                            json_integer(zw->aantal_opschortingen));
-	if (fout) { /* out of memory: the caller's rij() fails the batch */
+	failed |= json_object_set_new(r, "status_gezet_op", instant_json(zw->status_gezet_op));
+	failed |= json_object_set_new(r, "einddatum_gepland",
+	                              datum_json(z->termijnen.einddatum_gepland));
+	failed |= json_object_set_new(r, "uiterlijke_einddatum_afdoening",
+	                              datum_json(z->termijnen.uiterlijke_einddatum_afdoening));
+	failed |= json_object_set_new(r, "opgeschort_sinds",
+	                              datum_json(z->termijnen.opgeschort_sinds));
+	failed |= json_object_set_new(r, "verlengd", json_boolean(z->termijnen.verlengd));
+	failed |= json_object_set_new(r, "heropend", json_boolean(z->heropend));
+	failed |= json_object_set_new(r, "resultaat",
+	                              z->resultaat[0] ? json_string(z->resultaat) : json_null());
+	failed |= json_object_set_new(r, "einddatum", datum_json(z->einddatum));
+	failed |= json_object_set_new(r, "archiefnominatie",
+	                              rt ? json_string(archiefnominatie_name(rt->archiefnominatie))
+	                                 : json_null());
+	failed |= json_object_set_new(r, "archiefactiedatum", datum_json(z->archiefactiedatum));
+	failed |= json_object_set_new(r, "aantal_besluiten", json_integer(z->n_besluiten));
+	failed |= json_object_set_new(r, "aantal_opschortingen",
+	                              json_integer(zw->aantal_opschortingen));
+	if (failed) { /* out of memory: the caller's add_row() fails the batch */
 		json_decref(r);
 		return NULL;
 	}
@@ -726,7 +732,7 @@ toestand_rij(const struct zw *zw)
 
 /* A new zaak: what it was registered with, and its state now. */
 static json_t *
-nieuwe_zaak_rij(struct werk *w, const struct zw *zw)
+new_zaak_row(struct work *w, const struct zw *zw)
 {
 	static const char *const velden[] = {
 	        "identificatie",
@@ -762,14 +768,14 @@ nieuwe_zaak_rij(struct werk *w, const struct zw *zw)
 	        "oorspronkelijke_einddatum_gepland",
 	        "oorspronkelijke_uiterlijke_einddatum",
 	};
-	json_t *r = toestand_rij(zw);
+	json_t *r = toestand_row(zw);
 
 	if (!r)
 		return NULL;
 	/* Optional fields absent from the registration stay NULL columns. */
 	for (size_t i = 0; i < sizeof(velden) / sizeof(velden[0]); i++)
 		json_object_set(r, kolommen[i], json_object_get(zw->registratie, velden[i]));
-	if (json_object_set_new(r, "n", json_integer(volgnr(w))) != 0) {
+	if (json_object_set_new(r, "n", json_integer(next_seq(w))) != 0) {
 		json_decref(r);
 		return NULL;
 	}
@@ -780,11 +786,11 @@ nieuwe_zaak_rij(struct werk *w, const struct zw *zw)
  * Which history table a fact adds a row to, and from which of its fields
  * (a path into the fact); every row also gets the zaak and "n" (order).
  */
-struct kolom {
-	const char *kolom, *pad;
+struct column {
+	const char *column, *path;
 };
 
-static const struct kolom kolommen_status[] = {
+static const struct column columns_status[] = {
         {"volgnummer", "status.volgnummer"},
         {"omschrijving", "status.omschrijving"},
         {"statustekst", "status.statustekst"},
@@ -802,7 +808,7 @@ static const struct kolom kolommen_status[] = {
         {NULL, NULL},
 };
 
-static const struct kolom kolommen_resultaat[] = {
+static const struct column columns_resultaat[] = {
         {"resultaat", "resultaat"},
         {"omschrijving_generiek", "omschrijvingGeneriek"},
         {"archiefnominatie", "archiefnominatie"},
@@ -813,23 +819,23 @@ static const struct kolom kolommen_resultaat[] = {
         {NULL, NULL},
 };
 
-static const struct kolom kolommen_opschorting[] = {
+static const struct column columns_opschorting[] = {
         {"reden", "reden"}, {"per", "per"}, {"opdracht_id", "opdrachtId"}, {NULL, NULL}};
 
-static const struct kolom kolommen_hervatting[] = {{"tot", "per"},
+static const struct column columns_hervatting[] = {{"tot", "per"},
                                                    {"dagen", "opgeschorteDagen"},
                                                    {"opdracht_id", "opdrachtId"},
                                                    {"toelichting", "toelichting"},
                                                    {NULL, NULL}};
 
-static const struct kolom kolommen_verlenging[] = {{"reden", "reden"},
+static const struct column columns_verlenging[] = {{"reden", "reden"},
                                                    {"duur", "duur"},
                                                    {"dagen", "verlengingDagen"},
                                                    {"verlengd_op", "tijdstip"},
                                                    {"opdracht_id", "opdrachtId"},
                                                    {NULL, NULL}};
 
-static const struct kolom kolommen_besluit[] = {
+static const struct column columns_besluit[] = {
         {"uuid", "besluit"},
         {"identificatie", "besluitIdentificatie"},
         {"besluittype", "besluittype"},
@@ -845,45 +851,45 @@ static const struct kolom kolommen_besluit[] = {
 
 static const struct {
 	const char *record;
-	enum schrijf s;
-	const struct kolom *k;
-} projecties[] = {
-        {"StatusGezet", S_STATUSSEN, kolommen_status},
-        {"ResultaatVastgesteld", S_RESULTATEN, kolommen_resultaat},
-        {"ZaakOpgeschort", S_OPSCHORTINGEN, kolommen_opschorting},
-        {"ZaakHervat", S_OPSCHORTINGEN_EINDE, kolommen_hervatting},
-        {"ZaakVerlengd", S_VERLENGINGEN, kolommen_verlenging},
-        {"BesluitGenomen", S_BESLUITEN, kolommen_besluit},
+	enum stmt s;
+	const struct column *k;
+} projections[] = {
+        {"StatusGezet", S_STATUSSEN, columns_status},
+        {"ResultaatVastgesteld", S_RESULTATEN, columns_resultaat},
+        {"ZaakOpgeschort", S_OPSCHORTINGEN, columns_opschorting},
+        {"ZaakHervat", S_OPSCHORTINGEN_EINDE, columns_hervatting},
+        {"ZaakVerlengd", S_VERLENGINGEN, columns_verlenging},
+        {"BesluitGenomen", S_BESLUITEN, columns_besluit},
 };
 
 /* The value at "a.b" in f, or null. */
 static json_t *
-pad_waarde(const json_t *f, const char *pad)
+path_value(const json_t *f, const char *path)
 {
-	char deel[64];
-	const char *punt = strchr(pad, '.');
+	char part[64];
+	const char *dot = strchr(path, '.');
 	json_t *v;
 
-	if (!punt)
-		v = json_object_get(f, pad);
+	if (!dot)
+		v = json_object_get(f, path);
 	else {
-		snprintf(deel, sizeof(deel), "%.*s", (int)(punt - pad), pad);
-		v = json_object_get(json_object_get(f, deel), punt + 1);
+		snprintf(part, sizeof(part), "%.*s", (int)(dot - path), path);
+		v = json_object_get(json_object_get(f, part), dot + 1);
 	}
 	return v ? json_incref(v) : json_null();
 }
 
 static json_t *
-projectie_rij(struct werk *w, const struct zw *zw, const struct kolom *k, const json_t *f)
+projection_row(struct work *w, const struct zw *zw, const struct column *k, const json_t *f)
 {
 	json_t *r = json_object();
-	int fout = r == NULL;
+	int failed = r == NULL;
 
-	fout |= json_object_set_new(r, "zaak", json_string(zw->z.uuid));
-	fout |= json_object_set_new(r, "n", json_integer(volgnr(w)));
-	for (; k->kolom; k++)
-		fout |= json_object_set_new(r, k->kolom, pad_waarde(f, k->pad));
-	if (fout) { /* out of memory: rij() fails the batch */
+	failed |= json_object_set_new(r, "zaak", json_string(zw->z.uuid));
+	failed |= json_object_set_new(r, "n", json_integer(next_seq(w)));
+	for (; k->column; k++)
+		failed |= json_object_set_new(r, k->column, path_value(f, k->path));
+	if (failed) { /* out of memory: add_row() fails the batch */
 		json_decref(r);
 		return NULL;
 	}
@@ -892,18 +898,18 @@ projectie_rij(struct werk *w, const struct zw *zw, const struct kolom *k, const 
 
 /* The rows a fact adds: the timeline, and its history table. */
 static void
-projecteer(struct werk *w, struct zw *zw, const char *record, json_t *f)
+project(struct work *w, struct zw *zw, const char *record, json_t *f)
 {
-	rij(w, S_TIJDLIJN,
-	    json_pack("{s:s, s:s, s:O, s:O, s:O, s:i}", "zaak", zw->z.uuid, "soort", record,
-	              "tijdstip", json_object_get(f, "tijdstip"), "opdracht_id",
-	              json_object_get(f, "opdrachtId"), "feit", f, "n", volgnr(w)));
-	for (size_t i = 0; i < sizeof(projecties) / sizeof(projecties[0]); i++) {
+	add_row(w, S_TIJDLIJN,
+	        json_pack("{s:s, s:s, s:O, s:O, s:O, s:i}", "zaak", zw->z.uuid, "soort", record,
+	                  "tijdstip", json_object_get(f, "tijdstip"), "opdracht_id",
+	                  json_object_get(f, "opdrachtId"), "feit", f, "n", next_seq(w)));
+	for (size_t i = 0; i < sizeof(projections) / sizeof(projections[0]); i++) {
 		json_t *r;
 
-		if (strcmp(record, projecties[i].record))
+		if (strcmp(record, projections[i].record))
 			continue;
-		r = projectie_rij(w, zw, projecties[i].k, f);
+		r = projection_row(w, zw, projections[i].k, f);
 		/* A suspension is numbered; its hervatting closes the same number. */
 		if (!strcmp(record, "ZaakOpgeschort"))
 			zw->aantal_opschortingen++;
@@ -912,7 +918,7 @@ projecteer(struct werk *w, struct zw *zw, const char *record, json_t *f)
 			json_decref(r);
 			r = NULL;
 		}
-		rij(w, projecties[i].s, r);
+		add_row(w, projections[i].s, r);
 	}
 }
 
@@ -927,7 +933,7 @@ ce_id_voor(const char *soort, const char *id, int i, char out[UUID_LEN + 1])
 
 /* The outcome of an opdracht: emitted, stored for repeats, the wait over. */
 static bool
-uitkomst(struct werk *w, struct item *it, const char *id, const char *zaak, json_t *ev,
+uitkomst(struct work *w, struct item *it, const char *id, const char *zaak, json_t *ev,
          bool uitgevoerd)
 {
 	char ce_id[UUID_LEN + 1];
@@ -940,24 +946,24 @@ uitkomst(struct werk *w, struct item *it, const char *id, const char *zaak, json
 	                    uitgevoerd ? "OpdrachtUitgevoerd" : "OpdrachtGeweigerd", ev, &it->ce,
 	                    id ? ce_id : NULL);
 	if (id) {
-		rij(w, S_OPDRACHTEN,
-		    json_pack("{s:s, s:s, s:s, s:s, s:O, s:s}", "opdracht_id", id, "zaak",
-		              zaak ? zaak : "", "soort", it->record, "uitkomst",
-		              uitgevoerd ? "uitgevoerd" : "geweigerd", "uitkomst_event", ev,
-		              "uitkomst_ce_id", ce_id));
-		if (json_object_set_new(w->besloten, id,
+		add_row(w, S_OPDRACHTEN,
+		        json_pack("{s:s, s:s, s:s, s:s, s:O, s:s}", "opdracht_id", id, "zaak",
+		                  zaak ? zaak : "", "soort", it->record, "uitkomst",
+		                  uitgevoerd ? "uitgevoerd" : "geweigerd", "uitkomst_event", ev,
+		                  "uitkomst_ce_id", ce_id));
+		if (json_object_set_new(w->decided, id,
 		                        json_pack("{s:O, s:s}", "event", ev, "ce_id", ce_id)) != 0)
 			w->oom = true;
 	}
-	if (it->wacht_id)
-		rij(w, S_WACHTEND_DELETE, json_integer(it->wacht_id));
-	it->klaar = true;
+	if (it->waiting_row)
+		add_row(w, S_WACHTEND_DELETE, json_integer(it->waiting_row));
+	it->done = true;
 	projector_count(w->b->p, uitgevoerd ? w->s->m_uitgevoerd : w->s->m_geweigerd, 1);
 	return ok;
 }
 
 static bool
-weiger(struct werk *w, struct item *it, const char *id, const char *zaak, const struct redenen *r,
+weiger(struct work *w, struct item *it, const char *id, const char *zaak, const struct redenen *r,
        int64_t tijdstip)
 {
 	json_t *ev = opdracht_geweigerd_json(id, zaak, it->record, tijdstip, r);
@@ -976,16 +982,16 @@ weiger(struct werk *w, struct item *it, const char *id, const char *zaak, const 
 }
 
 static bool
-herhaal(struct werk *w, struct item *it, const struct opdracht *o, json_t *prior)
+herhaal(struct work *w, struct item *it, const struct opdracht *o, json_t *prior)
 {
 	const char *record = json_object_get(json_object_get(prior, "event"), "redenen")
 	                             ? "OpdrachtGeweigerd"
 	                             : "OpdrachtUitgevoerd";
 
-	rij(w, S_HERHAALD, json_string(o->id));
-	if (it->wacht_id)
-		rij(w, S_WACHTEND_DELETE, json_integer(it->wacht_id));
-	it->klaar = true;
+	add_row(w, S_HERHAALD, json_string(o->id));
+	if (it->waiting_row)
+		add_row(w, S_WACHTEND_DELETE, json_integer(it->waiting_row));
+	it->done = true;
 	projector_count(w->b->p, w->s->m_herhaald, 1);
 	zlog_at(LOG_INFO, &it->log, "%s %s again: same outcome", it->record, o->id);
 	return projector_emit(w->s->p, TOPIC_OPDRACHT_UITKOMSTEN, it->zaak, record,
@@ -993,20 +999,20 @@ herhaal(struct werk *w, struct item *it, const struct opdracht *o, json_t *prior
 }
 
 static void
-parkeer(struct werk *w, struct item *it, struct zw *zw, const struct opdracht *o)
+park(struct work *w, struct item *it, struct zw *zw, const struct opdracht *o)
 {
-	if (it->geparkeerd)
+	if (it->queued)
 		return;
-	if (json_object_get(w->wachtend, o->id)) {
-		it->klaar = true; /* a repeat of one already waiting: that one counts */
+	if (json_object_get(w->waiting, o->id)) {
+		it->done = true; /* a repeat of one already waiting: that one counts */
 		return;
 	}
-	json_object_set_new(w->wachtend, o->id, json_true());
-	wachtrij_bij(w, it);
-	zw->wacht = true;
+	json_object_set_new(w->waiting, o->id, json_true());
+	queue_add(w, it);
+	zw->waits = true;
 	projector_count(w->b->p, w->s->m_wachtend, 1);
 	zlog_at(LOG_INFO, &it->log, "%s %s waits for its %s", it->record, o->id,
-	        zw->bekend ? "zaaktype" : "zaak");
+	        zw->known ? "zaaktype" : "zaak");
 }
 
 static bool
@@ -1018,7 +1024,7 @@ termijnen_gelijk(const struct termijnen *a, const struct termijnen *b)
 }
 
 static bool
-beslis(struct werk *w, struct item *it)
+beslis(struct work *w, struct item *it)
 {
 	struct opdracht o;
 	struct redenen r;
@@ -1028,18 +1034,18 @@ beslis(struct werk *w, struct item *it)
 	json_t *prior, *ev;
 	bool ok = true;
 
-	if (it->klaar)
+	if (it->done)
 		return true;
-	if (!opdracht_van_json(&o, (enum opdracht_soort)opdracht_soort_van_record(it->record),
+	if (!opdracht_van_json(&o, (enum opdracht_soort)opdracht_soort_from_record(it->record),
 	                       it->data, err, sizeof(err))) {
 		const char *id = str(it->data, "opdrachtId"), *zaak = str(it->data, "zaak");
 		if (id && (!*id || strlen(id) > OPDRACHT_ID_MAX))
 			id = NULL;
 		if (zaak && !uuid_valid(zaak))
 			zaak = NULL;
-		if (id && json_object_get(w->besloten, id))
+		if (id && json_object_get(w->decided, id))
 			return herhaal(w, it, &(struct opdracht){.id = id},
-			               json_object_get(w->besloten, id));
+			               json_object_get(w->decided, id));
 		status_redenen_init(&r);
 		redenen_voeg_toe(&r, "opdracht.ongeldig", err,
 		                 "De opdracht kon niet worden gelezen: het veld %s ontbreekt of is "
@@ -1048,13 +1054,13 @@ beslis(struct werk *w, struct item *it)
 		return weiger(w, it, id, zaak, &r, w->nu);
 	}
 	it->log.zaak = it->zaak;
-	if ((prior = json_object_get(w->besloten, o.id)) != NULL)
+	if ((prior = json_object_get(w->decided, o.id)) != NULL)
 		return herhaal(w, it, &o, prior);
-	zw = zaak_zoek(w, it->zaak);
+	zw = find_zaak(w, it->zaak);
 	if (!zw)
 		return false;
-	if (!zw->bekend || zw->wacht || !zw->z.zt) {
-		parkeer(w, it, zw, &o);
+	if (!zw->known || zw->waits || !zw->z.zt) {
+		park(w, it, zw, &o);
 		return true;
 	}
 
@@ -1068,14 +1074,14 @@ beslis(struct werk *w, struct item *it)
 		ce_id_voor("feit", o.id, i, ce_id);
 		ok = projector_emit(w->s->p, TOPIC_ZAKEN, zw->z.uuid, f.f[i].record, f.f[i].data,
 		                    &it->ce, ce_id);
-		projecteer(w, zw, f.f[i].record, f.f[i].data);
+		project(w, zw, f.f[i].record, f.f[i].data);
 	}
-	zw->gewijzigd = true;
+	zw->changed = true;
 	snprintf(zw->behandelaar, sizeof(zw->behandelaar), "%s", o.medewerker);
 	if (o.soort == OPDRACHT_STATUS_ZETTEN)
 		zw->status_gezet_op = o.gegeven_op;
 	if (!termijnen_gelijk(&voor, &zw->z.termijnen) || was_afgesloten != zw->z.afgesloten)
-		zw->termijnen_gewijzigd = true;
+		zw->termijnen_changed = true;
 	zlog_at(LOG_DEBUG, &it->log, "%s %s carried out", it->record, o.id);
 	feiten_free(&f);
 	ev = opdracht_uitgevoerd_json(&o, w->nu);
@@ -1089,25 +1095,25 @@ beslis(struct werk *w, struct item *it)
 /* The opdrachten waiting for zw, in the order they came, now that it can
  * take them. */
 static bool
-ontwacht(struct werk *w, struct zw *zw)
+release_waiting(struct work *w, struct zw *zw)
 {
 	bool ok = true;
 
-	if (!zw->bekend || !zw->z.zt || !zw->wacht)
+	if (!zw->known || !zw->z.zt || !zw->waits)
 		return true;
-	zw->wacht = false;
-	for (int i = 0; i < w->nwacht && ok; i++) {
-		struct item *it = w->wachtrij[i];
-		if (it->klaar || strcmp(it->zaak, zw->z.uuid))
+	zw->waits = false;
+	for (int i = 0; i < w->nqueue && ok; i++) {
+		struct item *it = w->queue[i];
+		if (it->done || strcmp(it->zaak, zw->z.uuid))
 			continue;
-		it->geparkeerd = false;
+		it->queued = false;
 		ok = beslis(w, it);
 	}
 	return ok;
 }
 
 static void
-registratie_rijen(struct werk *w, struct zw *zw, const json_t *d)
+registratie_rows(struct work *w, struct zw *zw, const json_t *d)
 {
 	static const struct {
 		const char *soort, *veld;
@@ -1126,12 +1132,12 @@ registratie_rijen(struct werk *w, struct zw *zw, const json_t *d)
 		for (size_t k = 0; k < sizeof(nummers) / sizeof(nummers[0]); k++) {
 			const char *nr = str(b, nummers[k].veld);
 			if (nr && *nr && naam)
-				rij(w, S_BETROKKENEN,
-				    json_pack("{s:s, s:s, s:s, s:O, s:s}", "soort",
-				              nummers[k].soort, "nummer", nr, "rol", naam,
-				              "betrokkene_type",
-				              json_object_get(b, "betrokkeneType"), "zaak",
-				              zw->z.uuid));
+				add_row(w, S_BETROKKENEN,
+				        json_pack("{s:s, s:s, s:s, s:O, s:s}", "soort",
+				                  nummers[k].soort, "nummer", nr, "rol", naam,
+				                  "betrokkene_type",
+				                  json_object_get(b, "betrokkeneType"), "zaak",
+				                  zw->z.uuid));
 		}
 	}
 	json_array_foreach(json_object_get(d, "eigenschappen"), i, e)
@@ -1141,9 +1147,9 @@ registratie_rijen(struct werk *w, struct zw *zw, const json_t *d)
 			json_decref(r);
 			r = NULL;
 		}
-		rij(w, S_EIGENSCHAPPEN, r);
+		add_row(w, S_EIGENSCHAPPEN, r);
 	}
-	rij(w, S_STATUSSEN, projectie_rij(w, zw, kolommen_status, d));
+	add_row(w, S_STATUSSEN, projection_row(w, zw, columns_status, d));
 	/* The timeline keeps the registration without personal data: who it
 	 * concerns is in betrokkenen, the data in eigenschappen. */
 	tl = json_copy((json_t *)d);
@@ -1151,111 +1157,111 @@ registratie_rijen(struct werk *w, struct zw *zw, const json_t *d)
 	json_object_del(tl, "eigenschappen");
 	json_object_del(tl, "authenticatie");
 	json_object_del(tl, "statustypen");
-	rij(w, S_TIJDLIJN,
-	    json_pack("{s:s, s:s, s:O, s:n, s:o, s:i}", "zaak", zw->z.uuid, "soort",
-	              "ZaakGeregistreerd", "tijdstip", json_object_get(st, "datumStatusGezet"),
-	              "opdracht_id", "feit", tl, "n", volgnr(w)));
+	add_row(w, S_TIJDLIJN,
+	        json_pack("{s:s, s:s, s:O, s:n, s:o, s:i}", "zaak", zw->z.uuid, "soort",
+	                  "ZaakGeregistreerd", "tijdstip", json_object_get(st, "datumStatusGezet"),
+	                  "opdracht_id", "feit", tl, "n", next_seq(w)));
 }
 
 static bool
-registreer(struct werk *w, struct proj_msg *m)
+registreer(struct work *w, struct proj_msg *m)
 {
 	const json_t *d = m->data;
 	char uuid[UUID_LEN + 1], err[160];
 	const struct zaaktype *zt;
 	struct zaak_toestand z;
 	struct zw *zw;
-	bool wacht;
+	bool waits;
 	int64_t gezet;
 
-	uuid_klein(str(d, "uuid"), uuid);
-	zw = zaak_zoek(w, uuid);
+	uuid_lower(str(d, "uuid"), uuid);
+	zw = find_zaak(w, uuid);
 	if (!zw)
 		return false;
-	if (zw->bekend) {
+	if (zw->known) {
 		zlog_at(LOG_DEBUG, &m->log, "zaak already registered");
 		return true;
 	}
-	zt = zaaktype_van(w, str(d, "zaaktype"), DATUM_ONGELDIG,
-	                  datum_van_tekst(str(d, "startdatum") ? str(d, "startdatum") : ""));
+	zt = zaaktype_of(w, str(d, "zaaktype"), DATUM_ONGELDIG,
+	                 datum_van_tekst(str(d, "startdatum") ? str(d, "startdatum") : ""));
 	if (!zaak_toestand_van_registratie(&z, d, zt, err, sizeof(err)) ||
 	    !instant_parse(str(json_object_get(d, "status"), "datumStatusGezet"), &gezet)) {
 		char why[200];
 		snprintf(why, sizeof(why), "unusable ZaakGeregistreerd: %s", err);
 		return projector_dead_letter(w->b, m, "registratie_ongeldig", why);
 	}
-	wacht = zw->wacht;
+	waits = zw->waits;
 	zw->z = z;
 	snprintf(zw->z.uuid, sizeof(zw->z.uuid), "%s", uuid);
-	zw->bekend = zw->nieuw = zw->gewijzigd = zw->termijnen_gewijzigd = true;
-	zw->wacht = wacht;
+	zw->known = zw->is_new = zw->changed = zw->termijnen_changed = true;
+	zw->waits = waits;
 	zw->registratie = d;
 	snprintf(zw->zaaktype, sizeof(zw->zaaktype), "%s", str(d, "zaaktype"));
 	zw->startdatum = datum_van_tekst(str(d, "startdatum"));
 	zw->zaaktype_begin = zt ? zt->begin_geldigheid : DATUM_ONGELDIG;
 	zw->status_gezet_op = gezet;
-	registratie_rijen(w, zw, d);
+	registratie_rows(w, zw, d);
 	zlog_at(LOG_DEBUG, &m->log, "zaak %s registered", zw->z.identificatie);
-	return ontwacht(w, zw);
+	return release_waiting(w, zw);
 }
 
 static void
-werk_rijen_af(struct werk *w)
+finish_rows(struct work *w)
 {
 	for (int i = 0; i < w->nzaken; i++) {
 		struct zw *zw = &w->zaken[i];
 		struct termijn_taak t[TERMIJN_TAKEN_MAX];
 		int n;
 
-		if (!zw->bekend)
+		if (!zw->known)
 			continue;
-		if (zw->nieuw)
-			rij(w, S_ZAKEN_INSERT, nieuwe_zaak_rij(w, zw));
-		else if (zw->gewijzigd)
-			rij(w, S_ZAKEN_UPDATE, toestand_rij(zw));
-		if (!zw->termijnen_gewijzigd)
+		if (zw->is_new)
+			add_row(w, S_ZAKEN_INSERT, new_zaak_row(w, zw));
+		else if (zw->changed)
+			add_row(w, S_ZAKEN_UPDATE, toestand_row(zw));
+		if (!zw->termijnen_changed)
 			continue;
-		if (!zw->nieuw)
-			rij(w, S_TAKEN_DELETE, json_string(zw->z.uuid));
+		if (!zw->is_new)
+			add_row(w, S_TAKEN_DELETE, json_string(zw->z.uuid));
 		n = termijn_taken(&zw->z.termijnen, zw->z.afgesloten, w->s->nadert_dagen, t);
 		for (int k = 0; k < n; k++)
-			rij(w, S_TAKEN_INSERT,
-			    json_pack("{s:s, s:s, s:s, s:o, s:o}", "zaak", zw->z.uuid, "termijn",
-			              termijn_soort_naam(t[k].termijn), "fase",
-			              termijn_fase_naam(t[k].fase), "deadline",
-			              datum_json(t[k].deadline), "wanneer",
-			              datum_json(t[k].wanneer)));
+			add_row(w, S_TAKEN_INSERT,
+			        json_pack("{s:s, s:s, s:s, s:o, s:o}", "zaak", zw->z.uuid,
+			                  "termijn", termijn_soort_name(t[k].termijn), "fase",
+			                  termijn_fase_name(t[k].fase), "deadline",
+			                  datum_json(t[k].deadline), "wanneer",
+			                  datum_json(t[k].wanneer)));
 	}
-	for (int i = 0; i < w->nwacht; i++) {
-		struct item *it = w->wachtrij[i];
-		if (it->klaar || it->wacht_id)
+	for (int i = 0; i < w->nqueue; i++) {
+		struct item *it = w->queue[i];
+		if (it->done || it->waiting_row)
 			continue;
-		rij(w, S_WACHTEND_INSERT,
-		    json_pack("{s:s, s:s, s:s, s:O, s:s, s:i}", "zaak", it->zaak, "opdracht_id",
-		              str(it->data, "opdrachtId"), "record", it->record, "data", it->data,
-		              "traceparent", it->ce.traceparent, "n", volgnr(w)));
+		add_row(w, S_WACHTEND_INSERT,
+		        json_pack("{s:s, s:s, s:s, s:O, s:s, s:i}", "zaak", it->zaak, "opdracht_id",
+		                  str(it->data, "opdrachtId"), "record", it->record, "data",
+		                  it->data, "traceparent", it->ce.traceparent, "n", next_seq(w)));
 	}
 }
 
 /* One pipeline, one statement per table; left open for the commit. */
 static bool
-schrijf(struct werk *w)
+write_rows(struct work *w)
 {
 	if (w->oom)
 		return pg_out_of_memory(w->b->pg, "the rows of a batch");
 	if (!pg_pipeline_begin(w->b->pg))
 		return false;
-	for (int s = 0; s < S__AANTAL; s++) {
+	for (int s = 0; s < S__COUNT; s++) {
 		char *t;
 		const char *vals[1];
 		bool ok;
 
-		if (json_array_size(w->rij[s]) == 0)
+		if (json_array_size(w->rows[s]) == 0)
 			continue;
-		t = json_dumps(w->rij[s], JSON_COMPACT);
+		t = json_dumps(w->rows[s], JSON_COMPACT);
 		vals[0] = t;
-		ok = t ? pg_pipeline_send(w->b->pg, schrijf_stmts[s].naam, 1, vals, NULL, NULL)
-		       : pg_out_of_memory(w->b->pg, schrijf_stmts[s].naam);
+		ok = t ? pg_pipeline_send(w->b->pg, write_stmts[s].name, 1, vals, NULL, NULL)
+		       : pg_out_of_memory(w->b->pg, write_stmts[s].name);
 		free(t);
 		if (!ok) {
 			pg_pipeline_sync(w->b->pg, NULL, NULL);
@@ -1266,21 +1272,21 @@ schrijf(struct werk *w)
 }
 
 static void
-werk_free(struct werk *w, struct item *items, int nitems)
+work_free(struct work *w, struct item *items, int nitems)
 {
 	for (int i = 0; i < nitems; i++)
 		json_decref(items[i].data);
-	for (int i = 0; i < w->neigen; i++) {
-		json_decref(w->eigen[i]->data);
-		free(w->eigen[i]);
+	for (int i = 0; i < w->nowned; i++) {
+		json_decref(w->owned[i]->data);
+		free(w->owned[i]);
 	}
-	for (int s = 0; s < S__AANTAL; s++)
-		json_decref(w->rij[s]);
+	for (int s = 0; s < S__COUNT; s++)
+		json_decref(w->rows[s]);
 	json_decref(w->index);
-	json_decref(w->besloten);
-	json_decref(w->wachtend);
-	free(w->eigen);
-	free(w->wachtrij);
+	json_decref(w->decided);
+	json_decref(w->waiting);
+	free(w->owned);
+	free(w->queue);
 	free(w->zaken);
 	free(items);
 }
@@ -1297,20 +1303,20 @@ is_registratie(const struct proj_msg *m)
  * statement failed.
  */
 static int
-verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
+apply_work(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 {
-	struct werk w = {.s = s, .b = b, .nu = now_ms()};
+	struct work w = {.s = s, .b = b, .nu = now_ms()};
 	struct item *items;
 	int *item_van, nitems = 0, rc = -1;
 	bool ok = true;
 	json_t *ids;
 
 	w.index = json_object();
-	w.besloten = json_object();
-	w.wachtend = json_object();
-	w.oom = !w.index || !w.besloten || !w.wachtend;
-	for (int k = 0; k < S__AANTAL; k++)
-		w.oom |= !(w.rij[k] = json_array());
+	w.decided = json_object();
+	w.waiting = json_object();
+	w.oom = !w.index || !w.decided || !w.waiting;
+	for (int k = 0; k < S__COUNT; k++)
+		w.oom |= !(w.rows[k] = json_array());
 	ids = json_array();
 	items = calloc((size_t)b->n + 1, sizeof(*items));
 	item_van = calloc((size_t)b->n + 1, sizeof(*item_van));
@@ -1328,12 +1334,12 @@ verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 			continue;
 		if (is_registratie(m)) {
 			char uuid[UUID_LEN + 1];
-			uuid_klein(str(m->data, "uuid"), uuid);
+			uuid_lower(str(m->data, "uuid"), uuid);
 			if (uuid_valid(uuid))
-				zaak_zoek(&w, uuid);
+				find_zaak(&w, uuid);
 			continue;
 		}
-		if (opdracht_soort_van_record(m->record) < 0)
+		if (opdracht_soort_from_record(m->record) < 0)
 			continue;
 		struct item *it = &items[nitems];
 		const char *id = str(m->data, "opdrachtId"), *zaak = str(m->data, "zaak");
@@ -1345,8 +1351,8 @@ verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 		snprintf(it->key, sizeof(it->key), "%s",
 		         m->key && uuid_valid(m->key) ? m->key : "");
 		if (zaak && uuid_valid(zaak)) {
-			uuid_klein(zaak, it->zaak);
-			zaak_zoek(&w, it->zaak);
+			uuid_lower(zaak, it->zaak);
+			find_zaak(&w, it->zaak);
 		}
 		if (id && json_array_append_new(ids, json_string(id)) != 0)
 			w.oom = true;
@@ -1355,18 +1361,18 @@ verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 		pg_out_of_memory(b->pg, "the ids of a batch");
 		goto out;
 	}
-	if (zaaktypen_nieuw && !wachtend_bekend(&w))
+	if (zaaktypen_nieuw && !waiting_zaken(&w))
 		goto out;
-	if ((w.nzaken > 0 || json_array_size(ids) > 0) && !laad(&w, ids))
+	if ((w.nzaken > 0 || json_array_size(ids) > 0) && !load(&w, ids))
 		goto out;
 	for (int i = 0; i < w.nzaken; i++) {
 		struct zw *zw = &w.zaken[i];
-		if (!zw->bekend)
+		if (!zw->known)
 			continue;
-		zw->z.zt = zaaktype_van(&w, zw->zaaktype, zw->zaaktype_begin, zw->startdatum);
+		zw->z.zt = zaaktype_of(&w, zw->zaaktype, zw->zaaktype_begin, zw->startdatum);
 		if (zw->z.zt && zw->zaaktype_begin == DATUM_ONGELDIG) {
 			zw->zaaktype_begin = zw->z.zt->begin_geldigheid; /* pinned from now on */
-			zw->gewijzigd = true;
+			zw->changed = true;
 		}
 	}
 
@@ -1382,20 +1388,20 @@ verwerk(struct status *s, struct proj_batch *b, bool zaaktypen_nieuw)
 	}
 	/* Zaken whose zaaktype has come take their waiting line. */
 	for (int i = 0; i < w.nzaken && ok; i++)
-		ok = ontwacht(&w, &w.zaken[i]);
+		ok = release_waiting(&w, &w.zaken[i]);
 	if (!ok) {
 		if (w.oom)
 			pg_out_of_memory(b->pg, "the decisions of a batch");
 		goto out;
 	}
-	werk_rijen_af(&w);
-	if (!schrijf(&w))
+	finish_rows(&w);
+	if (!write_rows(&w))
 		goto out;
 	rc = 0;
 out:
 	json_decref(ids);
 	free(item_van);
-	werk_free(&w, items, nitems);
+	work_free(&w, items, nitems);
 	return rc;
 }
 
@@ -1408,7 +1414,8 @@ status_apply(struct proj_batch *b, void *arg)
 	if (b->n <= 0)
 		return 0;
 	s->zaaktypen_nieuw = false;
-	if (verwerk(s, b, nieuw) == 0 && afscherming_schrijf(b) == 0 && berichten_schrijf(b) == 0)
+	if (apply_work(s, b, nieuw) == 0 && afscherming_schrijf(b) == 0 &&
+	    berichten_schrijf(b) == 0)
 		return 0;
 	s->zaaktypen_nieuw = nieuw;
 	return -1;
@@ -1431,7 +1438,7 @@ status_zaaktypen_bijwerken(struct status *s)
 	if (!s->zaaktypen_nieuw || !projector_ready(s->p) || !projector_tx_begin(s->p))
 		return;
 	s->zaaktypen_nieuw = false;
-	if (verwerk(s, &b, true) != 0) {
+	if (apply_work(s, &b, true) != 0) {
 		projector_tx_rollback(s->p);
 		s->zaaktypen_nieuw = true;
 		return;
@@ -1452,15 +1459,15 @@ termijn_van_rij(PGresult *res, int r, struct termijn_rij *tr)
 {
 	memset(tr, 0, sizeof(*tr));
 	snprintf(tr->z.uuid, sizeof(tr->z.uuid), "%s", PQgetvalue(res, r, 0));
-	termijn_soort_van_naam(PQgetvalue(res, r, 1), &tr->t.termijn);
-	termijn_fase_van_naam(PQgetvalue(res, r, 2), &tr->t.fase);
-	tr->t.deadline = kolom_datum(res, r, 3);
-	tr->t.wanneer = kolom_datum(res, r, 4);
+	termijn_soort_from_name(PQgetvalue(res, r, 1), &tr->t.termijn);
+	termijn_fase_from_name(PQgetvalue(res, r, 2), &tr->t.fase);
+	tr->t.deadline = column_datum(res, r, 3);
+	tr->t.wanneer = column_datum(res, r, 4);
 	snprintf(tr->z.identificatie, sizeof(tr->z.identificatie), "%s", PQgetvalue(res, r, 5));
-	tr->z.termijnen.einddatum_gepland = kolom_datum(res, r, 6);
-	tr->z.termijnen.uiterlijke_einddatum_afdoening = kolom_datum(res, r, 7);
-	tr->z.termijnen.opgeschort_sinds = kolom_datum(res, r, 8);
-	tr->z.termijnen.verlengd = kolom_bool(res, r, 9);
+	tr->z.termijnen.einddatum_gepland = column_datum(res, r, 6);
+	tr->z.termijnen.uiterlijke_einddatum_afdoening = column_datum(res, r, 7);
+	tr->z.termijnen.opgeschort_sinds = column_datum(res, r, 8);
+	tr->z.termijnen.verlengd = column_bool(res, r, 9);
 	tr->z.einddatum = tr->z.archiefactiedatum = DATUM_ONGELDIG;
 }
 
@@ -1490,10 +1497,10 @@ struct chunk {
 	struct pg *pg;
 	int32_t vandaag;
 	int64_t nu;
-	struct termijn_rij *rijen; /* the rows due, locked until commit */
+	struct termijn_rij *rows; /* the rows due, locked until commit */
 	int n;
-	json_t *klaar;    /* every due row: removed */
-	json_t *melden;   /* the due rows still valid: to announce, once */
+	json_t *done;     /* every due row: removed */
+	json_t *announce; /* the due rows still valid: to announce, once */
 	json_t *tijdlijn; /* the TermijnBewaking facts announced */
 };
 
@@ -1512,17 +1519,16 @@ chunk_read_due(struct chunk *c)
 	if (!res)
 		return false;
 	c->n = PQntuples(res);
-	c->rijen = calloc((size_t)c->n + 1, sizeof(*c->rijen));
-	ok = c->rijen != NULL;
+	c->rows = calloc((size_t)c->n + 1, sizeof(*c->rows));
+	ok = c->rows != NULL;
 	for (int r = 0; r < c->n && ok; r++) {
-		struct termijn_rij *tr = &c->rijen[r];
+		struct termijn_rij *tr = &c->rows[r];
 		termijn_van_rij(res, r, tr);
-		ok = json_array_append_new(c->klaar,
-		                           json_pack("{s:s, s:s, s:s}", "zaak", tr->z.uuid,
-		                                     "termijn", PQgetvalue(res, r, 1), "fase",
-		                                     PQgetvalue(res, r, 2))) == 0;
+		ok = json_array_append_new(c->done, json_pack("{s:s, s:s, s:s}", "zaak", tr->z.uuid,
+		                                              "termijn", PQgetvalue(res, r, 1),
+		                                              "fase", PQgetvalue(res, r, 2))) == 0;
 		if (ok && termijn_taak_geldig(&tr->t, c->vandaag))
-			ok = json_array_append_new(c->melden,
+			ok = json_array_append_new(c->announce,
 			                           json_pack("{s:s, s:s, s:s, s:s}", "zaak",
 			                                     tr->z.uuid, "termijn",
 			                                     PQgetvalue(res, r, 1), "fase",
@@ -1538,10 +1544,10 @@ static struct termijn_rij *
 chunk_row(struct chunk *c, PGresult *gemeld, int g)
 {
 	for (int r = 0; r < c->n; r++) {
-		struct termijn_rij *tr = &c->rijen[r];
+		struct termijn_rij *tr = &c->rows[r];
 		if (!strcmp(tr->z.uuid, PQgetvalue(gemeld, g, 0)) &&
-		    !strcmp(termijn_soort_naam(tr->t.termijn), PQgetvalue(gemeld, g, 1)) &&
-		    !strcmp(termijn_fase_naam(tr->t.fase), PQgetvalue(gemeld, g, 2)))
+		    !strcmp(termijn_soort_name(tr->t.termijn), PQgetvalue(gemeld, g, 1)) &&
+		    !strcmp(termijn_fase_name(tr->t.fase), PQgetvalue(gemeld, g, 2)))
 			return tr;
 	}
 	return NULL;
@@ -1557,7 +1563,7 @@ chunk_announce(struct chunk *c, const struct termijn_rij *tr)
 
 	datum_format(tr->t.deadline, dl, sizeof(dl));
 	snprintf(naam, sizeof(naam), "termijn:%s:%s:%s:%s", tr->z.uuid,
-	         termijn_soort_naam(tr->t.termijn), termijn_fase_naam(tr->t.fase), dl);
+	         termijn_soort_name(tr->t.termijn), termijn_fase_name(tr->t.fase), dl);
 	uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
 	f = termijn_bewaking_json(&tr->z, &tr->t, c->vandaag, c->nu);
 	if (!f)
@@ -1584,9 +1590,9 @@ chunk_announce_new(struct chunk *c)
 	PGresult *gemeld = NULL;
 	bool ok = true;
 
-	if (json_array_size(c->melden) == 0)
+	if (json_array_size(c->announce) == 0)
 		return true;
-	if (!exec_json(c->pg, "gemeld_insert", c->melden, &gemeld))
+	if (!exec_json(c->pg, "gemeld_insert", c->announce, &gemeld))
 		return false;
 	for (int g = 0; g < PQntuples(gemeld) && ok; g++) {
 		struct termijn_rij *tr = chunk_row(c, gemeld, g);
@@ -1604,12 +1610,12 @@ termijn_chunk(struct status *s, int32_t vandaag, int64_t nu)
 	struct chunk c = {.s = s, .pg = projector_pg(s->p), .vandaag = vandaag, .nu = nu};
 	int rc = -1;
 
-	c.klaar = json_array();
-	c.melden = json_array();
+	c.done = json_array();
+	c.announce = json_array();
 	c.tijdlijn = json_array();
-	if (!c.klaar || !c.melden || !c.tijdlijn || !projector_tx_begin(s->p))
+	if (!c.done || !c.announce || !c.tijdlijn || !projector_tx_begin(s->p))
 		goto out;
-	if (!chunk_read_due(&c) || (c.n > 0 && !exec_json(c.pg, "taken_klaar", c.klaar, NULL)) ||
+	if (!chunk_read_due(&c) || (c.n > 0 && !exec_json(c.pg, "taken_klaar", c.done, NULL)) ||
 	    !chunk_announce_new(&c) ||
 	    (json_array_size(c.tijdlijn) > 0 &&
 	     !exec_json(c.pg, "tijdlijn_insert", c.tijdlijn, NULL))) {
@@ -1624,9 +1630,9 @@ termijn_chunk(struct status *s, int32_t vandaag, int64_t nu)
 		          json_array_size(c.tijdlijn), c.n);
 	rc = c.n;
 out:
-	free(c.rijen);
-	json_decref(c.klaar);
-	json_decref(c.melden);
+	free(c.rows);
+	json_decref(c.done);
+	json_decref(c.announce);
 	json_decref(c.tijdlijn);
 	return rc;
 }
@@ -1661,30 +1667,30 @@ status_wachtenden_opruimen(struct status *s)
 	struct pg *pg = projector_pg(s->p);
 	char secs[16];
 	const char *vals[2] = {secs, "500"};
-	json_t *rijen = json_array();
+	json_t *rows = json_array();
 	PGresult *res;
 	int64_t nu = now_ms();
 	bool ok = true;
 
-	if (!projector_ready(s->p) || !rijen) {
-		json_decref(rijen);
+	if (!projector_ready(s->p) || !rows) {
+		json_decref(rows);
 		return;
 	}
 	snprintf(secs, sizeof(secs), "%d", s->wacht_s);
 	if (!projector_tx_begin(s->p)) {
-		json_decref(rijen);
+		json_decref(rows);
 		return;
 	}
 	res = pg_execp(pg, "wachtend_verlopen", 2, vals, NULL, NULL);
 	if (!res) {
 		projector_tx_rollback(s->p);
-		json_decref(rijen);
+		json_decref(rows);
 		return;
 	}
 	for (int r = 0; r < PQntuples(res) && ok; r++) {
 		const char *id = PQgetvalue(res, r, 2), *zaak = PQgetvalue(res, r, 1);
 		const char *record = PQgetvalue(res, r, 3);
-		bool zaak_bekend = kolom_bool(res, r, 5);
+		bool zaak_bekend = column_bool(res, r, 5);
 		struct redenen red;
 		struct ce_attrs ce = {0};
 		char ce_id[UUID_LEN + 1];
@@ -1712,9 +1718,9 @@ status_wachtenden_opruimen(struct status *s)
 		ok = projector_emit(s->p, TOPIC_OPDRACHT_UITKOMSTEN, zaak, "OpdrachtGeweigerd", ev,
 		                    &ce, ce_id);
 		if (json_array_append_new(
-		            rijen, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "opdracht_id", id,
-		                             "zaak", zaak, "soort", record, "uitkomst", "geweigerd",
-		                             "uitkomst_event", ev, "uitkomst_ce_id", ce_id)) != 0 &&
+		            rows, json_pack("{s:s, s:s, s:s, s:s, s:o, s:s}", "opdracht_id", id,
+		                            "zaak", zaak, "soort", record, "uitkomst", "geweigerd",
+		                            "uitkomst_event", ev, "uitkomst_ce_id", ce_id)) != 0 &&
 		    ok)
 			ok = pg_out_of_memory(pg, "a stored refusal");
 		projector_count(s->p, s->m_geweigerd, 1);
@@ -1722,9 +1728,9 @@ status_wachtenden_opruimen(struct status *s)
 		        "%s %s refused: %s", record, id, red.r[0].code);
 	}
 	PQclear(res);
-	if (ok && json_array_size(rijen) > 0)
-		ok = exec_json(pg, "opdrachten_insert", rijen, NULL);
-	json_decref(rijen);
+	if (ok && json_array_size(rows) > 0)
+		ok = exec_json(pg, "opdrachten_insert", rows, NULL);
+	json_decref(rows);
 	if (ok)
 		projector_tx_commit(s->p);
 	else

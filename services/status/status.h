@@ -29,7 +29,7 @@ struct status {
 	        *m_termijn_rijen, *m_termijn_tick;
 };
 
-void status_init(struct status *s);
+bool status_init(struct status *s);
 void status_free(struct status *s);
 /* ZS_VANDAAG: "" for the clock, else YYYY-MM-DD. False when it is neither. */
 bool status_zet_vandaag(struct status *s, const char *tekst);

@@ -107,26 +107,26 @@ termijnen_json(const struct termijnen *t, int32_t op)
 	                 termijnen_op_tijd(t, op));
 }
 
-static const char *const soort_namen[TERMIJN__AANTAL] = {"einddatum_gepland",
-                                                         "uiterlijke_einddatum_afdoening"};
-static const char *const fase_namen[FASE__AANTAL] = {"nadert", "overschreden"};
+static const char *const soort_namen[TERMIJN__COUNT] = {"einddatum_gepland",
+                                                        "uiterlijke_einddatum_afdoening"};
+static const char *const fase_namen[FASE__COUNT] = {"nadert", "overschreden"};
 
 const char *
-termijn_soort_naam(enum termijn_soort t)
+termijn_soort_name(enum termijn_soort t)
 {
-	return (unsigned)t < TERMIJN__AANTAL ? soort_namen[t] : NULL;
+	return (unsigned)t < TERMIJN__COUNT ? soort_namen[t] : NULL;
 }
 
 const char *
-termijn_fase_naam(enum termijn_fase f)
+termijn_fase_name(enum termijn_fase f)
 {
-	return (unsigned)f < FASE__AANTAL ? fase_namen[f] : NULL;
+	return (unsigned)f < FASE__COUNT ? fase_namen[f] : NULL;
 }
 
 bool
-termijn_soort_van_naam(const char *s, enum termijn_soort *out)
+termijn_soort_from_name(const char *s, enum termijn_soort *out)
 {
-	for (int i = 0; s && i < TERMIJN__AANTAL; i++)
+	for (int i = 0; s && i < TERMIJN__COUNT; i++)
 		if (!strcmp(s, soort_namen[i])) {
 			*out = (enum termijn_soort)i;
 			return true;
@@ -135,9 +135,9 @@ termijn_soort_van_naam(const char *s, enum termijn_soort *out)
 }
 
 bool
-termijn_fase_van_naam(const char *s, enum termijn_fase *out)
+termijn_fase_from_name(const char *s, enum termijn_fase *out)
 {
-	for (int i = 0; s && i < FASE__AANTAL; i++)
+	for (int i = 0; s && i < FASE__COUNT; i++)
 		if (!strcmp(s, fase_namen[i])) {
 			*out = (enum termijn_fase)i;
 			return true;
@@ -149,13 +149,13 @@ int
 termijn_taken(const struct termijnen *t, bool afgesloten, int nadert_dagen,
               struct termijn_taak out[TERMIJN_TAKEN_MAX])
 {
-	const int32_t deadlines[TERMIJN__AANTAL] = {t->einddatum_gepland,
-	                                            t->uiterlijke_einddatum_afdoening};
+	const int32_t deadlines[TERMIJN__COUNT] = {t->einddatum_gepland,
+	                                           t->uiterlijke_einddatum_afdoening};
 	int n = 0;
 
 	if (afgesloten || termijnen_opgeschort(t))
 		return 0;
-	for (int s = 0; s < TERMIJN__AANTAL; s++) {
+	for (int s = 0; s < TERMIJN__COUNT; s++) {
 		int32_t d = deadlines[s], nadert, over;
 
 		if (d == DATUM_ONGELDIG)

@@ -67,14 +67,14 @@ json_t *instant_json(int64_t ms);
 json_t *termijnen_json(const struct termijnen *t, int32_t op);
 
 /* The deadline watch. */
-enum termijn_soort { TERMIJN_EINDDATUM_GEPLAND = 0, TERMIJN_UITERLIJKE_EINDDATUM, TERMIJN__AANTAL };
-enum termijn_fase { FASE_NADERT = 0, FASE_OVERSCHREDEN, FASE__AANTAL };
+enum termijn_soort { TERMIJN_EINDDATUM_GEPLAND = 0, TERMIJN_UITERLIJKE_EINDDATUM, TERMIJN__COUNT };
+enum termijn_fase { FASE_NADERT = 0, FASE_OVERSCHREDEN, FASE__COUNT };
 
 /* "einddatum_gepland" / "uiterlijke_einddatum_afdoening", "nadert" / "overschreden". */
-const char *termijn_soort_naam(enum termijn_soort t);
-const char *termijn_fase_naam(enum termijn_fase f);
-bool termijn_soort_van_naam(const char *s, enum termijn_soort *out);
-bool termijn_fase_van_naam(const char *s, enum termijn_fase *out);
+const char *termijn_soort_name(enum termijn_soort t);
+const char *termijn_fase_name(enum termijn_fase f);
+bool termijn_soort_from_name(const char *s, enum termijn_soort *out);
+bool termijn_fase_from_name(const char *s, enum termijn_fase *out);
 
 /* One event to come: on day `wanneer`, about the deadline `deadline`. */
 struct termijn_taak {
@@ -84,7 +84,7 @@ struct termijn_taak {
 	int32_t wanneer;
 };
 
-#define TERMIJN_TAKEN_MAX (TERMIJN__AANTAL * FASE__AANTAL)
+#define TERMIJN_TAKEN_MAX (TERMIJN__COUNT * FASE__COUNT)
 
 /*
  * The events a zaak is due: none when it is closed or its clock stands

@@ -111,7 +111,7 @@ opd(const char *record, const char *velden, json_t **doc)
 	*doc = json_loads(tekst, 0, &je);
 	if (!*doc)
 		fail_msg("%s: %s", tekst, je.text);
-	if (!opdracht_van_json(&o, (enum opdracht_soort)opdracht_soort_van_record(record), *doc,
+	if (!opdracht_van_json(&o, (enum opdracht_soort)opdracht_soort_from_record(record), *doc,
 	                       err, sizeof err))
 		fail_msg("%s: %s", record, err);
 	return o;
@@ -413,7 +413,7 @@ an_unreadable_opdracht_names_the_field(void **state)
 		assert_string_equal(err, gevallen_json[i].veld);
 		json_decref(doc);
 	}
-	assert_int_equal(opdracht_soort_van_record("StatusGezet"), -1);
+	assert_int_equal(opdracht_soort_from_record("StatusGezet"), -1);
 	assert_string_equal(opdracht_record(OPDRACHT_ZAAK_HEROPENEN), "ZaakHeropenen");
 }
 

@@ -253,15 +253,15 @@ names_of_deadlines_and_phases_round_trip(void **state)
 	enum termijn_fase f;
 
 	(void)state;
-	assert_string_equal(termijn_soort_naam(TERMIJN_UITERLIJKE_EINDDATUM),
+	assert_string_equal(termijn_soort_name(TERMIJN_UITERLIJKE_EINDDATUM),
 	                    "uiterlijke_einddatum_afdoening");
-	assert_true(termijn_soort_van_naam("einddatum_gepland", &s));
+	assert_true(termijn_soort_from_name("einddatum_gepland", &s));
 	assert_int_equal(s, TERMIJN_EINDDATUM_GEPLAND);
-	assert_true(termijn_fase_van_naam("overschreden", &f));
+	assert_true(termijn_fase_from_name("overschreden", &f));
 	assert_int_equal(f, FASE_OVERSCHREDEN);
-	assert_false(termijn_fase_van_naam("bijna", &f));
-	assert_false(termijn_soort_van_naam(NULL, &s));
-	assert_null(termijn_fase_naam((enum termijn_fase)7));
+	assert_false(termijn_fase_from_name("bijna", &f));
+	assert_false(termijn_soort_from_name(NULL, &s));
+	assert_null(termijn_fase_name((enum termijn_fase)7));
 }
 
 int
