@@ -166,7 +166,7 @@ function namensPagina() {
     location.hash = "#/zaken";
   });
   toon(h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, "Voor wie wilt u de zaken zien?"),
-    h("p", { class: "utrecht-paragraph" }, "U mag ook de zaken bekijken van iemand die u heeft gemachtigd."), form);
+    h("p", { class: "utrecht-paragraph" }, "U mag ook de zaken bekijken van iemand die u daarvoor een machtiging heeft gegeven."), form);
 }
 
 function kccPagina() {
@@ -287,7 +287,7 @@ async function zaakDetail(id) {
   try {
     const z = await vraag(`/api/v1/zaken/${encodeURIComponent(id)}${q}`, huidigToken());
     const terug = h("p", { class: "utrecht-paragraph zs-terug" }, h("a", { class: "utrecht-link", href: `#/zaken/${z.einddatum ? "gesloten" : "open"}` }, "← Terug naar de zaken"));
-    toon(zaakPagina(z, peil(), terug));
+    toon(zaakPagina(z, peil(), terug, isMedewerker()));
     performance.mark("zaak-interactief");
   } catch (err) {
     foutPagina(err, () => route(), "deze zaak");

@@ -90,10 +90,15 @@ function datums(z, peil) {
   );
 }
 
-function stilEnVerlengd(z) {
+// Words for whom the page speaks to: the resident ("uw zaak"), or a KCC
+// employee reading it to them on the phone ("de zaak").
+const UW = { zaak: "uw zaak", u: "u" };
+const DE = { zaak: "de zaak", u: "de inwoner" };
+
+function stilEnVerlengd(z, w) {
   const delen = [];
   for (const o of z.opschortingen || []) {
-    const wanneer = o.tot ? `Van ${datum(o.van)} tot ${datum(o.tot)} stond uw zaak stil` : `Sinds ${datum(o.van)} staat uw zaak stil`;
+    const wanneer = o.tot ? `Van ${datum(o.van)} tot ${datum(o.tot)} stond ${w.zaak} stil` : `Sinds ${datum(o.van)} staat ${w.zaak} stil`;
     const gevolg = o.dagen ? ` De datums zijn daardoor ${dagen(o.dagen)} later.` : "";
     delen.push(h("li", { class: "utrecht-unordered-list__item" }, `${wanneer}.${gevolg}`, o.reden ? ` Reden: ${zin(o.reden)}` : "", o.toelichting ? ` Bij het verdergaan: ${zin(o.toelichting)}` : ""));
   }
@@ -120,12 +125,12 @@ function besluiten(z) {
     ));
 }
 
-function berichten(z) {
+function berichten(z, w) {
   return h("section", { "aria-labelledby": "kop-berichten" },
     h("h2", { class: "utrecht-heading-2", id: "kop-berichten" }, "Berichten"),
     (z.berichten || []).length
       ? h("ul", { class: "utrecht-unordered-list" }, z.berichten.map((b) => h("li", { class: "utrecht-unordered-list__item" }, b.onderwerp || "Bericht", b.verstuurdOp ? ` (${datum(b.verstuurdOp)})` : "")))
-      : h("p", { class: "utrecht-paragraph" }, "Wij hebben u over deze zaak nog geen berichten gestuurd."));
+      : h("p", { class: "utrecht-paragraph" }, `Wij hebben ${w.u} over deze zaak nog geen berichten gestuurd.`));
 }
 
 function gegevens(z) {
@@ -156,23 +161,24 @@ function gegevens(z) {
       : h("p", { class: "utrecht-paragraph" }, "Voor deze zaak gebruiken wij geen extra gegevens."));
 }
 
-export function zaakPagina(z, peil, terug) {
+export function zaakPagina(z, peil, terug, medewerker = false) {
   const v = z.voortgang;
+  const w = medewerker ? DE : UW;
   return [
     terug,
     h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, z.zaaktypeOmschrijving),
     h("p", { class: "utrecht-paragraph zs-zaaknummer" }, `Zaaknummer ${z.identificatie}`),
     z.omschrijving && z.omschrijving !== z.zaaktypeOmschrijving && h("p", { class: "utrecht-paragraph" }, z.omschrijving),
     h("section", { "aria-labelledby": "kop-stappen" },
-      h("h2", { class: "utrecht-heading-2", id: "kop-stappen" }, "Waar staat uw zaak"),
+      h("h2", { class: "utrecht-heading-2", id: "kop-stappen" }, `Waar staat ${w.zaak}`),
       v && h("p", { class: "utrecht-paragraph zs-stap" }, z.einddatum ? `Afgerond: alle ${v.aantalStappen} stappen zijn klaar.` : `Stap ${v.stap} van ${v.aantalStappen}`),
       stappen(z)),
     h("section", { "aria-labelledby": "kop-datums" },
       h("h2", { class: "utrecht-heading-2", id: "kop-datums" }, "Wanneer is het klaar"),
       datums(z, peil)),
-    stilEnVerlengd(z),
+    stilEnVerlengd(z, w),
     besluiten(z),
-    berichten(z),
+    berichten(z, w),
     gegevens(z),
   ];
 }
