@@ -24,33 +24,20 @@ afscherming_prepare(struct pg *pg)
 int
 afscherming_schrijf(struct proj_batch *b)
 {
-	json_t *zaken;
-	char *tekst;
-	bool ok;
+	/* A zaak left unmarked would show a shielded betrokkene's zaak: an
+	 * allocation that fails fails the batch (status_write_rows). */
+	json_t *zaken = json_array();
 
-	zaken = json_array();
-	for (int i = 0; i < b->n; i++) {
+	for (int i = 0; i < b->n && zaken; i++) {
 		const struct proj_msg *m = &b->msgs[i];
 		const char *uuid = json_string_value(json_object_get(m->data, "uuid"));
 
 		if (!m->dead && m->record && !strcmp(m->record, "ZaakGeregistreerd") && uuid &&
-		    tt_betrokkene_afgeschermd(m->data))
-			json_array_append_new(zaken, json_string(uuid));
+		    tt_betrokkene_afgeschermd(m->data) &&
+		    json_array_append_new(zaken, json_string(uuid)) != 0) {
+			json_decref(zaken);
+			zaken = NULL;
+		}
 	}
-	if (json_array_size(zaken) == 0) {
-		json_decref(zaken);
-		return 0;
-	}
-	tekst = json_dumps(zaken, JSON_COMPACT);
-	json_decref(zaken);
-	if (!tekst)
-		return -1;
-	/* After the zaken rows of this batch: in the pipeline status_apply left
-	 * open (a failure then fails the commit), else on its own. */
-	const char *vals[1] = {tekst};
-	ok = pg_pipeline_open(b->pg)
-	             ? pg_pipeline_send(b->pg, "afscherming_zet", 1, vals, NULL, NULL)
-	             : pg_cmdp(b->pg, "afscherming_zet", 1, vals);
-	free(tekst);
-	return ok ? 0 : -1;
+	return status_write_rows(b, "afscherming_zet", zaken);
 }

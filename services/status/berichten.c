@@ -26,30 +26,18 @@ int
 berichten_schrijf(struct proj_batch *b)
 {
 	json_t *rijen = json_array();
-	char *tekst;
-	bool ok;
 
-	for (int i = 0; i < b->n; i++) {
+	for (int i = 0; i < b->n && rijen; i++) {
 		const struct proj_msg *m = &b->msgs[i];
 		const json_t *zaak = json_object_get(m->data, "zaak");
 
 		/* Messages about an aanvraag that never became a zaak have no timeline. */
 		if (!m->dead && m->record && !strcmp(m->record, "BerichtVerstuurd") &&
-		    json_is_string(zaak) && uuid_valid(json_string_value(zaak)))
-			json_array_append(rijen, m->data);
+		    json_is_string(zaak) && uuid_valid(json_string_value(zaak)) &&
+		    json_array_append(rijen, m->data) != 0) {
+			json_decref(rijen);
+			rijen = NULL;
+		}
 	}
-	if (json_array_size(rijen) == 0) {
-		json_decref(rijen);
-		return 0;
-	}
-	tekst = json_dumps(rijen, JSON_COMPACT);
-	json_decref(rijen);
-	if (!tekst)
-		return -1;
-	const char *vals[1] = {tekst};
-	ok = pg_pipeline_open(b->pg)
-	             ? pg_pipeline_send(b->pg, "berichten_insert", 1, vals, NULL, NULL)
-	             : pg_cmdp(b->pg, "berichten_insert", 1, vals);
-	free(tekst);
-	return ok ? 0 : -1;
+	return status_write_rows(b, "berichten_insert", rijen);
 }

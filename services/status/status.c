@@ -1406,6 +1406,29 @@ out:
 }
 
 int
+status_write_rows(struct proj_batch *b, const char *stmt, json_t *rows)
+{
+	char *text;
+	bool ok;
+
+	if (rows && json_array_size(rows) == 0) {
+		json_decref(rows);
+		return 0;
+	}
+	text = rows ? json_dumps(rows, JSON_COMPACT) : NULL;
+	json_decref(rows);
+	if (!text) {
+		pg_out_of_memory(b->pg, stmt);
+		return -1;
+	}
+	const char *vals[1] = {text};
+	ok = pg_pipeline_open(b->pg) ? pg_pipeline_send(b->pg, stmt, 1, vals, NULL, NULL)
+	                             : pg_cmdp(b->pg, stmt, 1, vals);
+	free(text);
+	return ok ? 0 : -1;
+}
+
+int
 status_apply(struct proj_batch *b, void *arg)
 {
 	struct status *s = arg;

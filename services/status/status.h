@@ -43,6 +43,10 @@ int status_apply(struct proj_batch *b, void *arg);
  * transaction (afscherming.c). */
 bool afscherming_prepare(struct pg *pg);
 int afscherming_schrijf(struct proj_batch *b);
+/* The rows of such a last step (a jsonb array, taken; NULL when building it
+ * ran out of memory) through statement stmt: in the pipeline status_apply
+ * left open, so that a failure fails the commit, else on its own. 0 or -1. */
+int status_write_rows(struct proj_batch *b, const char *stmt, json_t *rows);
 /* And every BerichtVerstuurd about a zaak into the timeline's berichten
  * (berichten.c). */
 bool berichten_prepare(struct pg *pg);

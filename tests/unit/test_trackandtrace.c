@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/queue.h>
 
+#include "core/buf.h"
 #include "../../services/intake/aanvraag.h"
 #include "../../services/status/trackandtrace.h"
 #include "wire/ce.h"
@@ -179,7 +180,7 @@ namen(json_t *f)
 		assert_non_null(naam);
 		assert_true(reden && strlen(reden) > 10);
 		assert_non_null(json_string_value(json_object_get(e, "code")));
-		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "%s%s", i ? "," : "", naam);
+		assert_true(buf_appendf(buf, sizeof(buf), &n, "%s%s", i ? "," : "", naam));
 	}
 	json_decref(f);
 	return buf;

@@ -60,6 +60,10 @@ decode(int argc, char **argv)
 	if (st != SCHEMASET_OK)
 		return zs_fail(NULL, "%s: %s (%s)", file, err, schemaset_status_code(st));
 	char *s = json_dumps(dec.datum, JSON_INDENT(2));
+	if (!s) {
+		json_decref(dec.datum);
+		return zs_fail(NULL, "%s: out of memory printing the datum", file);
+	}
 	printf("%s\n", s);
 	fprintf(stderr, "%s (written as %s.v%d)\n", dec.reader->fullname, dec.writer->name,
 	        dec.writer->version);

@@ -80,8 +80,12 @@ print_message(const rd_kafka_message_t *m)
 		json_object_set_new(line, "error", json_string(err));
 		json_object_set_new(line, "valueHex", hex(m->payload, m->len));
 	}
-	char *s = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
-	puts(s);
+	char *s = line ? json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	if (s)
+		puts(s);
+	else
+		zs_fail(NULL, "out of memory printing the message at offset %lld",
+		        (long long)m->offset);
 	fflush(stdout);
 	free(s);
 	json_decref(line);
