@@ -83,6 +83,12 @@ def site(infra):
         # resultaat); another stops halfway (suspended and resumed, step 3).
         for soort, o in script(dicht, 0):
             geef(stack, soort, o, flush=False)
+        # What zs-notificatie reports having sent about it (not running here).
+        stack.produce("berichten", dicht, {
+            "berichtId": str(uuid.uuid4()), "zaak": dicht, "identificatie": zaken["a_dicht"], "aanvraagId": None,
+            "verzoekId": None, "aanleiding": "zaak_ontvangen", "kanaal": "email", "ontvanger": "0" * 64,
+            "onderwerp": "Wij hebben uw aanvraag ontvangen", "verstuurdOp": "2026-03-02T10:00:00.000Z", "pogingen": 1,
+            "dedupSleutel": "test"}, record="BerichtVerstuurd", flush=False)
         for soort, o in script(half, 1)[:4]:
             geef(stack, soort, o, flush=False)
         stack.flush()
@@ -236,7 +242,7 @@ def test_the_resident_follows_her_zaken_step_by_step(site, browser):
     assert "Hoe lang wij de gegevens bewaren: 10 jaar." in t
     assert "Welke gegevens wij gebruiken" in t and "Dit mag op grond van" in t
     assert browser.d.find_elements(By.CSS_SELECTOR, "#kop-gegevens ~ div table th[scope=row]")
-    assert "Wij hebben u over deze zaak nog geen berichten gestuurd." in t
+    assert "2 maart 2026: Wij hebben uw aanvraag ontvangen (per e-mail)" in t
 
     # The open zaak: step 3 of 5 is the current one, the rest to come, dates in Dutch.
     browser.d.get(f"{base}/#/zaak/{zaken['a_open']}")
@@ -244,6 +250,7 @@ def test_the_resident_follows_her_zaken_step_by_step(site, browser):
     page(browser, base, "zaak-lopend")
     t = browser.text()
     assert "Stap 3 van 5" in t
+    assert "Wij hebben u over deze zaak nog geen berichten gestuurd." in t
     soorten = [s.get_attribute("class").split("--")[-1] for s in
                browser.d.find_elements(By.CSS_SELECTOR, ".denhaag-process-steps__step")]
     assert soorten == ["checked", "checked", "current", "not-checked", "not-checked"]

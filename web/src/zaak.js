@@ -125,11 +125,24 @@ function besluiten(z) {
     ));
 }
 
+// What a message was about, when its subject is not shown (a summary).
+const AANLEIDING = {
+  zaak_ontvangen: "Uw aanvraag is ontvangen", status_gewijzigd: "De status is veranderd",
+  termijn_nadert: "De termijn is bijna voorbij", termijn_overschreden: "De termijn is voorbij",
+  zaak_opgeschort: "De zaak staat stil", zaak_hervat: "De zaak gaat verder", zaak_verlengd: "De termijn is verlengd",
+  besluit_genomen: "Er is een besluit genomen", zaak_afgesloten: "De zaak is afgerond",
+};
+const KANAAL = { email: "per e-mail", sms: "per sms", berichtenbox: "in de Berichtenbox van MijnOverheid", brief: "per brief" };
+
 function berichten(z, w) {
   return h("section", { "aria-labelledby": "kop-berichten" },
     h("h2", { class: "utrecht-heading-2", id: "kop-berichten" }, "Berichten"),
     (z.berichten || []).length
-      ? h("ul", { class: "utrecht-unordered-list" }, z.berichten.map((b) => h("li", { class: "utrecht-unordered-list__item" }, b.onderwerp || "Bericht", b.verstuurdOp ? ` (${datum(b.verstuurdOp)})` : "")))
+      ? h("ul", { class: "utrecht-unordered-list" }, z.berichten.map((b) =>
+          h("li", { class: "utrecht-unordered-list__item" },
+            b.verstuurdOp ? `${datum(b.verstuurdOp)}: ` : "",
+            h("strong", null, b.onderwerp || AANLEIDING[b.aanleiding] || "Bericht"),
+            KANAAL[b.kanaal] ? ` (${KANAAL[b.kanaal]})` : "")))
       : h("p", { class: "utrecht-paragraph" }, `Wij hebben ${w.u} over deze zaak nog geen berichten gestuurd.`));
 }
 
