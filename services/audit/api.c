@@ -14,6 +14,7 @@
 #include "api.h"
 #include "boom.h"
 #include "regel.h"
+#include "register.h"
 #include "core/log.h"
 #include "core/mask.h"
 #include "wire/schemaset.h"
@@ -345,6 +346,94 @@ dataverwerkingen(struct http_req *r, void *arg)
 	toegang_antwoord(v, 200, body);
 }
 
+/* The register: the platform's entries and every zaaktype version's. */
+static json_t *
+register_nu(struct audit_api *api)
+{
+	PGresult *res =
+	        pg_execp(projector_pg(api->a->p), "register_zaaktypen", 0, NULL, NULL, NULL);
+	json_t *out;
+
+	if (!res)
+		return NULL;
+	out = json_deep_copy(api->platform);
+	for (int i = 0; out && i < PQntuples(res); i++)
+		json_array_append_new(out, json_loads(PQgetvalue(res, i, 0), 0, NULL));
+	PQclear(res);
+	return out;
+}
+
+/* {activiteit: {verwerkingen, categorieen, ontvangers}} from the table. */
+static json_t *
+gezien_nu(struct audit_api *api)
+{
+	PGresult *res = pg_execp(projector_pg(api->a->p), "register_gezien", 0, NULL, NULL, NULL);
+	json_t *out;
+
+	if (!res)
+		return NULL;
+	out = json_object();
+	for (int i = 0; i < PQntuples(res); i++) {
+		const char *act = PQgetvalue(res, i, 0), *soort = PQgetvalue(res, i, 1);
+		json_t *g = json_object_get(out, act);
+		if (!g) {
+			g = json_pack("{s:I, s:[], s:[]}", "verwerkingen", (json_int_t)0,
+			              "categorieen", "ontvangers");
+			json_object_set_new(out, act, g);
+		}
+		if (!strcmp(soort, "verwerking"))
+			json_object_set_new(g, "verwerkingen",
+			                    json_integer(strtoll(PQgetvalue(res, i, 3), NULL, 10)));
+		else
+			json_array_append_new(json_object_get(g, !strcmp(soort, "categorie")
+			                                                 ? "categorieen"
+			                                                 : "ontvangers"),
+			                      json_string(PQgetvalue(res, i, 2)));
+	}
+	PQclear(res);
+	return out;
+}
+
+/*
+ * GET /api/v1/verwerkingsregister?doel=toezicht — the register (AVG art. 30)
+ * GET /api/v1/verwerkingsregister/bevindingen?doel=toezicht — what does not add up
+ */
+static void
+verwerkingsregister(struct http_req *r, void *arg)
+{
+	struct audit_api *api = arg;
+	struct toegang_verzoek *v = toegang_verzoek_begin(api->vl, r);
+	bool bevindingen = strstr(r->path, "/bevindingen") != NULL;
+	struct principal p;
+	json_t *reg, *gezien = NULL, *body;
+
+	if (!toegang_authenticeer(v, &p)) {
+		vastleggen(api, r, NULL, 401, "verwerkingsregister", http_query(r, "doel"), NULL,
+		           NULL);
+		return;
+	}
+	if (!beslis(api, r, v, &p,
+	            bevindingen ? "verwerkingsregister bevindingen" : "verwerkingsregister", NULL))
+		return;
+	reg = register_nu(api);
+	if (bevindingen && reg)
+		gezien = gezien_nu(api);
+	if (!reg || (bevindingen && !gezien)) {
+		json_decref(reg);
+		toegang_probleem(v, 503, "niet_beschikbaar", "Het register is nu niet bereikbaar.",
+		                 NULL, NULL);
+		return;
+	}
+	if (bevindingen) {
+		body = json_pack("{s:o}", "bevindingen", register_bevindingen(reg, gezien));
+		json_decref(reg);
+	} else {
+		body = json_pack("{s:o}", "verwerkingsactiviteiten", reg);
+	}
+	json_decref(gezien);
+	toegang_antwoord(v, 200, body);
+}
+
 bool
 audit_api_start(struct audit_api *api, struct http_server *http, struct event_base *base,
                 const char *brokers, const char *schemas_dir)
@@ -354,6 +443,9 @@ audit_api_start(struct audit_api *api, struct http_server *http, struct event_ba
 		return false;
 	http_route(http, "GET", "/api/v1/audit/bewijs", bewijs, api);
 	http_route(http, "GET", "/api/v1/audit/dataverwerkingen", dataverwerkingen, api);
+	http_route(http, "GET", "/api/v1/verwerkingsregister", verwerkingsregister, api);
+	http_route(http, "GET", "/api/v1/verwerkingsregister/bevindingen", verwerkingsregister,
+	           api);
 	return true;
 }
 
@@ -363,4 +455,6 @@ audit_api_free(struct audit_api *api)
 	if (api->vl)
 		toegang_vastlegger_free(api->vl);
 	api->vl = NULL;
+	json_decref(api->platform);
+	api->platform = NULL;
 }

@@ -15,6 +15,7 @@ struct audit_api {
 	struct audit *a;
 	struct toegang *t;
 	struct toegang_vastlegger *vl;
+	json_t *platform; /* the platform's own register entries */
 };
 
 bool audit_api_start(struct audit_api *api, struct http_server *http, struct event_base *base,

@@ -287,7 +287,8 @@ audit_apply(struct proj_batch *b, void *arg)
 		last = m;
 		nieuw++;
 	}
-	if (nieuw > 0 && !audit_teken(a, b->pg, last ? &last->ce : NULL)) {
+	if (!logboek_gezien(&lb, b->pg) ||
+	    (nieuw > 0 && !audit_teken(a, b->pg, last ? &last->ce : NULL))) {
 		pg_pipeline_sync(b->pg, NULL, NULL);
 		goto out;
 	}

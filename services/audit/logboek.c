@@ -3,6 +3,7 @@
  */
 #include "logboek.h"
 #include "core/log.h"
+#include "register.h"
 #include "verwerking.h"
 
 #include <stdlib.h>
@@ -30,9 +31,35 @@ logboek_prepare(struct pg *pg)
 	       pg_prepare(
 	               pg, "logboek_zaaktype_insert",
 	               "INSERT INTO zaaktype_activiteiten (identificatie, begin_geldigheid,"
-	               " activiteit, doc) VALUES ($1, $2, $3, $4::jsonb) ON CONFLICT"
-	               " (identificatie, begin_geldigheid) DO UPDATE SET activiteit = $3, doc = $4::jsonb",
-	               4) &&
+	               " activiteit, doc, register) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb)"
+	               " ON CONFLICT (identificatie, begin_geldigheid) DO UPDATE SET activiteit = $3,"
+	               " doc = $4::jsonb, register = $5::jsonb",
+	               5) &&
+	       pg_prepare(pg, "logboek_gezien",
+	                  "INSERT INTO gezien (activiteit, soort, waarde, aantal)"
+	                  " VALUES ($1, $2, $3, $4::bigint) ON CONFLICT (activiteit, soort, waarde)"
+	                  " DO UPDATE SET aantal = gezien.aantal + EXCLUDED.aantal",
+	                  4) &&
+	       pg_prepare(pg, "logboek_wachtend",
+	                  "SELECT w.zaak, w.bron_sleutel, w.bron::text"
+	                  " FROM jsonb_array_elements_text($1::jsonb) AS k(z)"
+	                  " CROSS JOIN LATERAL (SELECT * FROM wachtend WHERE zaak = k.z) AS w",
+	                  1) &&
+	       pg_prepare(
+	               pg, "logboek_wacht",
+	               "INSERT INTO wachtend (bron_sleutel, zaak, bron) VALUES ($1, $2, $3::jsonb)"
+	               " ON CONFLICT DO NOTHING",
+	               3) &&
+	       pg_prepare(pg, "logboek_klaar", "DELETE FROM wachtend WHERE bron_sleutel = $1", 1) &&
+	       pg_prepare(
+	               pg, "register_zaaktypen",
+	               "SELECT register::text FROM zaaktype_activiteiten WHERE register IS NOT NULL"
+	               " ORDER BY identificatie, begin_geldigheid",
+	               0) &&
+	       pg_prepare(pg, "register_gezien",
+	                  "SELECT activiteit, soort, waarde, aantal FROM gezien"
+	                  " ORDER BY activiteit, soort, waarde",
+	                  0) &&
 	       pg_prepare(pg, "logboek_per_betrokkene",
 	                  "SELECT id, doc::text FROM dataverwerkingen WHERE pseudoniem = $1"
 	                  " AND id > $2::bigint ORDER BY id LIMIT $3::int",
@@ -94,8 +121,24 @@ add_zaak(json_t *zaken, PGresult *r, int row)
 
 	if (!PQgetisnull(r, row, 3))
 		json_object_set_new(z, "a", json_string(PQgetvalue(r, row, 3)));
-	json_array_append_new(json_object_get(z, "b"),
-	                      json_pack("[s, s]", PQgetvalue(r, row, 1), PQgetvalue(r, row, 2)));
+	/* "" marks a zaak registered without a betrokkene that has a number */
+	if (*PQgetvalue(r, row, 1))
+		json_array_append_new(
+		        json_object_get(z, "b"),
+		        json_pack("[s, s]", PQgetvalue(r, row, 1), PQgetvalue(r, row, 2)));
+}
+
+static void
+add_wachtend(json_t *wachtend, PGresult *r, int row)
+{
+	json_t *lijst = json_object_get(wachtend, PQgetvalue(r, row, 0));
+
+	if (!lijst) {
+		lijst = json_array();
+		json_object_set_new(wachtend, PQgetvalue(r, row, 0), lijst);
+	}
+	json_array_append_new(lijst, json_pack("{s:s, s:o}", "sleutel", PQgetvalue(r, row, 1),
+	                                       "bron", json_loads(PQgetvalue(r, row, 2), 0, NULL)));
 }
 
 static void
@@ -110,10 +153,13 @@ bool
 logboek_begin(struct logboek_batch *lb, struct proj_batch *b)
 {
 	json_t *zaken = json_array(), *zaaktypen = json_array(), *gezien = json_object();
+	json_t *registraties = json_array();
 	bool ok;
 
 	lb->zaken = json_object();
 	lb->zaaktypen = json_object();
+	lb->gezien = json_object();
+	lb->wachtend = json_object();
 	for (int i = 0; i < b->n; i++) {
 		const struct proj_msg *m = &b->msgs[i];
 		const char *z;
@@ -126,15 +172,19 @@ logboek_begin(struct logboek_batch *lb, struct proj_batch *b)
 			json_object_set_new(gezien, z, json_true());
 			json_array_append_new(zaken, json_string(z));
 		}
+		if (!strcmp(m->record, "ZaakGeregistreerd") && z)
+			json_array_append_new(registraties, json_string(z));
 		if (!strcmp(m->record, "AanvraagIngediend") && str(m->data, "zaaktype"))
 			json_array_append_new(zaaktypen, json_string(str(m->data, "zaaktype")));
 	}
-	ok = lb->zaken && lb->zaaktypen &&
+	ok = lb->zaken && lb->zaaktypen && lb->gezien && lb->wachtend &&
+	     lees(b->pg, "logboek_wachtend", registraties, add_wachtend, lb->wachtend) &&
 	     lees(b->pg, "logboek_zaken", zaken, add_zaak, lb->zaken) &&
 	     lees(b->pg, "logboek_zaaktypen", zaaktypen, add_zaaktype, lb->zaaktypen);
 	json_decref(zaken);
 	json_decref(zaaktypen);
 	json_decref(gezien);
+	json_decref(registraties);
 	return ok;
 }
 
@@ -143,7 +193,9 @@ logboek_end(struct logboek_batch *lb)
 {
 	json_decref(lb->zaken);
 	json_decref(lb->zaaktypen);
-	lb->zaken = lb->zaaktypen = NULL;
+	json_decref(lb->gezien);
+	json_decref(lb->wachtend);
+	lb->zaken = lb->zaaktypen = lb->gezien = lb->wachtend = NULL;
 }
 
 /* Remembers what this event tells later ones: a zaak's betrokkenen, a
@@ -156,10 +208,14 @@ onthoud(struct logboek_batch *lb, struct pg *pg, const struct proj_msg *m,
 		const json_t *va = json_object_get(m->data, "verwerkingsactiviteit");
 		const char *id = str(m->data, "identificatie"), *a = str(va, "id");
 		char *doc = json_dumps(va ? va : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
-		const char *vals[4] = {id, str(m->data, "beginGeldigheid"), a, doc};
+		json_t *reg = register_van_zaaktype(m->data);
+		char *regdoc = reg ? json_dumps(reg, JSON_COMPACT) : NULL;
+		const char *vals[5] = {id, str(m->data, "beginGeldigheid"), a, doc, regdoc};
 		bool ok = id && vals[1] && doc &&
-		          pg_pipeline_send(pg, "logboek_zaaktype_insert", 4, vals, NULL, NULL);
+		          pg_pipeline_send(pg, "logboek_zaaktype_insert", 5, vals, NULL, NULL);
 		free(doc);
+		free(regdoc);
+		json_decref(reg);
 		if (ok && a)
 			json_object_set_new(lb->zaaktypen, id, json_string(a));
 		return ok || !id || !vals[1];
@@ -171,6 +227,11 @@ onthoud(struct logboek_batch *lb, struct pg *pg, const struct proj_msg *m,
 			return true;
 		z = zaak_entry(lb->zaken, uuid);
 		json_object_set_new(z, "a", activiteit ? json_string(activiteit) : json_null());
+		if (n == 0) {
+			const char *vals[4] = {uuid, "", "", activiteit};
+			if (!pg_pipeline_send(pg, "logboek_zaak_insert", 4, vals, NULL, NULL))
+				return false;
+		}
 		for (int i = 0; i < n; i++) {
 			const char *vals[4] = {uuid, wie[i].pseudoniem, wie[i].type, activiteit};
 			if (!pg_pipeline_send(pg, "logboek_zaak_insert", 4, vals, NULL, NULL))
@@ -178,6 +239,174 @@ onthoud(struct logboek_batch *lb, struct pg *pg, const struct proj_msg *m,
 			json_array_append_new(json_object_get(z, "b"),
 			                      json_pack("[s, s]", wie[i].pseudoniem, wie[i].type));
 		}
+	}
+	return true;
+}
+
+static void
+zie(struct logboek_batch *lb, const char *activiteit, const char *soort, const char *waarde)
+{
+	char k[768];
+	json_t *n;
+
+	snprintf(k, sizeof(k), "%s\t%s\t%s", activiteit, soort, waarde);
+	n = json_object_get(lb->gezien, k);
+	json_object_set_new(lb->gezien, k, json_integer(n ? json_integer_value(n) + 1 : 1));
+}
+
+/* What an event shows the register beyond its Dataverwerkingen: the
+ * personal data a zaak was registered with, the channel a bericht took. */
+static void
+zie_event(struct logboek_batch *lb, const struct proj_msg *m, const char *activiteit)
+{
+	size_t i;
+	json_t *e;
+
+	if (!strcmp(m->record, "ZaakGeregistreerd") && activiteit) {
+		json_array_foreach(json_object_get(m->data, "eigenschappen"), i, e)
+		{
+			if (json_is_true(json_object_get(e, "persoonsgegeven")) && str(e, "naam"))
+				zie(lb, activiteit, "categorie", str(e, "naam"));
+		}
+	}
+	if (!strcmp(m->record, "BerichtVerstuurd") && str(m->data, "kanaal"))
+		zie(lb, ACTIVITEIT_NOTIFICATIE, "ontvanger", str(m->data, "kanaal"));
+}
+
+bool
+logboek_gezien(struct logboek_batch *lb, struct pg *pg)
+{
+	const char *k;
+	json_t *n;
+
+	json_object_foreach(lb->gezien, k, n)
+	{
+		char buf[768], aantal[24];
+		char *soort, *waarde;
+		snprintf(buf, sizeof(buf), "%s", k);
+		soort = strchr(buf, '\t');
+		if (!soort)
+			continue;
+		*soort++ = '\0';
+		waarde = strchr(soort, '\t');
+		if (!waarde)
+			continue;
+		*waarde++ = '\0';
+		snprintf(aantal, sizeof(aantal), "%" JSON_INTEGER_FORMAT, json_integer_value(n));
+		const char *vals[4] = {buf, soort, waarde, aantal};
+		if (!pg_pipeline_send(pg, "logboek_gezien", 4, vals, NULL, NULL))
+			return false;
+	}
+	return true;
+}
+
+/* The Dataverwerkingen of one act for its betrokkenen. */
+static bool
+verwerk(struct audit *a, struct logboek_batch *lb, struct pg *pg, const struct regel_bron *bron,
+        const char *bron_sleutel, const struct betrokkene *wie, int n, const char *activiteit)
+{
+	for (int i = 0; i < n; i++) {
+		json_t *dv = verwerking_afleiden(bron, &wie[i], activiteit);
+		char *doc = dv ? json_dumps(dv, JSON_COMPACT) : NULL;
+		char naam[600], ce_id[UUID_LEN + 1];
+		bool ok;
+
+		snprintf(naam, sizeof(naam), "%s %s", bron_sleutel, wie[i].pseudoniem);
+		uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
+		const char *vals[6] = {wie[i].pseudoniem,
+		                       bron_sleutel,
+		                       str(dv, "name"),
+		                       str(dv, "startTime"),
+		                       str(dv, "processingActivityId"),
+		                       doc};
+		ok = dv && doc && pg_pipeline_send(pg, "logboek_insert", 6, vals, NULL, NULL) &&
+		     projector_emit(a->p, TOPIC_DATAVERWERKINGEN, wie[i].pseudoniem,
+		                    "Dataverwerking", dv, bron->ce, ce_id);
+		if (ok)
+			zie(lb, str(dv, "processingActivityId"), "verwerking", "");
+		free(doc);
+		json_decref(dv);
+		if (!ok)
+			return false;
+		projector_count(a->p, a->m_verwerkingen, 1);
+	}
+	return true;
+}
+
+/* The zaak's betrokkenen as known (false: its registration not seen yet). */
+static bool
+van_zaak(struct logboek_batch *lb, const char *zaak, struct betrokkene *wie, int *n,
+         const char **activiteit)
+{
+	json_t *z = json_object_get(lb->zaken, zaak), *p;
+	size_t i;
+
+	if (!z)
+		return false;
+	if (!*activiteit)
+		*activiteit = str(z, "a");
+	json_array_foreach(json_object_get(z, "b"), i, p)
+	{
+		if (*n == VERWERKING_MAX_BETROKKENEN)
+			break;
+		snprintf(wie[*n].pseudoniem, sizeof(wie[*n].pseudoniem), "%s",
+		         json_string_value(json_array_get(p, 0)));
+		snprintf(wie[*n].type, sizeof(wie[*n].type), "%s",
+		         json_string_value(json_array_get(p, 1)));
+		(*n)++;
+	}
+	return true;
+}
+
+/* An event kept as it was read, to be processed when its zaak is known. */
+static json_t *
+bewaar_bron(const struct regel_bron *b)
+{
+	return json_pack("{s:s, s:i, s:I, s:s, s:O, s:I, s:{s:s, s:s, s:s, s:s, s:s}}", "topic",
+	                 b->topic, "partitie", (int)b->partition, "offset", (json_int_t)b->offset,
+	                 "record", b->record, "data", b->data, "kafka_ms", (json_int_t)b->kafka_ms,
+	                 "ce", "id", b->ce->id, "source", b->ce->source, "type", b->ce->type,
+	                 "time", b->ce->time, "traceparent", b->ce->traceparent);
+}
+
+/* The events that waited for this registration. */
+static bool
+wachtenden(struct audit *a, struct logboek_batch *lb, struct pg *pg, const char *zaak)
+{
+	size_t i;
+	json_t *w;
+
+	json_array_foreach(json_object_get(lb->wachtend, zaak), i, w)
+	{
+		struct betrokkene wie[VERWERKING_MAX_BETROKKENEN];
+		const json_t *j = json_object_get(w, "bron"), *jce = json_object_get(j, "ce");
+		struct ce_attrs ce = {0};
+		const char *activiteit = NULL, *sleutel = str(w, "sleutel");
+		int n = 0;
+
+		snprintf(ce.id, sizeof(ce.id), "%s", str(jce, "id") ? str(jce, "id") : "");
+		snprintf(ce.source, sizeof(ce.source), "%s",
+		         str(jce, "source") ? str(jce, "source") : "");
+		snprintf(ce.type, sizeof(ce.type), "%s", str(jce, "type") ? str(jce, "type") : "");
+		snprintf(ce.time, sizeof(ce.time), "%s", str(jce, "time") ? str(jce, "time") : "");
+		snprintf(ce.traceparent, sizeof(ce.traceparent), "%s",
+		         str(jce, "traceparent") ? str(jce, "traceparent") : "");
+		struct regel_bron bron = {
+		        .topic = str(j, "topic"),
+		        .partition = (int32_t)json_integer_value(json_object_get(j, "partitie")),
+		        .offset = json_integer_value(json_object_get(j, "offset")),
+		        .record = str(j, "record"),
+		        .data = json_object_get(j, "data"),
+		        .ce = &ce,
+		        .kafka_ms = json_integer_value(json_object_get(j, "kafka_ms"))};
+		const char *vals[1] = {sleutel};
+		if (!bron.topic || !bron.record || !sleutel)
+			continue;
+		activiteit = verwerking_activiteit(bron.record, bron.data);
+		van_zaak(lb, zaak, wie, &n, &activiteit);
+		if (!verwerk(a, lb, pg, &bron, sleutel, wie, n, activiteit) ||
+		    !pg_pipeline_send(pg, "logboek_klaar", 1, vals, NULL, NULL))
+			return false;
 	}
 	return true;
 }
@@ -194,48 +423,35 @@ logboek_event(struct audit *a, struct logboek_batch *lb, struct pg *pg, struct p
 
 	if (!onthoud(lb, pg, m, wie, n, activiteit))
 		return false;
+	zie_event(lb, m, activiteit);
 	if (!strcmp(m->record, "AanvraagIngediend") && !activiteit)
 		activiteit =
 		        json_string_value(json_object_get(lb->zaaktypen, str(m->data, "zaaktype")));
-	if (n == 0 && zaak && strcmp(m->record, "ZaakGeregistreerd") != 0) {
-		/* something that happened to a zaak: each of its betrokkenen */
-		json_t *z = json_object_get(lb->zaken, zaak), *p;
-		size_t i;
-		if (!activiteit)
-			activiteit = str(z, "a");
-		json_array_foreach(json_object_get(z, "b"), i, p)
-		{
-			if (n == VERWERKING_MAX_BETROKKENEN)
-				break;
-			snprintf(wie[n].pseudoniem, sizeof(wie[n].pseudoniem), "%s",
-			         json_string_value(json_array_get(p, 0)));
-			snprintf(wie[n].type, sizeof(wie[n].type), "%s",
-			         json_string_value(json_array_get(p, 1)));
-			n++;
+	if (n == 0 && zaak && strcmp(m->record, "ZaakGeregistreerd") != 0 &&
+	    !van_zaak(lb, zaak, wie, &n, &activiteit)) {
+		/* its zaak's registration has not come in yet: wait for it */
+		json_t *j = bewaar_bron(&bron);
+		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		const char *vals[3] = {bron_sleutel, zaak, text};
+		bool ok = text && pg_pipeline_send(pg, "logboek_wacht", 3, vals, NULL, NULL);
+		free(text);
+		json_decref(j);
+		if (ok) {
+			/* a registration later in this batch picks it up */
+			json_t *lijst = json_object_get(lb->wachtend, zaak);
+			if (!lijst) {
+				lijst = json_array();
+				json_object_set_new(lb->wachtend, zaak, lijst);
+			}
+			json_array_append_new(lijst,
+			                      json_pack("{s:s, s:o}", "sleutel", bron_sleutel,
+			                                "bron", bewaar_bron(&bron)));
 		}
+		return ok;
 	}
-	for (int i = 0; i < n; i++) {
-		json_t *dv = verwerking_afleiden(&bron, &wie[i], activiteit);
-		char *doc = dv ? json_dumps(dv, JSON_COMPACT) : NULL;
-		char naam[600], ce_id[UUID_LEN + 1];
-		bool ok;
-
-		snprintf(naam, sizeof(naam), "%s %s", bron_sleutel, wie[i].pseudoniem);
-		uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
-		const char *vals[6] = {wie[i].pseudoniem,
-		                       bron_sleutel,
-		                       str(dv, "name"),
-		                       str(dv, "startTime"),
-		                       str(dv, "processingActivityId"),
-		                       doc};
-		ok = dv && doc && pg_pipeline_send(pg, "logboek_insert", 6, vals, NULL, NULL) &&
-		     projector_emit(a->p, TOPIC_DATAVERWERKINGEN, wie[i].pseudoniem,
-		                    "Dataverwerking", dv, &m->ce, ce_id);
-		free(doc);
-		json_decref(dv);
-		if (!ok)
-			return false;
-		projector_count(a->p, a->m_verwerkingen, 1);
-	}
+	if (!verwerk(a, lb, pg, &bron, bron_sleutel, wie, n, activiteit))
+		return false;
+	if (!strcmp(m->record, "ZaakGeregistreerd") && zaak)
+		return wachtenden(a, lb, pg, zaak);
 	return true;
 }

@@ -13,6 +13,8 @@
 struct logboek_batch {
 	json_t *zaken;     /* uuid → {"a": activiteit, "b": [[pseudoniem, type], ...]} */
 	json_t *zaaktypen; /* identificatie → activiteit */
+	json_t *gezien;    /* "activiteit\tsoort\twaarde" → count, for the register */
+	json_t *wachtend;  /* zaak uuid → [events waiting for its registration] */
 };
 
 bool logboek_prepare(struct pg *pg);
@@ -21,6 +23,8 @@ bool logboek_begin(struct logboek_batch *lb, struct proj_batch *b);
 /* In the pipeline: the Dataverwerkingen of one new event. */
 bool logboek_event(struct audit *a, struct logboek_batch *lb, struct pg *pg, struct proj_msg *m,
                    const char *bron_sleutel);
+/* In the pipeline, after the batch's events: what it saw, for the register. */
+bool logboek_gezien(struct logboek_batch *lb, struct pg *pg);
 void logboek_end(struct logboek_batch *lb);
 
 #endif

@@ -8,11 +8,12 @@
  */
 #include "api.h"
 #include "audit.h"
+#include "register.h"
 #include "core/loop.h"
 #include "daemon/daemon.h"
 #include "stream/settings.h"
 
-static const char *sleutel_pad;
+static const char *sleutel_pad, *register_pad;
 static long http_port;
 
 static const struct config_key audit_keys[] = {
@@ -20,6 +21,8 @@ static const struct config_key audit_keys[] = {
          "port of the audit proof API, /healthz, /readyz, /metrics", 1, 65535},
         {"ZS_AUDIT_SLEUTEL", CF_STR, &sleutel_pad, NULL,
          "PEM file of the Ed25519 private key that signs the audit tree heads"},
+        {"ZS_AUDIT_REGISTER", CF_STR, &register_pad, "deploy/verwerkingsregister/platform.json",
+         "the platform's own verwerkingsactiviteiten (relative: under ZS_HOME)"},
 };
 static const struct config_table audit_settings = CONFIG_TABLE("audit", audit_keys);
 
@@ -48,6 +51,18 @@ main(int argc, char **argv)
 		goto out;
 	}
 	audit.sleutel = toegang_sleutel(d.toegang);
+	char pad[1024];
+	if (register_pad[0] == '/')
+		snprintf(pad, sizeof(pad), "%s", register_pad);
+	else
+		zs_path(pad, sizeof(pad), register_pad);
+	api.platform = register_platform_laad(pad, err, sizeof(err));
+	if (!api.platform) {
+		log_write(LOG_ERROR,
+		          &(struct log_ctx){.partition = -1, .offset = -1, .detail = err},
+		          "could not load the platform's verwerkingsregister (ZS_AUDIT_REGISTER)");
+		goto out;
+	}
 	audit.m_regels = metric_counter("zs_audit_regels_total", NULL, "Audit entries appended.");
 	audit.m_hoofden = metric_counter("zs_audit_boomhoofden_total", NULL, "Tree heads signed.");
 	audit.m_dubbel = metric_counter("zs_audit_dubbel_total", NULL,

@@ -23,7 +23,7 @@ import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
-from test_status import MEDEWERKER_BSN, geef, opdracht, uitkomsten
+from test_status import CATALOGUS, MEDEWERKER_BSN, geef, opdracht, registratie, uitkomsten
 from zaakstroom import Stack, aanvraag, wait_until
 
 BSN = "999991772"  # the demo's subsidie aanvrager
@@ -392,6 +392,59 @@ def test_dataverwerkingen_per_betrokkene(world):
                     and v["hoofdObject"] == f"betrokkene {me}" and v["resultaat"] == 403)
     assert q[0]["gebruikersId"] == "k.klant" and BSN not in q[0]["resourceUrl"]
     assert BSN.encode() not in b"".join(m.raw for m in w.stream())
+
+
+def test_verwerkingsregister_and_what_does_not_add_up(world):
+    """The register: every zaaktype version's verwerkingsactiviteit and the
+    platform's own; the findings: a processing under an activity the register
+    lacks, an entry without a legal basis, a recipient channel the entry does
+    not name, personal data the entry does not name as a category."""
+    w = world
+    s = w.stack
+    fg = w.fg()
+    status, body = w.get("/api/v1/verwerkingsregister?doel=toezicht", fg)
+    assert status == 200, body
+    ids = {e["id"] for e in body["verwerkingsactiviteiten"]}
+    assert "https://register.denhaag.nl/verwerkingsactiviteiten/subsidie-sanering-verkeerslawaai/v1" in ids
+    assert {"urn:zaakstroom:verwerkingsactiviteit:track-en-trace",
+            "urn:zaakstroom:verwerkingsactiviteit:notificatie"} <= ids
+    subsidie = next(e for e in body["verwerkingsactiviteiten"] if e["id"].endswith("verkeerslawaai/v1"))
+    assert subsidie["grondslag"] and subsidie["bewaartermijn"] == "P10Y" and "iban" in subsidie["categorieen"]
+    # what does not add up, produced here as another system might
+    zt = dict(CATALOGUS["TERUGBEL"], beginGeldigheid="2027-01-01", versiedatum="2027-01-01")
+    zt["verwerkingsactiviteit"] = dict(zt["verwerkingsactiviteit"], grondslag="",
+                                       id="https://register.denhaag.nl/verwerkingsactiviteiten/terugbelnotitie/v2")
+    s.produce("catalogus", "TERUGBELNOTITIE/2027-01-01", zt, record="ZaaktypeGepubliceerd")
+    onbekend = "https://register.denhaag.nl/verwerkingsactiviteiten/niet-geregistreerd/v1"
+    s.produce("raadplegingen", "x", dict(raadpleging(7), verwerkingsactiviteit=onbekend),
+              record="GegevensGeraadpleegd")
+    bericht = {"berichtId": str(uuid.uuid4()), "zaak": w.zaak, "aanleiding": "status_gewijzigd",
+               "kanaal": "brief", "ontvanger": "Straatweg 1, Den Haag", "onderwerp": "Uw zaak",
+               "verstuurdOp": "2026-12-06T03:00:00.000Z", "pogingen": 1, "dedupSleutel": "d1"}
+    s.produce("berichten", w.zaak, bericht, record="BerichtVerstuurd")
+    z = registratie("SUBSIDIE", nummer=4242)
+    z["eigenschappen"].append({"naam": "bsnPartner", "waarde": "x", "doel": "d", "grondslag": "g",
+                               "persoonsgegeven": True})
+    s.produce("zaken", z["uuid"], z, record="ZaakGeregistreerd")
+    # each topic is read on its own: wait for each event's entry
+    entries_for(w, lambda v: v["hoofdObject"] == z["uuid"])
+    entries_for(w, lambda v: v["actie"] == "bericht_verstuurd")
+    entries_for(w, lambda v: v["resourceUrl"].startswith(f"kafka:{s.topic('catalogus')}/")
+                and v["hoofdObject"] == "TERUGBELNOTITIE" and '"2027-01-01"' in (v["toelichting"] or ""))
+    entries_for(w, lambda v: v["actie"] == "zaak.lezen" and "niet-geregistreerd" in (v["toelichting"] or ""))
+    status, body = w.get("/api/v1/verwerkingsregister/bevindingen?doel=toezicht", fg)
+    assert status == 200, body
+    found = {(b["code"], b["activiteit"], b.get("waarde")) for b in body["bevindingen"]}
+    assert ("verwerking.niet_in_register", onbekend, None) in found
+    assert ("register.grondslag_ontbreekt", zt["verwerkingsactiviteit"]["id"], None) in found
+    assert ("register.ontvanger_niet_genoemd", "urn:zaakstroom:verwerkingsactiviteit:notificatie", "brief") in found
+    assert ("register.categorie_niet_genoemd", subsidie["id"], "bsnPartner") in found
+    assert ("register.categorie_niet_genoemd", subsidie["id"], "postcode") not in found
+    assert all(b["tekst"] for b in body["bevindingen"])
+    # not for others
+    kcc = w.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", MEDEWERKER_BSN)
+    status, body = w.get("/api/v1/verwerkingsregister/bevindingen?doel=toezicht", kcc)
+    assert status == 403 and "bevindingen" not in body
 
 
 def test_tampering_is_detected(world):

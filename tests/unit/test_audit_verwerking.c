@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../services/audit/register.h"
 #include "../../services/audit/verwerking.h"
 #include "wire/avro_json.h"
 #include "wire/schemaset.h"
@@ -159,6 +160,74 @@ test_raadpleging_and_aanvraag(void **state)
 	json_decref(a);
 }
 
+static bool
+heeft(const json_t *bevindingen, const char *code, const char *activiteit, const char *waarde)
+{
+	size_t i;
+	json_t *b;
+
+	json_array_foreach(bevindingen, i, b)
+	{
+		const char *w = json_string_value(json_object_get(b, "waarde"));
+		if (!strcmp(json_string_value(json_object_get(b, "code")), code) &&
+		    !strcmp(json_string_value(json_object_get(b, "activiteit")), activiteit) &&
+		    (!waarde || (w && !strcmp(w, waarde))))
+			return true;
+	}
+	return false;
+}
+
+/* The register from a catalogus version and the platform file, held
+ * against what the stream showed. */
+static void
+test_register_findings(void **state)
+{
+	char err[256];
+	json_t *platform = register_platform_laad("deploy/verwerkingsregister/platform.json", err,
+	                                          sizeof(err));
+	json_t *zt = json_loads(
+	        "{\"identificatie\":\"X\",\"beginGeldigheid\":\"2026-01-01\",\"verwerkingsactiviteit\":{"
+	        "\"id\":\"https://r/x/v1\",\"naam\":\"X behandelen\",\"doel\":\"d\",\"grondslag\":\" \","
+	        "\"bewaartermijn\":\"P1Y\"},\"eigenschappen\":[{\"naam\":\"iban\",\"persoonsgegeven\":true},"
+	        "{\"naam\":\"bouwjaar\",\"persoonsgegeven\":false}]}",
+	        0, NULL);
+	json_t *entries, *gezien, *b, *e;
+
+	(void)state;
+	assert_non_null(platform);
+	assert_int_equal(json_array_size(platform), 3);
+	e = register_van_zaaktype(zt);
+	assert_non_null(e);
+	assert_int_equal(json_array_size(json_object_get(e, "categorieen")), 1); /* iban only */
+	entries = json_deep_copy(platform);
+	json_array_append_new(entries, e);
+	gezien = json_loads(
+	        "{\"https://r/x/v1\":{\"verwerkingen\":4,\"categorieen\":[\"iban\",\"bsn-partner\"],"
+	        "\"ontvangers\":[]},"
+	        "\"urn:zaakstroom:verwerkingsactiviteit:notificatie\":{\"verwerkingen\":2,"
+	        "\"categorieen\":[],\"ontvangers\":[\"email\",\"brief\"]},"
+	        "\"https://r/onbekend\":{\"verwerkingen\":7,\"categorieen\":[],\"ontvangers\":[]}}",
+	        0, NULL);
+	b = register_bevindingen(entries, gezien);
+	assert_true(heeft(b, "register.grondslag_ontbreekt", "https://r/x/v1", NULL));
+	assert_false(heeft(b, "register.bewaartermijn_ontbreekt", "https://r/x/v1", NULL));
+	assert_true(heeft(b, "register.categorie_niet_genoemd", "https://r/x/v1", "bsn-partner"));
+	assert_false(heeft(b, "register.categorie_niet_genoemd", "https://r/x/v1", "iban"));
+	assert_true(heeft(b, "register.ontvanger_niet_genoemd",
+	                  "urn:zaakstroom:verwerkingsactiviteit:notificatie", "brief"));
+	assert_false(heeft(b, "register.ontvanger_niet_genoemd",
+	                   "urn:zaakstroom:verwerkingsactiviteit:notificatie", "email"));
+	assert_true(heeft(b, "verwerking.niet_in_register", "https://r/onbekend", NULL));
+	/* the platform's own entries as shipped are complete */
+	assert_int_equal(json_array_size(b), 4);
+	json_decref(b);
+	json_decref(gezien);
+	json_decref(entries);
+	json_decref(platform);
+	json_decref(zt);
+	assert_null(register_platform_laad("/nonexistent.json", err, sizeof(err)));
+}
+
 int
 main(void)
 {
@@ -166,6 +235,7 @@ main(void)
 	        cmocka_unit_test(test_zaak_betrokkenen_once_each),
 	        cmocka_unit_test(test_facts_on_a_zaak_name_nobody_themselves),
 	        cmocka_unit_test(test_raadpleging_and_aanvraag),
+	        cmocka_unit_test(test_register_findings),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
