@@ -6,7 +6,8 @@
 # Trace API when its script is there (bench/api_bench.py), then zs-inzage
 # (bench/inzage_bench.py → bench/results/inzage-latest.json), then the
 # resident's page in a browser (bench/web_bench.py → bench/results/web-latest.json),
-# then zs-audit (bench/audit_bench.py → bench/results/audit-latest.json).
+# then zs-audit (bench/audit_bench.py → bench/results/audit-latest.json), then
+# zs-notificatie (bench/notificatie_bench.py → bench/results/notificatie-latest.json).
 set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 rc=0
@@ -21,4 +22,5 @@ if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then
 	python3 "$here/web_bench.py" || rc=$?
 fi
 python3 "$here/audit_bench.py" || rc=$?
+python3 "$here/notificatie_bench.py" || rc=$?
 exit "$rc"

@@ -71,6 +71,54 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	zs tail raadplegingen --begin --timeout 2 | "$here/vertel.py" | tail -n 6
 fi
 
+if [ -x "$ZS_ROOT/$BUILD/bin/zs-notificatie" ] && [ -n "${zaak:-}" ]; then
+	step "De inwoners horen het zelf, ongevraagd (via de lokale NotifyNL en SMTP)"
+	ontvangen=$ZS_RUN/daemons/ontvangen.jsonl
+	wacht_op() { # TEXT: until a message the stand-ins received contains it
+		for ((i = 0; i < 300; i++)); do
+			grep -qsF "$1" "$ontvangen" && return 0
+			sleep 0.2
+		done
+		echo "  (nog niet ontvangen: $1)"
+	}
+	toon() { # [TEXT]: the received messages (containing TEXT), as a resident sees them
+		python3 - "$ontvangen" "${1:-}" <<'PY'
+import json, sys
+for regel in open(sys.argv[1], encoding="utf-8"):
+    b = json.loads(regel)
+    if sys.argv[2] and sys.argv[2] not in json.dumps(b, ensure_ascii=False):
+        continue
+    print(f"  ✉ {b['kanaal']} aan {b['aan']}: {b['onderwerp']}")
+    for r in (b.get("tekst") or "").strip().splitlines():
+        if r.strip() and not r.startswith(("Beste", "Met vriendelijke", "Gemeente Den Haag")):
+            print(f"      {r}")
+PY
+	}
+	# Updates to one resident about one zaak within the window (here 10 s,
+	# 15 minutes in production) arrive as one message.
+	wacht_op "is afgerond"
+	toon
+	echo "  Wat A. Jansen in haar tijdlijn ziet (Track & Trace, berichten):"
+	curl -s -H "Authorization: Bearer $inwoner" "$api/$ident" | python3 -c \
+		'import json,sys; [print("    ", b["verstuurdOp"], b["kanaal"], b["aanleiding"]) for b in json.load(sys.stdin)["berichten"]]'
+
+	step "Te laat? Dan zeggen we het zelf, voordat de inwoner belt (termijnbewaking op een latere dag)"
+	later=$(python3 -c 'import datetime; print(datetime.date.today() + datetime.timedelta(days=100))')
+	echo "  zs-status rekent met ZS_VANDAAG=$later: de beloofde datum van de open zaken is voorbij."
+	herstart_status() { # [ZS_VANDAAG]
+		local pid
+		pid=$(<"$ZS_RUN/daemons/status.pid")
+		kill -TERM "$pid"
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+		ZS_VANDAAG=${1:-} "$here/daemons.sh" start >/dev/null
+	}
+	herstart_status "$later"
+	wacht_op "Het duurt langer dan we beloofden"
+	sleep 1
+	toon "Het duurt langer dan we beloofden"
+	herstart_status # back to the clock
+fi
+
 if [ -x "$ZS_ROOT/$BUILD/bin/zs-audit" ] && [ -n "${zaak:-}" ]; then
 	step "De FG ziet wat er met de zaak gebeurde (auditlog, manipulatiebestendig)"
 	keys=${ZS_KEYS_DIR:-$here/keys}
@@ -134,6 +182,8 @@ cat <<INFO
   Mijn zaken (browser):    http://127.0.0.1:$status_port/  (ontwikkel-login, BSN 999991772)
   Track & Trace:           T=\$(build/bin/zs token inwoner --bsn 999991772)
                            curl -H "Authorization: Bearer \$T" http://127.0.0.1:$status_port/api/v1/zaken
+  Berichten (ontvangen):   $ZS_RUN/daemons/ontvangen.jsonl
+  Mijn voorkeuren:         curl -H "Authorization: Bearer \$T" http://127.0.0.1:${ZS_NOTIFICATIE_HTTP_PORT:-8083}/api/v1/voorkeuren
   Mijn gegevens:           curl -H "Authorization: Bearer \$T" http://127.0.0.1:$inzage_port/api/v1/mijn-gegevens
   Wie mag wat:             deploy/policy/README.md, build/bin/zs policy explain
   Auditlog (FG):           build/bin/zs audit verify; build/bin/zs audit tail --verify

@@ -43,10 +43,10 @@ struct bezorger {
 	struct bezorger_config c;
 	char service_id[UUID_LEN + 1], secret[UUID_LEN + 1];
 	struct verzending *v;
-	struct event *tick, *wek;
+	struct event *tick, *wek, *vastleg;
 	struct zending *klaar; /* answered, not yet recorded */
 	int nklaar;
-	bool gestopt;
+	bool gestopt, vastleg_gepland;
 
 	struct metric *m_verstuurd, *m_opnieuw, *m_mislukt, *m_definitief, *m_bezig;
 };
@@ -66,9 +66,11 @@ bezorger_prepare(struct pg *pg)
 	               " (SELECT emailadres FROM voorkeuren v WHERE v.betrokkene = b.betrokkene),"
 	               " (SELECT telefoonnummer FROM voorkeuren v WHERE v.betrokkene = b.betrokkene)",
 	               1) &&
+	       /* Every delivered message of a round in one statement. */
 	       pg_prepare(pg, "verstuurd",
 	                  "UPDATE berichten SET status = 'verstuurd', verstuurd_op = now(),"
-	                  " foutcode = NULL, fout = NULL WHERE id = $1::uuid",
+	                  " foutcode = NULL, fout = NULL"
+	                  " WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::uuid)",
 	                  1) &&
 	       pg_prepare(pg, "opnieuw",
 	                  "UPDATE berichten SET status = 'wacht', volgende_poging = now() +"
@@ -169,23 +171,25 @@ vastleggen(struct bezorger *b)
 {
 	struct pg *pg;
 	char wacht[24];
+	json_t *verstuurd;
+	bool ok = true;
 
 	if (!b->klaar)
 		return;
 	pg = projector_pg(b->n->p);
 	if (!projector_tx_begin(b->n->p))
 		return;
-	for (struct zending *z = b->klaar; z; z = z->volgende) {
-		bool inwoner = strcmp(z->kanaal, "webhook") != 0, ok;
+	verstuurd = json_array();
+	for (struct zending *z = b->klaar; z && ok; z = z->volgende) {
+		bool inwoner = strcmp(z->kanaal, "webhook") != 0;
 
 		if (z->uitslag == UITSLAG_AFGELEVERD) {
-			const char *vals[1] = {z->id};
-			ok = pg_cmdp(pg, "verstuurd", 1, vals) &&
-			     (!inwoner ||
-			      emit_uitkomst(b, NULL, "BerichtVerstuurd", z->id, z->sleutel,
-			                    z->betrokkene, z->zaak, z->identificatie,
-			                    z->aanvraag_id, z->aanleiding, z->kanaal, z->onderwerp,
-			                    z->pogingen, NULL, NULL, false));
+			json_array_append_new(verstuurd, json_string(z->id));
+			ok = !inwoner ||
+			     emit_uitkomst(b, NULL, "BerichtVerstuurd", z->id, z->sleutel,
+			                   z->betrokkene, z->zaak, z->identificatie, z->aanvraag_id,
+			                   z->aanleiding, z->kanaal, z->onderwerp, z->pogingen,
+			                   NULL, NULL, false);
 		} else if (z->wacht_ms >= 0) {
 			snprintf(wacht, sizeof(wacht), "%lld", (long long)z->wacht_ms);
 			const char *vals[4] = {z->id, wacht, z->foutcode, z->fout};
@@ -199,10 +203,17 @@ vastleggen(struct bezorger *b)
 			                    z->aanvraag_id, z->aanleiding, z->kanaal, z->onderwerp,
 			                    z->pogingen, z->foutcode, z->fout, true));
 		}
-		if (!ok) {
-			projector_tx_rollback(b->n->p);
-			return;
-		}
+	}
+	if (ok && json_array_size(verstuurd) > 0) {
+		char *ids = json_dumps(verstuurd, JSON_COMPACT);
+		const char *vals[1] = {ids};
+		ok = ids && pg_cmdp(pg, "verstuurd", 1, vals);
+		free(ids);
+	}
+	json_decref(verstuurd);
+	if (!ok) {
+		projector_tx_rollback(b->n->p);
+		return;
 	}
 	if (!projector_tx_commit(b->n->p))
 		return;
@@ -257,10 +268,14 @@ beantwoord(const struct antwoord *a, void *arg)
 	b->klaar = z;
 	b->nklaar++;
 	metric_set(b->m_bezig, verzending_bezig(b->v));
-	/* Outcomes are recorded in batches; a full one is not left waiting. */
-	if (b->nklaar >= 200)
-		vastleggen(b);
-	event_active(b->wek, 0, 0);
+	/* Outcomes are recorded a round at a time: answers that come within a
+	 * few milliseconds share one transaction (a commit per answer capped
+	 * delivery at the commit rate). */
+	if (!b->vastleg_gepland) {
+		struct timeval tv = {.tv_sec = 0, .tv_usec = 5000};
+		b->vastleg_gepland = true;
+		evtimer_add(b->vastleg, &tv);
+	}
 }
 
 static char *
@@ -445,6 +460,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	b->vastleg_gepland = false;
 	vastleggen(b);
 	claim(b);
 }
@@ -492,10 +508,11 @@ bezorger_new(struct notificatie *n, const struct bezorger_config *c)
 		free(b);
 		return NULL;
 	}
-	b->v = verzending_new(loop_base(), c->timeout_ms);
+	b->v = verzending_new(loop_base(), c->timeout_ms, c->max_in_flight);
 	b->tick = event_new(loop_base(), -1, EV_PERSIST, on_tick, b);
 	b->wek = event_new(loop_base(), -1, 0, on_tick, b);
-	if (!b->v || !b->tick || !b->wek) {
+	b->vastleg = evtimer_new(loop_base(), on_tick, b);
+	if (!b->v || !b->tick || !b->wek || !b->vastleg) {
 		bezorger_free(b);
 		return NULL;
 	}
@@ -543,6 +560,8 @@ bezorger_free(struct bezorger *b)
 		event_free(b->tick);
 	if (b->wek)
 		event_free(b->wek);
+	if (b->vastleg)
+		event_free(b->vastleg);
 	while (b->klaar) {
 		struct zending *z = b->klaar;
 		b->klaar = z->volgende;

@@ -5,7 +5,7 @@
  *
  * Nothing here reads the clock or a random source: callers pass now and the
  * jitter, so tests pin both. (Merging inside the window is done where the
- * queue is, in SQL: bericht_plaatsen in sql/001_init.sql.)
+ * queue is, in SQL: bericht_plaatsen in sql/002_samenvoegen.sql.)
  */
 #ifndef ZS_NOTIFICATIE_BEZORGING_H
 #define ZS_NOTIFICATIE_BEZORGING_H

@@ -5,7 +5,7 @@
  * Per batch: one query each for the zaken, aanvragen and preferences the
  * batch refers to; then every event decided in order, with what earlier
  * events of the batch taught kept in memory; then the writes in one
- * pipeline. bericht_plaatsen (sql/001_init.sql) makes each message at most
+ * pipeline. bericht_plaatsen (sql/002_samenvoegen.sql) makes each message at most
  * once per key and merges updates inside the window.
  */
 #include "notificatie.h"

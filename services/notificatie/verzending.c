@@ -115,7 +115,7 @@ timer_cb(CURLM *multi, long timeout_ms, void *userp)
 }
 
 struct verzending *
-verzending_new(struct event_base *base, long timeout_ms)
+verzending_new(struct event_base *base, long timeout_ms, int max_verbindingen)
 {
 	struct verzending *v = calloc(1, sizeof(*v));
 
@@ -133,8 +133,10 @@ verzending_new(struct event_base *base, long timeout_ms)
 	curl_multi_setopt(v->multi, CURLMOPT_SOCKETDATA, v);
 	curl_multi_setopt(v->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
 	curl_multi_setopt(v->multi, CURLMOPT_TIMERDATA, v);
-	/* Reuse connections to a receiver instead of a handshake per message. */
-	curl_multi_setopt(v->multi, CURLMOPT_MAX_HOST_CONNECTIONS, 64L);
+	/* Reuse connections to a receiver instead of a handshake per message,
+	 * as many as may be in flight (fewer would queue inside curl). */
+	curl_multi_setopt(v->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)max_verbindingen);
+	curl_multi_setopt(v->multi, CURLMOPT_MAXCONNECTS, (long)max_verbindingen);
 	return v;
 }
 

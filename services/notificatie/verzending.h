@@ -24,7 +24,7 @@ struct antwoord {
 
 typedef void (*verzending_klaar)(const struct antwoord *a, void *arg);
 
-struct verzending *verzending_new(struct event_base *base, long timeout_ms);
+struct verzending *verzending_new(struct event_base *base, long timeout_ms, int max_verbindingen);
 void verzending_free(struct verzending *v);
 int verzending_bezig(const struct verzending *v);
 

@@ -87,7 +87,12 @@ class _Http(_Server):
                 self.end_headers()
                 self.wfile.write(out)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), H)
+        class S(ThreadingHTTPServer):
+            # Many deliveries connect at once: the default backlog of 5
+            # refused some, which then waited out their retry.
+            request_queue_size = 1024
+
+        self.server = S(("127.0.0.1", port), H)
         self.server.daemon_threads = True
         # A client gone mid-answer (the daemon killed) is part of the tests.
         self.server.handle_error = lambda *a: None
@@ -248,6 +253,7 @@ class Smtp(_Server):
         class S(socketserver.ThreadingTCPServer):
             daemon_threads = True
             allow_reuse_address = True
+            request_queue_size = 1024
 
         self.server = S(("127.0.0.1", port), H)
         self.port = self.server.server_address[1]
