@@ -826,7 +826,7 @@ catalogus_aantal(const struct catalogus *cat)
 }
 
 const struct zaaktype *
-catalogus_zoek(const struct catalogus *cat, const char *identificatie, int32_t datum)
+catalogus_find(const struct catalogus *cat, const char *identificatie, int32_t datum)
 {
 	const struct zaaktype *beste = NULL;
 

@@ -167,7 +167,7 @@ const struct eigenschap *zaaktype_eigenschap(const struct zaaktype *zt, const ch
 
 /*
  * The versions the daemon knows, many per identificatie. Pointers returned by
- * catalogus_zoek stay valid until the next catalogus_put or catalogus_free;
+ * catalogus_find stay valid until the next catalogus_put or catalogus_free;
  * take zaaktype_ref() to keep one longer.
  */
 #define CATALOGUS_MAX 4096
@@ -187,7 +187,7 @@ size_t catalogus_aantal(const struct catalogus *cat);
  * The version valid on datum; where versions overlap, the one that began
  * last. NULL when no version is valid on that date.
  */
-const struct zaaktype *catalogus_zoek(const struct catalogus *cat, const char *identificatie,
+const struct zaaktype *catalogus_find(const struct catalogus *cat, const char *identificatie,
                                       int32_t datum);
 /* The version that began last, valid or not; NULL when the identificatie is unknown. */
 const struct zaaktype *catalogus_laatste(const struct catalogus *cat, const char *identificatie);

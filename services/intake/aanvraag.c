@@ -97,8 +97,8 @@ pad(char *buf, size_t n, const char *prefix, const char *key)
 
 /* obj[key], its path in veld; NULL when absent or null (a fault when verplicht). */
 static json_t *
-lees_waarde(struct aanvraag *a, json_t *obj, const char *prefix, const char *key, bool verplicht,
-            char veld[REDEN_VELD])
+read_value(struct aanvraag *a, json_t *obj, const char *prefix, const char *key, bool verplicht,
+           char veld[REDEN_VELD])
 {
 	json_t *v = json_object_get(obj, key);
 
@@ -113,11 +113,11 @@ lees_waarde(struct aanvraag *a, json_t *obj, const char *prefix, const char *key
 
 /* obj[key] as a string of at most max bytes without NUL; NULL when absent or faulty. */
 static const char *
-lees_string(struct aanvraag *a, json_t *obj, const char *prefix, const char *key, bool verplicht,
+read_string(struct aanvraag *a, json_t *obj, const char *prefix, const char *key, bool verplicht,
             size_t max)
 {
 	char veld[REDEN_VELD];
-	json_t *v = lees_waarde(a, obj, prefix, key, verplicht, veld);
+	json_t *v = read_value(a, obj, prefix, key, verplicht, veld);
 
 	if (v && (!json_is_string(v) || json_string_length(v) > max ||
 	          json_string_length(v) != strlen(json_string_value(v)))) {
@@ -129,10 +129,10 @@ lees_string(struct aanvraag *a, json_t *obj, const char *prefix, const char *key
 
 /* obj[key] as an object; NULL when absent or faulty. */
 static json_t *
-lees_object(struct aanvraag *a, json_t *obj, const char *prefix, const char *key, bool verplicht)
+read_object(struct aanvraag *a, json_t *obj, const char *prefix, const char *key, bool verplicht)
 {
 	char veld[REDEN_VELD];
-	json_t *v = lees_waarde(a, obj, prefix, key, verplicht, veld);
+	json_t *v = read_value(a, obj, prefix, key, verplicht, veld);
 
 	if (v && !json_is_object(v)) {
 		fout_ongeldig(a, veld);
@@ -143,10 +143,10 @@ lees_object(struct aanvraag *a, json_t *obj, const char *prefix, const char *key
 
 /* obj[key] as a boolean; false when absent (a fault when not a boolean). */
 static bool
-lees_vlag(struct aanvraag *a, json_t *obj, const char *prefix, const char *key)
+read_flag(struct aanvraag *a, json_t *obj, const char *prefix, const char *key)
 {
 	char veld[REDEN_VELD];
-	json_t *v = lees_waarde(a, obj, prefix, key, false, veld);
+	json_t *v = read_value(a, obj, prefix, key, false, veld);
 
 	if (v && !json_is_boolean(v))
 		fout_ongeldig(a, veld);
@@ -154,10 +154,10 @@ lees_vlag(struct aanvraag *a, json_t *obj, const char *prefix, const char *key)
 }
 
 static int
-lees_enum(struct aanvraag *a, json_t *obj, const char *prefix, const char *key,
+read_enum(struct aanvraag *a, json_t *obj, const char *prefix, const char *key,
           const char *const *namen, size_t n)
 {
-	const char *s = lees_string(a, obj, prefix, key, true, 64);
+	const char *s = read_string(a, obj, prefix, key, true, 64);
 	char veld[REDEN_VELD];
 	int i;
 
@@ -192,33 +192,33 @@ is_uuid(const char *s)
 #define MAX_NUMMER 32 /* BSN, KvK, vestigingsnummer, RSIN: anything longer is garbage */
 
 static void
-lees_betrokkene(struct aanvraag *a, json_t *doc, const char *rol, bool verplicht,
+read_betrokkene(struct aanvraag *a, json_t *doc, const char *rol, bool verplicht,
                 struct betrokkene *b)
 {
-	json_t *o = lees_object(a, doc, NULL, rol, verplicht);
+	json_t *o = read_object(a, doc, NULL, rol, verplicht);
 	int t;
 
 	memset(b, 0, sizeof *b);
 	if (!o)
 		return;
 	b->aanwezig = true;
-	t = lees_enum(a, o, rol, "betrokkeneType", betrokkene_namen, N_ELEM(betrokkene_namen));
+	t = read_enum(a, o, rol, "betrokkeneType", betrokkene_namen, N_ELEM(betrokkene_namen));
 	if (t >= 0) {
 		b->type = (enum betrokkene_type)t;
 		b->type_bekend = true;
 	}
-	b->inp_bsn = lees_string(a, o, rol, "inpBsn", false, MAX_NUMMER);
-	b->kvk_nummer = lees_string(a, o, rol, "kvkNummer", false, MAX_NUMMER);
-	b->vestigings_nummer = lees_string(a, o, rol, "vestigingsNummer", false, MAX_NUMMER);
-	b->medewerker_identificatie = lees_string(a, o, rol, "medewerkerIdentificatie", false, 128);
-	b->naam = lees_string(a, o, rol, "naam", false, 800);
-	b->geheimhouding = lees_vlag(a, o, rol, "geheimhouding");
+	b->inp_bsn = read_string(a, o, rol, "inpBsn", false, MAX_NUMMER);
+	b->kvk_nummer = read_string(a, o, rol, "kvkNummer", false, MAX_NUMMER);
+	b->vestigings_nummer = read_string(a, o, rol, "vestigingsNummer", false, MAX_NUMMER);
+	b->medewerker_identificatie = read_string(a, o, rol, "medewerkerIdentificatie", false, 128);
+	b->naam = read_string(a, o, rol, "naam", false, 800);
+	b->geheimhouding = read_flag(a, o, rol, "geheimhouding");
 }
 
 static int
-lees_eigenschappen(struct aanvraag *a, json_t *doc)
+read_eigenschappen(struct aanvraag *a, json_t *doc)
 {
-	json_t *o = lees_object(a, doc, NULL, "eigenschappen", false);
+	json_t *o = read_object(a, doc, NULL, "eigenschappen", false);
 	const char *naam;
 	json_t *v;
 	size_t i = 0;
@@ -271,12 +271,12 @@ aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen)
 	a->fouten = NULL; /* allocated on the first fault: most aanvragen have none */
 
 	/* Kept even when it is not a uuid, so that a refusal can name the aanvraag. */
-	a->aanvraag_id = lees_string(a, doc, NULL, "aanvraagId", true, 64);
+	a->aanvraag_id = read_string(a, doc, NULL, "aanvraagId", true, 64);
 	if (a->aanvraag_id && !is_uuid(a->aanvraag_id))
 		fout_ongeldig(a, "aanvraagId");
-	a->zaaktype = lees_string(a, doc, NULL, "zaaktype", true, ZT_MAX_IDENTIFICATIE);
+	a->zaaktype = read_string(a, doc, NULL, "zaaktype", true, ZT_MAX_IDENTIFICATIE);
 
-	s = lees_string(a, doc, NULL, "ingediendOp", true, 40);
+	s = read_string(a, doc, NULL, "ingediendOp", true, 40);
 	if (s) {
 		a->heeft_ingediend_op = instant_parse(s, &a->ingediend_op);
 		if (!a->heeft_ingediend_op)
@@ -285,37 +285,37 @@ aanvraag_from_json(json_t *doc, struct aanvraag **out, char *err, size_t errlen)
 
 	/* Kanaal may grow: an unknown symbol reads as the schema default, overig. */
 	a->kanaal = KANAAL_OVERIG;
-	s = lees_string(a, doc, NULL, "kanaal", false, 64);
+	s = read_string(a, doc, NULL, "kanaal", false, 64);
 	k = name_index(kanaal_namen, N_ELEM(kanaal_namen), s);
 	if (k >= 0)
 		a->kanaal = (enum kanaal)k;
 
-	a->bronorganisatie = lees_string(a, doc, NULL, "bronorganisatie", false, MAX_NUMMER);
-	lees_betrokkene(a, doc, "initiator", true, &a->initiator);
-	lees_betrokkene(a, doc, "gemachtigde", false, &a->gemachtigde);
+	a->bronorganisatie = read_string(a, doc, NULL, "bronorganisatie", false, MAX_NUMMER);
+	read_betrokkene(a, doc, "initiator", true, &a->initiator);
+	read_betrokkene(a, doc, "gemachtigde", false, &a->gemachtigde);
 
-	o = lees_object(a, doc, NULL, "authenticatie", false);
+	o = read_object(a, doc, NULL, "authenticatie", false);
 	if (o) {
-		int m = lees_enum(a, o, "authenticatie", "middel", middel_namen,
+		int m = read_enum(a, o, "authenticatie", "middel", middel_namen,
 		                  N_ELEM(middel_namen));
 
 		a->authenticatie.betrouwbaarheidsniveau =
-		        lees_string(a, o, "authenticatie", "betrouwbaarheidsniveau", true, 64);
+		        read_string(a, o, "authenticatie", "betrouwbaarheidsniveau", true, 64);
 		if (m >= 0 && a->authenticatie.betrouwbaarheidsniveau) {
 			a->authenticatie.aanwezig = true;
 			a->authenticatie.middel = (enum authenticatiemiddel)m;
 		}
 	}
 
-	o = lees_object(a, doc, NULL, "contact", false);
+	o = read_object(a, doc, NULL, "contact", false);
 	if (o) {
 		a->contact.aanwezig = true;
-		a->contact.emailadres = lees_string(a, o, "contact", "emailadres", false, 4096);
+		a->contact.emailadres = read_string(a, o, "contact", "emailadres", false, 4096);
 		a->contact.telefoonnummer =
-		        lees_string(a, o, "contact", "telefoonnummer", false, 4096);
+		        read_string(a, o, "contact", "telefoonnummer", false, 4096);
 	}
 
-	if (lees_eigenschappen(a, doc) < 0 || a->oom) {
+	if (read_eigenschappen(a, doc) < 0 || a->oom) {
 		aanvraag_free(a);
 		if (err && errlen)
 			snprintf(err, errlen, "aanvraag: out of memory");
@@ -349,7 +349,7 @@ aanvraag_zaaktype(const struct catalogus *cat, const struct aanvraag *a)
 
 	if (!a->zaaktype)
 		return NULL;
-	zt = catalogus_zoek(cat, a->zaaktype, aanvraag_startdatum(a));
+	zt = catalogus_find(cat, a->zaaktype, aanvraag_startdatum(a));
 	return zt ? zt : catalogus_laatste(cat, a->zaaktype);
 }
 
@@ -607,7 +607,7 @@ veilige_naam(char *buf, size_t n, const char *naam)
 }
 
 static const char *
-zoek_waarde(const struct aanvraag *a, const char *naam, bool *gevonden)
+find_value(const struct aanvraag *a, const char *naam, bool *gevonden)
 {
 	for (size_t i = 0; i < a->n_eigenschappen; i++)
 		if (strcmp(a->eigenschappen[i].naam, naam) == 0) {
@@ -707,7 +707,7 @@ beoordeel_eigenschappen(const struct zaaktype *zt, const struct aanvraag *a, str
 	for (size_t i = 0; i < zt->n_eigenschappen; i++) {
 		const struct eigenschap *e = &zt->eigenschappen[i];
 		bool gevonden;
-		const char *w = zoek_waarde(a, e->naam, &gevonden);
+		const char *w = find_value(a, e->naam, &gevonden);
 
 		pad(veld, sizeof veld, "eigenschappen", e->naam);
 		if (!gevonden || (w && *w == '\0')) {
@@ -949,7 +949,7 @@ eigenschappen_json(const struct zaaktype *zt, const struct aanvraag *a)
 	for (size_t i = 0; arr && i < zt->n_eigenschappen; i++) {
 		const struct eigenschap *e = &zt->eigenschappen[i];
 		bool gevonden;
-		const char *w = zoek_waarde(a, e->naam, &gevonden);
+		const char *w = find_value(a, e->naam, &gevonden);
 
 		if (leeg(w))
 			continue;

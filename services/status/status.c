@@ -283,8 +283,8 @@ status_init(struct status *s)
 	                       "Opdrachten parked until their zaak (or zaaktype) is known.");
 	s->m_termijn = metric_counter("zs_status_termijnbewaking_total", NULL,
 	                              "TermijnBewaking events emitted.");
-	s->m_termijn_rijen = metric_counter("zs_status_termijn_rijen_total", NULL,
-	                                    "Due deadline-watch rows handled by the timer.");
+	s->m_termijn_rows = metric_counter("zs_status_termijn_rijen_total", NULL,
+	                                   "Due deadline-watch rows handled by the timer.");
 	s->m_termijn_tick = metric_histogram("zs_status_termijn_tick_seconds", NULL,
 	                                     "Time of one deadline-watch tick.");
 	return true;
@@ -374,10 +374,10 @@ find_zaaktype(const struct catalogus *cat, const char *id, int32_t begin, int32_
 	const struct zaaktype *zt;
 
 	if (begin != DATUM_ONGELDIG) {
-		zt = catalogus_zoek(cat, id, begin);
+		zt = catalogus_find(cat, id, begin);
 		return zt && zt->begin_geldigheid == begin ? zt : NULL;
 	}
-	zt = catalogus_zoek(cat, id, startdatum);
+	zt = catalogus_find(cat, id, startdatum);
 	return zt ? zt : catalogus_laatste(cat, id);
 }
 
@@ -1472,13 +1472,13 @@ status_zaaktypen_bijwerken(struct status *s)
 
 /* The deadline watch. */
 
-struct termijn_rij {
+struct termijn_row {
 	struct zaak_toestand z;
 	struct termijn_taak t;
 };
 
 static void
-termijn_van_rij(PGresult *res, int r, struct termijn_rij *tr)
+termijn_from_row(PGresult *res, int r, struct termijn_row *tr)
 {
 	memset(tr, 0, sizeof(*tr));
 	snprintf(tr->z.uuid, sizeof(tr->z.uuid), "%s", PQgetvalue(res, r, 0));
@@ -1520,7 +1520,7 @@ struct chunk {
 	struct pg *pg;
 	int32_t vandaag;
 	int64_t nu;
-	struct termijn_rij *rows; /* the rows due, locked until commit */
+	struct termijn_row *rows; /* the rows due, locked until commit */
 	int n;
 	json_t *done;     /* every due row: removed */
 	json_t *announce; /* the due rows still valid: to announce, once */
@@ -1545,8 +1545,8 @@ chunk_read_due(struct chunk *c)
 	c->rows = calloc((size_t)c->n + 1, sizeof(*c->rows));
 	ok = c->rows != NULL;
 	for (int r = 0; r < c->n && ok; r++) {
-		struct termijn_rij *tr = &c->rows[r];
-		termijn_van_rij(res, r, tr);
+		struct termijn_row *tr = &c->rows[r];
+		termijn_from_row(res, r, tr);
 		ok = json_array_append_new(c->done, json_pack("{s:s, s:s, s:s}", "zaak", tr->z.uuid,
 		                                              "termijn", PQgetvalue(res, r, 1),
 		                                              "fase", PQgetvalue(res, r, 2))) == 0;
@@ -1563,11 +1563,11 @@ chunk_read_due(struct chunk *c)
 }
 
 /* The due row that termijn_gemeld just accepted (zaak, termijn, fase). */
-static struct termijn_rij *
+static struct termijn_row *
 chunk_row(struct chunk *c, PGresult *gemeld, int g)
 {
 	for (int r = 0; r < c->n; r++) {
-		struct termijn_rij *tr = &c->rows[r];
+		struct termijn_row *tr = &c->rows[r];
 		if (!strcmp(tr->z.uuid, PQgetvalue(gemeld, g, 0)) &&
 		    !strcmp(termijn_soort_name(tr->t.termijn), PQgetvalue(gemeld, g, 1)) &&
 		    !strcmp(termijn_fase_name(tr->t.fase), PQgetvalue(gemeld, g, 2)))
@@ -1579,7 +1579,7 @@ chunk_row(struct chunk *c, PGresult *gemeld, int g)
 /* One TermijnBewaking: emitted (its id fixed by zaak, termijn, fase and
  * deadline) and put on the zaak's timeline. */
 static bool
-chunk_announce(struct chunk *c, const struct termijn_rij *tr)
+chunk_announce(struct chunk *c, const struct termijn_row *tr)
 {
 	char ce_id[UUID_LEN + 1], naam[160], dl[DATUM_TEKST];
 	json_t *f;
@@ -1618,7 +1618,7 @@ chunk_announce_new(struct chunk *c)
 	if (!exec_json(c->pg, "gemeld_insert", c->announce, &gemeld))
 		return false;
 	for (int g = 0; g < PQntuples(gemeld) && ok; g++) {
-		struct termijn_rij *tr = chunk_row(c, gemeld, g);
+		struct termijn_row *tr = chunk_row(c, gemeld, g);
 		ok = !tr || chunk_announce(c, tr);
 	}
 	PQclear(gemeld);
@@ -1647,7 +1647,7 @@ termijn_chunk(struct status *s, int32_t vandaag, int64_t nu)
 	}
 	if (!projector_tx_commit(s->p))
 		goto out;
-	metric_inc(s->m_termijn_rijen, c.n);
+	metric_inc(s->m_termijn_rows, c.n);
 	if (json_array_size(c.tijdlijn) > 0)
 		zlog_info("deadline watch: %zu event(s) of %d due row(s)",
 		          json_array_size(c.tijdlijn), c.n);

@@ -26,7 +26,7 @@ struct status {
 	int termijn_chunk; /* due deadline events handled per transaction */
 	int32_t vandaag;   /* ZS_VANDAAG, or DATUM_ONGELDIG: the Dutch date of the clock */
 	struct metric *m_uitgevoerd, *m_geweigerd, *m_herhaald, *m_wachtend, *m_termijn,
-	        *m_termijn_rijen, *m_termijn_tick;
+	        *m_termijn_rows, *m_termijn_tick;
 };
 
 bool status_init(struct status *s);

@@ -59,7 +59,7 @@ bsn_of_kvk(const char *s, struct identiteit *out)
 
 /* The parameters of the query, each at most once and none unknown. */
 static bool
-lees_namen(const struct evkeyvalq *q, const char *const *namen, size_t n, const char **waarden,
+read_names(const struct evkeyvalq *q, const char *const *namen, size_t n, const char **waarden,
            json_t **fouten)
 {
 	const struct evkeyval *kv;
@@ -86,7 +86,7 @@ lees_namen(const struct evkeyvalq *q, const char *const *namen, size_t n, const 
 /* A reason given is trimmed into buf and must be real text; a blank one is
  * the same as none (and says so). */
 static void
-lees_reden_doel(const char *reden, const char *doel, char buf[VRIJETEKST_REDEN_BUF],
+read_reden_doel(const char *reden, const char *doel, char buf[VRIJETEKST_REDEN_BUF],
                 const char **reden_out, bool *reden_gegeven, const char **doel_out, json_t **fouten)
 {
 	enum vrijetekst_fout f;
@@ -118,7 +118,7 @@ tt_lijst_params(const struct evkeyvalq *q, struct tt_lijst_params *out)
 	out->page_size = TT_PAGE_SIZE_DEFAULT;
 	/* On an unknown or repeated name the rest is still read: a person named
 	 * in a refused request is recorded as asked about. */
-	lees_namen(q, namen, AANTAL, w, &fouten);
+	read_names(q, namen, AANTAL, w, &fouten);
 	if (w[STATUS]) {
 		if (!strcmp(w[STATUS], "open"))
 			out->status = TT_OPEN;
@@ -169,7 +169,7 @@ tt_lijst_params(const struct evkeyvalq *q, struct tt_lijst_params *out)
 			ongeldig(&fouten, "kvk", "invalid",
 			         "Dit is geen geldig KvK-nummer (8 cijfers).");
 	}
-	lees_reden_doel(w[REDEN], w[DOEL], out->reden_buf, &out->reden, &out->reden_gegeven,
+	read_reden_doel(w[REDEN], w[DOEL], out->reden_buf, &out->reden, &out->reden_gegeven,
 	                &out->doel, &fouten);
 	return fouten;
 }
@@ -246,8 +246,8 @@ tt_zaak_params(const struct evkeyvalq *q, struct tt_zaak_params *out)
 	json_t *fouten = NULL;
 
 	memset(out, 0, sizeof(*out));
-	lees_namen(q, namen, 2, w, &fouten);
-	lees_reden_doel(w[0], w[1], out->reden_buf, &out->reden, &out->reden_gegeven, &out->doel,
+	read_names(q, namen, 2, w, &fouten);
+	read_reden_doel(w[0], w[1], out->reden_buf, &out->reden, &out->reden_gegeven, &out->doel,
 	                &fouten);
 	return fouten;
 }

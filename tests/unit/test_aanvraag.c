@@ -1241,7 +1241,7 @@ zaak_geregistreerd_for_every_real_zaaktype_fits_the_schema(void **state)
 		json_t *doc = i == 0 ? basis()
 		                     : basis_voor(zaaktypen[i], i == 1 ? eigenschappen_subsidie
 		                                                       : eigenschappen_curatief);
-		const struct zaaktype *zt = catalogus_zoek(cat, zaaktypen[i], d("2026-03-10"));
+		const struct zaaktype *zt = catalogus_find(cat, zaaktypen[i], d("2026-03-10"));
 		json_t *zaak, *geaccepteerd;
 
 		assert_non_null(zt);

@@ -448,7 +448,7 @@ versie(const char *begin, const char *einde, const char *omschrijving)
 static const char *
 op(const struct catalogus *cat, const char *datum)
 {
-	const struct zaaktype *zt = catalogus_zoek(cat, "TERUGBELNOTITIE", d(datum));
+	const struct zaaktype *zt = catalogus_find(cat, "TERUGBELNOTITIE", d(datum));
 
 	return zt ? zt->omschrijving : "(geen)";
 }
@@ -469,8 +469,8 @@ catalogus_picks_the_version_valid_on_a_date(void **state)
 	assert_string_equal(op(cat, "2026-06-30"), "v1");
 	assert_string_equal(op(cat, "2026-07-01"), "v2");
 	assert_string_equal(op(cat, "2030-01-01"), "v2");
-	assert_null(catalogus_zoek(cat, "ONBEKEND", d("2026-03-01")));
-	assert_null(catalogus_zoek(cat, NULL, d("2026-03-01")));
+	assert_null(catalogus_find(cat, "ONBEKEND", d("2026-03-01")));
+	assert_null(catalogus_find(cat, NULL, d("2026-03-01")));
 	zt = catalogus_laatste(cat, "TERUGBELNOTITIE");
 	assert_string_equal(zt->omschrijving, "v2");
 	assert_null(catalogus_laatste(cat, "ONBEKEND"));
@@ -511,7 +511,7 @@ catalogus_put_replaces_same_version(void **state)
 	assert_int_equal(catalogus_put(cat, versie("2026-01-01", NULL, "later")), 0);
 	assert_int_equal(catalogus_aantal(cat), 2);
 	assert_string_equal(op(cat, "2026-02-01"), "later");
-	assert_non_null(catalogus_zoek(cat, "SUBSIDIE-SANERING-VERKEERSLAWAAI", d("2026-02-01")));
+	assert_non_null(catalogus_find(cat, "SUBSIDIE-SANERING-VERKEERSLAWAAI", d("2026-02-01")));
 	assert_string_equal(vast->omschrijving, "eerst");
 	zaaktype_free(vast);
 	catalogus_free(cat);
@@ -536,7 +536,7 @@ catalogus_is_bounded(void **state)
 	extra->begin_geldigheid = basis->begin_geldigheid + CATALOGUS_MAX;
 	assert_int_equal(catalogus_put(cat, extra), -1);
 	assert_int_equal(catalogus_aantal(cat), CATALOGUS_MAX);
-	assert_int_equal(catalogus_zoek(cat, "TERUGBELNOTITIE", basis->begin_geldigheid + 100)
+	assert_int_equal(catalogus_find(cat, "TERUGBELNOTITIE", basis->begin_geldigheid + 100)
 	                         ->begin_geldigheid,
 	                 basis->begin_geldigheid + 100);
 	zaaktype_free(extra);
