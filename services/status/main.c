@@ -11,6 +11,7 @@
 #include "api.h"
 #include "core/loop.h"
 #include "daemon/daemon.h"
+#include "http/http_pool.h"
 #include "status.h"
 #include "stream/settings.h"
 
@@ -23,13 +24,13 @@ static const struct config_key status_keys[] = {
         {"ZS_STATUS_HTTP_PORT", CF_INT, &http_port, "8082",
          "port of the Track & Trace API, /healthz, /readyz, /metrics", 1, 65535},
         {"ZS_STATUS_API_THREADS", CF_INT, &api_threads, "2",
-         "threads serving the Track & Trace API", 1, 64},
+         "threads serving the Track & Trace API", 1, HTTP_POOL_MAX_THREADS},
         {"ZS_STATUS_TERUGZETTEN", CF_BOOL, &terugzetten, "false",
          "whether a status may go back (always with terugzettenReden)"},
         {"ZS_STATUS_WACHT_S", CF_INT, &wacht_s, "300",
          "seconds an opdracht waits for its zaak's registration before zaak.onbekend", 1, 86400},
         {"ZS_TERMIJN_CHUNK", CF_INT, &termijn_chunk, "1000",
-         "due deadline events handled per transaction", 1, 100000},
+         "due deadline events handled per transaction (rows held in memory at once)", 1, 10000},
         {"ZS_TERMIJN_INTERVAL_S", CF_INT, &termijn_interval_s, "60",
          "seconds between two runs of the deadline watch", 1, 86400},
         {"ZS_TERMIJN_NADERT_DAGEN", CF_INT, &nadert_dagen, "5",
