@@ -3,6 +3,7 @@
  * until the broker has the record.
  */
 #include "access/toegang.h"
+#include "access/afremmen.h"
 #include "access/vrijetekst.h"
 #include "core/mask.h"
 #include "wire/ce.h"
@@ -31,7 +32,8 @@ struct toegang {
 	char policy_path[1024];
 	struct pseudoniem_sleutel sleutel;
 	char topic[160];
-	struct metric_mt permit, deny, unauth, unrecorded, held;
+	struct metric_mt permit, deny, unauth, unrecorded, held, geweigerd, afgeremd;
+	struct afremmer *afremmer;
 };
 
 static void
@@ -45,6 +47,7 @@ setup_fout(const char *msg, const char *detail, const char *hint)
 const char *toegang_jwt_trust, *toegang_policy_file;
 static const char *pseudoniem_sleutel;
 static long jwt_skew_s, raadpleging_linger_ms, raadpleging_timeout_ms, token_cache;
+static long weigeringen_max, weigeringen_venster_s;
 
 static const struct config_key toegang_keys[] = {
         {"ZS_JWT_TRUST", CF_SECRET, &toegang_jwt_trust, "",
@@ -62,6 +65,11 @@ static const struct config_key toegang_keys[] = {
          "how long a reply waits for its records' acknowledgement before a 503", 100, 60000},
         {"ZS_TOKEN_CACHE", CF_INT, &token_cache, "512",
          "verified tokens remembered per HTTP thread (until their exp)", 1, 1000000},
+        {"ZS_TOEGANG_WEIGERINGEN_MAX", CF_INT, &weigeringen_max, "30",
+         "refused look-ups (404, 403) per caller within the window before the caller gets 429", 1,
+         1000000},
+        {"ZS_TOEGANG_WEIGERINGEN_VENSTER_S", CF_INT, &weigeringen_venster_s, "60",
+         "the window, in seconds, over which refused look-ups per caller are counted", 1, 86400},
 };
 const struct config_table toegang_settings = CONFIG_TABLE("access", toegang_keys);
 
@@ -117,6 +125,16 @@ toegang_setup(void)
 	                  "Access decisions on personal data, recorded as GegevensGeraadpleegd.");
 	metric_mt_counter(&t->deny, "zs_toegang_besluiten_total", "besluit=\"deny\"",
 	                  "Access decisions on personal data, recorded as GegevensGeraadpleegd.");
+	metric_mt_counter(
+	        &t->geweigerd, "zs_toegang_geweigerde_opvragingen_total", NULL,
+	        "Look-ups answered 404 or 403 (counted per caller for ZS_TOEGANG_WEIGERINGEN_MAX).");
+	metric_mt_counter(
+	        &t->afgeremd, "zs_toegang_afgeremd_total", NULL,
+	        "Requests refused with 429: the caller had too many refused look-ups in the "
+	        "window (a sweep over zaak numbers).");
+	t->afremmer = afremmer_new(weigeringen_max, weigeringen_venster_s);
+	if (!t->afremmer)
+		goto fail;
 	metric_mt_counter(&t->unauth, "zs_toegang_geweigerde_tokens_total", NULL,
 	                  "Requests refused for a missing or invalid token.");
 	metric_mt_counter(&t->unrecorded, "zs_toegang_niet_vastgelegd_total", NULL,
@@ -136,6 +154,7 @@ toegang_free(struct toegang *t)
 		return;
 	jwt_trust_free(t->trust);
 	policy_free(t->policy);
+	afremmer_free(t->afremmer);
 	pthread_rwlock_destroy(&t->lock);
 	free(t);
 }
@@ -208,6 +227,8 @@ toegang_metrics_bij(struct toegang *t)
 	metric_mt_publish(&t->unauth);
 	metric_mt_publish(&t->unrecorded);
 	metric_mt_publish(&t->held);
+	metric_mt_publish(&t->geweigerd);
+	metric_mt_publish(&t->afgeremd);
 }
 
 /* The record. */
@@ -344,6 +365,8 @@ struct toegang_verzoek {
 	int status;
 	const char *ctype;
 	char *body;
+	char wie[PRINCIPAL_MAX_TEKST +
+	         24]; /* the caller, for the afremmer; "" before authentication */
 };
 
 static int64_t
@@ -623,6 +646,35 @@ verzoek_klaar(struct toegang_verzoek *v, int status, const char *ctype, char *bo
 	verzoek_misschien_af(v);
 }
 
+/*
+ * After authentication: a caller whose look-ups were refused too often in
+ * the window gets 429 before anything is looked up, whatever they ask (so
+ * that being held back says nothing about what exists).
+ */
+static bool
+niet_afgeremd(struct toegang_verzoek *v, const struct principal *p)
+{
+	struct toegang *t = v->vl->t;
+	char retry[24];
+	long nog_s = 0;
+
+	snprintf(v->wie, sizeof(v->wie), "%s:%s", principal_kind_name(p->kind),
+	         p->kind == PRINCIPAL_INWONER      ? p->identiteit.nummer
+	         : p->kind == PRINCIPAL_MEDEWERKER ? p->medewerker_id
+	                                           : p->client_id);
+	if (!afremmer_remt(t->afremmer, v->wie, now_ms(), &nog_s))
+		return true;
+	metric_mt_inc(&t->afgeremd);
+	snprintf(retry, sizeof(retry), "%ld", nog_s);
+	evhttp_add_header(evhttp_request_get_output_headers(v->req), "Retry-After", retry);
+	toegang_probleem(v, 429, "te_veel_weigeringen",
+	                 "Te veel opvragingen achter elkaar geweigerd; probeer het later opnieuw.",
+	                 "Na te veel geweigerde opvragingen in korte tijd wacht u tot Retry-After "
+	                 "verstreken is.",
+	                 NULL);
+	return false;
+}
+
 bool
 toegang_authenticeer(struct toegang_verzoek *v, struct principal *out)
 {
@@ -639,11 +691,11 @@ toegang_authenticeer(struct toegang_verzoek *v, struct principal *out)
 	 * verification, until the second the verifier would refuse it. */
 	if (vl->tokens && jwt_bearer(auth, &tok, &len) == JWT_OK &&
 	    tokencache_get(vl->tokens, tok, len, nu, out))
-		return true;
+		return niet_afgeremd(v, out);
 	if (toegang_verifieer(vl->t, auth, nu, out, &res)) {
 		if (vl->tokens && tok)
 			tokencache_put(vl->tokens, tok, len, res.geldig_tot, out);
-		return true;
+		return niet_afgeremd(v, out);
 	}
 	metric_mt_inc(&v->vl->t->unauth);
 	evhttp_add_header(evhttp_request_get_output_headers(v->req), "WWW-Authenticate",
@@ -755,6 +807,11 @@ void
 toegang_probleem(struct toegang_verzoek *v, int status, const char *code, const char *title,
                  const char *detail, json_t *invalid_params)
 {
+	/* A refused look-up counts against the caller: a sweep runs into 429. */
+	if ((status == 404 || status == 403) && v->wie[0]) {
+		metric_mt_inc(&v->vl->t->geweigerd);
+		afremmer_tel(v->vl->t->afremmer, v->wie, now_ms());
+	}
 	verzoek_klaar(v, status, "application/problem+json",
 	              probleem_tekst(v, status, code, title, detail, invalid_params));
 }

@@ -2,6 +2,7 @@
  * http.c — evhttp server with limits, routing and problem documents.
  */
 #include "http/http.h"
+#include "http/http_guard.h"
 #include "wire/ce.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -27,6 +28,7 @@ struct route {
 
 struct http_server {
 	struct evhttp *http;
+	struct http_guard *guard;
 	struct route routes[MAX_ROUTES];
 	int nroutes;
 	bool (*ready)(void *);
@@ -386,6 +388,7 @@ handle_builtin(struct http_server *s, struct http_req *r)
 		}
 		evhttp_add_header(evhttp_request_get_output_headers(r->req), "Content-Type",
 		                  "text/plain; version=0.0.4");
+		http_guard_publish();
 		metrics_render(buf);
 		evhttp_send_reply(r->req, 200, NULL, buf);
 		evbuffer_free(buf);
@@ -401,6 +404,7 @@ dispatch(struct evhttp_request *req, void *arg)
 	int64_t start = now_ms();
 
 	metric_inc(s->m_requests, 1);
+	http_guard_dispatched(s->guard, req);
 	if (!http_req_begin(&r, req))
 		goto out;
 	if (http_req_builtin(&r)) {
@@ -425,6 +429,7 @@ out:
 }
 
 const char *http_addr;
+long http_deadline_s, http_max_verbindingen, http_max_per_adres;
 static long max_body, max_headers, timeout_s;
 
 static const struct config_key http_keys[] = {
@@ -438,6 +443,14 @@ static const struct config_key http_keys[] = {
          "largest request header block in bytes", 1024, 1024 * 1024},
         {"ZS_HTTP_TIMEOUT_S", CF_INT, &timeout_s, "10", "seconds a connection may stay idle", 1,
          3600},
+        {"ZS_HTTP_REQUEST_DEADLINE_S", CF_INT, &http_deadline_s, "15",
+         "seconds a whole request may take to arrive (from accept or the previous reply); "
+         "after that the connection is closed",
+         1, 3600},
+        {"ZS_HTTP_MAX_CONNECTIONS", CF_INT, &http_max_verbindingen, "1024",
+         "open HTTP connections at most, all client addresses together", 1, 1000000},
+        {"ZS_HTTP_MAX_CONNECTIONS_PER_ADDRESS", CF_INT, &http_max_per_adres, "64",
+         "open HTTP connections at most from one client address", 1, 1000000},
 };
 const struct config_table http_settings = CONFIG_TABLE("http", http_keys);
 
@@ -465,9 +478,18 @@ http_start(struct event_base *base, const char *addr, int port)
 		return NULL;
 	}
 	http_limit(s->http);
+	http_guard_init();
+	s->guard = http_guard_new(base, s->http);
+	if (!s->guard) {
+		zlog_error("out of memory starting the http server");
+		evhttp_free(s->http);
+		free(s);
+		return NULL;
+	}
 	evhttp_set_gencb(s->http, dispatch, s);
 	if (evhttp_bind_socket(s->http, addr, (ev_uint16_t)port) != 0) {
 		zlog_error("could not listen on %s:%d", addr, port);
+		http_guard_free(s->guard);
 		evhttp_free(s->http);
 		free(s);
 		return NULL;
@@ -484,6 +506,7 @@ http_free(struct http_server *s)
 {
 	if (!s)
 		return;
+	http_guard_free(s->guard);
 	evhttp_free(s->http);
 	free(s);
 }

@@ -3,6 +3,7 @@
  * routing, and the main thread's readiness and metrics published to them.
  */
 #include "http/http_pool.h"
+#include "http/http_guard.h"
 #include "wire/ce.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -43,6 +44,7 @@ struct worker {
 	int stop[2];        /* main → worker: stop */
 	struct event_base *base;
 	struct evhttp *http;
+	struct http_guard *guard;
 	struct evhttp_bound_socket *bound;
 	struct event *ev_drain;
 	int64_t drain_until;
@@ -150,6 +152,7 @@ dispatch(struct evhttp_request *req, void *arg)
 	int64_t start = now_us();
 
 	metric_mt_inc(&pool->requests);
+	http_guard_dispatched(w->guard, req);
 	if (!http_req_begin(&r, req))
 		goto out;
 	if (http_req_builtin(&r)) {
@@ -245,6 +248,9 @@ worker_main(void *arg)
 	if (!w->http)
 		goto fail;
 	http_limit(w->http);
+	w->guard = http_guard_new(w->base, w->http);
+	if (!w->guard)
+		goto fail;
 	evhttp_set_gencb(w->http, dispatch, w);
 	lev = evconnlistener_new(w->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE, -1, w->fd);
 	if (!lev)
@@ -266,12 +272,14 @@ worker_main(void *arg)
 	if (w->ev_drain)
 		event_free(w->ev_drain);
 	event_free(ev_stop);
+	http_guard_free(w->guard);
 	evhttp_free(w->http);
 	event_base_free(w->base);
 	return NULL;
 fail:
 	if (ev_stop)
 		event_free(ev_stop);
+	http_guard_free(w->guard);
 	if (w->http)
 		evhttp_free(w->http);
 	if (w->base)
@@ -301,6 +309,7 @@ publish(evutil_socket_t fd, short what, void *arg)
 		pool->cfg.before_metrics(pool->cfg.arg);
 	metric_mt_publish(&pool->requests);
 	metric_mt_publish(&pool->latency);
+	http_guard_publish();
 	metrics_render(buf);
 	len = evbuffer_get_length(buf);
 	text = malloc(len + 1);
@@ -326,6 +335,7 @@ http_pool_new(const struct http_pool_config *cfg)
 	if (!pool)
 		return NULL;
 	pool->cfg = *cfg;
+	http_guard_init();
 	pthread_mutex_init(&pool->mu, NULL);
 	pthread_cond_init(&pool->cond, NULL);
 	if (cfg->threads < 1 || cfg->threads > HTTP_POOL_MAX_THREADS) {

@@ -8,6 +8,7 @@ packages=(
 	build-essential pkg-config librdkafka-dev libavro-dev libpq-dev libjansson-dev
 	libevent-dev libssl-dev libcurl4-openssl-dev libcmocka-dev
 	postgresql-15 postgresql-client-15 maven python3-pip wrk valgrind clang clang-format
+	libclang-rt-14-dev
 	zlib1g-dev chromium chromium-driver
 )
 # python module → pip requirement

@@ -737,3 +737,141 @@ def test_aanval_1_an_unknown_zaak_takes_the_path_of_a_foreign_one(world):
     assert (geen.value["besluit"], geen.value["regel"], geen.value["betrokkene"]) == \
         ("deny", "onbekend", world.pseudoniem(A))
     assert geen.value["zaakIdentificatie"] == "ZAAK-2026-0000009999" and geen.value["zaak"] is None
+
+
+def metriek(d, naam):
+    """The value of one sample on d's /metrics (0 when absent)."""
+    with urllib.request.urlopen(d.url("/metrics"), timeout=10) as r:
+        for regel in r.read().decode().splitlines():
+            if regel.startswith(naam + " "):
+                return float(regel.rsplit(" ", 1)[1])
+    return 0.0
+
+
+@pytest.fixture(scope="module")
+def strikt(world):
+    """A second status daemon on the same data with tight limits: 5 refused look-ups per
+    caller per 10 minutes, a 2-second deadline for a whole request."""
+    d = world.stack.daemon("status", ZS_VANDAAG="2026-02-01", ZS_TOEGANG_WEIGERINGEN_MAX="5",
+                           ZS_TOEGANG_WEIGERINGEN_VENSTER_S="600", ZS_HTTP_REQUEST_DEADLINE_S="2")
+    yield World(world.stack, d), d
+    d.stop()
+
+
+def test_aanval_1_a_sweep_of_zaak_numbers_is_recorded_and_held_back(world, strikt):
+    w, d = strikt
+    tok = w.token("inwoner", "--bsn", A, "--loa", "midden")
+    # The attack: zaak numbers in a row, most nobody's, one someone else's.
+    nummers = [world.zaken["b"]] + [f"ZAAK-2026-{n:010d}" for n in range(9001, 9013)]
+    traces, statussen = [], []
+    for nummer in nummers:
+        t, tp = trace()
+        traces.append(t)
+        statussen.append(w.get(f"/api/v1/zaken/{nummer}", tok, traceparent=tp)[0])
+    # The first five refused look-ups answer 404, each recorded before its reply ...
+    assert statussen[:5] == [404] * 5 and statussen[5:] == [429] * (len(nummers) - 5)
+    regels = [w.raadplegingen(t)[0].value for t in traces[:5]]
+    assert [r["regel"] for r in regels] == ["standaard-weigeren"] + ["onbekend"] * 4
+    assert all(r["besluit"] == "deny" and r["actor"]["identificatie"] == world.pseudoniem(A) for r in regels)
+    # ... then the caller is held back, whatever they ask, even their own zaak (so a 429
+    # tells nothing about what exists), and told when to come back.
+    st, headers, p = w.get(f"/api/v1/zaken/{world.zaken['a_open']}", tok)
+    assert st == 429 and p["code"] == "te_veel_weigeringen" and 0 < int(headers["Retry-After"]) <= 600
+    past(p, "Fout")
+    # Others are not.
+    assert w.get(f"/api/v1/zaken/{world.zaken['b']}", w.token("inwoner", "--bsn", B, "--loa", "midden"))[0] == 200
+    # The metric an alert watches (deploy/alerts.yml).
+    wait_until(lambda: metriek(d, "zs_toegang_afgeremd_total") >= len(nummers) - 5 + 1, 10,
+               what="zs_toegang_afgeremd_total")
+    assert metriek(d, "zs_toegang_geweigerde_opvragingen_total") >= 5
+
+
+def test_aanval_10_a_request_dribbled_in_is_cut_off(strikt):
+    import socket
+
+    w, d = strikt
+    # The attack: headers one byte at a time, slower than any whole request should take.
+    # With a 2-second deadline for the whole request the daemon closes the connection long
+    # before the 40 bytes are in (evhttp's own time-out is per read and never fired).
+    verzoek = b"GET /api/v1/zaken HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Traag: " + b"x" * 200
+    s = socket.create_connection(("127.0.0.1", d.port), timeout=10)
+    afgebroken = False
+    try:
+        for byte in verzoek:
+            try:
+                s.sendall(bytes([byte]))
+            except OSError:
+                afgebroken = True
+                break
+            time.sleep(0.25)
+            s.setblocking(False)
+            try:
+                if s.recv(1) == b"":
+                    afgebroken = True
+                    break
+            except BlockingIOError:
+                pass
+            except OSError:
+                afgebroken = True
+                break
+            finally:
+                s.setblocking(True)
+    finally:
+        s.close()
+    assert afgebroken, "the whole request was sent and the connection was still open"
+    wait_until(lambda: metriek(d, 'zs_http_afgewezen_total{reden="deadline"}') >= 1, 10,
+               what="the deadline in /metrics")
+    # A request that arrives whole is served as ever.
+    assert w.get("/healthz")[0] == 200
+
+
+def test_aanval_10_connections_are_capped_per_address_and_in_total(world):
+    import socket
+
+    d = world.stack.daemon("status", ZS_VANDAAG="2026-02-01", ZS_HTTP_MAX_CONNECTIONS_PER_ADDRESS="3",
+                           ZS_HTTP_MAX_CONNECTIONS="5")
+    open_ = []
+
+    def verbind(bron, bediend=True):
+        """A connection from bron; bediend: one request on it answered (so it is counted
+        before the next is made) and the connection kept open."""
+        s = socket.socket()
+        s.settimeout(10)
+        s.bind((bron, 0))
+        s.connect(("127.0.0.1", d.port))
+        open_.append(s)
+        if bediend:
+            s.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            antwoord = b""
+            while not antwoord.endswith(b"}"):
+                deel = s.recv(4096)
+                assert deel, f"connection from {bron} closed: {antwoord!r}"
+                antwoord += deel
+            assert antwoord.startswith(b"HTTP/1.1 200")
+        return s
+
+    def gesloten(s):
+        """The server closed s (we sent nothing, so any end of stream is its doing)."""
+        try:
+            s.settimeout(10)
+            return s.recv(1) == b""
+        except OSError:
+            return True
+
+    try:
+        for _ in range(3):
+            verbind("127.0.0.1")
+        # A fourth from the same address is closed by the daemon, unanswered ...
+        assert gesloten(verbind("127.0.0.1", bediend=False))
+        # ... while another address (loopback too) still gets in, up to the total of five.
+        verbind("127.0.0.2")
+        verbind("127.0.0.2")
+        assert gesloten(verbind("127.0.0.2", bediend=False))
+    finally:
+        for s in open_:
+            s.close()
+    # Once they are gone the port serves again, and /metrics says what bit.
+    wait_until(lambda: metriek(d, 'zs_http_afgewezen_total{reden="per_adres"}') >= 1, 30,
+               what="the per-address cap in /metrics")
+    assert metriek(d, 'zs_http_afgewezen_total{reden="totaal"}') >= 1
+    d.stop()

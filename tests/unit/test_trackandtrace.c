@@ -26,6 +26,7 @@
 #include "wire/schemaset.h"
 #include "access/toegang.h"
 #include "access/tokencache.h"
+#include "access/afremmen.h"
 #include "policy_fixture.h"
 
 #define BSN_A       "111222333"
@@ -851,6 +852,31 @@ reasons_are_real_text_and_recorded_bounded(void **state)
 	assert_string_equal(kort, "a?b");
 }
 
+/* A sweep runs into the afremmer; others do not. */
+static void
+afremmer_holds_back_a_caller_after_max_refusals_in_the_window(void **state)
+{
+	struct afremmer *a = afremmer_new(3, 60);
+	long nog = 0;
+
+	(void)state;
+	assert_non_null(a);
+	for (int i = 0; i < 3; i++) {
+		assert_false(afremmer_remt(a, "inwoner:" BSN_A, 1000 + i, &nog));
+		afremmer_tel(a, "inwoner:" BSN_A, 1000 + i);
+	}
+	assert_true(afremmer_remt(a, "inwoner:" BSN_A, 2000, &nog));
+	assert_int_equal(nog, 59);
+	/* Another caller, and the same number as another kind of caller, go on. */
+	assert_false(afremmer_remt(a, "inwoner:" BSN_B, 2000, &nog));
+	assert_false(afremmer_remt(a, "medewerker:" BSN_A, 2000, &nog));
+	/* The window ends: counting starts afresh. */
+	assert_false(afremmer_remt(a, "inwoner:" BSN_A, 61000, &nog));
+	afremmer_tel(a, "inwoner:" BSN_A, 61000);
+	assert_false(afremmer_remt(a, "inwoner:" BSN_A, 61001, &nog));
+	afremmer_free(a);
+}
+
 /* HTTP threads' routing. */
 
 static void
@@ -1028,6 +1054,7 @@ main(void)
 	        cmocka_unit_test(list_item),
 	        cmocka_unit_test(raadpleging_record_fits_its_schema_and_names_no_bsn),
 	        cmocka_unit_test(reasons_are_real_text_and_recorded_bounded),
+	        cmocka_unit_test(afremmer_holds_back_a_caller_after_max_refusals_in_the_window),
 	        cmocka_unit_test(route_matching),
 	        cmocka_unit_test(token_cache_hits_only_the_same_bytes_until_the_verifier_refuses),
 	        cmocka_unit_test(intake_carries_geheimhouding_into_the_rollen),
