@@ -143,6 +143,13 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-audit" ] && [ -n "${zaak:-}" ]; then
 	curl -s -H "Authorization: Bearer $kcc" \
 		"http://127.0.0.1:$audit_port/api/v1/audit/bewijs?doel=toezicht&volgnummer=$eerste" |
 		"$here/vertel.py" api
+	echo "  Het verwerkingsregister (AVG art. 30), uit de catalogus en van het platform zelf:"
+	curl -s -H "Authorization: Bearer $fg" \
+		"http://127.0.0.1:$audit_port/api/v1/verwerkingsregister?doel=toezicht" | "$here/vertel.py" api
+	echo "  Wat er niet klopt tussen het register en wat er werkelijk verwerkt is:"
+	curl -s -H "Authorization: Bearer $fg" \
+		"http://127.0.0.1:$audit_port/api/v1/verwerkingsregister/bevindingen?doel=toezicht" |
+		"$here/vertel.py" api
 fi
 
 if [ -x "$ZS_ROOT/$BUILD/bin/zs-inzage" ] && [ -n "${zaak:-}" ]; then

@@ -50,6 +50,12 @@ def vertel(m):
 
 def scherm(d):
     """One API reply, as a portal page would put it."""
+    if "verwerkingsactiviteiten" in d:
+        return [f"{v['naam']} ({v['bron']}{', ' + v['zaaktype'] if v.get('zaaktype') else ''}):"
+                f" grondslag {'ja' if v.get('grondslag') else 'NEE'}, bewaren {v.get('bewaartermijn') or '?'}"
+                for v in d["verwerkingsactiviteiten"]]
+    if "bevindingen" in d:
+        return [f"[{b['code']}] {b['tekst']}" for b in d["bevindingen"]] or ["geen bevindingen"]
     if "pad" in d and "boomhoofd" in d:
         h = d["boomhoofd"]
         return [f"regel {d['volgnummer']} ({d['regel']['actie']} {d['regel']['resource']}) zit in de boom van"

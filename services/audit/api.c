@@ -145,6 +145,12 @@ regel(struct audit_api *api, struct pg *pg, uint64_t m)
 	res = pg_execp(pg, "regel_van", 1, vals, NULL, NULL);
 	if (!e || !res || PQntuples(res) != 1 || !merkle_unhex(PQgetvalue(res, 0, 1), leaf))
 		goto out;
+	if (PQgetisnull(res, 0, 0)) {
+		/* its retention ran out: the content is gone, the leaf hash proves its place */
+		out = json_pack("{s:n, s:s, s:n, s:b}", "blad", "bladHash", PQgetvalue(res, 0, 1),
+		                "regel", "verwijderd", 1);
+		goto out;
+	}
 	blad = OPENSSL_hexstr2buf(PQgetvalue(res, 0, 0), &len);
 	msg = blad ? malloc((size_t)len + 10 + MERKLE_HASH) : NULL;
 	if (!msg)

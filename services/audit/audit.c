@@ -39,6 +39,11 @@ audit_prepare(struct pg *pg)
 	                  " CROSS JOIN LATERAL (SELECT bron_sleutel FROM regels"
 	                  "  WHERE bron_sleutel = k.s LIMIT 1) AS r",
 	                  1) &&
+	       pg_prepare(
+	               pg, "bewaren",
+	               "SELECT count(*), coalesce(min(v), -1), coalesce(max(v), -1)"
+	               " FROM bewaartermijn_verlopen($1::text[], $2::text[], $3::interval, $4::int) v",
+	               4) &&
 	       pg_prepare(pg, "regel_insert",
 	                  "INSERT INTO regels (volgnummer, bron_sleutel, bron_topic, bron_partitie,"
 	                  " bron_offset, event_type, hoofd_object, aanmaakdatum, inhoud, blad_hash)"
@@ -301,4 +306,66 @@ out:
 	json_decref(known);
 	free(sleutels);
 	return rc;
+}
+
+/* One profile's chunk: the content removed and the removal recorded, in one
+ * transaction. */
+static bool
+bewaar(struct audit *a, int k)
+{
+	char topics[1100] = "{", behalve[1100] = "{", profiel[100];
+	const struct bewaarprofiel *b = &a->bewaren[k];
+	struct ce_attrs ce;
+	PGresult *res;
+	json_t *entry;
+	bool ok;
+
+	/* "*": every topic no other profile names */
+	for (int i = 0; i < a->nbewaren; i++) {
+		if (i == k || strcmp(a->bewaren[i].topic, "*") == 0)
+			continue;
+		snprintf(behalve + strlen(behalve), sizeof(behalve) - strlen(behalve), "%s%s",
+		         behalve[1] ? "," : "", a->bewaren[i].topic);
+	}
+	strcat(behalve, "}");
+	snprintf(topics, sizeof(topics), "{%s}", b->topic);
+	const char *vals[4] = {strcmp(b->topic, "*") ? topics : NULL,
+	                       strcmp(b->topic, "*") ? "{}" : behalve, b->termijn, "1000"};
+	a->voor_batch = a->boom;
+	if (!projector_tx_begin(a->p))
+		return false;
+	struct pg *pg = projector_pg(a->p);
+	res = pg_execp(pg, "bewaren", 4, vals, NULL, NULL);
+	if (!res || PQntuples(res) != 1 || !strcmp(PQgetvalue(res, 0, 0), "0")) {
+		PQclear(res);
+		projector_tx_rollback(a->p);
+		return res != NULL;
+	}
+	snprintf(profiel, sizeof(profiel), "%s=%s", b->topic, b->termijn);
+	ce_attrs_init(&ce, "AuditRegel", "zaakstroom/audit", NULL, NULL);
+	entry = regel_verwijdering(strtoll(PQgetvalue(res, 0, 0), NULL, 10),
+	                           strtoll(PQgetvalue(res, 0, 1), NULL, 10),
+	                           strtoll(PQgetvalue(res, 0, 2), NULL, 10), profiel, &ce);
+	PQclear(res);
+	char bron[128];
+	snprintf(bron, sizeof(bron), "bewaren %s", ce.id);
+	ok = entry && pg_pipeline_begin(pg) && audit_toevoegen(a, pg, entry, bron, &ce) &&
+	     audit_teken(a, pg, &ce);
+	json_decref(entry);
+	if (ok)
+		ok = projector_tx_commit(a->p);
+	else
+		projector_tx_rollback(a->p);
+	if (ok)
+		zlog_info("removed the content of expired audit entries (%s)", profiel);
+	else
+		zlog_error("could not remove the content of expired audit entries (%s)", profiel);
+	return ok;
+}
+
+void
+audit_bewaren(struct audit *a)
+{
+	for (int k = 0; k < a->nbewaren; k++)
+		bewaar(a, k);
 }

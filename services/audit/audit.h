@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 
 #include "access/pseudoniem.h"
+#include "bewaren.h"
 #include "boomhoofd.h"
 #include "core/metrics.h"
 #include "merkle.h"
@@ -18,6 +19,8 @@
 
 struct audit {
 	struct projector *p;
+	struct bewaarprofiel bewaren[BEWAREN_MAX];
+	int nbewaren;
 	const struct pseudoniem_sleutel *sleutel;
 	EVP_PKEY *key;
 	struct merkle_frontier boom;
@@ -43,5 +46,9 @@ bool audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *
 /* Inside an open transaction: signs the tree as it now is, stores and
  * emits the head (nothing when the tree is empty). */
 bool audit_teken(struct audit *a, struct pg *pg, const struct ce_attrs *cause);
+
+/* Retention: removes the content of expired entries (a chunk per profile),
+ * records each removal as an entry with a signed head. Timer callback. */
+void audit_bewaren(struct audit *a);
 
 #endif

@@ -13,18 +13,32 @@
 #include "daemon/daemon.h"
 #include "stream/settings.h"
 
-static const char *sleutel_pad, *register_pad;
-static long http_port;
+static const char *sleutel_pad, *register_pad, *bewaren;
+static long http_port, bewaren_interval_s;
 
 static const struct config_key audit_keys[] = {
         {"ZS_AUDIT_HTTP_PORT", CF_INT, &http_port, "8084",
          "port of the audit proof API, /healthz, /readyz, /metrics", 1, 65535},
         {"ZS_AUDIT_SLEUTEL", CF_STR, &sleutel_pad, NULL,
          "PEM file of the Ed25519 private key that signs the audit tree heads"},
+        {"ZS_AUDIT_BEWAREN", CF_STR, &bewaren, "raadplegingen=P1Y,http=P1Y,*=P7Y",
+         "retention per source topic suffix (http: queries of the log itself): after it an "
+         "entry's content is removed, its leaf hash stays"},
+        {"ZS_AUDIT_BEWAREN_INTERVAL_S", CF_INT, &bewaren_interval_s, "3600",
+         "seconds between two retention runs", 1, 86400},
         {"ZS_AUDIT_REGISTER", CF_STR, &register_pad, "deploy/verwerkingsregister/platform.json",
          "the platform's own verwerkingsactiviteiten (relative: under ZS_HOME)"},
 };
 static const struct config_table audit_settings = CONFIG_TABLE("audit", audit_keys);
+
+static void
+on_bewaren(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	if (!loop_stopping())
+		audit_bewaren(arg);
+}
 
 int
 main(int argc, char **argv)
@@ -37,6 +51,7 @@ main(int argc, char **argv)
 	struct audit audit = {0};
 	struct audit_api api = {0};
 	char err[512];
+	struct event *ev_bewaren = NULL;
 
 	/* Reads of the log go through tokens and the policy; residents in
 	 * entries are pseudonyms under the platform's key. */
@@ -51,6 +66,13 @@ main(int argc, char **argv)
 		goto out;
 	}
 	audit.sleutel = toegang_sleutel(d.toegang);
+	audit.nbewaren = bewaren_parse(bewaren, audit.bewaren, err, sizeof(err));
+	if (audit.nbewaren < 0) {
+		log_write(LOG_ERROR,
+		          &(struct log_ctx){.partition = -1, .offset = -1, .detail = err},
+		          "invalid setting ZS_AUDIT_BEWAREN");
+		goto out;
+	}
 	char pad[1024];
 	if (register_pad[0] == '/')
 		snprintf(pad, sizeof(pad), "%s", register_pad);
@@ -88,8 +110,11 @@ main(int argc, char **argv)
 	api.t = d.toegang;
 	if (!audit_api_start(&api, d.http, loop_base(), stream_brokers, d.schemas_dir))
 		goto out;
+	ev_bewaren = loop_every((int)bewaren_interval_s * 1000, on_bewaren, &audit);
 	daemon_run(&d);
 out:
+	if (ev_bewaren)
+		event_free(ev_bewaren);
 	audit_api_free(&api);
 	daemon_exit(&d);
 	EVP_PKEY_free(audit.key);

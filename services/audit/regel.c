@@ -455,3 +455,26 @@ regel_opvraging(const struct regel_opvraging *o, const struct pseudoniem_sleutel
 	free(text);
 	return r;
 }
+
+json_t *
+regel_verwijdering(long long aantal, long long van, long long tot, const char *profiel,
+                   const struct ce_attrs *ce)
+{
+	char object[96], *text;
+	json_t *w = json_pack("{s:I, s:s}", "aantal", (json_int_t)aantal, "profiel", profiel), *r;
+
+	snprintf(object, sizeof(object), "regels %lld..%lld", van, tot);
+	text = w ? json_dumps(w, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	json_decref(w);
+	r = json_pack("{s:s, s:n, s:n, s:s, s:i, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:i, s:i,"
+	              " s:s, s:s, s:n}",
+	              "bron", "zaakstroom/audit", "gebruikersId", "applicatieId", "actie",
+	              "destroy", "resultaat", 200, "hoofdObject", object, "resource", "audit",
+	              "resourceUrl", "zaakstroom:bewaartermijn", "resourceWeergave",
+	              "inhoud verlopen regels verwijderd; bladhashes blijven", "toelichting", text,
+	              "aanmaakdatum", ce->time, "bronTopic", "bewaren", "bronPartitie", -1,
+	              "bronOffset", -1, "eventId", ce->id, "eventType",
+	              "nl.zaakstroom.audit-inhoud-verwijderd", "traceId");
+	free(text);
+	return r;
+}

@@ -58,4 +58,9 @@ struct regel_opvraging {
  * offset, eventType nl.zaakstroom.audit-opgevraagd). */
 json_t *regel_opvraging(const struct regel_opvraging *o, const struct pseudoniem_sleutel *sleutel);
 
+/* The entry that records a retention run: the content of aantal entries
+ * (volgnummers van..tot) removed under profile (e.g. "raadplegingen=P1Y"). */
+json_t *regel_verwijdering(long long aantal, long long van, long long tot, const char *profiel,
+                           const struct ce_attrs *ce);
+
 #endif

@@ -227,7 +227,9 @@ def world(infra):
         stack.zs("catalogus", "publish")
         stack.daemon("intake")
         stack.daemon("status")
-        audit = stack.daemon("audit")
+        # retention: raadplegingen 30 days, looked at every second (the test backdates one)
+        audit = stack.daemon("audit", ZS_AUDIT_BEWAREN="raadplegingen=P30D,http=P1Y,*=P7Y",
+                             ZS_AUDIT_BEWAREN_INTERVAL_S="1")
         w = World(stack, audit)
         # a zaak's life: the aanvraag, its zaak, two opdrachten (one refused)
         a = aanvraag()
@@ -445,6 +447,39 @@ def test_verwerkingsregister_and_what_does_not_add_up(world):
     kcc = w.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", MEDEWERKER_BSN)
     status, body = w.get("/api/v1/verwerkingsregister/bevindingen?doel=toezicht", kcc)
     assert status == 403 and "bevindingen" not in body
+
+
+def test_retention_removes_content_keeps_proofs(world, tmp_path):
+    """An expired entry's content is removed, its leaf hash stays: the whole
+    log and a proof of that entry still verify, and the removal is itself an
+    entry. Nothing else changes."""
+    w = world
+    s = w.stack
+    v = wait_until(lambda: s.scalar("SELECT min(volgnummer) FROM audit.regels"
+                                    " WHERE bron_topic LIKE '%%raadplegingen' AND inhoud IS NOT NULL"),
+                   what="a raadpleging in the log")
+    others = s.scalar("SELECT count(*) FROM audit.regels WHERE inhoud IS NULL")
+    s.sql("UPDATE audit.regels SET aanmaakdatum = now() - interval '60 days' WHERE volgnummer = %s", (v,))
+    wait_until(lambda: s.scalar("SELECT inhoud IS NULL FROM audit.regels WHERE volgnummer = %s", (v,)),
+               timeout=30, what="the content removed")
+    assert s.scalar("SELECT count(*) FROM audit.regels WHERE inhoud IS NULL") == others + 1
+    removal = entries_for(w, lambda e: e["actie"] == "destroy" and e["hoofdObject"] == f"regels {v}..{v}")
+    assert '"profiel":"raadplegingen=P30D"' in removal[0]["toelichting"]
+    assert "verified" in s.zs("audit", "verify").stdout
+    status, body = w.get(f"/api/v1/audit/bewijs?doel=toezicht&volgnummer={v}", w.fg())
+    assert status == 200 and body["blad"] is None and body["regel"] is None and body["verwijderd"]
+    head = body["boomhoofd"]
+    assert verify_inclusion(v, head["boomgrootte"], bytes.fromhex(body["bladHash"]),
+                            [bytes.fromhex(p) for p in body["pad"]], bytes.fromhex(head["wortelHash"]))
+    (tmp_path / "p.json").write_text(json.dumps(body))
+    assert "is in the signed tree" in s.zs("audit", "verify", "--bewijs", str(tmp_path / "p.json")).stdout
+    # only the removal of content is let through, and only by the retention function
+    with pytest.raises(Exception, match="permission denied"):
+        s.sql("SET ROLE zaakstroom_audit; UPDATE audit.regels SET inhoud = NULL WHERE volgnummer = 0")
+    with pytest.raises(Exception, match="append-only"):  # the flag alone changes nothing else
+        s.sql("CREATE ROLE audit_bewaar_rol; GRANT USAGE ON SCHEMA audit TO audit_bewaar_rol;"
+              " GRANT SELECT, UPDATE ON audit.regels TO audit_bewaar_rol; SET ROLE audit_bewaar_rol;"
+              " SET zaakstroom.bewaren = 'verlopen'; UPDATE audit.regels SET hoofd_object = 'x' WHERE volgnummer = 0")
 
 
 def test_tampering_is_detected(world):

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../services/audit/bewaren.h"
 #include "../../services/audit/register.h"
 #include "../../services/audit/verwerking.h"
 #include "wire/avro_json.h"
@@ -228,6 +229,27 @@ test_register_findings(void **state)
 	assert_null(register_platform_laad("/nonexistent.json", err, sizeof(err)));
 }
 
+static void
+test_retention_profiles(void **state)
+{
+	struct bewaarprofiel b[BEWAREN_MAX];
+	char err[128];
+
+	(void)state;
+	assert_int_equal(bewaren_parse("raadplegingen=P1Y,http=P18M,*=P7Y", b, err, sizeof(err)),
+	                 3);
+	assert_string_equal(b[0].topic, "raadplegingen");
+	assert_string_equal(b[1].termijn, "P18M");
+	assert_string_equal(b[2].topic, "*");
+	assert_int_equal(bewaren_parse("", b, err, sizeof(err)), 0);
+	assert_int_equal(bewaren_parse("zaken=PT1H", b, err, sizeof(err)), -1);
+	assert_int_equal(bewaren_parse("zaken=P0D", b, err, sizeof(err)), -1);
+	assert_int_equal(bewaren_parse("zaken", b, err, sizeof(err)), -1);
+	assert_int_equal(bewaren_parse("Zaken'=P1Y", b, err, sizeof(err)), -1);
+	assert_int_equal(bewaren_parse("zaken=P1Y,zaken=P2Y", b, err, sizeof(err)), -1);
+	assert_string_equal(err, "\"zaken\" twice");
+}
+
 int
 main(void)
 {
@@ -236,6 +258,7 @@ main(void)
 	        cmocka_unit_test(test_facts_on_a_zaak_name_nobody_themselves),
 	        cmocka_unit_test(test_raadpleging_and_aanvraag),
 	        cmocka_unit_test(test_register_findings),
+	        cmocka_unit_test(test_retention_profiles),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
