@@ -630,7 +630,10 @@ schrijf(struct werk *w)
 	const char *k;
 	json_t *v;
 
-	json_object_foreach(w->stand, k, v) json_array_append(w->rij[S_ZAAK_STAND], v);
+	json_object_foreach(w->stand, k, v)
+	{
+		json_array_append(w->rij[S_ZAAK_STAND], v);
+	}
 	if (!pg_pipeline_begin(w->b->pg))
 		return false;
 	for (int s = 0; s < S__AANTAL; s++) {

@@ -398,7 +398,11 @@ lijst(const json_t *arr, json_t *(*f)(const json_t *), bool (*filter)(const json
 	const json_t *v;
 	size_t i;
 
-	json_array_foreach(arr, i, v) if (!filter || filter(v)) json_array_append_new(uit, f(v));
+	json_array_foreach(arr, i, v)
+	{
+		if (!filter || filter(v))
+			json_array_append_new(uit, f(v));
+	}
 	return uit;
 }
 
@@ -458,9 +462,11 @@ rapport_art15(const json_t *reg)
 		snprintf(bron, sizeof(bron), BRON_AANVRAAG_FMT, kanaal_tekst(tekst(z, "kanaal")));
 		uniek(bronnen, bron);
 		uniek(bronnen, BRON_INLOG);
-		json_array_foreach(va_lijst, k, al) if (!strcmp(of(tekst(al, "id"), ""),
-		                                                of(tekst(va, "id"), ""))) nieuw =
-		        false;
+		json_array_foreach(va_lijst, k, al)
+		{
+			if (!strcmp(of(tekst(al, "id"), ""), of(tekst(va, "id"), "")))
+				nieuw = false;
+		}
 		if (nieuw && json_is_object(va))
 			json_array_append(va_lijst, (json_t *)va);
 		json_array_foreach(json_object_get(z, "rollen"), j, r)
@@ -618,7 +624,10 @@ h_lijst(struct html *h, const char *kop, const json_t *arr, const char *leeg)
 		return;
 	}
 	h_lit(h, "<ul>");
-	json_array_foreach(arr, i, v) h_elem(h, "li", json_string_value(v));
+	json_array_foreach(arr, i, v)
+	{
+		h_elem(h, "li", json_string_value(v));
+	}
 	h_lit(h, "</ul>\n");
 }
 

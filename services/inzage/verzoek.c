@@ -93,9 +93,11 @@ verzoek_invoer_lees(const json_t *body, const struct principal *p, int32_t vanda
 		redenen_voeg_toe(r, "verzoek.vorm", NULL, "Stuur het verzoek als JSON-object.");
 		return false;
 	}
-	json_object_foreach((json_t *)body, k,
-	                    v) if (!in_lijst(k, medewerker ? velden_medewerker : velden_inwoner))
-	        redenen_voeg_toe(r, "veld.onbekend", k, "Dit veld kent het verzoek niet.");
+	json_object_foreach((json_t *)body, k, v)
+	{
+		if (!in_lijst(k, medewerker ? velden_medewerker : velden_inwoner))
+			redenen_voeg_toe(r, "veld.onbekend", k, "Dit veld kent het verzoek niet.");
+	}
 
 	if ((v = json_object_get(body, "verzoekId"))) {
 		if (!uuid_vorm(json_string_value(v)))

@@ -29,8 +29,10 @@ lees_als(const json_t *doc, const struct principal *p, int32_t vandaag)
 		if (r.n != 0 || in.betrokkene.type == ID_GEEN || in.ontvangen > vandaag)
 			abort();
 		for (size_t i = 0; in.toelichting[i]; i++)
-			if (i + 9 <= strlen(in.toelichting) && mask_elfproef(in.toelichting + i, 9) &&
-			    (i == 0 || in.toelichting[i - 1] < '0' || in.toelichting[i - 1] > '9') &&
+			if (i + 9 <= strlen(in.toelichting) &&
+			    mask_elfproef(in.toelichting + i, 9) &&
+			    (i == 0 || in.toelichting[i - 1] < '0' ||
+			     in.toelichting[i - 1] > '9') &&
 			    (in.toelichting[i + 9] < '0' || in.toelichting[i + 9] > '9'))
 				abort();
 	} else if (r.n == 0 || (verboden && p->kind != PRINCIPAL_INWONER)) {

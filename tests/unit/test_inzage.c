@@ -247,8 +247,11 @@ bevat(const json_t *arr, const char *s)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i,
-	                   v) if (json_is_string(v) && strstr(json_string_value(v), s)) return true;
+	json_array_foreach(arr, i, v)
+	{
+		if (json_is_string(v) && strstr(json_string_value(v), s))
+			return true;
+	}
 	return false;
 }
 
@@ -257,9 +260,11 @@ gegeven(const json_t *zaak, const char *naam)
 {
 	size_t i;
 	json_t *g;
-	json_array_foreach(
-	        json_object_get(zaak, "gegevens"), i,
-	        g) if (!strcmp(json_string_value(json_object_get(g, "gegeven")), naam)) return g;
+	json_array_foreach(json_object_get(zaak, "gegevens"), i, g)
+	{
+		if (!strcmp(json_string_value(json_object_get(g, "gegeven")), naam))
+			return g;
+	}
 	return NULL;
 }
 
