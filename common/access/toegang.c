@@ -3,8 +3,8 @@
  * until the broker has the record.
  */
 #include "access/toegang.h"
-#include "access/afremmen.h"
-#include "access/vrijetekst.h"
+#include "access/throttle.h"
+#include "access/freetext.h"
 #include "core/mask.h"
 #include "wire/ce.h"
 #include "core/config.h"
@@ -33,7 +33,7 @@ struct toegang {
 	struct pseudoniem_sleutel sleutel;
 	char topic[160];
 	struct metric_mt permit, deny, unauth, unrecorded, held, geweigerd, afgeremd;
-	struct afremmer *afremmer;
+	struct throttle *throttle;
 };
 
 static void
@@ -132,8 +132,8 @@ toegang_setup(void)
 	        &t->afgeremd, "zs_toegang_afgeremd_total", NULL,
 	        "Requests refused with 429: the caller had too many refused look-ups in the "
 	        "window (a sweep over zaak numbers).");
-	t->afremmer = afremmer_new(weigeringen_max, weigeringen_venster_s);
-	if (!t->afremmer)
+	t->throttle = throttle_new(weigeringen_max, weigeringen_venster_s);
+	if (!t->throttle)
 		goto fail;
 	metric_mt_counter(&t->unauth, "zs_toegang_geweigerde_tokens_total", NULL,
 	                  "Requests refused for a missing or invalid token.");
@@ -154,7 +154,7 @@ toegang_free(struct toegang *t)
 		return;
 	jwt_trust_free(t->trust);
 	policy_free(t->policy);
-	afremmer_free(t->afremmer);
+	throttle_free(t->throttle);
 	pthread_rwlock_destroy(&t->lock);
 	free(t);
 }
@@ -266,7 +266,7 @@ toegang_raadpleging(const struct pseudoniem_sleutel *sleutel, const struct princ
                     const char *traceparent)
 {
 	char id[UUID_LEN + 1], when[32], trace[TRACE_ID_HEX + 1], actor[PSEUDONIEM_LEN + 1] = "";
-	char onderwerp[PSEUDONIEM_LEN + 1], rollen[160], reden[VRIJETEKST_REDEN_BUF];
+	char onderwerp[PSEUDONIEM_LEN + 1], rollen[160], reden[FREETEXT_REDEN_BUF];
 	char gebruiker[4 * PRINCIPAL_MAX_TEKST + 1], weergave[4 * PRINCIPAL_MAX_TEKST + 1];
 	const char *ident;
 	json_t *rec;
@@ -285,7 +285,7 @@ toegang_raadpleging(const struct pseudoniem_sleutel *sleutel, const struct princ
 	}
 	/* Free text goes on the topic bounded and masked: "belt namens 999990007". */
 	if (v->reden)
-		vrijetekst_vastlegbaar(v->reden, VRIJETEKST_REDEN_MAX, reden, sizeof(reden));
+		freetext_recordable(v->reden, FREETEXT_REDEN_MAX, reden, sizeof(reden));
 	/* The end user behind an application, as ZGW audit trails record it; a
 	 * BSN as user_id becomes its pseudonym. */
 	gebruiker[0] = weergave[0] = '\0';
@@ -294,13 +294,13 @@ toegang_raadpleging(const struct pseudoniem_sleutel *sleutel, const struct princ
 			if (!pseudoniem(sleutel, "BSN", who->user_id, gebruiker))
 				return NULL;
 		} else {
-			vrijetekst_vastlegbaar(who->user_id, PRINCIPAL_MAX_TEKST, gebruiker,
-			                       sizeof(gebruiker));
+			freetext_recordable(who->user_id, PRINCIPAL_MAX_TEKST, gebruiker,
+			                    sizeof(gebruiker));
 		}
 	}
 	if (who->kind == PRINCIPAL_APPLICATIE && who->user_representation[0])
-		vrijetekst_vastlegbaar(who->user_representation, PRINCIPAL_MAX_TEKST, weergave,
-		                       sizeof(weergave));
+		freetext_recordable(who->user_representation, PRINCIPAL_MAX_TEKST, weergave,
+		                    sizeof(weergave));
 	uuid_v4(id);
 	format_rfc3339_ms(now_ms(), when);
 	traceparent_trace_id(traceparent, trace);
@@ -365,8 +365,8 @@ struct toegang_verzoek {
 	int status;
 	const char *ctype;
 	char *body;
-	char wie[PRINCIPAL_MAX_TEKST +
-	         24]; /* the caller, for the afremmer; "" before authentication */
+	char caller[PRINCIPAL_MAX_TEKST +
+	            24]; /* the caller, for the throttle; "" before authentication */
 };
 
 static int64_t
@@ -387,8 +387,8 @@ verzoek_free(struct toegang_verzoek *v)
 }
 
 static char *
-probleem_tekst(const struct toegang_verzoek *v, int status, const char *code, const char *title,
-               const char *detail, json_t *invalid_params)
+problem_text(const struct toegang_verzoek *v, int status, const char *code, const char *title,
+             const char *detail, json_t *invalid_params)
 {
 	struct http_req r = {.req = v->req};
 	char *s;
@@ -414,11 +414,10 @@ verzoek_misschien_af(struct toegang_verzoek *v)
 	if (v->mislukt) {
 		/* instance is the caller's path: through the JSON writer, never
 		 * pasted into the text. */
-		char *body =
-		        probleem_tekst(v, 503, niet_vastgelegd,
-		                       "de raadpleging kon niet worden vastgelegd; probeer het "
-		                       "later opnieuw",
-		                       "no data is shown whose access was not recorded", NULL);
+		char *body = problem_text(v, 503, niet_vastgelegd,
+		                          "de raadpleging kon niet worden vastgelegd; probeer het "
+		                          "later opnieuw",
+		                          "no data is shown whose access was not recorded", NULL);
 
 		metric_mt_inc(&vl->t->unrecorded);
 		http_send(v->req, v->traceparent, 503, "application/problem+json", body,
@@ -652,20 +651,20 @@ verzoek_klaar(struct toegang_verzoek *v, int status, const char *ctype, char *bo
  * that being held back says nothing about what exists).
  */
 static bool
-niet_afgeremd(struct toegang_verzoek *v, const struct principal *p)
+not_throttled(struct toegang_verzoek *v, const struct principal *p)
 {
 	struct toegang *t = v->vl->t;
 	char retry[24];
-	long nog_s = 0;
+	long left_s = 0;
 
-	snprintf(v->wie, sizeof(v->wie), "%s:%s", principal_kind_name(p->kind),
+	snprintf(v->caller, sizeof(v->caller), "%s:%s", principal_kind_name(p->kind),
 	         p->kind == PRINCIPAL_INWONER      ? p->identiteit.nummer
 	         : p->kind == PRINCIPAL_MEDEWERKER ? p->medewerker_id
 	                                           : p->client_id);
-	if (!afremmer_remt(t->afremmer, v->wie, now_ms(), &nog_s))
+	if (!throttle_holds(t->throttle, v->caller, now_ms(), &left_s))
 		return true;
 	metric_mt_inc(&t->afgeremd);
-	snprintf(retry, sizeof(retry), "%ld", nog_s);
+	snprintf(retry, sizeof(retry), "%ld", left_s);
 	evhttp_add_header(evhttp_request_get_output_headers(v->req), "Retry-After", retry);
 	toegang_probleem(v, 429, "te_veel_weigeringen",
 	                 "Te veel opvragingen achter elkaar geweigerd; probeer het later opnieuw.",
@@ -691,11 +690,11 @@ toegang_authenticeer(struct toegang_verzoek *v, struct principal *out)
 	 * verification, until the second the verifier would refuse it. */
 	if (vl->tokens && jwt_bearer(auth, &tok, &len) == JWT_OK &&
 	    tokencache_get(vl->tokens, tok, len, nu, out))
-		return niet_afgeremd(v, out);
+		return not_throttled(v, out);
 	if (toegang_verifieer(vl->t, auth, nu, out, &res)) {
 		if (vl->tokens && tok)
 			tokencache_put(vl->tokens, tok, len, res.geldig_tot, out);
-		return niet_afgeremd(v, out);
+		return not_throttled(v, out);
 	}
 	metric_mt_inc(&v->vl->t->unauth);
 	evhttp_add_header(evhttp_request_get_output_headers(v->req), "WWW-Authenticate",
@@ -808,10 +807,10 @@ toegang_probleem(struct toegang_verzoek *v, int status, const char *code, const 
                  const char *detail, json_t *invalid_params)
 {
 	/* A refused look-up counts against the caller: a sweep runs into 429. */
-	if ((status == 404 || status == 403) && v->wie[0]) {
+	if ((status == 404 || status == 403) && v->caller[0]) {
 		metric_mt_inc(&v->vl->t->geweigerd);
-		afremmer_tel(v->vl->t->afremmer, v->wie, now_ms());
+		throttle_count(v->vl->t->throttle, v->caller, now_ms());
 	}
 	verzoek_klaar(v, status, "application/problem+json",
-	              probleem_tekst(v, status, code, title, detail, invalid_params));
+	              problem_text(v, status, code, title, detail, invalid_params));
 }

@@ -429,7 +429,7 @@ out:
 }
 
 const char *http_addr;
-long http_deadline_s, http_max_verbindingen, http_max_per_adres;
+long http_deadline_s, http_max_connections, http_max_per_address;
 static long max_body, max_headers, timeout_s;
 
 static const struct config_key http_keys[] = {
@@ -447,9 +447,9 @@ static const struct config_key http_keys[] = {
          "seconds a whole request may take to arrive (from accept or the previous reply); "
          "after that the connection is closed",
          1, 3600},
-        {"ZS_HTTP_MAX_CONNECTIONS", CF_INT, &http_max_verbindingen, "1024",
+        {"ZS_HTTP_MAX_CONNECTIONS", CF_INT, &http_max_connections, "1024",
          "open HTTP connections at most, all client addresses together", 1, 1000000},
-        {"ZS_HTTP_MAX_CONNECTIONS_PER_ADDRESS", CF_INT, &http_max_per_adres, "64",
+        {"ZS_HTTP_MAX_CONNECTIONS_PER_ADDRESS", CF_INT, &http_max_per_address, "64",
          "open HTTP connections at most from one client address", 1, 1000000},
 };
 const struct config_table http_settings = CONFIG_TABLE("http", http_keys);

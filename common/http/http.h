@@ -40,7 +40,7 @@ bool http_cors_allowed(const char *list, const char *origin);
 /* CORS headers for an allowed Origin; true when a preflight was answered. */
 bool http_cors(struct http_req *r);
 /* The guard's limits (http_guard.c), from http_settings. */
-extern long http_deadline_s, http_max_verbindingen, http_max_per_adres;
+extern long http_deadline_s, http_max_connections, http_max_per_address;
 /* Applies those limits (body, headers, idle time, methods) to an evhttp. */
 void http_limit(struct evhttp *http);
 

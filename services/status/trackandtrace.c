@@ -3,7 +3,7 @@
  * Track & Trace API, as pure functions.
  */
 #include "trackandtrace.h"
-#include "access/vrijetekst.h"
+#include "access/freetext.h"
 #include "zgw/catalogus.h"
 #include "access/jwt.h"
 
@@ -71,7 +71,7 @@ read_names(const struct evkeyvalq *q, const char *const *namen, size_t n, const 
 			;
 		if (i == n) {
 			/* The name is the caller's text: bounded and printable, or a stand-in. */
-			ongeldig(fouten, vrijetekst_ok(kv->key, 40) ? kv->key : "?", "unknown",
+			ongeldig(fouten, freetext_ok(kv->key, 40) ? kv->key : "?", "unknown",
 			         "Deze parameter bestaat niet.");
 		} else if (waarden[i]) {
 			ongeldig(fouten, namen[i], "duplicate",
@@ -86,15 +86,15 @@ read_names(const struct evkeyvalq *q, const char *const *namen, size_t n, const 
 /* A reason given is trimmed into buf and must be real text; a blank one is
  * the same as none (and says so). */
 static void
-read_reden_doel(const char *reden, const char *doel, char buf[VRIJETEKST_REDEN_BUF],
+read_reden_doel(const char *reden, const char *doel, char buf[FREETEXT_REDEN_BUF],
                 const char **reden_out, bool *reden_gegeven, const char **doel_out, json_t **fouten)
 {
-	enum vrijetekst_fout f;
+	enum freetext_error f;
 
 	*reden_gegeven = reden != NULL;
-	if (reden && (f = vrijetekst_reden(reden, buf)) != VRIJETEKST_OK)
-		ongeldig(fouten, "reden", f == VRIJETEKST_LEEG ? "required" : "invalid",
-		         vrijetekst_fout_tekst(f));
+	if (reden && (f = freetext_reden(reden, buf)) != FREETEXT_OK)
+		ongeldig(fouten, "reden", f == FREETEXT_EMPTY ? "required" : "invalid",
+		         freetext_error_text(f));
 	else if (reden)
 		*reden_out = buf;
 	if (doel && !doel_ok(doel))
@@ -210,7 +210,7 @@ tt_zoek_query(const json_t *body, const struct evkeyvalq *query, struct evkeyval
 	TAILQ_FOREACH(kv, query, next)
 	{
 		if (strcmp(kv->key, "cursor") != 0)
-			ongeldig(&fouten, vrijetekst_ok(kv->key, 40) ? kv->key : "?", "unknown",
+			ongeldig(&fouten, freetext_ok(kv->key, 40) ? kv->key : "?", "unknown",
 			         "Alleen 'cursor' staat in de URL; de rest in de body.");
 		else
 			evhttp_add_header(out, kv->key, kv->value);
@@ -222,7 +222,7 @@ tt_zoek_query(const json_t *body, const struct evkeyvalq *query, struct evkeyval
 		if (json_is_string(v)) {
 			/* A NUL inside would end the value early: refused, not cut. */
 			if (strlen(json_string_value(v)) != json_string_length(v))
-				ongeldig(&fouten, vrijetekst_ok(naam, 40) ? naam : "?", "invalid",
+				ongeldig(&fouten, freetext_ok(naam, 40) ? naam : "?", "invalid",
 				         "Deze waarde bevat een stuurteken.");
 			else
 				evhttp_add_header(out, naam, json_string_value(v));
@@ -231,7 +231,7 @@ tt_zoek_query(const json_t *body, const struct evkeyvalq *query, struct evkeyval
 			         json_integer_value(v));
 			evhttp_add_header(out, naam, getal);
 		} else {
-			ongeldig(&fouten, vrijetekst_ok(naam, 40) ? naam : "?", "invalid",
+			ongeldig(&fouten, freetext_ok(naam, 40) ? naam : "?", "invalid",
 			         "Geef tekst of een geheel getal.");
 		}
 	}
@@ -273,7 +273,7 @@ medewerker_velden(const struct principal *p, const char *reden, bool reden_gegev
 			ongeldig(fouten, "doel", "not_allowed",
 			         "Alleen een medewerker geeft een doel op.");
 	} else if (!reden && !reden_gegeven && reden_nodig(p)) {
-		ongeldig(fouten, "reden", "required", vrijetekst_fout_tekst(VRIJETEKST_LEEG));
+		ongeldig(fouten, "reden", "required", freetext_error_text(FREETEXT_EMPTY));
 	}
 }
 

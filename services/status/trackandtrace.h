@@ -17,7 +17,7 @@
 #include "access/policy.h"
 #include "access/principal.h"
 #include "access/pseudoniem.h"
-#include "access/vrijetekst.h"
+#include "access/freetext.h"
 
 #define TT_PAGE_SIZE_DEFAULT 20
 #define TT_PAGE_SIZE_MAX     100
@@ -40,7 +40,7 @@ struct tt_lijst_params {
 	const char *reden;  /* reden= (KCC: the klantcontact) trimmed, or NULL */
 	bool reden_gegeven; /* reden= was there, valid or not */
 	const char *doel;   /* doel= (employees, applications), or NULL */
-	char reden_buf[VRIJETEKST_REDEN_BUF];
+	char reden_buf[FREETEXT_REDEN_BUF];
 };
 
 /* GET /api/v1/zaken/{identificatie}, as asked. */
@@ -48,7 +48,7 @@ struct tt_zaak_params {
 	const char *reden; /* trimmed, or NULL */
 	bool reden_gegeven;
 	const char *doel;
-	char reden_buf[VRIJETEKST_REDEN_BUF];
+	char reden_buf[FREETEXT_REDEN_BUF];
 };
 
 /*
@@ -56,7 +56,7 @@ struct tt_zaak_params {
  * names are errors). Returns NULL when valid, else the ZGW invalidParams
  * array ({name, code, reason}, reasons in Dutch); what could be read is
  * filled in even then. Strings point into q, the reason into out. A reason
- * is trimmed and must be real text (access/vrijetekst).
+ * is trimmed and must be real text (access/freetext).
  */
 json_t *tt_lijst_params(const struct evkeyvalq *q, struct tt_lijst_params *out);
 json_t *tt_zaak_params(const struct evkeyvalq *q, struct tt_zaak_params *out);

@@ -19,7 +19,7 @@
 #include <sys/queue.h>
 
 #include "../../services/status/trackandtrace.h"
-#include "access/vrijetekst.h"
+#include "access/freetext.h"
 #include "http/http.h"
 
 static const char *const patronen[] = {"/api/v1/zaken", "/api/v1/zaken/_zoek",
@@ -66,7 +66,7 @@ lijst(const struct evkeyvalq *q)
 
 	json_decref(tt_lijst_params(q, &lp));
 	json_decref(tt_lijst_in_url(&lp));
-	if (lp.reden && strlen(lp.reden) >= VRIJETEKST_REDEN_BUF)
+	if (lp.reden && strlen(lp.reden) >= FREETEXT_REDEN_BUF)
 		abort();
 	json_decref(tt_zaak_params(q, &zp));
 }
@@ -75,7 +75,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct evkeyvalq q, leeg;
-	char *s, uit[VRIJETEKST_REDEN_BUF], klein[9];
+	char *s, uit[FREETEXT_REDEN_BUF], klein[9];
 	json_t *body;
 
 	if (size < 1)
@@ -105,9 +105,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		break;
 	default:
-		vrijetekst_reden(s, uit);
-		vrijetekst_vastlegbaar(s, VRIJETEKST_REDEN_MAX, uit, sizeof(uit));
-		vrijetekst_vastlegbaar(s, 200, klein, sizeof(klein));
+		freetext_reden(s, uit);
+		freetext_recordable(s, FREETEXT_REDEN_MAX, uit, sizeof(uit));
+		freetext_recordable(s, 200, klein, sizeof(klein));
 		if (strlen(uit) >= sizeof(uit) || strlen(klein) >= sizeof(klein))
 			abort();
 		break;

@@ -26,7 +26,7 @@
 #include "wire/schemaset.h"
 #include "access/toegang.h"
 #include "access/tokencache.h"
-#include "access/afremmen.h"
+#include "access/throttle.h"
 #include "policy_fixture.h"
 
 #define BSN_A       "111222333"
@@ -823,58 +823,58 @@ raadpleging_record_fits_its_schema_and_names_no_bsn(void **state)
 static void
 reasons_are_real_text_and_recorded_bounded(void **state)
 {
-	char out[VRIJETEKST_REDEN_BUF], kort[8], lang[1000];
+	char out[FREETEXT_REDEN_BUF], kort[8], lang[1000];
 
 	(void)state;
-	assert_int_equal(vrijetekst_reden("  inwoner belt  ", out), VRIJETEKST_OK);
+	assert_int_equal(freetext_reden("  inwoner belt  ", out), FREETEXT_OK);
 	assert_string_equal(out, "inwoner belt");
-	assert_int_equal(vrijetekst_reden(" ", out), VRIJETEKST_LEEG);
-	assert_int_equal(vrijetekst_reden("", out), VRIJETEKST_LEEG);
-	assert_int_equal(vrijetekst_reden("belt", out), VRIJETEKST_TE_KORT);
-	assert_int_equal(vrijetekst_reden("1 2 3 4 5", out), VRIJETEKST_TE_KORT);
-	assert_int_equal(vrijetekst_reden("vraag", out), VRIJETEKST_OK);
-	assert_int_equal(vrijetekst_reden("één vraag", out), VRIJETEKST_OK);
-	assert_int_equal(vrijetekst_reden("vraag\x01x", out), VRIJETEKST_ONLEESBAAR);
-	assert_int_equal(vrijetekst_reden("vraag \xff", out), VRIJETEKST_ONLEESBAAR);
+	assert_int_equal(freetext_reden(" ", out), FREETEXT_EMPTY);
+	assert_int_equal(freetext_reden("", out), FREETEXT_EMPTY);
+	assert_int_equal(freetext_reden("belt", out), FREETEXT_TOO_SHORT);
+	assert_int_equal(freetext_reden("1 2 3 4 5", out), FREETEXT_TOO_SHORT);
+	assert_int_equal(freetext_reden("vraag", out), FREETEXT_OK);
+	assert_int_equal(freetext_reden("één vraag", out), FREETEXT_OK);
+	assert_int_equal(freetext_reden("vraag\x01x", out), FREETEXT_UNREADABLE);
+	assert_int_equal(freetext_reden("vraag \xff", out), FREETEXT_UNREADABLE);
 	memset(lang, 'x', 201);
 	lang[201] = '\0';
-	assert_int_equal(vrijetekst_reden(lang, out), VRIJETEKST_TE_LANG);
+	assert_int_equal(freetext_reden(lang, out), FREETEXT_TOO_LONG);
 	lang[200] = '\0';
-	assert_int_equal(vrijetekst_reden(lang, out), VRIJETEKST_OK);
+	assert_int_equal(freetext_reden(lang, out), FREETEXT_OK);
 	/* Recorded: whole characters only, never past the buffer. */
-	vrijetekst_vastlegbaar("ééééé", 3, out, sizeof(out));
+	freetext_recordable("ééééé", 3, out, sizeof(out));
 	assert_string_equal(out, "ééé");
-	vrijetekst_vastlegbaar("ééééé", 10, kort, sizeof(kort));
+	freetext_recordable("ééééé", 10, kort, sizeof(kort));
 	assert_string_equal(kort, "ééé");
-	vrijetekst_vastlegbaar("a\xff"
-	                       "b",
-	                       10, kort, sizeof(kort));
+	freetext_recordable("a\xff"
+	                    "b",
+	                    10, kort, sizeof(kort));
 	assert_string_equal(kort, "a?b");
 }
 
-/* A sweep runs into the afremmer; others do not. */
+/* A sweep runs into the throttle; others do not. */
 static void
-afremmer_holds_back_a_caller_after_max_refusals_in_the_window(void **state)
+throttle_holds_back_a_caller_after_max_refusals_in_the_window(void **state)
 {
-	struct afremmer *a = afremmer_new(3, 60);
+	struct throttle *a = throttle_new(3, 60);
 	long nog = 0;
 
 	(void)state;
 	assert_non_null(a);
 	for (int i = 0; i < 3; i++) {
-		assert_false(afremmer_remt(a, "inwoner:" BSN_A, 1000 + i, &nog));
-		afremmer_tel(a, "inwoner:" BSN_A, 1000 + i);
+		assert_false(throttle_holds(a, "inwoner:" BSN_A, 1000 + i, &nog));
+		throttle_count(a, "inwoner:" BSN_A, 1000 + i);
 	}
-	assert_true(afremmer_remt(a, "inwoner:" BSN_A, 2000, &nog));
+	assert_true(throttle_holds(a, "inwoner:" BSN_A, 2000, &nog));
 	assert_int_equal(nog, 59);
 	/* Another caller, and the same number as another kind of caller, go on. */
-	assert_false(afremmer_remt(a, "inwoner:" BSN_B, 2000, &nog));
-	assert_false(afremmer_remt(a, "medewerker:" BSN_A, 2000, &nog));
+	assert_false(throttle_holds(a, "inwoner:" BSN_B, 2000, &nog));
+	assert_false(throttle_holds(a, "medewerker:" BSN_A, 2000, &nog));
 	/* The window ends: counting starts afresh. */
-	assert_false(afremmer_remt(a, "inwoner:" BSN_A, 61000, &nog));
-	afremmer_tel(a, "inwoner:" BSN_A, 61000);
-	assert_false(afremmer_remt(a, "inwoner:" BSN_A, 61001, &nog));
-	afremmer_free(a);
+	assert_false(throttle_holds(a, "inwoner:" BSN_A, 61000, &nog));
+	throttle_count(a, "inwoner:" BSN_A, 61000);
+	assert_false(throttle_holds(a, "inwoner:" BSN_A, 61001, &nog));
+	throttle_free(a);
 }
 
 /* HTTP threads' routing. */
@@ -1054,7 +1054,7 @@ main(void)
 	        cmocka_unit_test(list_item),
 	        cmocka_unit_test(raadpleging_record_fits_its_schema_and_names_no_bsn),
 	        cmocka_unit_test(reasons_are_real_text_and_recorded_bounded),
-	        cmocka_unit_test(afremmer_holds_back_a_caller_after_max_refusals_in_the_window),
+	        cmocka_unit_test(throttle_holds_back_a_caller_after_max_refusals_in_the_window),
 	        cmocka_unit_test(route_matching),
 	        cmocka_unit_test(token_cache_hits_only_the_same_bytes_until_the_verifier_refuses),
 	        cmocka_unit_test(intake_carries_geheimhouding_into_the_rollen),

@@ -1,8 +1,8 @@
 /*
- * vrijetekst.c — checking, trimming and masking free text before it is used
+ * freetext.c — checking, trimming and masking free text before it is used
  * or recorded.
  */
-#include "access/vrijetekst.h"
+#include "access/freetext.h"
 #include "core/mask.h"
 
 #include <ctype.h>
@@ -41,7 +41,7 @@ stuurteken(unsigned cp)
 }
 
 bool
-vrijetekst_ok(const char *s, size_t max)
+freetext_ok(const char *s, size_t max)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t tekens = 0;
@@ -59,8 +59,8 @@ vrijetekst_ok(const char *s, size_t max)
 	return true;
 }
 
-enum vrijetekst_fout
-vrijetekst_reden(const char *in, char out[VRIJETEKST_REDEN_BUF])
+enum freetext_error
+freetext_reden(const char *in, char out[FREETEXT_REDEN_BUF])
 {
 	const unsigned char *p;
 	size_t len, tekens = 0, letters = 0;
@@ -72,9 +72,9 @@ vrijetekst_reden(const char *in, char out[VRIJETEKST_REDEN_BUF])
 	while (len > 0 && (in[len - 1] == ' ' || in[len - 1] == '\t'))
 		len--;
 	if (len == 0)
-		return VRIJETEKST_LEEG;
-	if (len >= VRIJETEKST_REDEN_BUF)
-		return VRIJETEKST_TE_LANG;
+		return FREETEXT_EMPTY;
+	if (len >= FREETEXT_REDEN_BUF)
+		return FREETEXT_TOO_LONG;
 	memcpy(out, in, len);
 	out[len] = '\0';
 	for (p = (const unsigned char *)out; *p;) {
@@ -83,36 +83,36 @@ vrijetekst_reden(const char *in, char out[VRIJETEKST_REDEN_BUF])
 
 		if (n == 0 || stuurteken(cp)) {
 			out[0] = '\0';
-			return VRIJETEKST_ONLEESBAAR;
+			return FREETEXT_UNREADABLE;
 		}
 		/* ASCII letters, and every letter beyond Latin-1's symbols (é, ë, ...). */
 		letters += (cp < 0x80 && isalpha((int)cp)) || cp >= 0xc0;
 		tekens++;
 		p += n;
 	}
-	if (tekens > VRIJETEKST_REDEN_MAX) {
+	if (tekens > FREETEXT_REDEN_MAX) {
 		out[0] = '\0';
-		return VRIJETEKST_TE_LANG;
+		return FREETEXT_TOO_LONG;
 	}
-	if (tekens < VRIJETEKST_REDEN_MIN || letters < VRIJETEKST_REDEN_LETTERS) {
+	if (tekens < FREETEXT_REDEN_MIN || letters < FREETEXT_REDEN_LETTERS) {
 		out[0] = '\0';
-		return VRIJETEKST_TE_KORT;
+		return FREETEXT_TOO_SHORT;
 	}
-	return VRIJETEKST_OK;
+	return FREETEXT_OK;
 }
 
 const char *
-vrijetekst_fout_tekst(enum vrijetekst_fout f)
+freetext_error_text(enum freetext_error f)
 {
 	switch (f) {
-	case VRIJETEKST_OK:
+	case FREETEXT_OK:
 		return "In orde.";
-	case VRIJETEKST_LEEG:
+	case FREETEXT_EMPTY:
 		return "Vermeld de reden van het klantcontact; zonder reden kan het KCC geen zaak "
 		       "inzien.";
-	case VRIJETEKST_ONLEESBAAR:
+	case FREETEXT_UNREADABLE:
 		return "De reden bevat een stuurteken of is geen geldige tekst.";
-	case VRIJETEKST_TE_KORT:
+	case FREETEXT_TOO_SHORT:
 		return "Geef een echte reden: minstens 5 tekens, waarvan minstens 3 letters.";
 	default:
 		return "Geef een reden van hoogstens 200 tekens.";
@@ -120,7 +120,7 @@ vrijetekst_fout_tekst(enum vrijetekst_fout f)
 }
 
 void
-vrijetekst_vastlegbaar(const char *in, size_t max, char *out, size_t outlen)
+freetext_recordable(const char *in, size_t max, char *out, size_t outlen)
 {
 	const unsigned char *p = (const unsigned char *)(in ? in : "");
 	size_t len = 0, tekens = 0;
