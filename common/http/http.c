@@ -320,7 +320,7 @@ http_cors_allowed(const char *list, const char *origin)
 
 /* Cross-origin reads for the pages named in ZS_HTTP_CORS_ORIGINS (the
  * resident's page on another port or host): their Origin is echoed, with
- * Vary, and a preflight (OPTIONS with Access-Control-Request-Method) is
+ * Vary, and a preflight (OPTIONS with Access-Control-Request-Method; GET, POST, PUT) is
  * answered here. Other origins get no CORS headers at all, so the browser
  * keeps the reply from them. True when the request was answered. */
 bool
@@ -338,7 +338,7 @@ http_cors(struct http_req *r)
 	if (strcmp(r->method, "OPTIONS") != 0 ||
 	    !evhttp_find_header(in, "Access-Control-Request-Method"))
 		return false;
-	evhttp_add_header(out, "Access-Control-Allow-Methods", "GET, POST");
+	evhttp_add_header(out, "Access-Control-Allow-Methods", "GET, POST, PUT");
 	evhttp_add_header(out, "Access-Control-Allow-Headers",
 	                  "Authorization, Content-Type, traceparent");
 	evhttp_add_header(out, "Access-Control-Max-Age", "600");

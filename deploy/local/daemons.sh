@@ -72,13 +72,14 @@ start_one() {
 		return 0
 	fi
 	rm -f "$dir/$name.pid"
-	# The resident's page on zs-status shows "mijn gegevens" from zs-inzage,
-	# which lets that page's origin call it (CORS); neither is the other's
-	# business beyond that.
+	# The resident's page on zs-status shows "mijn gegevens" from zs-inzage
+	# and the voorkeuren of zs-notificatie, which let that page's origin call
+	# them (CORS); none is the others' business beyond that.
 	local extra=()
 	case $name in
-	status) extra=("ZS_WEB_INZAGE_URL=${ZS_WEB_INZAGE_URL:-http://127.0.0.1:$(port_of inzage)}") ;;
-	inzage) extra=("ZS_HTTP_CORS_ORIGINS=${ZS_HTTP_CORS_ORIGINS:-http://127.0.0.1:$(port_of status)}") ;;
+	status) extra=("ZS_WEB_INZAGE_URL=${ZS_WEB_INZAGE_URL:-http://127.0.0.1:$(port_of inzage)}"
+		"ZS_WEB_NOTIFICATIE_URL=${ZS_WEB_NOTIFICATIE_URL:-http://127.0.0.1:$(port_of notificatie)}") ;;
+	inzage | notificatie) extra=("ZS_HTTP_CORS_ORIGINS=${ZS_HTTP_CORS_ORIGINS:-http://127.0.0.1:$(port_of status)}") ;;
 	notificatie) extra=("${NOTIFICATIE_ENV[@]}") ;;
 	esac
 	# Detached from this shell's session, so it outlives `make demo`; the

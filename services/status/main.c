@@ -44,6 +44,9 @@ static const struct config_key status_keys[] = {
         {"ZS_WEB_INZAGE_URL", CF_STR, &web_cfg.inzage, "",
          "zs-inzage's base URL, for the page's \"wie heeft mijn gegevens gezien\" (zs-inzage"
          " then needs this page's origin in ZS_HTTP_CORS_ORIGINS); empty: not shown"},
+        {"ZS_WEB_NOTIFICATIE_URL", CF_STR, &web_cfg.notificatie, "",
+         "zs-notificatie's base URL, for the page's voorkeuren (how to get messages; zs-notificatie"
+         " then needs this page's origin in ZS_HTTP_CORS_ORIGINS); empty: not shown"},
         {"ZS_WEB_OIDC_AUTHORIZE_URL", CF_STR, &web_cfg.oidc_authorize, "",
          "the OIDC broker's authorization endpoint (the page's login, with PKCE)"},
         {"ZS_WEB_OIDC_CLIENT_ID", CF_STR, &web_cfg.oidc_client_id, "",

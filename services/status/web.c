@@ -155,6 +155,27 @@ handle_dev_token(struct http_req *r, void *arg)
 	free(tok);
 }
 
+/* Another API the page calls (zs-inzage, zs-notificatie): its origin joins
+ * the others in connect-src. */
+static bool
+andere_api(const char *url, const char *setting, char *origins, size_t cap)
+{
+	char origin[256], msg[80];
+	size_t n = strlen(origins);
+
+	if (!url || !url[0])
+		return true;
+	if (!web_origin(url, origin, sizeof(origin))) {
+		snprintf(msg, sizeof(msg), "invalid %s", setting);
+		setup_fout(msg, "It must be an http(s) URL.",
+		           "the daemon's base URL, e.g. https://mijn.denhaag.nl");
+		return false;
+	}
+	if (!http_cors_allowed(origins, origin)) /* not listed yet */
+		snprintf(origins + n, cap - n, "%s%s", n ? " " : "", origin);
+	return true;
+}
+
 /* Settings that contradict each other stop the daemon: a development login
  * next to real issuers would let anyone be anyone. */
 static bool
@@ -180,19 +201,9 @@ settings_ok(const struct web_config *cfg, const struct jwt_trust_set *trust, cha
 		        "use the endpoints from the broker's openid-configuration");
 		return false;
 	}
-	if (cfg->inzage && cfg->inzage[0]) {
-		char inzage[256];
-		size_t n = strlen(origin);
-
-		if (!web_origin(cfg->inzage, inzage, sizeof(inzage))) {
-			setup_fout("invalid ZS_WEB_INZAGE_URL",
-			           "ZS_WEB_INZAGE_URL must be an http(s) URL.",
-			           "the base URL of zs-inzage, e.g. https://mijn.denhaag.nl");
-			return false;
-		}
-		if (strcmp(inzage, origin) != 0)
-			snprintf(origin + n, cap - n, "%s%s", n ? " " : "", inzage);
-	}
+	if (!andere_api(cfg->inzage, "ZS_WEB_INZAGE_URL", origin, cap) ||
+	    !andere_api(cfg->notificatie, "ZS_WEB_NOTIFICATIE_URL", origin, cap))
+		return false;
 	if (!cfg->dev_login)
 		return true;
 	if (oidc) {
@@ -232,6 +243,8 @@ add_config(struct web *w, const struct web_config *cfg)
 		                cfg->dev_login ? json_string("ontwikkel") : json_null());
 	if (doc && cfg->inzage && cfg->inzage[0])
 		json_object_set_new(doc, "inzage", json_string(cfg->inzage));
+	if (doc && cfg->notificatie && cfg->notificatie[0])
+		json_object_set_new(doc, "notificatie", json_string(cfg->notificatie));
 	if (doc && cfg->vandaag && cfg->vandaag[0])
 		json_object_set_new(doc, "vandaag", json_string(cfg->vandaag));
 	s = doc ? json_dumps(doc, JSON_COMPACT) : NULL;

@@ -32,8 +32,9 @@ struct web_config {
 	const char *root; /* folder of the built page; "" = no page */
 	bool dev_login;
 	const char *oidc_authorize, *oidc_token, *oidc_client_id, *oidc_scope;
-	const char *inzage;  /* zs-inzage's base URL for "mijn gegevens"; "" = not shown */
-	const char *vandaag; /* ZS_VANDAAG: the page's "today" too; "" = the browser's clock */
+	const char *inzage;      /* zs-inzage's base URL for "mijn gegevens"; "" = not shown */
+	const char *notificatie; /* zs-notificatie's, for the voorkeuren; "" = not shown */
+	const char *vandaag;     /* ZS_VANDAAG: the page's "today" too; "" = the browser's clock */
 };
 
 struct web;

@@ -61,11 +61,18 @@ def site(infra):
         stack.zs("catalogus", "publish")
         # zs-inzage answers the page's "wie heeft mijn gegevens gezien" from
         # another port: the page's origin is allowed there (CORS).
+        # So does zs-notificatie for the voorkeuren (no delivery channel here).
         inzage = stack.daemon("inzage", start=False)
+        (dicht_poort,) = free_ports(1)  # NotifyNL stand-in: nothing listens, nothing is delivered
+        notificatie = stack.daemon("notificatie", start=False, ZS_NOTIFYNL_URL=f"http://127.0.0.1:{dicht_poort}",
+                                   ZS_NOTIFYNL_API_KEY=f"zaakstroom_test-{uuid.uuid4()}-{uuid.uuid4()}",
+                                   ZS_NOTIFYNL_EMAIL_TEMPLATE=str(uuid.uuid4()),
+                                   ZS_NOTIFYNL_SMS_TEMPLATE=str(uuid.uuid4()))
         d = stack.daemon("status", ZS_VANDAAG=VANDAAG, ZS_WEB_DEV_LOGIN="true", ZS_RAADPLEGING_TIMEOUT_MS="1500",
-                         ZS_WEB_INZAGE_URL=inzage.url(""))
-        inzage.env["ZS_HTTP_CORS_ORIGINS"] = d.url("")
-        inzage.start()
+                         ZS_WEB_INZAGE_URL=inzage.url(""), ZS_WEB_NOTIFICATIE_URL=notificatie.url(""))
+        for buur in (inzage, notificatie):
+            buur.env["ZS_HTTP_CORS_ORIGINS"] = d.url("")
+            buur.start()
         zaken = {}
         nr = iter(range(7001, 8000))
 
@@ -97,7 +104,7 @@ def site(infra):
                    what="the first zaak to close")
         wait_until(lambda: stack.scalar("select count(*) from status.statussen where zaak = %s", (half,)) == 3,
                    60, what="the second zaak at step 3")
-        d.inzage = inzage
+        d.inzage, d.notificatie = inzage, notificatie
         yield stack, d, zaken
     finally:
         stack.close()
@@ -201,6 +208,12 @@ def login(browser, base, soort, bsn, machtiging=None, medewerker=None):
     d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
 
 
+def op_zaak(browser, identificatie):
+    """Waits for the zaak's own page (the list names the zaaknummer too)."""
+    browser.wait(lambda: browser.d.find_elements(By.CSS_SELECTOR, "#inhoud .denhaag-process-steps")
+                 and f"Zaaknummer {identificatie}\n" in browser.text() + "\n")
+
+
 def zaak_links(browser):
     return [a.get_attribute("href").rsplit("/", 1)[1] for a in browser.d.find_elements(By.CSS_SELECTOR, ".zs-zaak a")]
 
@@ -230,7 +243,7 @@ def test_the_resident_follows_her_zaken_step_by_step(site, browser):
 
     # The closed zaak: every step done, the besluit with its bezwaar date, the data used.
     browser.d.find_element(By.CSS_SELECTOR, ".zs-zaak a").click()
-    browser.wait(lambda: "Zaaknummer " + zaken["a_dicht"] in browser.text())
+    op_zaak(browser, zaken["a_dicht"])
     page(browser, base, "zaak-afgerond")
     t = browser.text()
     assert browser.h1() == "Subsidie sanering verkeerslawaai"
@@ -246,7 +259,7 @@ def test_the_resident_follows_her_zaken_step_by_step(site, browser):
 
     # The open zaak: step 3 of 5 is the current one, the rest to come, dates in Dutch.
     browser.d.get(f"{base}/#/zaak/{zaken['a_open']}")
-    browser.wait(lambda: "Zaaknummer " + zaken["a_open"] in browser.text())
+    op_zaak(browser, zaken["a_open"])
     page(browser, base, "zaak-lopend")
     t = browser.text()
     assert "Stap 3 van 5" in t
@@ -361,6 +374,35 @@ def test_the_resident_sees_who_looked_at_her_data_and_why(site, browser):
     assert "Authorization" in kop["access-control-allow-headers"]
 
 
+def test_the_resident_chooses_how_she_hears_about_her_zaken(site, browser):
+    stack, d, zaken = site
+    base, notificatie = d.url(""), d.notificatie.url("")
+    login(browser, base, "inwoner", B)
+    browser.wait(lambda: browser.h1() == "Mijn zaken" and zaak_links(browser))
+    browser.d.find_element(By.LINK_TEXT, "Hoe wilt u berichten krijgen?").click()
+    browser.wait(lambda: browser.d.find_elements(By.ID, "emailadres"))
+    page(browser, base, "voorkeuren", ook=(notificatie,))
+    # A wrong address is told in Dutch, naming the field; nothing is stored.
+    browser.d.find_element(By.ID, "emailadres").send_keys("geen-adres")
+    browser.d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    browser.wait(lambda: "Controleer wat u invulde" in browser.text())
+    browser.shot("voorkeuren-fout")
+    browser.d.find_element(By.ID, "emailadres").clear()
+    browser.d.find_element(By.ID, "emailadres").send_keys("b.bakker@example.nl")
+    browser.d.find_element(By.ID, "telefoonnummer").send_keys("06 1234 5678")
+    browser.d.find_element(By.ID, "updates-nee").click()
+    browser.d.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    browser.wait(lambda: "Opgeslagen" in browser.text())
+    page(browser, base, "voorkeuren-opgeslagen", ook=(notificatie,))
+    # What zs-notificatie now holds for her, read back as the page reads it.
+    import urllib.request
+    tok = stack.zs("token", "inwoner", "--bsn", B).stdout.strip()
+    with urllib.request.urlopen(urllib.request.Request(notificatie + "/api/v1/voorkeuren",
+                                                       headers={"Authorization": f"Bearer {tok}"})) as r:
+        assert json.loads(r.read()) == {"emailadres": "b.bakker@example.nl", "telefoonnummer": "0612345678",
+                                        "updates": False}
+
+
 def options(url, origin):
     """A CORS preflight as a browser sends it: (status, lowercase headers)."""
     u = urllib.parse.urlsplit(url)
@@ -443,8 +485,8 @@ def test_the_page_is_served_safely(site):
     assert h["Content-Type"] == "text/html; charset=utf-8" and h["Content-Encoding"] == "gzip"
     csp = h["Content-Security-Policy"]
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
-    # Besides itself the page may only call zs-inzage (another port here).
-    assert "unsafe-inline" not in csp and f"connect-src 'self' {d.inzage.url('')};" in csp
+    # Besides itself the page may only call zs-inzage and zs-notificatie (other ports here).
+    assert "unsafe-inline" not in csp and f"connect-src 'self' {d.inzage.url('')} {d.notificatie.url('')};" in csp
     assert h["X-Content-Type-Options"] == "nosniff" and h["Referrer-Policy"] == "no-referrer"
     import gzip
     assert b'<html lang="nl"' in gzip.decompress(body)
@@ -453,7 +495,8 @@ def test_the_page_is_served_safely(site):
         with urllib.request.urlopen(d.url(pad)) as r:
             assert r.headers["Content-Type"] == ctype, pad
     with urllib.request.urlopen(d.url("/config.json")) as r:
-        assert json.loads(r.read()) == {"login": "ontwikkel", "vandaag": VANDAAG, "inzage": d.inzage.url("")}
+        assert json.loads(r.read()) == {"login": "ontwikkel", "vandaag": VANDAAG, "inzage": d.inzage.url(""),
+                                        "notificatie": d.notificatie.url("")}
     # Revalidation: the same ETag is a 304 without a body; HEAD has headers only.
     with urllib.request.urlopen(d.url("/app.js")) as r:
         etag, lengte = r.headers["ETag"], len(r.read())

@@ -2,11 +2,12 @@
 // in the hash (#/zaken, #/zaak/ZAAK-...), so the token in memory survives
 // every step; a reload means logging in again.
 
-import { h, datum, vandaag } from "./dom.js";
+import { h, datum, vandaag, veld, keuze } from "./dom.js";
 import { vraag, uitleg } from "./api.js";
 import { huidigToken, wie, uitloggen, ontwikkelLogin, oidcStart, oidcTerug } from "./login.js";
 import { zaakPagina, termijnBadge } from "./zaak.js";
 import { gegevensPagina } from "./gegevens.js";
+import { voorkeurenFormulier } from "./voorkeuren.js";
 
 const main = document.getElementById("inhoud");
 const kopRechts = document.getElementById("kop-rechts");
@@ -69,23 +70,6 @@ function foutPagina(fout, opnieuw, wat) {
       " ",
       h("a", { class: "utrecht-link", href: "#/zaken" }, "Naar Mijn zaken")),
   );
-}
-
-// Form fields in the Utrecht/Den Haag markup.
-function veld(id, label, attrs = {}, hint = null) {
-  return h("div", { class: "utrecht-form-field utrecht-form-field--text" },
-    h("div", { class: "utrecht-form-field__label" }, h("label", { class: "utrecht-form-label", for: id }, label)),
-    hint && h("div", { class: "utrecht-form-field-description", id: `${id}-hint` }, hint),
-    h("div", { class: "utrecht-form-field__input" },
-      h("input", { class: "utrecht-textbox utrecht-textbox--html-input", id, name: id, "aria-describedby": hint ? `${id}-hint` : null, ...attrs })));
-}
-
-function keuze(naam, waarde, label, checked) {
-  const id = `${naam}-${waarde}`;
-  return h("div", { class: "utrecht-form-field utrecht-form-field--radio" },
-    h("div", { class: "utrecht-form-field__input" },
-      h("input", { type: "radio", class: "utrecht-radio-button utrecht-radio-button--html-input", id, name: naam, value: waarde, checked })),
-    h("div", { class: "utrecht-form-field__label" }, h("label", { class: "utrecht-form-label utrecht-form-label--radio", for: id }, label)));
 }
 
 function knop(tekst) {
@@ -265,8 +249,10 @@ async function zakenPagina(status) {
     toon(
       h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, titel),
       h("nav", { class: "zs-tabs", "aria-label": "Soort zaken" }, tab("open", "Lopende zaken"), tab("gesloten", "Afgeronde zaken")),
-      config.inzage && !isMedewerker() &&
-        h("p", { class: "utrecht-paragraph" }, h("a", { class: "utrecht-link", href: "#/mijn-gegevens" }, "Wie heeft mijn gegevens gezien?")),
+      !isMedewerker() && (config.inzage || config.notificatie) &&
+        h("ul", { class: "zs-links" },
+          config.inzage && h("li", null, h("a", { class: "utrecht-link", href: "#/mijn-gegevens" }, "Wie heeft mijn gegevens gezien?")),
+          config.notificatie && !anders() && h("li", null, h("a", { class: "utrecht-link", href: "#/voorkeuren" }, "Hoe wilt u berichten krijgen?"))),
       doc.results.length
         ? lijst
         : h("p", { class: "utrecht-paragraph zs-leeg" }, status === "open" ? "Er zijn geen lopende zaken." : "Er zijn geen afgeronde zaken."),
@@ -306,12 +292,37 @@ async function mijnGegevens() {
   }
 }
 
+// A resident's own preferences only: a gemachtigde sets their own, not
+// those of whom they act for.
+async function voorkeuren() {
+  const url = `${config.notificatie.replace(/\/$/, "")}/api/v1/voorkeuren`;
+  const terug = h("p", { class: "utrecht-paragraph zs-terug" }, h("a", { class: "utrecht-link", href: "#/zaken" }, "← Terug naar de zaken"));
+  try {
+    const v = await vraag(url, huidigToken());
+    const opslaan = async (nieuw) => {
+      try {
+        await vraag(url, huidigToken(), { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(nieuw) });
+        return alert("ok", "Opgeslagen", "Wij sturen u berichten zoals u hebt gekozen.");
+      } catch (err) {
+        const [titel, tekst] = uitleg(err);
+        return alert("error", titel, tekst);
+      }
+    };
+    toon(terug, h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, "Hoe wilt u berichten krijgen?"),
+      h("p", { class: "utrecht-paragraph" }, "Wij laten u weten wat er met uw zaken gebeurt. Kies hoe en hoe vaak."),
+      voorkeurenFormulier(v, opslaan));
+  } catch (err) {
+    foutPagina(err, () => route(), "uw voorkeuren");
+  }
+}
+
 async function route() {
   const pad = location.hash.replace(/^#/, "") || "/";
   if (!huidigToken()) return loginPagina();
   if (pad === "/namens" && machtigingen().length) return namensPagina();
   if (pad === "/kcc" && isMedewerker()) return kccPagina();
   if (pad === "/mijn-gegevens" && config.inzage && !isMedewerker()) return mijnGegevens();
+  if (pad === "/voorkeuren" && config.notificatie && !isMedewerker()) return voorkeuren();
   const zaak = pad.match(/^\/zaak\/([A-Za-z0-9._-]{1,64})$/);
   if (zaak) return zaakDetail(zaak[1]);
   const lijst = pad.match(/^\/zaken(?:\/(open|gesloten))?$/);

@@ -28,6 +28,23 @@ export function vinkje() {
   return svg;
 }
 
+// Form fields in the Utrecht/Den Haag markup.
+export function veld(id, label, attrs = {}, hint = null) {
+  return h("div", { class: "utrecht-form-field utrecht-form-field--text" },
+    h("div", { class: "utrecht-form-field__label" }, h("label", { class: "utrecht-form-label", for: id }, label)),
+    hint && h("div", { class: "utrecht-form-field-description", id: `${id}-hint` }, hint),
+    h("div", { class: "utrecht-form-field__input" },
+      h("input", { class: "utrecht-textbox utrecht-textbox--html-input", id, name: id, "aria-describedby": hint ? `${id}-hint` : null, ...attrs })));
+}
+
+export function keuze(naam, waarde, label, checked) {
+  const id = `${naam}-${waarde}`;
+  return h("div", { class: "utrecht-form-field utrecht-form-field--radio" },
+    h("div", { class: "utrecht-form-field__input" },
+      h("input", { type: "radio", class: "utrecht-radio-button utrecht-radio-button--html-input", id, name: naam, value: waarde, checked })),
+    h("div", { class: "utrecht-form-field__label" }, h("label", { class: "utrecht-form-label utrecht-form-label--radio", for: id }, label)));
+}
+
 const DAG = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 const MOMENT = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Amsterdam" });
 const ISO = new Intl.DateTimeFormat("en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "Europe/Amsterdam" });
