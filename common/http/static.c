@@ -193,6 +193,8 @@ walk(struct http_static *s, int dirfd, const char *prefix, int depth, char *err,
 		if (S_ISDIR(st.st_mode) && depth < HTTP_STATIC_MAX_DEPTH) {
 			int sub = openat(dirfd, e->d_name,
 			                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0)
+				snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			ok = sub >= 0 && walk(s, sub, path, depth + 1, err, errlen);
 		} else if (S_ISREG(st.st_mode) && ctype_for(e->d_name)) {
 			unsigned char *body;
