@@ -27,8 +27,8 @@
 struct zending {
 	struct bezorger *b;
 	char id[UUID_LEN + 1];
-	char *sleutel, *betrokkene, *zaak, *identificatie, *aanvraag_id, *aanleiding, *kanaal,
-	        *onderwerp;
+	char *sleutel, *betrokkene, *zaak, *identificatie, *aanvraag_id, *verzoek_id, *aanleiding,
+	        *kanaal, *onderwerp;
 	int pogingen;
 	/* The outcome, once answered. */
 	enum uitslag uitslag;
@@ -64,7 +64,8 @@ bezorger_prepare(struct pg *pg)
 	               " b.zaak::text, b.identificatie, b.aanvraag_id, b.aanleiding, b.kanaal,"
 	               " b.abonnement, b.onderwerp, b.tekst, b.pogingen,"
 	               " (SELECT emailadres FROM voorkeuren v WHERE v.betrokkene = b.betrokkene),"
-	               " (SELECT telefoonnummer FROM voorkeuren v WHERE v.betrokkene = b.betrokkene)",
+	               " (SELECT telefoonnummer FROM voorkeuren v WHERE v.betrokkene = b.betrokkene),"
+	               " b.verzoek_id",
 	               1) &&
 	       /* Every delivered message of a round in one statement. */
 	       pg_prepare(pg, "verstuurd",
@@ -103,6 +104,7 @@ zending_free(struct zending *z)
 	free(z->zaak);
 	free(z->identificatie);
 	free(z->aanvraag_id);
+	free(z->verzoek_id);
 	free(z->aanleiding);
 	free(z->kanaal);
 	free(z->onderwerp);
@@ -123,21 +125,21 @@ jitter(void)
 static bool
 emit_uitkomst(struct bezorger *b, const struct ce_attrs *cause, const char *record, const char *id,
               const char *sleutel, const char *betrokkene, const char *zaak,
-              const char *identificatie, const char *aanvraag_id, const char *aanleiding,
-              const char *kanaal, const char *onderwerp, int pogingen, const char *foutcode,
-              const char *fout, bool definitief)
+              const char *identificatie, const char *aanvraag_id, const char *verzoek_id,
+              const char *aanleiding, const char *kanaal, const char *onderwerp, int pogingen,
+              const char *foutcode, const char *fout, bool definitief)
 {
 	char tijd[32], ce_id[UUID_LEN + 1], naam[128];
 	bool verstuurd = strcmp(record, "BerichtVerstuurd") == 0;
 	json_t *data;
 
 	format_rfc3339_ms(now_ms(), tijd);
-	data = json_pack("{s:s, s:s?, s:s?, s:s?, s:n, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
+	data = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s, s:i, s:s}",
 	                 "berichtId", id, "zaak", zaak, "identificatie", identificatie,
-	                 "aanvraagId", aanvraag_id, "verzoekId", "aanleiding", aanleiding, "kanaal",
-	                 kanaal, "ontvanger", betrokkene, "onderwerp", onderwerp,
-	                 verstuurd ? "verstuurdOp" : "misluktOp", tijd, "pogingen", pogingen,
-	                 "dedupSleutel", sleutel);
+	                 "aanvraagId", aanvraag_id, "verzoekId", verzoek_id, "aanleiding",
+	                 aanleiding, "kanaal", kanaal, "ontvanger", betrokkene, "onderwerp",
+	                 onderwerp, verstuurd ? "verstuurdOp" : "misluktOp", tijd, "pogingen",
+	                 pogingen, "dedupSleutel", sleutel);
 	if (!data)
 		return false;
 	if (!verstuurd)
@@ -146,8 +148,9 @@ emit_uitkomst(struct bezorger *b, const struct ce_attrs *cause, const char *reco
 	/* Name-based: a replayed outcome is the same event. */
 	snprintf(naam, sizeof(naam), "%s:%s:%d", record, id, pogingen);
 	uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
-	bool ok = projector_emit(b->n->p, TOPIC_BERICHTEN, zaak ? zaak : aanvraag_id, record, data,
-	                         cause, ce_id);
+	bool ok = projector_emit(b->n->p, TOPIC_BERICHTEN,
+	                         zaak ? zaak : (aanvraag_id ? aanvraag_id : verzoek_id), record,
+	                         data, cause, ce_id);
 	json_decref(data);
 	return ok;
 }
@@ -155,12 +158,13 @@ emit_uitkomst(struct bezorger *b, const struct ce_attrs *cause, const char *reco
 void
 bezorger_geen_contact(struct bezorger *b, const struct ce_attrs *cause, const char *id,
                       const char *sleutel, const char *betrokkene, const char *zaak,
-                      const char *identificatie, const char *aanvraag_id, const char *aanleiding,
-                      const char *onderwerp)
+                      const char *identificatie, const char *aanvraag_id, const char *verzoek_id,
+                      const char *aanleiding, const char *onderwerp)
 {
 	emit_uitkomst(b, cause, "BerichtMislukt", id, sleutel, betrokkene, zaak, identificatie,
-	              aanvraag_id, aanleiding, "email", onderwerp, 0, "geen_contactgegevens",
-	              "Er is geen e-mailadres of telefoonnummer bekend.", true);
+	              aanvraag_id, verzoek_id, aanleiding, "email", onderwerp, 0,
+	              "geen_contactgegevens", "Er is geen e-mailadres of telefoonnummer bekend.",
+	              true);
 	projector_count(b->n->p, b->m_definitief, 1);
 }
 
@@ -188,8 +192,8 @@ vastleggen(struct bezorger *b)
 			ok = !inwoner ||
 			     emit_uitkomst(b, NULL, "BerichtVerstuurd", z->id, z->sleutel,
 			                   z->betrokkene, z->zaak, z->identificatie, z->aanvraag_id,
-			                   z->aanleiding, z->kanaal, z->onderwerp, z->pogingen,
-			                   NULL, NULL, false);
+			                   z->verzoek_id, z->aanleiding, z->kanaal, z->onderwerp,
+			                   z->pogingen, NULL, NULL, false);
 		} else if (z->wacht_ms >= 0) {
 			snprintf(wacht, sizeof(wacht), "%lld", (long long)z->wacht_ms);
 			const char *vals[4] = {z->id, wacht, z->foutcode, z->fout};
@@ -200,8 +204,8 @@ vastleggen(struct bezorger *b)
 			     (!inwoner ||
 			      emit_uitkomst(b, NULL, "BerichtMislukt", z->id, z->sleutel,
 			                    z->betrokkene, z->zaak, z->identificatie,
-			                    z->aanvraag_id, z->aanleiding, z->kanaal, z->onderwerp,
-			                    z->pogingen, z->foutcode, z->fout, true));
+			                    z->aanvraag_id, z->verzoek_id, z->aanleiding, z->kanaal,
+			                    z->onderwerp, z->pogingen, z->foutcode, z->fout, true));
 		}
 	}
 	if (ok && json_array_size(verstuurd) > 0) {
@@ -435,6 +439,7 @@ claim(struct bezorger *b)
 		z->kanaal = kopie(res, r, 7);
 		z->onderwerp = kopie(res, r, 9);
 		z->pogingen = atoi(PQgetvalue(res, r, 11));
+		z->verzoek_id = kopie(res, r, 14);
 		if (!verstuur(b, z, PQgetvalue(res, r, 8), PQgetvalue(res, r, 10),
 		              waarde(res, r, 12), waarde(res, r, 13))) {
 			/* No address (any more), or a subscription gone: nothing

@@ -50,7 +50,7 @@ const char *bezorger_resource_basis(const struct bezorger *b);
 void bezorger_geen_contact(struct bezorger *b, const struct ce_attrs *cause, const char *id,
                            const char *sleutel, const char *betrokkene, const char *zaak,
                            const char *identificatie, const char *aanvraag_id,
-                           const char *aanleiding, const char *onderwerp);
+                           const char *verzoek_id, const char *aanleiding, const char *onderwerp);
 
 /* POST /api/v1/berichten/{id}/opnieuw for the beheerder role. */
 void bezorger_routes(struct bezorger *b, struct http_server *http);

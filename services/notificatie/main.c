@@ -107,7 +107,7 @@ int
 main(int argc, char **argv)
 {
 	static const enum topic_id topics[] = {TOPIC_AANVRAGEN, TOPIC_AANVRAAG_UITKOMSTEN,
-	                                       TOPIC_ZAKEN};
+	                                       TOPIC_ZAKEN, TOPIC_INZAGE};
 	struct daemon d =
 	        DAEMON_INIT("notificatie", "residents are told what happens to their zaak");
 	struct notificatie n = {0};

@@ -80,6 +80,20 @@ notificatie_prepare(struct pg *pg)
 	               "SELECT bericht_plaatsen($1::uuid, $2, $3, $4::uuid, $5, $6, $7, $8, $9, $10,"
 	               " $11, $12::boolean, $13::bigint)",
 	               13) &&
+	       pg_prepare(
+	               pg, "verzoeken_bekend",
+	               "SELECT v.verzoek_id, v.betrokkene FROM jsonb_array_elements_text($1::jsonb)"
+	               " AS k(id) CROSS JOIN LATERAL (SELECT * FROM verzoeken WHERE verzoek_id = k.id"
+	               " LIMIT 1) v",
+	               1) &&
+	       pg_prepare(pg, "verzoek_insert",
+	                  "INSERT INTO verzoeken (verzoek_id, betrokkene) VALUES ($1, $2)"
+	                  " ON CONFLICT DO NOTHING",
+	                  2) &&
+	       pg_prepare(
+	               pg, "bericht_verzoek",
+	               "UPDATE berichten SET verzoek_id = $2 WHERE id = $1::uuid AND verzoek_id IS NULL",
+	               2) &&
 	       bezorger_prepare(pg) && voorkeuren_prepare(pg);
 }
 
@@ -88,6 +102,7 @@ struct kennis {
 	json_t *zaken;      /* uuid -> {identificatie, zaaktype, omschrijving, betrokkene} */
 	json_t *aanvragen;  /* id -> {betrokkene, zaaktype, afwijzing} */
 	json_t *voorkeuren; /* pseudonym -> {email, sms, updates} */
+	json_t *verzoeken;  /* inzageverzoek id -> betrokkene pseudonym */
 };
 
 static const char *
@@ -184,6 +199,18 @@ aanvraag_rij(PGresult *res, int r)
 }
 
 static json_t *
+verzoek_rij(PGresult *res, int r)
+{
+	return json_string(PQgetvalue(res, r, 1));
+}
+
+static bool
+is_inzage(const char *record)
+{
+	return strncmp(record, "Inzage", 6) == 0;
+}
+
+static json_t *
 voorkeur_rij(PGresult *res, int r)
 {
 	return json_pack("{s:b, s:b, s:b}", "email", PQgetvalue(res, r, 1)[0] == 't', "sms",
@@ -205,7 +232,7 @@ static bool
 kennis_lees(struct notificatie *n, struct proj_batch *bt, struct kennis *k)
 {
 	json_t *zaak_ids = json_array(), *aanvraag_ids = json_array(), *personen = json_array(),
-	       *seen = json_object();
+	       *verzoek_ids = json_array(), *seen = json_object();
 	bool ok = false;
 	const char *key;
 	json_t *v;
@@ -220,6 +247,9 @@ kennis_lees(struct notificatie *n, struct proj_batch *bt, struct kennis *k)
 		if (strcmp(m->record, "AanvraagIngediend") == 0 ||
 		    strcmp(m->record, "AanvraagAfgewezen") == 0) {
 			voeg_toe_uniek(aanvraag_ids, seen, s(m->data, "aanvraagId"));
+		} else if (is_inzage(m->record)) {
+			voeg_toe_uniek(verzoek_ids, seen, s(m->data, "verzoekId"));
+			voeg_toe_uniek(personen, seen, s(m->data, "betrokkene"));
 		} else if (strcmp(m->record, "ZaakGeregistreerd") == 0) {
 			const json_t *br =
 			        ontvanger_rol(json_object_get(m->data, "rollen"), &contact);
@@ -237,15 +267,19 @@ kennis_lees(struct notificatie *n, struct proj_batch *bt, struct kennis *k)
 		}
 	}
 	if (!lees(bt->pg, "zaken_bekend", zaak_ids, k->zaken, zaak_rij) ||
-	    !lees(bt->pg, "aanvragen_bekend", aanvraag_ids, k->aanvragen, aanvraag_rij))
+	    !lees(bt->pg, "aanvragen_bekend", aanvraag_ids, k->aanvragen, aanvraag_rij) ||
+	    !lees(bt->pg, "verzoeken_bekend", verzoek_ids, k->verzoeken, verzoek_rij))
 		goto out;
 	json_object_foreach(k->zaken, key, v) voeg_toe_uniek(personen, seen, s(v, "betrokkene"));
 	json_object_foreach(k->aanvragen, key, v)
 	        voeg_toe_uniek(personen, seen, s(v, "betrokkene"));
+	json_object_foreach(k->verzoeken, key, v)
+	        voeg_toe_uniek(personen, seen, json_string_value(v));
 	ok = lees(bt->pg, "voorkeuren_bekend", personen, k->voorkeuren, voorkeur_rij);
 out:
 	json_decref(zaak_ids);
 	json_decref(aanvraag_ids);
+	json_decref(verzoek_ids);
 	json_decref(personen);
 	json_decref(seen);
 	return ok;
@@ -255,7 +289,7 @@ out:
 struct plaatsing {
 	enum aanleiding aanleiding;
 	const char *onderscheid; /* what within the aanleiding */
-	const char *zaak, *identificatie, *aanvraag_id, *zaaktype, *betrokkene;
+	const char *zaak, *identificatie, *aanvraag_id, *verzoek_id, *zaaktype, *betrokkene;
 	int status;
 	bool informeren;
 	struct waarden w;
@@ -286,8 +320,8 @@ plaats(struct notificatie *n, struct proj_batch *bt, struct proj_msg *m, struct 
 		return true;
 	}
 	bericht_sleutel(sleutel, sizeof(sleutel), pl->betrokkene,
-	                pl->zaak ? pl->zaak : pl->aanvraag_id, aanleiding_naam(pl->aanleiding),
-	                pl->onderscheid, rg->sjabloon->naam);
+	                pl->zaak ? pl->zaak : (pl->aanvraag_id ? pl->aanvraag_id : pl->verzoek_id),
+	                aanleiding_naam(pl->aanleiding), pl->onderscheid, rg->sjabloon->naam);
 	bericht_id(sleutel, id);
 	tekst = malloc(SJABLOON_TEKST_MAX * 2);
 	if (!tekst)
@@ -306,7 +340,8 @@ plaats(struct notificatie *n, struct proj_batch *bt, struct proj_msg *m, struct 
 		if (rg->actie_vereist)
 			bezorger_geen_contact(n->bezorger, &m->ce, id, sleutel, pl->betrokkene,
 			                      pl->zaak, pl->identificatie, pl->aanvraag_id,
-			                      aanleiding_naam(pl->aanleiding), onderwerp);
+			                      pl->verzoek_id, aanleiding_naam(pl->aanleiding),
+			                      onderwerp);
 		free(tekst);
 		return true;
 	}
@@ -326,6 +361,10 @@ plaats(struct notificatie *n, struct proj_batch *bt, struct proj_msg *m, struct 
 	                        venster};
 	bool ok = pg_pipeline_send(bt->pg, "bericht_plaatsen", 13, vals, NULL, NULL);
 	free(tekst);
+	if (ok && pl->verzoek_id) {
+		const char *vvals[2] = {id, pl->verzoek_id};
+		ok = pg_pipeline_send(bt->pg, "bericht_verzoek", 2, vvals, NULL, NULL);
+	}
 	return ok;
 }
 
@@ -664,11 +703,50 @@ zaak_feit(struct notificatie *n, struct proj_batch *bt, struct proj_msg *m, stru
 	return plaats(n, bt, m, k, &pl) && webhooks(n, bt, m, &pl);
 }
 
+/* A request under the AVG received, extended or answered. */
+static bool
+inzage(struct notificatie *n, struct proj_batch *bt, struct proj_msg *m, struct kennis *k)
+{
+	const json_t *d = m->data;
+	const char *id = s(d, "verzoekId"), *p;
+	char eind[40];
+	struct plaatsing pl = {.verzoek_id = id, .onderscheid = ""};
+
+	if (!id)
+		return true;
+	if (strcmp(m->record, "InzageVerzoekOntvangen") == 0) {
+		p = s(d, "betrokkene");
+		if (!p)
+			return true;
+		json_object_set_new(k->verzoeken, id, json_string(p));
+		const char *vals[2] = {id, p};
+		if (!pg_pipeline_send(bt->pg, "verzoek_insert", 2, vals, NULL, NULL))
+			return false;
+		pl.aanleiding = AANL_INZAGE_ONTVANGEN;
+		datum_waarde(s(d, "uitersteDatum"), eind, sizeof(eind), &pl.w.v[VELD_EINDDATUM]);
+	} else if (strcmp(m->record, "InzageTermijnVerlengd") == 0) {
+		pl.aanleiding = AANL_INZAGE_VERLENGD;
+		pl.onderscheid = s(d, "nieuweUitersteDatum") ? s(d, "nieuweUitersteDatum") : "";
+		pl.w.v[VELD_REDEN] = s(d, "reden");
+		datum_waarde(s(d, "nieuweUitersteDatum"), eind, sizeof(eind),
+		             &pl.w.v[VELD_EINDDATUM]);
+	} else if (strcmp(m->record, "InzageAfgehandeld") == 0) {
+		pl.aanleiding = AANL_INZAGE_AFGEHANDELD;
+		datum_waarde(s(d, "uitersteDatum"), eind, sizeof(eind), &pl.w.v[VELD_EINDDATUM]);
+	} else {
+		return true; /* the portal's own InzageVerzoekIngediend, the deadline watch */
+	}
+	pl.betrokkene = json_string_value(json_object_get(k->verzoeken, id));
+	if (!pl.betrokkene)
+		return true; /* received before this daemon's time */
+	return plaats(n, bt, m, k, &pl);
+}
+
 int
 notificatie_apply(struct proj_batch *bt, void *arg)
 {
 	struct notificatie *n = arg;
-	struct kennis k = {json_object(), json_object(), json_object()};
+	struct kennis k = {json_object(), json_object(), json_object(), json_object()};
 	int rc = -1;
 
 	if (!kennis_lees(n, bt, &k))
@@ -689,6 +767,8 @@ notificatie_apply(struct proj_batch *bt, void *arg)
 			ok = true; /* ZaakGeregistreerd says it all */
 		else if (strcmp(m->record, "ZaakGeregistreerd") == 0)
 			ok = zaak_geregistreerd(n, bt, m, &k);
+		else if (is_inzage(m->record))
+			ok = inzage(n, bt, m, &k);
 		else
 			ok = zaak_feit(n, bt, m, &k);
 		if (!ok)
@@ -701,5 +781,6 @@ out:
 	json_decref(k.zaken);
 	json_decref(k.aanvragen);
 	json_decref(k.voorkeuren);
+	json_decref(k.verzoeken);
 	return rc;
 }

@@ -9,9 +9,10 @@
 #include <string.h>
 
 static const char *const aanleiding_namen[AANL__COUNT] = {
-        "zaak_ontvangen",  "status_gewijzigd",   "termijn_nadert", "termijn_overschreden",
-        "zaak_opgeschort", "zaak_hervat",        "zaak_verlengd",  "besluit_genomen",
-        "zaak_afgesloten", "aanvraag_afgewezen",
+        "zaak_ontvangen",     "status_gewijzigd",   "termijn_nadert",   "termijn_overschreden",
+        "zaak_opgeschort",    "zaak_hervat",        "zaak_verlengd",    "besluit_genomen",
+        "zaak_afgesloten",    "aanvraag_afgewezen", "inzage_ontvangen", "inzage_verlengd",
+        "inzage_afgehandeld",
 };
 
 static const char *const veld_namen[VELD__COUNT] = {
@@ -44,6 +45,10 @@ static const unsigned beschikbaar[AANL__COUNT] = {
                                  B(VELD_TOELICHTING),
         [AANL_ZAAK_AFGESLOTEN] = B(VELD_IDENTIFICATIE) | B(VELD_ZAAKTYPE) | B(VELD_RESULTAAT),
         [AANL_AANVRAAG_AFGEWEZEN] = B(VELD_ZAAKTYPE) | B(VELD_REDENEN),
+        /* An inzageverzoek: einddatum is its deadline, reden the extension's. */
+        [AANL_INZAGE_ONTVANGEN] = B(VELD_EINDDATUM),
+        [AANL_INZAGE_VERLENGD] = B(VELD_EINDDATUM) | B(VELD_REDEN),
+        [AANL_INZAGE_AFGEHANDELD] = B(VELD_EINDDATUM),
 };
 
 /* What a message for the aanleiding is useless without. */
@@ -58,6 +63,9 @@ static const unsigned verplicht[AANL__COUNT] = {
         [AANL_BESLUIT_GENOMEN] = B(VELD_IDENTIFICATIE),
         [AANL_ZAAK_AFGESLOTEN] = B(VELD_IDENTIFICATIE),
         [AANL_AANVRAAG_AFGEWEZEN] = B(VELD_REDENEN),
+        [AANL_INZAGE_ONTVANGEN] = B(VELD_EINDDATUM),
+        [AANL_INZAGE_VERLENGD] = B(VELD_EINDDATUM) | B(VELD_REDEN),
+        [AANL_INZAGE_AFGEHANDELD] = 0,
 };
 
 const char *

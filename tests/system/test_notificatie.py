@@ -92,7 +92,12 @@ class World:
         return self.smtp.lijst(lambda m: m.rcpt == adres)
 
     def wacht_mails(self, adres, n, timeout=60):
-        wait_until(lambda: len(self.mails(adres)) >= n, timeout, what=f"{n} mails to {adres}")
+        try:
+            wait_until(lambda: len(self.mails(adres)) >= n, timeout, what=f"{n} mails to {adres}")
+        except AssertionError as e:
+            rijen = self.stack.sql("select aanleiding, kanaal, status, pogingen, foutcode, fout, gepland_op < now()"
+                                   " from notificatie.berichten where kanaal <> 'webhook'")
+            raise AssertionError(f"{e}; queue: {rijen}") from None
         return self.mails(adres)
 
     def sms(self, nummer, afgeleverd=False):
@@ -425,6 +430,56 @@ def test_voorkeuren_api_and_opted_out_resident_gets_only_actie_vereist(world):
     assert mails[1].onderwerp.startswith("Wij hebben iets van u nodig")
     assert "---" not in mails[1].tekst  # status 4 was not made, so nothing merged into it
     assert [r[0] for r in world.rijen(z["uuid"]) if r[1] != "webhook"] == ["zaak_ontvangen", "status_gewijzigd"]
+
+
+def test_inzageverzoek_received_extended_answered(world):
+    """A request under the AVG: the resident is told it was received (with
+    the deadline), extended (with the reason) and answered; a redelivered
+    event sends nothing (the answer comes after it on the same key)."""
+    import hashlib
+    import hmac
+
+    adres = "inzage@example.nl"
+    z = zaak(email=adres)
+    eigen_bsn = z["rollen"][0]["betrokkene"]["inpBsn"]
+    world.geef(("ZaakGeregistreerd", z))
+    world.wacht_mails(adres, 1)
+    sleutel = bytes.fromhex(world.stack.env["ZS_PSEUDONIEM_SLEUTEL"])
+    ps = hmac.new(sleutel, b"BSN\x00" + eigen_bsn.encode(), hashlib.sha256).hexdigest()
+    vid = str(uuid.uuid4())
+    ontvangen = {"verzoekId": vid, "recht": "inzage", "betrokkene": ps, "betrokkeneType": "natuurlijk_persoon",
+                 "kanaal": "web", "vertegenwoordigd": False, "ontvangenOp": "2026-03-02T09:00:00.000Z",
+                 "uitersteDatum": "2026-04-02", "uiterstVerlengbaarTot": "2026-06-02",
+                 "identiteitscontrole": None, "toelichting": None, "uitvoerder": None}
+    verlengd = {"verzoekId": vid, "reden": "Uw verzoek gaat over veel zaken.", "vorigeUitersteDatum": "2026-04-02",
+                "nieuweUitersteDatum": "2026-05-04", "beslotenOp": "2026-03-20T09:00:00.000Z",
+                "meldingAanBetrokkeneOp": None, "uitvoerder": None}
+    klaar = {"verzoekId": vid, "afgehandeldOp": "2026-04-20T09:00:00.000Z", "uitkomst": "verstrekt",
+             "uitersteDatum": "2026-05-04", "binnenTermijn": True, "art15": None, "toelichting": None,
+             "uitvoerder": None}
+    for record, doc in (("InzageVerzoekOntvangen", ontvangen), ("InzageTermijnVerlengd", verlengd),
+                        ("InzageVerzoekOntvangen", ontvangen), ("InzageAfgehandeld", klaar)):
+        world.stack.produce("inzage", vid, doc, record=record, flush=False)
+    world.stack.flush()
+    # Messages without a zaak have no window: they leave at once, side by side.
+    mails = {m.onderwerp: m for m in world.wacht_mails(adres, 4)[1:]}
+    assert sorted(mails) == ["Het antwoord op uw verzoek over uw gegevens staat klaar",
+                             "We hebben meer tijd nodig voor uw verzoek over uw gegevens",
+                             "We hebben uw verzoek over uw gegevens ontvangen"]
+    assert "uiterlijk 2 april 2026 antwoord" in mails["We hebben uw verzoek over uw gegevens ontvangen"].tekst
+    verlenging = mails["We hebben meer tijd nodig voor uw verzoek over uw gegevens"].tekst
+    assert "Uw verzoek gaat over veel zaken." in verlenging and "uiterlijk 4 mei 2026" in verlenging
+    # The redelivered receipt made nothing: its key was known, and the queue is empty.
+    assert world.stack.scalar("select count(*) from notificatie.berichten where verzoek_id = %s", (vid,)) == 3
+    try:
+        msgs = world.stack.read("berichten", until=lambda ms: sum(m.key == vid for m in ms) >= 3, timeout=20)
+    except AssertionError:
+        rijen = world.stack.sql("select status, pogingen, foutcode, fout, zaak, aanvraag_id, verzoek_id"
+                                " from notificatie.berichten where verzoek_id = %s", (vid,))
+        raise AssertionError(f"rows: {rijen}; log: {world.d.log_tail(15)}") from None
+    van = [m.value for m in msgs if m.key == vid]
+    assert sorted(v["aanleiding"] for v in van) == ["inzage_afgehandeld", "inzage_ontvangen", "inzage_verlengd"]
+    assert all(v["verzoekId"] == vid and v["zaak"] is None and v["ontvanger"] == ps for v in van)
 
 
 def test_kill9_during_deliveries_loses_nothing(world):
