@@ -14,6 +14,7 @@
 #include "api.h"
 #include "boom.h"
 #include "regel.h"
+#include "verwerking.h"
 #include "register.h"
 #include "core/log.h"
 #include "core/mask.h"
@@ -190,7 +191,8 @@ probleem_param(struct toegang_verzoek *v, const char *naam, const char *tekst)
  */
 static bool
 beslis(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
-       const struct principal *p, const char *object, const char *als_pad)
+       const struct principal *p, const char *object, const char *als_pad,
+       const struct toegang_betrokkene *wie)
 {
 	const char *doel = http_query(r, "doel");
 	struct policy_decision d;
@@ -198,6 +200,15 @@ beslis(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
 
 	policy_evaluate(toegang_policy_vast(api->t), p, ACTIE_AUDIT_LEZEN, NULL,
 	                &(struct policy_context){.doel = doel}, &d);
+	/* personal data of one betrokkene: the read is a raadpleging like any
+	 * other (GegevensGeraadpleegd, acknowledged before the answer leaves) */
+	if (wie)
+		toegang_registreer(
+		        v, p, wie,
+		        &(struct toegang_vastlegging){.actie = ACTIE_AUDIT_LEZEN,
+		                                      .doel = doel,
+		                                      .verwerkingsactiviteit = ACTIVITEIT_INZAGE},
+		        &d);
 	/* the decision's strings point into the policy, which a reload may free */
 	snprintf(regel_id, sizeof(regel_id), "%s", d.regel ? d.regel : "");
 	snprintf(uitleg, sizeof(uitleg), "%s", d.uitleg ? d.uitleg : "");
@@ -249,7 +260,7 @@ bewijs(struct http_req *r, void *arg)
 	else
 		snprintf(object, sizeof(object), "boom %" PRIu64 "..%" PRIu64, m, n);
 
-	if (!beslis(api, r, v, &p, object, NULL))
+	if (!beslis(api, r, v, &p, object, NULL, NULL))
 		return;
 	hoofd = boomhoofd(pg, n);
 	if (!hoofd) {
@@ -329,7 +340,10 @@ dataverwerkingen(struct http_req *r, void *arg)
 	}
 	snprintf(object, sizeof(object), "betrokkene %s", pseudo);
 	snprintf(pad, sizeof(pad), "/api/v1/audit/dataverwerkingen?betrokkene=%s", pseudo);
-	if (!beslis(api, r, v, &p, object, pad))
+	struct toegang_betrokkene wie = {.type = bsn ? "natuurlijk_persoon"
+	                                             : "niet_natuurlijk_persoon"};
+	identiteit_set(&wie.id, bsn ? ID_BSN : ID_KVK, bsn ? bsn : kvk);
+	if (!beslis(api, r, v, &p, object, pad, &wie))
 		return;
 	snprintf(na, sizeof(na), "%" PRIu64, na_id);
 	snprintf(aantal_s, sizeof(aantal_s), "%" PRIu64, aantal);
@@ -419,7 +433,8 @@ verwerkingsregister(struct http_req *r, void *arg)
 		return;
 	}
 	if (!beslis(api, r, v, &p,
-	            bevindingen ? "verwerkingsregister bevindingen" : "verwerkingsregister", NULL))
+	            bevindingen ? "verwerkingsregister bevindingen" : "verwerkingsregister", NULL,
+	            NULL))
 		return;
 	reg = register_nu(api);
 	if (bevindingen && reg)
