@@ -142,7 +142,11 @@ stop)
 status)
 	for d in "${ORDER[@]}"; do
 		[ -x "$ZS_ROOT/$BUILD/bin/zs-$d" ] || continue
-		if running "$d"; then echo "  $d: running (pid $(<"$dir/$d.pid"))"; else echo "  $d: stopped"; fi
+		if running "$d"; then
+			echo "  $d: running (pid $(<"$dir/$d.pid"), http://127.0.0.1:$(port_of "$d"))"
+		else
+			echo "  $d: stopped (port $(port_of "$d"))"
+		fi
 	done
 	;;
 *)

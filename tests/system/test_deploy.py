@@ -108,3 +108,20 @@ def test_development_keys_land_where_a_relative_keys_dir_points(tmp_path):
     trust = (tmp_path / "keys" / "trust.env").read_text()
     assert f"jwks={tmp_path}/keys/inwoner.jwks" in trust
     assert not (root / "deploy/local/keys/keys").exists()
+
+
+def test_daemons_sh_starts_each_daemon_on_its_configured_port(tmp_path):
+    # daemons.sh once started every daemon on its fixed port whatever ZS_*_HTTP_PORT said
+    # (and then waited for /readyz on the wrong one). Its status names the port it uses.
+    import os
+    import subprocess
+
+    env = dict(os.environ, ZS_RUN=str(tmp_path), ZS_STATUS_HTTP_PORT="18082", ZS_INTAKE_HTTP_PORT="18081")
+    out = subprocess.run([str(ROOT / "deploy" / "local" / "daemons.sh"), "status"], env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "status: stopped (port 18082)" in out and "intake: stopped (port 18081)" in out, out
+    env.pop("ZS_STATUS_HTTP_PORT")
+    out = subprocess.run([str(ROOT / "deploy" / "local" / "daemons.sh"), "status"], env=env,
+                         capture_output=True, text=True, timeout=60, check=True).stdout
+    assert "status: stopped (port 8082)" in out, out
+
