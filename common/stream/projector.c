@@ -874,26 +874,12 @@ projector_count(struct projector *p, struct metric *m, double n)
 }
 
 bool
-projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
-               json_t *data, const struct ce_attrs *cause, const char *ce_id)
+projector_emit_encoded(struct projector *p, enum topic_id topic, const char *key,
+                       const char *record, const void *buf, size_t len,
+                       const struct ce_attrs *cause, const char *ce_id)
 {
-	const struct schema_entry *e = schemaset_latest(p->schemas, record);
 	struct ce_attrs ce;
-	bool queued;
-	void *buf = NULL;
-	size_t len = 0;
-	char err[256];
 
-	if (!e) {
-		zlog_error("no schema for record %s", record);
-		return false;
-	}
-	if (schemaset_encode(e, data, &buf, &len, err, sizeof(err)) != 0) {
-		zlog_at(LOG_ERROR,
-		        &((struct log_ctx){.partition = -1, .offset = -1, .detail = err}),
-		        "could not encode %s", record);
-		return false;
-	}
 	ce_attrs_init(&ce, record, p->ce_source, key, cause ? cause->traceparent : NULL);
 	if (ce_id)
 		snprintf(ce.id, sizeof(ce.id), "%s", ce_id);
@@ -907,13 +893,36 @@ projector_emit(struct projector *p, enum topic_id topic, const char *key, const 
 	        {"content-type", "application/avro"},
 	        {"traceparent", ce.traceparent},
 	};
-	queued = outbox_queue(p->outbox, topic_name(topic), key, key ? strlen(key) : 0, buf, len, h,
-	                      (int)(sizeof(h) / sizeof(h[0])));
-	free(buf);
-	if (!queued)
+	if (!outbox_queue(p->outbox, topic_name(topic), key, key ? strlen(key) : 0, buf, len, h,
+	                  (int)(sizeof(h) / sizeof(h[0]))))
 		return pg_out_of_memory(&p->pg, record);
 	metric_inc(p->m_emitted, 1);
 	return true;
+}
+
+bool
+projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
+               json_t *data, const struct ce_attrs *cause, const char *ce_id)
+{
+	const struct schema_entry *e = schemaset_latest(p->schemas, record);
+	void *buf = NULL;
+	size_t len = 0;
+	char err[256];
+	bool queued;
+
+	if (!e) {
+		zlog_error("no schema for record %s", record);
+		return false;
+	}
+	if (schemaset_encode(e, data, &buf, &len, err, sizeof(err)) != 0) {
+		zlog_at(LOG_ERROR,
+		        &((struct log_ctx){.partition = -1, .offset = -1, .detail = err}),
+		        "could not encode %s", record);
+		return false;
+	}
+	queued = projector_emit_encoded(p, topic, key, record, buf, len, cause, ce_id);
+	free(buf);
+	return queued;
 }
 
 bool

@@ -106,6 +106,11 @@ bool projector_ready(const struct projector *p);
 void projector_count(struct projector *p, struct metric *m, double n);
 bool projector_emit(struct projector *p, enum topic_id topic, const char *key, const char *record,
                     json_t *data, const struct ce_attrs *cause, const char *ce_id);
+/* The same for a message already encoded (single-object bytes of record):
+ * for a daemon that needs the bytes itself (zs-audit hashes them). */
+bool projector_emit_encoded(struct projector *p, enum topic_id topic, const char *key,
+                            const char *record, const void *buf, size_t len,
+                            const struct ce_attrs *cause, const char *ce_id);
 
 /* From apply(): a message that decodes but cannot be used at all (e.g. a
  * malformed catalogus entry) goes to the dead-letter topic with code and why.

@@ -114,8 +114,10 @@ audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *bron_
 		return false;
 	json_object_set_new(regel, "volgnummer", json_integer((json_int_t)a->boom.size));
 	json_object_set_new(regel, "bladHash", avro_json_bytes(nul, sizeof(nul)));
+	/* bladHash is the datum's last field: its 32 zero bytes end the message */
 	if (schemaset_encode(e, regel, &buf, &len, err, sizeof(err)) != 0 ||
-	    len < SO_HEADER + MERKLE_HASH) {
+	    len < SO_HEADER + MERKLE_HASH ||
+	    memcmp((const uint8_t *)buf + len - MERKLE_HASH, nul, MERKLE_HASH) != 0) {
 		zlog_at(LOG_ERROR,
 		        &((struct log_ctx){.partition = -1, .offset = -1, .detail = err}),
 		        "could not encode the audit entry for %s", bron_sleutel);
@@ -129,6 +131,8 @@ audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *bron_
 		return false;
 	}
 	json_object_set_new(regel, "bladHash", avro_json_bytes(leaf, sizeof(leaf)));
+	/* the message as it goes out: the same bytes with the hash in place */
+	memcpy((uint8_t *)buf + len - MERKLE_HASH, leaf, MERKLE_HASH);
 
 	snprintf(volg, sizeof(volg), "%" PRIu64, a->boom.size);
 	snprintf(partitie, sizeof(partitie), "%" JSON_INTEGER_FORMAT,
@@ -147,14 +151,14 @@ audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *bron_
 	                        (const char *)leaf};
 	const int lens[10] = {[8] = (int)inhoud_len, [9] = MERKLE_HASH};
 	const int fmts[10] = {[8] = 1, [9] = 1};
-	bool ok = pg_pipeline_send(pg, "regel_insert", 10, vals, lens, fmts);
+	bool ok = pg_pipeline_send(pg, "regel_insert", 10, vals, lens, fmts) &&
+	          projector_emit_encoded(a->p, TOPIC_AUDIT, NULL, "AuditRegel", buf, len, cause,
+	                                 NULL);
 	free(buf);
 	if (!ok)
 		return false;
-
 	k = merkle_frontier_append(&a->boom, leaf, done, done_hash);
-	return boom_bewaar(pg, done, done_hash, k) &&
-	       projector_emit(a->p, TOPIC_AUDIT, NULL, "AuditRegel", regel, cause, NULL);
+	return boom_bewaar(pg, done, done_hash, k);
 }
 
 bool
