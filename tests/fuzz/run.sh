@@ -39,13 +39,15 @@ echo "replaying the corpus for leaks"
 # sends (seeded with the demo aanvragen), a request under the AVG, what reaches
 # the resident's page (path, Accept-Encoding, OIDC URLs), what the Track & Trace
 # API makes of a request's path, query, body and reason, and the
-# autorisatiematrix loader (seeded with deploy/policy). Each gets the same time.
+# autorisatiematrix loader (seeded with deploy/policy), and what reaches zs-notificatie
+# (preferences, Retry-After, templates, subscriptions). Each gets the same time.
 # core/config.c needs the list of known settings the Makefile generates.
 mkdir -p "$OUT/gen"
 tools/build/known-settings.sh >"$OUT/gen/known_settings.c"
 ALL=($(ls common/*/*.c) "$OUT/gen/known_settings.c" $(ls services/*/*.c | grep -v '/main\.c$'))
 ALL_LIBS=(-lrdkafka -lavro -lpq -ljansson -levent -lssl -lcrypto -lcurl -lz -lm)
-for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek fuzz_web fuzz_audit fuzz_http fuzz_policy; do
+for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek fuzz_web fuzz_audit fuzz_http fuzz_policy \
+	fuzz_notificatie; do
 	mkdir -p "$OUT/corpus-$target"
 	clang "${CFLAGS[@]}" -Iservices/intake -I/usr/include/postgresql -fsanitize=fuzzer,address,undefined -o "$OUT/$target" \
 		"tests/fuzz/$target.c" "${ALL[@]}" "${ALL_LIBS[@]}"
@@ -53,6 +55,7 @@ for target in fuzz_jwt fuzz_aanvraag fuzz_verzoek fuzz_web fuzz_audit fuzz_http 
 	[ "$target" = fuzz_aanvraag ] && seeds=(deploy/demo/aanvragen)
 	[ "$target" = fuzz_verzoek ] && seeds=(tests/fuzz/verzoeken)
 	[ "$target" = fuzz_policy ] && seeds=(deploy/policy)
+	[ "$target" = fuzz_notificatie ] && seeds=(deploy/notificatie/sjablonen)
 	"$OUT/$target" -max_total_time="${FUZZ_SECONDS:-60}" -max_len=16384 -timeout=10 \
 		-rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$OUT/artifacts/$target-" \
 		"$OUT/corpus-$target" "${seeds[@]}" || status=$?
