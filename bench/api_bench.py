@@ -95,7 +95,7 @@ class Signer:
         now = int(time.time())
         head = b64url(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "dev-inwoner-rs256"}).encode())
         body = b64url(json.dumps({"iss": "https://digid-broker.zaakstroom.test", "aud": "zaakstroom",
-                                  "sub": f"bench-{bsn}", "iat": now, "nbf": now, "exp": now + 3 * 3600,
+                                  "sub": f"bench-{bsn}", "iat": now, "nbf": now, "exp": now + 3600,
                                   "bsn": bsn, "loa": "substantieel"}).encode())
         sig = self.key.sign(f"{head}.{body}".encode(), self.padding.PKCS1v15(), self.hashes.SHA256())
         return f"{head}.{body}.{b64url(sig)}"
