@@ -216,6 +216,9 @@ vastleggen(struct bezorger *b)
 	}
 	json_decref(verstuurd);
 	if (!ok) {
+		/* The answers stay in memory and their rows bezig: tried again
+		 * next round; a restart sends them again with the same id. */
+		zlog_error("could not record %d delivery outcomes; will retry", b->nklaar);
 		projector_tx_rollback(b->n->p);
 		return;
 	}
