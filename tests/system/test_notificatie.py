@@ -13,6 +13,7 @@ what fits in about 30 s here)."""
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -521,3 +522,10 @@ def test_template_with_missing_placeholder_stops_startup(world, tmp_path):
     fout = [json.loads(l) for l in r.stderr.splitlines() if l.startswith("{")]
     assert any(f.get("msg") == "rules or templates refused" and "template zaak-ontvangen" in f.get("detail", "")
                and "{{einddatum}} is missing" in f["detail"] for f in fout), r.stderr
+    # zs checks the same before deploying: the broken folder refused, the shipped one and the
+    # module's subscriptions accepted.
+    regels = str(ROOT / "deploy" / "notificatie" / "regels.json")
+    r = world.stack.zs("notificatie", "check", regels, str(sjablonen), check=False)
+    assert r.returncode == 1 and "template zaak-ontvangen" in r.stderr and "{{einddatum}}" in r.stderr
+    r = world.stack.zs("notificatie", "check", "--abonnementen", str(world.dir / "abonnementen.json"))
+    assert re.search(r"\d+ rules, \d+ templates", r.stdout) and "3 webhook subscriptions" in r.stdout

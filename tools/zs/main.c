@@ -36,6 +36,8 @@ static const struct command commands[] = {
          "token inwoner|medewerker|applicatie ...  mint a development JWT (deploy/local/keys.sh)"},
         {"policy", zs_cmd_policy,
          "policy explain TOKEN ACTION RESOURCE.json | check [PATH]  which rule decides, and why"},
+        {"notificatie", zs_cmd_notificatie,
+         "notificatie check [REGELS [SJABLONEN]] [--abonnementen FILE]  rules, templates, webhooks"},
         {"avro", zs_cmd_avro,
          "avro encode RECORD [FILE] | decode [FILE] [--plain] | fingerprint [RECORD|FILE.avsc]"},
         {"audit", zs_cmd_audit,

@@ -16,6 +16,9 @@ int zs_cmd_token(int argc, char **argv);
 /* zs policy explain TOKEN ACTION RESOURCE.json [options] | zs policy check [PATH] */
 int zs_cmd_policy(int argc, char **argv);
 
+/* zs notificatie check [REGELS [SJABLONEN]] [--abonnementen FILE] */
+int zs_cmd_notificatie(int argc, char **argv);
+
 /*
  * The trusted keys as the daemons see them: ZS_JWT_TRUST, or else the local
  * development keys that deploy/local/keys.sh writes (ZS_KEYS_DIR, default
