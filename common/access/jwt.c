@@ -439,12 +439,14 @@ jwt_trust_add(struct jwt_trust_set *set, enum principal_kind kind, const char *i
 		}
 		t.n_keys = i + 1;
 		/* A kid must name one key: lookup is by kid over all sets. */
-		for (size_t j = 0; j < i; j++) {
-			if (strcmp(t.keys[j].kid, t.keys[i].kid) == 0)
-				goto dup;
+		bool twice = find_key(set, t.keys[i].kid, &other);
+		for (size_t j = 0; j < i && !twice; j++)
+			twice = strcmp(t.keys[j].kid, t.keys[i].kid) == 0;
+		if (twice) {
+			snprintf(err, errlen, "%s: kid %s appears twice in the trusted keys",
+			         path ? path : "jwks", t.keys[i].kid);
+			goto fail;
 		}
-		if (find_key(set, t.keys[i].kid, &other))
-			goto dup;
 	}
 	grown = realloc(set->trusts, (set->n + 1) * sizeof(*set->trusts));
 	if (!grown) {
@@ -455,9 +457,6 @@ jwt_trust_add(struct jwt_trust_set *set, enum principal_kind kind, const char *i
 	set->trusts[set->n++] = t;
 	json_decref(root);
 	return true;
-dup:
-	snprintf(err, errlen, "%s: kid %s appears twice in the trusted keys", path ? path : "jwks",
-	         t.keys[t.n_keys - 1].kid);
 fail:
 	trust_clear(&t);
 	json_decref(root);

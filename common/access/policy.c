@@ -27,7 +27,7 @@
 #define MAX_REGELS      256
 #define MAX_DOELEN      16
 #define MAX_PERSONEN    256
-#define REL_GEEN_BIT    (1u << REL__AANTAL) /* "no relation at all" as a condition */
+#define REL_GEEN_BIT    (1u << REL__COUNT) /* "no relation at all" as a condition */
 
 #define STANDAARD_REGEL "standaard-weigeren"
 /* Decisions the engine takes before the rules: names no rule may take. */
@@ -35,12 +35,12 @@
 #define REGEL_APP_GEEN   "applicatie-zonder-toekenning"
 #define REGEL_APP_BUITEN "applicatie-buiten-toekenning"
 
-static const char *const actie_names[ACTIE__AANTAL] = {
+static const char *const actie_names[ACTIE__COUNT] = {
         "zaken.lijst",       "zaak.lezen",  "zaak.tijdlijn",   "zaak.gegevens",    "inzage.lezen",
         "inzage.behandelen", "audit.lezen", "inzage.indienen", "inzage.termijnen",
 };
 
-static const char *const relatie_names[REL__AANTAL] = {
+static const char *const relatie_names[REL__COUNT] = {
         "eigen", "gemachtigde", "gemachtigde_op_zaak", "verwant", "toegewezen", "zelfde_afdeling",
 };
 
@@ -102,12 +102,12 @@ struct applicatie {
 
 struct policy {
 	char *versie, *opgesteld_door, *goedgekeurd_door, *goedgekeurd_op;
-	struct doelen rol_doelen[ROL__AANTAL];
+	struct doelen rol_doelen[ROL__COUNT];
 	struct applicatie *applicaties;
 	size_t n_applicaties;
 	char sha256[65]; /* of the file's bytes, logged so that the approved version can be checked
 	                  */
-	int rol_max[ROL__AANTAL]; /* -1: role not in the policy, so it grants nothing */
+	int rol_max[ROL__COUNT]; /* -1: role not in the policy, so it grants nothing */
 	uint32_t afscherming_rollen, afscherming_relaties;
 	char *afscherming_uitleg, *afscherming_uitleg_en;
 	struct regel *regels;
@@ -132,13 +132,13 @@ index_of(const char *const *names, int n, const char *name)
 const char *
 policy_actie_name(enum policy_actie actie)
 {
-	return (unsigned)actie < ACTIE__AANTAL ? actie_names[actie] : "?";
+	return (unsigned)actie < ACTIE__COUNT ? actie_names[actie] : "?";
 }
 
 bool
 policy_actie_from_name(const char *name, enum policy_actie *out)
 {
-	int i = index_of(actie_names, ACTIE__AANTAL, name);
+	int i = index_of(actie_names, ACTIE__COUNT, name);
 
 	if (i < 0)
 		return false;
@@ -150,7 +150,7 @@ policy_actie_from_name(const char *name, enum policy_actie *out)
 static const char *
 vt_naam(int vt)
 {
-	const char *n = vertrouwelijkheid_naam((enum vertrouwelijkheid)vt);
+	const char *n = vertrouwelijkheid_name((enum vertrouwelijkheid)vt);
 
 	return n ? n : "?";
 }
@@ -185,7 +185,7 @@ detail_from_name(const char *name, enum detail *out)
 const char *
 relatie_name(enum relatie rel)
 {
-	return (unsigned)rel < REL__AANTAL ? relatie_names[rel] : "?";
+	return (unsigned)rel < REL__COUNT ? relatie_names[rel] : "?";
 }
 
 const char *
@@ -344,7 +344,7 @@ relaties_mask(struct loader *ld, const json_t *arr, const char *where, uint32_t 
 	json_array_foreach(arr, i, v)
 	{
 		const char *s = json_string_value(v);
-		int r = index_of(relatie_names, REL__AANTAL, s);
+		int r = index_of(relatie_names, REL__COUNT, s);
 
 		if (s && strcmp(s, "geen") == 0)
 			*out |= REL_GEEN_BIT;
@@ -377,16 +377,16 @@ acties_mask(struct loader *ld, const json_t *arr, const char *where, uint32_t *o
 
 		/* "zaak.*" stands for every action of that resource. */
 		if (n >= 2 && strcmp(s + n - 2, ".*") == 0) {
-			for (int a = 0; a < ACTIE__AANTAL; a++)
+			for (int a = 0; a < ACTIE__COUNT; a++)
 				if (strncmp(actie_names[a], s, n - 1) == 0)
 					*out |= 1u << a;
 		} else {
-			int a = index_of(actie_names, ACTIE__AANTAL, s);
+			int a = index_of(actie_names, ACTIE__COUNT, s);
 
 			if (a >= 0)
 				*out |= 1u << a;
 		}
-		if (*out == before && !(s && index_of(actie_names, ACTIE__AANTAL, s) >= 0))
+		if (*out == before && !(s && index_of(actie_names, ACTIE__COUNT, s) >= 0))
 			return fail(ld, "%s[%zu]: unknown action", where, i);
 	}
 	return true;
@@ -401,7 +401,7 @@ level(struct loader *ld, const json_t *obj, const char *key, const char *where, 
 	*out = -1;
 	if (!v)
 		return true;
-	if (!vertrouwelijkheid_van_naam(json_string_value(v), &vt))
+	if (!vertrouwelijkheid_from_name(json_string_value(v), &vt))
 		return fail(ld,
 		            "%s.%s: not a vertrouwelijkheidaanduiding (openbaar ... zeer_geheim)",
 		            where, key);
@@ -688,7 +688,7 @@ rollen_load(struct loader *ld, struct policy *pol, const json_t *rollen)
 	const char *name;
 	json_t *def;
 
-	for (int r = 0; r < ROL__AANTAL; r++)
+	for (int r = 0; r < ROL__COUNT; r++)
 		pol->rol_max[r] = -1;
 	if (!json_is_object(rollen) || json_object_size(rollen) == 0)
 		return fail(ld, "rollen is required: each role with its maximaleVertrouwelijkheid");
@@ -906,7 +906,7 @@ policy_free(struct policy *pol)
 		free(pol->verwanten[i].bsn);
 	}
 	free(pol->verwanten);
-	for (int r = 0; r < ROL__AANTAL; r++)
+	for (int r = 0; r < ROL__COUNT; r++)
 		doelen_free(&pol->rol_doelen[r]);
 	for (size_t i = 0; i < pol->n_applicaties; i++) {
 		struct applicatie *a = &pol->applicaties[i];
@@ -1137,7 +1137,7 @@ policy_doel_toegestaan(const struct policy *pol, const struct principal *p, cons
 
 	if (p->kind == PRINCIPAL_APPLICATIE)
 		return (a = applicatie_van(pol, p)) && doel_in(&a->doelen, doel);
-	for (int r = 0; r < ROL__AANTAL; r++)
+	for (int r = 0; r < ROL__COUNT; r++)
 		if ((rollen & ROL_BIT(r)) && doel_in(&pol->rol_doelen[r], doel))
 			return true;
 	return false;
@@ -1187,7 +1187,7 @@ feiten_bepalen(const struct policy *pol, const struct principal *p, const struct
 	f->bsn_bekend = p->identiteit.type == ID_BSN;
 	f->rollen_vt = 0;
 	f->relaties = 0;
-	for (int r = 0; r < ROL__AANTAL; r++)
+	for (int r = 0; r < ROL__COUNT; r++)
 		if (pol->rol_max[r] >= 0 && (!z || (int)z->vertrouwelijkheid <= pol->rol_max[r]))
 			f->rollen_vt |= ROL_BIT(r);
 	if (!z)
@@ -1247,7 +1247,7 @@ rollen_namen(FILE *out, uint32_t mask)
 {
 	int k = 0;
 
-	for (int r = 0; r < ROL__AANTAL; r++)
+	for (int r = 0; r < ROL__COUNT; r++)
 		if (mask & ROL_BIT(r))
 			fprintf(out, "%s%s", k++ ? ", " : "", rol_name((enum rol)r));
 	if (k == 0)
@@ -1367,7 +1367,7 @@ beslissen(const struct policy *pol, const struct principal *p, enum policy_actie
 			        z->open ? "open" : "gesloten", vt_naam(z->vertrouwelijkheid),
 			        z->tonen_aan_initiator ? "ja" : "nee",
 			        z->afgeschermd ? "ja" : "nee");
-			namen(trace, f.relaties, relatie_names, REL__AANTAL, "geen");
+			namen(trace, f.relaties, relatie_names, REL__COUNT, "geen");
 			fprintf(trace, "\n");
 		} else {
 			fprintf(trace, "zaak: (geen)\n");
@@ -1576,7 +1576,7 @@ zaak_from_json(const json_t *obj, struct zaak_json *out, char *err, size_t errle
 	if (!json_is_boolean(json_object_get(obj, "open")))
 		return fail(&ld, "zaak.open must be true or false");
 	out->zaak.open = json_is_true(json_object_get(obj, "open"));
-	if (!vertrouwelijkheid_van_naam(
+	if (!vertrouwelijkheid_from_name(
 	            json_string_value(json_object_get(obj, "vertrouwelijkheidaanduiding")),
 	            &out->zaak.vertrouwelijkheid))
 		return fail(&ld,

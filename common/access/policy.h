@@ -38,7 +38,7 @@ enum policy_actie {
 	ACTIE_AUDIT_LEZEN,      /* audit.lezen */
 	ACTIE_INZAGE_INDIENEN,  /* inzage.indienen: file or register a request under the AVG */
 	ACTIE_INZAGE_TERMIJNEN, /* inzage.termijnen: the requests and their deadlines, no content */
-	ACTIE__AANTAL
+	ACTIE__COUNT
 };
 
 /* How the caller stands to the zaak; a caller may have several relations. */
@@ -49,7 +49,7 @@ enum relatie {
 	REL_VERWANT,             /* initiator or gemachtigde is a relative the policy names */
 	REL_TOEGEWEZEN,          /* the caller is the assigned behandelaar */
 	REL_ZELFDE_AFDELING,     /* the zaak belongs to the caller's department */
-	REL__AANTAL
+	REL__COUNT
 };
 
 #define POLICY_MAX_GEMACHTIGDEN 16

@@ -15,7 +15,7 @@
 
 static const char *const kind_names[] = {"inwoner", "medewerker", "applicatie"};
 
-static const char *const rol_names[ROL__AANTAL] = {
+static const char *const rol_names[ROL__COUNT] = {
         [ROL_INWONER] = "inwoner",
         [ROL_GEMACHTIGDE] = "gemachtigde",
         [ROL_KCC_MEDEWERKER] = "kcc-medewerker",
@@ -72,7 +72,7 @@ principal_kind_from_name(const char *name, enum principal_kind *out)
 const char *
 rol_name(enum rol rol)
 {
-	if ((unsigned)rol >= ROL__AANTAL)
+	if ((unsigned)rol >= ROL__COUNT)
 		return "?";
 	return rol_names[rol];
 }
@@ -80,7 +80,7 @@ rol_name(enum rol rol)
 int
 rol_from_name(const char *name)
 {
-	for (int i = 0; name && i < ROL__AANTAL; i++)
+	for (int i = 0; name && i < ROL__COUNT; i++)
 		if (strcmp(name, rol_names[i]) == 0)
 			return i;
 	return -1;
@@ -408,7 +408,7 @@ principal_to_claims(const struct principal *p)
 		set_text(c, "medewerker_id", p->medewerker_id);
 		set_text(c, "afdeling", p->afdeling);
 		set_identiteit(c, &p->identiteit);
-		for (int r = 0; r < ROL__AANTAL; r++)
+		for (int r = 0; r < ROL__COUNT; r++)
 			if (p->rollen & ROL_BIT(r))
 				json_array_append_new(roles, json_string(rol_name((enum rol)r)));
 		json_object_set_new(c, "roles", roles);

@@ -35,7 +35,7 @@ enum rol {
 	ROL_BEHEERDER,
 	ROL_AFSCHERMING,
 	ROL_APPLICATIE,
-	ROL__AANTAL
+	ROL__COUNT
 };
 
 #define ROL_BIT(r) (1u << (r))

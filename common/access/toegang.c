@@ -5,6 +5,7 @@
 #include "access/toegang.h"
 #include "access/throttle.h"
 #include "access/freetext.h"
+#include "core/buf.h"
 #include "core/mask.h"
 #include "wire/ce.h"
 #include "core/config.h"
@@ -253,10 +254,9 @@ rollen_tekst(const struct principal *who, char *out, size_t n)
 	size_t len = 0;
 
 	out[0] = '\0';
-	for (int r = 0; r < ROL__AANTAL && len + 1 < n; r++)
+	for (int r = 0; r < ROL__COUNT && len + 1 < n; r++)
 		if (who->rollen & ROL_BIT(r))
-			len += (size_t)snprintf(out + len, n - len, "%s%s", len ? "," : "",
-			                        rol_name((enum rol)r));
+			buf_appendf(out, n, &len, "%s%s", len ? "," : "", rol_name((enum rol)r));
 }
 
 json_t *
@@ -395,9 +395,17 @@ problem_text(const struct toegang_verzoek *v, int status, const char *code, cons
 
 	snprintf(r.path, sizeof(r.path), "%s", v->instance);
 	s = http_problem_body(&r, status, code, title, detail, invalid_params);
-	if (!s)
-		abort();
-	return s;
+	return s; /* NULL (out of memory) is answered 500 when the reply goes */
+}
+
+/* Out of memory building a reply: a 500 that needs none. */
+static void
+send_out_of_memory(struct toegang_verzoek *v)
+{
+	struct http_req r = {.req = v->req};
+
+	snprintf(r.traceparent, sizeof(r.traceparent), "%s", v->traceparent);
+	http_internal_error(&r);
 }
 
 /* Sends the reply once it is given and nothing is on its way any more. */
@@ -414,17 +422,23 @@ verzoek_misschien_af(struct toegang_verzoek *v)
 	if (v->mislukt) {
 		/* instance is the caller's path: through the JSON writer, never
 		 * pasted into the text. */
-		char *body = problem_text(v, 503, niet_vastgelegd,
-		                          "de raadpleging kon niet worden vastgelegd; probeer het "
-		                          "later opnieuw",
-		                          "no data is shown whose access was not recorded", NULL);
+		char *body = problem_text(
+		        v, 503, niet_vastgelegd, "De raadpleging kon niet worden vastgelegd.",
+		        "Er worden geen gegevens getoond waarvan niet is vastgelegd "
+		        "dat ze zijn ingezien. Probeer het later opnieuw.",
+		        NULL);
 
 		metric_mt_inc(&vl->t->unrecorded);
-		http_send(v->req, v->traceparent, 503, "application/problem+json", body,
-		          strlen(body));
+		if (body)
+			http_send(v->req, v->traceparent, 503, "application/problem+json", body,
+			          strlen(body));
+		else
+			send_out_of_memory(v);
 		free(body);
-	} else {
+	} else if (v->body) {
 		http_send(v->req, v->traceparent, v->status, v->ctype, v->body, strlen(v->body));
+	} else {
+		send_out_of_memory(v); /* the reply could not be built */
 	}
 	verzoek_free(v);
 }
@@ -788,11 +802,10 @@ toegang_registreer_onbekend(struct toegang_verzoek *v, const struct principal *w
 void
 toegang_antwoord(struct toegang_verzoek *v, int status, json_t *body)
 {
-	char *s = json_dumps(body, JSON_COMPACT);
+	char *s = body ? json_dumps(body, JSON_COMPACT) : NULL;
 
+	/* NULL (a body or its text that could not be built) goes out as 500. */
 	json_decref(body);
-	if (!s)
-		abort();
 	verzoek_klaar(v, status, "application/json", s);
 }
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const vertrouwelijkheid_namen[VERTR_AANTAL] = {
+static const char *const vertrouwelijkheid_namen[VERTR__COUNT] = {
         "openbaar",      "beperkt_openbaar", "intern", "zaakvertrouwelijk",
         "vertrouwelijk", "confidentieel",    "geheim", "zeer_geheim",
 };
@@ -32,15 +32,15 @@ name_index(const char *const *names, size_t n, const char *name)
 }
 
 const char *
-vertrouwelijkheid_naam(enum vertrouwelijkheid v)
+vertrouwelijkheid_name(enum vertrouwelijkheid v)
 {
-	return (unsigned)v < VERTR_AANTAL ? vertrouwelijkheid_namen[v] : NULL;
+	return (unsigned)v < VERTR__COUNT ? vertrouwelijkheid_namen[v] : NULL;
 }
 
 bool
-vertrouwelijkheid_van_naam(const char *naam, enum vertrouwelijkheid *out)
+vertrouwelijkheid_from_name(const char *naam, enum vertrouwelijkheid *out)
 {
-	int i = name_index(vertrouwelijkheid_namen, VERTR_AANTAL, naam);
+	int i = name_index(vertrouwelijkheid_namen, VERTR__COUNT, naam);
 
 	if (i < 0)
 		return false;
@@ -597,7 +597,7 @@ parse_zaaktype(struct pctx *c, json_t *doc, struct zaaktype *zt)
 	               &zt->handeling_behandelaar) < 0 ||
 	    get_enum(c, doc, "indicatieInternOfExtern", intern_extern_namen,
 	             N_ELEM(intern_extern_namen), &intern_extern) < 0 ||
-	    get_enum(c, doc, "vertrouwelijkheidaanduiding", vertrouwelijkheid_namen, VERTR_AANTAL,
+	    get_enum(c, doc, "vertrouwelijkheidaanduiding", vertrouwelijkheid_namen, VERTR__COUNT,
 	             &vertr) < 0 ||
 	    get_termijn(c, doc, "doorlooptijd", VERPLICHT, &zt->doorlooptijd) < 0 ||
 	    get_termijn(c, doc, "servicenorm", OPTIONEEL, &zt->servicenorm) < 0 ||

@@ -45,11 +45,11 @@ enum vertrouwelijkheid {
 	VERTR_GEHEIM,
 	VERTR_ZEER_GEHEIM,
 };
-#define VERTR_AANTAL 8
+#define VERTR__COUNT 8
 
 /* "openbaar" … "zeer_geheim"; NULL for a value outside the enum. */
-const char *vertrouwelijkheid_naam(enum vertrouwelijkheid v);
-bool vertrouwelijkheid_van_naam(const char *naam, enum vertrouwelijkheid *out);
+const char *vertrouwelijkheid_name(enum vertrouwelijkheid v);
+bool vertrouwelijkheid_from_name(const char *naam, enum vertrouwelijkheid *out);
 
 enum eigenschapformaat { FORMAAT_TEKST = 0, FORMAAT_GETAL, FORMAAT_DATUM, FORMAAT_DATUM_TIJD };
 const char *eigenschapformaat_name(enum eigenschapformaat f);

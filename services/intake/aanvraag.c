@@ -1009,7 +1009,7 @@ zaak_geregistreerd_json(const struct zaaktype *zt, const struct aanvraag *a, con
 	        "startdatum", datum_json(start), "einddatumGepland",
 	        heeft_gepland ? datum_json(gepland) : json_null(), "uiterlijkeEinddatumAfdoening",
 	        datum_json(uiterlijk), "vertrouwelijkheidaanduiding",
-	        vertrouwelijkheid_naam(zt->vertrouwelijkheidaanduiding), "tonenAanInitiator",
+	        vertrouwelijkheid_name(zt->vertrouwelijkheidaanduiding), "tonenAanInitiator",
 	        zt->tonen_aan_initiator, "afdeling", zt->afdeling, "kanaal", kanaal_name(a->kanaal),
 	        "rollen", rollen_json(a), "authenticatie", authenticatie_json(&a->authenticatie));
 	if (!zaak) {

@@ -5,6 +5,7 @@
  * (toegang) and answer with what trackandtrace.c builds.
  */
 #include "api.h"
+#include "core/buf.h"
 #include "core/config.h"
 #include "http/http_pool.h"
 #include "core/log.h"
@@ -243,6 +244,8 @@ volgende_link(const struct tt_lijst_params *lp, const char *cursor, bool zoek)
 	char *tekst, *enc;
 	size_t len;
 
+	if (!buf)
+		return NULL; /* the reply's json_pack fails: a 500 */
 	if (zoek) {
 		evbuffer_add_printf(buf, "/api/v1/zaken/_zoek?cursor=%s", cursor);
 	} else {
@@ -258,8 +261,10 @@ volgende_link(const struct tt_lijst_params *lp, const char *cursor, bool zoek)
 	}
 	len = evbuffer_get_length(buf);
 	tekst = malloc(len + 1);
-	if (!tekst)
-		abort();
+	if (!tekst) {
+		evbuffer_free(buf);
+		return NULL; /* the reply's json_pack fails: a 500 */
+	}
 	evbuffer_remove(buf, tekst, len);
 	tekst[len] = '\0';
 	evbuffer_free(buf);
@@ -348,7 +353,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 		}
 		toegang_policy_los(api->t);
 		ongeldige_parameters(v, fouten);
-		goto uit;
+		goto out;
 	}
 	n = tt_betrokkenen(&p, &lp, wie);
 	if (n == 0) {
@@ -366,7 +371,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 		                 json_pack("[{s:s, s:s, s:s}]", "name", "namens", "code",
 		                           "geen_machtiging", "reason",
 		                           "Uw inlog bevat geen machtiging voor wie u noemt."));
-		goto uit;
+		goto out;
 	}
 	toegang_policy_los(api->t);
 	tt_cursor_binding(&p, wie, n, lp.status, binding);
@@ -376,19 +381,23 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 		                     "reason",
 		                     "Deze cursor hoort niet bij deze vraag of is gewijzigd; "
 		                     "gebruik de link 'next' uit het vorige antwoord."));
-		goto uit;
+		goto out;
 	}
-	/* {bsn,kvk} and {nummer,...}: digits and letters only, no quoting. */
-	s_len = (size_t)snprintf(soorten, sizeof(soorten), "{");
-	n_len = (size_t)snprintf(nummers, sizeof(nummers), "{");
-	for (size_t i = 0; i < n; i++) {
-		s_len += (size_t)snprintf(soorten + s_len, sizeof(soorten) - s_len, "%s%s",
-		                          i ? "," : "", tt_soort(wie[i].type));
-		n_len += (size_t)snprintf(nummers + n_len, sizeof(nummers) - n_len, "%s%s",
-		                          i ? "," : "", wie[i].nummer);
+	/* {bsn,kvk} and {nummer,...}: digits and letters only, no quoting.
+	 * Sized for TT_MAX_BETROKKENEN; a cut array would ask for other
+	 * betrokkenen, so it fails the request instead. */
+	bool past = buf_appendf(soorten, sizeof(soorten), &s_len, "{") &&
+	            buf_appendf(nummers, sizeof(nummers), &n_len, "{");
+	for (size_t i = 0; i < n && past; i++)
+		past = buf_appendf(soorten, sizeof(soorten), &s_len, "%s%s", i ? "," : "",
+		                   tt_soort(wie[i].type)) &&
+		       buf_appendf(nummers, sizeof(nummers), &n_len, "%s%s", i ? "," : "",
+		                   wie[i].nummer);
+	if (!past || !buf_appendf(soorten, sizeof(soorten), &s_len, "}") ||
+	    !buf_appendf(nummers, sizeof(nummers), &n_len, "}")) {
+		niet_beschikbaar(v);
+		goto out;
 	}
-	snprintf(soorten + s_len, sizeof(soorten) - s_len, "}");
-	snprintf(nummers + n_len, sizeof(nummers) - n_len, "}");
 	snprintf(filter, sizeof(filter), "%d", (int)lp.status);
 
 	pol = toegang_policy_vast(api->t);
@@ -479,12 +488,12 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 	toegang_policy_los(api->t);
 	if (db_fout) {
 		niet_beschikbaar(v);
-		goto uit;
+		goto out;
 	}
 	body = json_pack("{s:o, s:O}", "next",
 	                 next[0] ? volgende_link(&lp, next, zoek) : json_null(), "results", items);
 	toegang_antwoord(v, 200, body);
-uit:
+out:
 	json_decref(items);
 }
 

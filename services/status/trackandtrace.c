@@ -465,7 +465,7 @@ tt_resource(const struct tt_zaak_rij *rij, struct tt_resource *out)
 	out->zaak.tonen_aan_initiator = rij->tonen_aan_initiator;
 	out->zaak.afgeschermd = rij->afgeschermd;
 	if (!rij->vertrouwelijkheid ||
-	    !vertrouwelijkheid_van_naam(rij->vertrouwelijkheid, &out->zaak.vertrouwelijkheid))
+	    !vertrouwelijkheid_from_name(rij->vertrouwelijkheid, &out->zaak.vertrouwelijkheid))
 		out->zaak.vertrouwelijkheid = VERTR_ZEER_GEHEIM;
 	out->zaak.gemachtigden = out->gemachtigden;
 	while (*p) {

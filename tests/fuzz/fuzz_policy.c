@@ -42,7 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int w = 0; w < 3; w++) {
 			const char *doel = policy_standaard_doel(pol, &wie[w]);
 
-			for (int a = 0; a < ACTIE__AANTAL; a++) {
+			for (int a = 0; a < ACTIE__COUNT; a++) {
 				struct policy_context ctx = {.doel = doel,
 				                             .klantcontact_reden = "inwoner belt"};
 

@@ -225,16 +225,16 @@ vertrouwelijkheid_names_and_order(void **state)
 	enum vertrouwelijkheid v;
 
 	(void)state;
-	for (int i = 0; i < VERTR_AANTAL; i++) {
-		assert_true(vertrouwelijkheid_van_naam(namen[i], &v));
+	for (int i = 0; i < VERTR__COUNT; i++) {
+		assert_true(vertrouwelijkheid_from_name(namen[i], &v));
 		assert_int_equal(v, i);
-		assert_string_equal(vertrouwelijkheid_naam(v), namen[i]);
+		assert_string_equal(vertrouwelijkheid_name(v), namen[i]);
 	}
 	assert_true(VERTR_OPENBAAR < VERTR_INTERN && VERTR_GEHEIM < VERTR_ZEER_GEHEIM);
-	assert_false(vertrouwelijkheid_van_naam("OPENBAAR", &v));
-	assert_false(vertrouwelijkheid_van_naam("topgeheim", &v));
-	assert_false(vertrouwelijkheid_van_naam(NULL, &v));
-	assert_null(vertrouwelijkheid_naam((enum vertrouwelijkheid)VERTR_AANTAL));
+	assert_false(vertrouwelijkheid_from_name("OPENBAAR", &v));
+	assert_false(vertrouwelijkheid_from_name("topgeheim", &v));
+	assert_false(vertrouwelijkheid_from_name(NULL, &v));
+	assert_null(vertrouwelijkheid_name((enum vertrouwelijkheid)VERTR__COUNT));
 }
 
 /* A fresh Terugbelnotitie with one change at path obj[key] (NULL value = remove). */

@@ -220,7 +220,7 @@ whole_matrix(void **state)
 
 	(void)state;
 	/* One index walks the whole product; each dimension is a digit of it. */
-	for (long i = 0; i < (long)T__N * R__N * 2 * VERTR_AANTAL * 3 * 2 * 4 * 2 * 2 * 5; i++) {
+	for (long i = 0; i < (long)T__N * R__N * 2 * VERTR__COUNT * 3 * 2 * 4 * 2 * 2 * 5; i++) {
 		long k = i;
 		int loa = (int)(k % 5), doel, reden, a, tonen, det, vt, open, rel, rol;
 
@@ -230,7 +230,7 @@ whole_matrix(void **state)
 		a = (int)(k % 4), k /= 4;
 		tonen = (int)(k % 2), k /= 2;
 		det = (int)(k % 3), k /= 3;
-		vt = (int)(k % VERTR_AANTAL), k /= VERTR_AANTAL;
+		vt = (int)(k % VERTR__COUNT), k /= VERTR__COUNT;
 		open = (int)(k % 2), k /= 2;
 		rel = (int)(k % R__N), k /= R__N;
 		rol = (int)k;
@@ -260,7 +260,7 @@ whole_matrix(void **state)
 			fail_msg("%s %s %s vt=%s detail=%s tonen=%d %s reden=%d doel=%d loa=%s: "
 			         "got %s/%s/%s by %s, want %s/%s/%s",
 			         testrol_names[rol], testrel_names[rel], open ? "open" : "gesloten",
-			         vertrouwelijkheid_naam((enum vertrouwelijkheid)vt),
+			         vertrouwelijkheid_name((enum vertrouwelijkheid)vt),
 			         detail_name((enum detail)det), tonen, policy_actie_name(acties[a]),
 			         reden, doel, loa_name((enum loa)loa),
 			         d.toegestaan ? "toestaan" : "weigeren", detail_name(d.detail),
@@ -707,10 +707,10 @@ vt_cel(char *tekst, int regelnr)
 
 	tekst = trim(tekst);
 	if (strcmp(tekst, "alle") == 0)
-		return (1u << VERTR_AANTAL) - 1;
-	if (strncmp(tekst, "t/m ", 4) == 0 && vertrouwelijkheid_van_naam(tekst + 4, &v))
+		return (1u << VERTR__COUNT) - 1;
+	if (strncmp(tekst, "t/m ", 4) == 0 && vertrouwelijkheid_from_name(tekst + 4, &v))
 		return (1u << (v + 1)) - 1;
-	if (vertrouwelijkheid_van_naam(tekst, &v))
+	if (vertrouwelijkheid_from_name(tekst, &v))
 		return 1u << v;
 	fail_msg(TABEL ":%d: not a vertrouwelijkheid \"%s\"", regelnr, tekst);
 	return 0;
@@ -858,7 +858,7 @@ tabel_een(struct tabel_regel *regels, size_t n, int w, int a, int rel, int open,
 	                              : U_VERBORGEN;
 	snprintf(wat, sizeof(wat), "%s %s %s %s %s afgeschermd=%s", wie_namen[w], actie_namen[a],
 	         rel_namen[rel], open ? "open" : "gesloten",
-	         vertrouwelijkheid_naam((enum vertrouwelijkheid)vt), afg ? "ja" : "nee");
+	         vertrouwelijkheid_name((enum vertrouwelijkheid)vt), afg ? "ja" : "nee");
 	for (r = 0; r < n; r++) {
 		const struct tabel_regel *t = &regels[r];
 
@@ -886,12 +886,12 @@ the_table_for_the_privacy_officer_holds(void **state)
 	(void)state;
 	assert_true(n >= 5);
 	/* One index walks the whole product; each dimension is a digit of it. */
-	for (long i = 0; i < (long)W__N * 4 * TR__N * 2 * VERTR_AANTAL * 2; i++) {
+	for (long i = 0; i < (long)W__N * 4 * TR__N * 2 * VERTR__COUNT * 2; i++) {
 		long k = i;
 		int afg = (int)(k % 2), vt, open, rel, a, w;
 
 		k /= 2;
-		vt = (int)(k % VERTR_AANTAL), k /= VERTR_AANTAL;
+		vt = (int)(k % VERTR__COUNT), k /= VERTR__COUNT;
 		open = (int)(k % 2), k /= 2;
 		rel = (int)(k % TR__N), k /= TR__N;
 		a = (int)(k % 4), k /= 4;
