@@ -365,6 +365,7 @@ struct toegang_verzoek {
 	int status;
 	const char *ctype;
 	char *body;
+	bool geweigerd; /* counted once as a refused look-up */
 	char caller[PRINCIPAL_MAX_TEKST +
 	            24]; /* the caller, for the throttle; "" before authentication */
 };
@@ -816,14 +817,22 @@ toegang_antwoord_tekst(struct toegang_verzoek *v, int status, const char *ctype,
 }
 
 void
+toegang_weigering(struct toegang_verzoek *v)
+{
+	if (!v->caller[0] || v->geweigerd)
+		return;
+	v->geweigerd = true;
+	metric_mt_inc(&v->vl->t->geweigerd);
+	throttle_count(v->vl->t->throttle, v->caller, now_ms());
+}
+
+void
 toegang_probleem(struct toegang_verzoek *v, int status, const char *code, const char *title,
                  const char *detail, json_t *invalid_params)
 {
 	/* A refused look-up counts against the caller: a sweep runs into 429. */
-	if ((status == 404 || status == 403) && v->caller[0]) {
-		metric_mt_inc(&v->vl->t->geweigerd);
-		throttle_count(v->vl->t->throttle, v->caller, now_ms());
-	}
+	if (status == 404 || status == 403)
+		toegang_weigering(v);
 	verzoek_klaar(v, status, "application/problem+json",
 	              problem_text(v, status, code, title, detail, invalid_params));
 }

@@ -134,6 +134,14 @@ void toegang_besluit_ongeldig(struct policy_decision *d);
 void toegang_registreer_onbekend(struct toegang_verzoek *v, const struct principal *who,
                                  const struct toegang_vastlegging *vast);
 
+/*
+ * Counts the request (once) as a refused look-up of its caller: a 404 or 403
+ * does so by itself; a search whose every betrokkene was denied (an empty
+ * list) calls this, so that a sweep over BSNs runs into the same 429 as a
+ * sweep over zaak numbers.
+ */
+void toegang_weigering(struct toegang_verzoek *v);
+
 /* Replies (takes body) once every record of the request is acknowledged,
  * and ends the request. */
 void toegang_antwoord(struct toegang_verzoek *v, int status, json_t *body);

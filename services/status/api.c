@@ -330,7 +330,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 	json_t *fouten, *items = json_array(), *body;
 	size_t n, s_len = 0, n_len = 0;
 	int gescand = 0, getoond = 0;
-	bool klaar = false, db_fout = false;
+	bool klaar = false, db_fout = false, alles_geweigerd = true;
 
 	fouten = tt_lijst_params(q, &lp);
 	fouten = samen(fouten, tt_lijst_voor(&p, &lp));
@@ -484,7 +484,10 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 		if (!besluit[i].heeft)
 			beslis_zonder_zaak(pol, &p, &wie[i], &ctx, &besluit[i].d);
 		registreer_lijst(v, &p, &wie[i], &lp, ctx.doel, &besluit[i].d);
+		alles_geweigerd &= !besluit[i].d.toegestaan;
 	}
+	if (alles_geweigerd && !db_fout)
+		toegang_weigering(v);
 	toegang_policy_los(api->t);
 	if (db_fout) {
 		niet_beschikbaar(v);

@@ -819,6 +819,19 @@ def druppel(port, pad="/api/v1/zaken"):
     return afgebroken
 
 
+def test_aanval_1_a_sweep_of_bsns_runs_into_the_same_limit(world, strikt):
+    # A search whose every betrokkene is denied is an empty 200, not a 404; it counts
+    # as a refused look-up all the same.
+    w, d = strikt
+    beheer = w.token("medewerker", "--id", "b.sweep", "--rol", "beheerder", "--bsn", K)
+    antwoorden = [w.zoek({"bsn": bsn(n)}, beheer) for n in range(20, 27)]
+    assert [a[0] for a in antwoorden] == [200] * 5 + [429] * 2
+    assert all(a[2]["results"] == [] for a in antwoorden[:5])
+    # The resident's own list, nothing denied, never counts.
+    eigen = w.token("inwoner", "--bsn", M, "--loa", "midden")
+    assert [w.get("/api/v1/zaken?pageSize=1", eigen)[0] for _ in range(7)] == [200] * 7
+
+
 def test_aanval_10_a_request_dribbled_in_is_cut_off(strikt):
     w, d = strikt
     # The attack: headers one byte at a time, slower than any whole request should take.
