@@ -186,22 +186,22 @@ doel_van(struct http_req *r, const char *standaard)
 	return d && *d && strlen(d) <= 64 ? d : standaard;
 }
 
-/* GET /api/v1/mijn-gegevens */
-
+/*
+ * GET /api/v1/mijn-gegevens and POST /api/v1/mijn-gegevens/_zoek: the
+ * resident's own overview, or (in the POST body, never in a URL: proxies and
+ * access logs keep query strings) that of someone they act for. namens in
+ * the URL is refused, and recorded as a refused look-up of whom it names.
+ */
 static void
-handle_mijn_gegevens(struct http_req *r, void *arg)
+mijn_gegevens(struct inzage_api *a, struct toegang_verzoek *v, const struct principal *pp,
+              const char *namens, bool in_url)
 {
-	struct inzage_api *a = arg;
-	struct toegang_verzoek *v = toegang_verzoek_begin(a->vl, r);
-	const char *namens = http_query(r, "namens");
+	const struct principal p = *pp;
 	struct identiteit wie;
 	struct policy_decision d;
 	char ps[PSEUDONIEM_LEN + 1];
-	struct principal p;
 	json_t *reg;
 
-	if (!toegang_authenticeer(v, &p))
-		return;
 	if (p.kind != PRINCIPAL_INWONER) {
 		toegang_probleem(v, 403, "alleen_inwoners", "Alleen voor inwoners.",
 		                 "Mijn gegevens is het overzicht van de ingelogde inwoner. Een "
@@ -216,7 +216,16 @@ handle_mijn_gegevens(struct http_req *r, void *arg)
 		return;
 	}
 	beslis(a, &p, ACTIE_INZAGE_LEZEN, &wie, "inzicht", &d);
+	if (in_url)
+		toegang_besluit_ongeldig(&d);
 	registreer(v, &p, &wie, NULL, type_van(wie.type), ACTIE_INZAGE_LEZEN, "inzicht", &d);
+	if (in_url) {
+		veld_fout(v, 400, "namens", "not_allowed",
+		          "Een BSN of KvK-nummer hoort niet in een URL (die komt in logboeken van "
+		          "proxies terecht): vraag het op met POST /api/v1/mijn-gegevens/_zoek "
+		          "en zet namens in de body.");
+		return;
+	}
 	if (!d.toegestaan) {
 		if (namens)
 			veld_fout(v, 403, "namens", "geen_machtiging",
@@ -233,6 +242,48 @@ handle_mijn_gegevens(struct http_req *r, void *arg)
 	}
 	toegang_antwoord(v, 200, rapport_overzicht(reg));
 	json_decref(reg);
+}
+
+static void
+handle_mijn_gegevens(struct http_req *r, void *arg)
+{
+	struct inzage_api *a = arg;
+	struct toegang_verzoek *v = toegang_verzoek_begin(a->vl, r);
+	const char *namens = http_query(r, "namens");
+	struct principal p;
+
+	if (toegang_authenticeer(v, &p))
+		mijn_gegevens(a, v, &p, namens, namens != NULL);
+}
+
+static void
+handle_mijn_gegevens_zoek(struct http_req *r, void *arg)
+{
+	struct inzage_api *a = arg;
+	struct toegang_verzoek *v = toegang_verzoek_begin(a->vl, r);
+	struct principal p;
+	json_t *body, *n, *w;
+	const char *k;
+
+	if (!toegang_authenticeer(v, &p) || !(body = body_van(r, v)))
+		return;
+	json_object_foreach(body, k, w)
+	{
+		if (strcmp(k, "namens")) {
+			veld_fout(v, 400, k, "unknown", "Dit veld is hier onbekend.");
+			json_decref(body);
+			return;
+		}
+	}
+	n = json_object_get(body, "namens");
+	if (n && !json_is_string(n)) {
+		veld_fout(v, 400, "namens", "invalid",
+		          "Geef namens als tekst (BSN of KvK-nummer).");
+		json_decref(body);
+		return;
+	}
+	mijn_gegevens(a, v, &p, n ? json_string_value(n) : NULL, false);
+	json_decref(body);
 }
 
 /* POST /api/v1/inzageverzoeken */
@@ -625,6 +676,7 @@ inzage_api_start(struct inzage *z, struct toegang *t, struct http_server *http, 
 		return NULL;
 	}
 	http_route(http, "GET", "/api/v1/mijn-gegevens", handle_mijn_gegevens, a);
+	http_route(http, "POST", "/api/v1/mijn-gegevens/_zoek", handle_mijn_gegevens_zoek, a);
 	http_route(http, "POST", "/api/v1/inzageverzoeken", handle_nieuw, a);
 	http_route(http, "GET", "/api/v1/inzageverzoeken", handle_lijst, a);
 	http_route(http, "GET", "/api/v1/inzageverzoeken/{id}", handle_verzoek, a);

@@ -59,10 +59,10 @@ class Wereld:
     def medewerker(self, rol, bsn, ident="m.devries"):
         return self.token("medewerker", "--id", ident, "--rol", rol, "--bsn", bsn)
 
-    def vraag(self, method, path, token=None, body=None, accept=None, daemon=None):
+    def vraag(self, method, path, token=None, body=None, accept=None, daemon=None, traceparent=None):
         """(status, content type, body: parsed JSON or text)."""
         d = daemon or self.d
-        h = {}
+        h = {"traceparent": traceparent} if traceparent else {}
         if token:
             h["Authorization"] = f"Bearer {token}"
         if accept:
@@ -208,16 +208,37 @@ def test_every_read_is_recorded_and_a_token_is_needed(wereld):
 def test_a_gemachtigde_sees_the_person_they_act_for_and_no_one_else(wereld):
     w = wereld
     g = w.inwoner(G, "--machtiging", A)
-    st, _, body = w.get(f"/api/v1/mijn-gegevens?namens={A}", g)
+    zoek = "/api/v1/mijn-gegevens/_zoek"
+    trace = uuid.uuid4().hex
+    st, _, body = w.vraag("POST", zoek, g, {"namens": A}, traceparent=f"00-{trace}-{'1' * 16}-01")
     assert st == 200 and [z["zaaknummer"] for z in body["zaken"]] == [w.zaak["identificatie"]]
-    st, _, p = w.get(f"/api/v1/mijn-gegevens?namens={B}", g)
+    (rec,) = [m.value for m in w.stack.read_written("raadplegingen") if m.value and m.value["traceId"] == trace]
+    assert rec["besluit"] == "permit" and rec["betrokkene"] == pseudoniem(w.stack, A)
+    st, _, p = w.post(zoek, g, {"namens": B})
     assert st == 403 and p["invalidParams"][0]["name"] == "namens"
-    # Their own overview is their own: none of A's zaken.
-    st, _, body = w.get("/api/v1/mijn-gegevens", g)
-    assert st == 200 and body["zaken"] == []
+    st, _, p = w.post(zoek, g, {"namens": A, "bsn": A})
+    assert st == 400 and p["invalidParams"][0]["name"] == "bsn"
+    # Their own overview is their own: none of A's zaken (an empty body or the GET).
+    for st, _, body in (w.post(zoek, g, {}), w.get("/api/v1/mijn-gegevens", g)):
+        assert st == 200 and body["zaken"] == []
     # An employee has no mijn-gegevens of others.
-    st, _, _ = w.get(f"/api/v1/mijn-gegevens?namens={A}", w.medewerker("behandelaar", BEH))
-    assert st == 403
+    assert w.post(zoek, w.medewerker("behandelaar", BEH), {"namens": A})[0] == 403
+
+
+def test_namens_in_the_url_is_refused_and_recorded(wereld):
+    """A BSN in a query string lands in proxy and access logs: the GET form names no one."""
+    w = wereld
+    g = w.inwoner(G, "--machtiging", A)
+    trace = uuid.uuid4().hex
+    st, _, p = w.get(f"/api/v1/mijn-gegevens?namens={A}", g, traceparent=f"00-{trace}-{'1' * 16}-01")
+    assert st == 400 and [(i["name"], i["code"]) for i in p["invalidParams"]] == [("namens", "not_allowed")]
+    assert A not in json.dumps(p)
+    # The person was named: a refused look-up of A on the record, without A's BSN.
+    msgs = w.stack.read_written("raadplegingen")
+    (rec,) = [m for m in msgs if m.value and m.value["traceId"] == trace]
+    assert (rec.value["besluit"], rec.value["regel"], rec.value["betrokkene"]) == \
+        ("deny", "ongeldig-verzoek", pseudoniem(w.stack, A))
+    assert A.encode() not in rec.raw
 
 
 def inzage_events(w, until_id, record):

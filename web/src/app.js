@@ -281,9 +281,12 @@ async function zaakDetail(id) {
 }
 
 async function mijnGegevens() {
-  const q = anders() ? `?${new URLSearchParams({ namens: anders() })}` : "";
+  // Whom a gemachtigde acts for goes in a POST body: a BSN in a URL ends up in proxy logs.
+  const basis = `${config.inzage.replace(/\/$/, "")}/api/v1/mijn-gegevens`;
   try {
-    const doc = await vraag(`${config.inzage.replace(/\/$/, "")}/api/v1/mijn-gegevens${q}`, huidigToken());
+    const doc = anders()
+      ? await vraag(`${basis}/_zoek`, huidigToken(), lijstInit({ namens: anders() }))
+      : await vraag(basis, huidigToken());
     const terug = h("p", { class: "utrecht-paragraph zs-terug" }, h("a", { class: "utrecht-link", href: "#/zaken" }, "← Terug naar de zaken"));
     toon(gegevensPagina(doc, terug));
     performance.mark("gegevens-getoond");
