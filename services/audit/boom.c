@@ -17,17 +17,20 @@
 bool
 boom_prepare(struct pg *pg)
 {
-	return pg_prepare(pg, "boom_knopen",
-	                  "SELECT r.i, encode(k.hash, 'hex') FROM unnest($1::int[], $2::bigint[],"
-	                  " $3::bigint[]) WITH ORDINALITY AS r(niveau, van, tot, i)"
-	                  " CROSS JOIN LATERAL ("
-	                  "  SELECT idx, hash FROM knopen WHERE r.niveau > 0 AND niveau = r.niveau"
-	                  "   AND idx >= r.van AND idx < r.tot"
-	                  "  UNION ALL"
-	                  "  SELECT volgnummer, blad_hash FROM regels WHERE r.niveau = 0"
-	                  "   AND volgnummer >= r.van AND volgnummer < r.tot) AS k"
-	                  " ORDER BY r.i, k.idx",
-	                  3) &&
+	/* Every stored hash by equality on its key (ranges expanded here): an
+	 * index probe each, whatever the planner's generic estimate of a range
+	 * would have been on a log of ten million entries. */
+	return pg_prepare(
+	               pg, "boom_knopen",
+	               "SELECT k.i, encode(h.hash, 'hex') FROM unnest($1::int[], $2::int[],"
+	               " $3::bigint[]) AS k(i, niveau, idx)"
+	               " CROSS JOIN LATERAL ("
+	               "  SELECT hash FROM knopen WHERE k.niveau > 0 AND niveau = k.niveau"
+	               "   AND idx = k.idx"
+	               "  UNION ALL"
+	               "  SELECT blad_hash FROM regels WHERE k.niveau = 0 AND volgnummer = k.idx) AS h"
+	               " ORDER BY k.i, k.idx",
+	               3) &&
 	       pg_prepare(pg, "boom_grootte", "SELECT coalesce(max(volgnummer) + 1, 0) FROM regels",
 	                  0) &&
 	       pg_prepare(pg, "boom_knoop_insert",
@@ -49,8 +52,8 @@ lijst_bij(char *buf, size_t cap, size_t *len, uint64_t v)
 bool
 boom_knopen(struct pg *pg, const struct merkle_node *nodes, int n, merkle_hash *out)
 {
-	enum { CAP = 24 * MAX_KNOPEN + 8 };
-	char *niveau = NULL, *van = NULL, *tot = NULL;
+	enum { CAP = 24 * MAX_KNOPEN * (1 << (BOOM_TEGEL - 1)) + 8 };
+	char *niveau = NULL, *van = NULL, *tot = NULL; /* i, level, index of each stored hash */
 	size_t ln = 1, lv = 1, lt = 1;
 	merkle_hash kind[1 << (BOOM_TEGEL - 1)];
 	PGresult *res = NULL;
@@ -71,10 +74,11 @@ boom_knopen(struct pg *pg, const struct merkle_node *nodes, int n, merkle_hash *
 	strcpy(tot, "{");
 	for (int i = 0; i < n; i++) {
 		int rest = nodes[i].level % BOOM_TEGEL;
-		if (!lijst_bij(niveau, CAP, &ln, (uint64_t)(nodes[i].level - rest)) ||
-		    !lijst_bij(van, CAP, &lv, nodes[i].index << rest) ||
-		    !lijst_bij(tot, CAP, &lt, (nodes[i].index + 1) << rest))
-			goto out;
+		for (uint64_t j = nodes[i].index << rest; j < (nodes[i].index + 1) << rest; j++)
+			if (!lijst_bij(niveau, CAP, &ln, (uint64_t)i + 1) ||
+			    !lijst_bij(van, CAP, &lv, (uint64_t)(nodes[i].level - rest)) ||
+			    !lijst_bij(tot, CAP, &lt, j))
+				goto out;
 	}
 	strcpy(niveau + ln, "}");
 	strcpy(van + lv, "}");
