@@ -36,8 +36,9 @@
 #define REGEL_APP_BUITEN "applicatie-buiten-toekenning"
 
 static const char *const actie_names[ACTIE__COUNT] = {
-        "zaken.lijst",       "zaak.lezen",  "zaak.tijdlijn",   "zaak.gegevens",    "inzage.lezen",
-        "inzage.behandelen", "audit.lezen", "inzage.indienen", "inzage.termijnen",
+        "zaken.lijst",      "zaak.lezen",           "zaak.tijdlijn", "zaak.gegevens",
+        "inzage.lezen",     "inzage.behandelen",    "audit.lezen",   "inzage.indienen",
+        "inzage.termijnen", "abonnementen.beheren",
 };
 
 static const char *const relatie_names[REL__COUNT] = {

@@ -38,6 +38,8 @@ enum policy_actie {
 	ACTIE_AUDIT_LEZEN,      /* audit.lezen */
 	ACTIE_INZAGE_INDIENEN,  /* inzage.indienen: file or register a request under the AVG */
 	ACTIE_INZAGE_TERMIJNEN, /* inzage.termijnen: the requests and their deadlines, no content */
+	ACTIE_ABONNEMENTEN_BEHEREN, /* abonnementen.beheren: webhook subscriptions (no personal
+	                               data) */
 	ACTIE__COUNT
 };
 

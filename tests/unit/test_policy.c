@@ -521,6 +521,43 @@ applicatie(const char *client_id)
 	return app;
 }
 
+/* Webhook subscriptions: the beheerder's alone (purpose beheer, the role's
+ * default), for every role of the whole-matrix walk and every application. */
+static void
+only_beheerder_manages_subscriptions(void **state)
+{
+	static const char *const apps[] = {"gzac", "zac", "open-formulieren"};
+	struct policy_decision d;
+
+	(void)state;
+	for (int rol = 0; rol < T__N; rol++)
+		for (int loa = LOA_GEEN; loa <= LOA_HOOG; loa++) {
+			struct principal p = testprincipal((enum testrol)rol, (enum loa)loa);
+			/* As the API asks: with the caller's default purpose. */
+			d = decide(&p, ACTIE_ABONNEMENTEN_BEHEREN, NULL,
+			           policy_standaard_doel(pol, &p), NULL);
+			if (d.toegestaan != (rol == T_BEHEERDER))
+				fail_msg("rol %d loa %d: %s", rol, loa, d.regel);
+			if (rol == T_BEHEERDER) {
+				assert_string_equal(d.regel, "beheerder-abonnementen");
+				d = decide(&p, ACTIE_ABONNEMENTEN_BEHEREN, NULL, "toezicht", NULL);
+				assert_false(d.toegestaan);
+			}
+		}
+	for (size_t i = 0; i < sizeof(apps) / sizeof(apps[0]); i++) {
+		struct principal app = applicatie(apps[i]);
+		d = decide(&app, ACTIE_ABONNEMENTEN_BEHEREN, NULL, policy_standaard_doel(pol, &app),
+		           NULL);
+		assert_false(d.toegestaan);
+	}
+	/* The beheerder's permit opens nothing else: still no zaak, no person. */
+	struct principal b = testprincipal(T_BEHEERDER, LOA_GEEN);
+	d = decide(&b, ACTIE_INZAGE_TERMIJNEN, NULL, "beheer", NULL);
+	assert_false(d.toegestaan);
+	d = decide(&b, ACTIE_AUDIT_LEZEN, NULL, "beheer", NULL);
+	assert_false(d.toegestaan);
+}
+
 /* Every application its own grant, as in the ZGW autorisaties; default nothing. */
 static void
 applicatie_reads_status_within_its_own_grant(void **state)
@@ -1214,6 +1251,7 @@ main(void)
 	        cmocka_unit_test(deny_overrides_permit_and_kcc_reason),
 	        cmocka_unit_test(actions_without_zaak),
 	        cmocka_unit_test(applicatie_reads_status_within_its_own_grant),
+	        cmocka_unit_test(only_beheerder_manages_subscriptions),
 	        cmocka_unit_test(purposes_per_role),
 	        cmocka_unit_test(the_table_for_the_privacy_officer_holds),
 	        cmocka_unit_test(shipped_matrix_provenance),
