@@ -783,21 +783,55 @@ toegang_registreer_onbekend(struct toegang_verzoek *v, const struct principal *w
 	        .uitleg = "Deze zaak bestaat niet, of u mag haar niet zien.",
 	        .uitleg_en = "This zaak does not exist, or you may not see it.",
 	};
-	struct toegang_betrokkene b = {.id = who->identiteit};
+	struct toegang_betrokkene b;
 
-	if (who->kind == PRINCIPAL_INWONER) {
-		b.type = who->identiteit.type == ID_KVK ? "niet_natuurlijk_persoon"
-		                                        : "natuurlijk_persoon";
-	} else if (who->kind == PRINCIPAL_MEDEWERKER) {
-		b.type = "medewerker";
-		b.soort = "MEDEWERKER";
-		b.nummer = who->medewerker_id;
-	} else {
-		b.type = "niet_natuurlijk_persoon";
-		b.soort = "APPLICATIE";
-		b.nummer = who->client_id;
-	}
+	toegang_betrokkene_zelf(who, &b);
 	toegang_registreer(v, who, &b, vast, &onbekend);
+}
+
+/*
+ * A pseudonym is made of uppercase letters and digits only; an id such as
+ * "b.eheer" is hex-encoded under its own soort (so it never meets a plain
+ * id), at most its first 32 characters.
+ */
+static void
+zelf_nummer(struct toegang_betrokkene *b, const char *soort, const char *soort_hex, const char *id)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i;
+
+	for (i = 0; id[i] && ((id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= '0' && id[i] <= '9'));
+	     i++)
+		;
+	if (!id[i] && i > 0 && i < sizeof(b->nummer_buf)) {
+		b->soort = soort;
+		b->nummer = id;
+		return;
+	}
+	for (i = 0; id[i] && 2 * i + 2 < sizeof(b->nummer_buf); i++) {
+		b->nummer_buf[2 * i] = hex[(unsigned char)id[i] >> 4];
+		b->nummer_buf[2 * i + 1] = hex[(unsigned char)id[i] & 15];
+	}
+	b->nummer_buf[2 * i] = '\0';
+	b->soort = soort_hex;
+	b->nummer = b->nummer_buf;
+}
+
+void
+toegang_betrokkene_zelf(const struct principal *who, struct toegang_betrokkene *b)
+{
+	memset(b, 0, sizeof(*b));
+	b->id = who->identiteit;
+	if (who->kind == PRINCIPAL_INWONER) {
+		b->type = who->identiteit.type == ID_KVK ? "niet_natuurlijk_persoon"
+		                                         : "natuurlijk_persoon";
+	} else if (who->kind == PRINCIPAL_MEDEWERKER) {
+		b->type = "medewerker";
+		zelf_nummer(b, "MEDEWERKER", "MEDEWERKERHEX", who->medewerker_id);
+	} else {
+		b->type = "niet_natuurlijk_persoon";
+		zelf_nummer(b, "APPLICATIE", "APPLICATIEHEX", who->client_id);
+	}
 }
 
 void

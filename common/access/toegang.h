@@ -72,6 +72,7 @@ struct toegang_betrokkene {
 	/* Instead of id, when set: what the pseudonym is made of (an employee's
 	 * or application's id for a look-up of something that does not exist). */
 	const char *soort, *nummer;
+	char nummer_buf[65]; /* toegang_betrokkene_zelf's nummer, when it had to encode */
 };
 
 /* What the record says besides the decision. */
@@ -133,6 +134,10 @@ void toegang_besluit_ongeldig(struct policy_decision *d);
  */
 void toegang_registreer_onbekend(struct toegang_verzoek *v, const struct principal *who,
                                  const struct toegang_vastlegging *vast);
+
+/* The caller as the betrokkene of their own record: for an attempt at
+ * something that is no one's personal data (managing a subscription). */
+void toegang_betrokkene_zelf(const struct principal *who, struct toegang_betrokkene *b);
 
 /*
  * Counts the request (once) as a refused look-up of its caller: a 404 or 403

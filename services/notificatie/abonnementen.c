@@ -3,6 +3,7 @@
  */
 #include "abonnementen.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,74 +17,136 @@ tekst(json_t *v, char *out, size_t n)
 	return true;
 }
 
+/* An id a URL path can carry as it is: letters, digits, '-', '_', '.'. */
 static bool
-abonnement_parse(struct abonnement *a, json_t *o, size_t i, char *err, size_t errlen)
+id_geldig(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return false;
+	return true;
+}
+
+/* http(s)://host[...]: absolute, a host, no spaces or controls. Loopback and
+ * private addresses are allowed (a portal on the same network; the tests). */
+static bool
+url_geldig(const char *s)
+{
+	const char *rest;
+
+	if (strncmp(s, "http://", 7) == 0)
+		rest = s + 7;
+	else if (strncmp(s, "https://", 8) == 0)
+		rest = s + 8;
+	else
+		return false;
+	if (!*rest || *rest == '/' || *rest == ':' || *rest == '?' || *rest == '#')
+		return false;
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+bool
+abonnement_controleer(const json_t *o, struct abonnement *a, const char **veld, const char **reden)
 {
 	const char *k;
 	json_t *v;
 
 	memset(a, 0, sizeof(*a));
+	*veld = "";
 	if (!json_is_object(o)) {
-		snprintf(err, errlen, "abonnement %zu is not an object", i + 1);
+		*reden = "Stuur een JSON-object.";
 		return false;
 	}
-	json_object_foreach(o, k, v)
+	json_object_foreach((json_t *)o, k, v)
 	{
 		size_t j;
 		json_t *x;
 
-		if (strcmp(k, "id") == 0 && tekst(v, a->id, sizeof(a->id)))
-			continue;
-		if (strcmp(k, "url") == 0 && tekst(v, a->url, sizeof(a->url)) &&
-		    (strncmp(a->url, "http://", 7) == 0 || strncmp(a->url, "https://", 8) == 0))
-			continue;
-		if (strcmp(k, "authorization") == 0 &&
-		    tekst(v, a->authorization, sizeof(a->authorization)) &&
-		    !strpbrk(a->authorization, "\r\n"))
-			continue;
-		if (strcmp(k, "vorm") == 0 && json_is_string(v) &&
-		    (strcmp(json_string_value(v), "notificaties") == 0 ||
-		     strcmp(json_string_value(v), "cloudevents") == 0)) {
-			a->cloudevents = strcmp(json_string_value(v), "cloudevents") == 0;
-			continue;
-		}
-		if (strcmp(k, "aanleidingen") == 0 && json_is_array(v)) {
-			bool ok = true;
+		*veld = k;
+		if (strcmp(k, "id") == 0) {
+			if (!tekst(v, a->id, sizeof(a->id)) || !id_geldig(a->id)) {
+				*reden = "Een id van 1 tot 63 letters, cijfers, '-', '_' of '.'.";
+				return false;
+			}
+		} else if (strcmp(k, "url") == 0) {
+			if (!tekst(v, a->url, sizeof(a->url)) || !url_geldig(a->url)) {
+				*reden =
+				        "Een absolute http- of https-URL van hoogstens 511 tekens.";
+				return false;
+			}
+		} else if (strcmp(k, "authorization") == 0) {
+			if (!tekst(v, a->authorization, sizeof(a->authorization)) ||
+			    strpbrk(a->authorization, "\r\n")) {
+				*reden =
+				        "De waarde van de Authorization-header: tekst van hoogstens 511 "
+				        "tekens op een regel.";
+				return false;
+			}
+		} else if (strcmp(k, "vorm") == 0) {
+			const char *vorm = json_string_value(v);
+			if (!vorm || (strcmp(vorm, "notificaties") != 0 &&
+			              strcmp(vorm, "cloudevents") != 0)) {
+				*reden = "Kies notificaties of cloudevents.";
+				return false;
+			}
+			a->cloudevents = strcmp(vorm, "cloudevents") == 0;
+		} else if (strcmp(k, "aanleidingen") == 0) {
+			if (!json_is_array(v)) {
+				*reden = "Een lijst van aanleidingen.";
+				return false;
+			}
 			json_array_foreach(v, j, x)
 			{
 				enum aanleiding an;
 				if (!aanleiding_van_naam(json_string_value(x), &an)) {
-					ok = false;
-					break;
+					*reden = "Een onbekende aanleiding; zie de README van "
+					         "zs-notificatie.";
+					return false;
 				}
 				a->aanleidingen |= 1u << an;
 			}
-			if (ok)
-				continue;
-		}
-		if (strcmp(k, "zaaktypen") == 0 && json_is_array(v) &&
-		    json_array_size(v) <= ABO_ZAAKTYPEN) {
-			bool ok = true;
+		} else if (strcmp(k, "zaaktypen") == 0) {
+			if (!json_is_array(v) || json_array_size(v) > ABO_ZAAKTYPEN) {
+				*reden = "Een lijst van hoogstens 16 zaaktype-identificaties.";
+				return false;
+			}
 			json_array_foreach(v, j, x)
 			{
 				if (!tekst(x, a->zaaktypen[a->nzaaktypen],
 				           sizeof(a->zaaktypen[0]))) {
-					ok = false;
-					break;
+					*reden = "Een zaaktype-identificatie van 1 tot 95 tekens.";
+					return false;
 				}
 				a->nzaaktypen++;
 			}
-			if (ok)
-				continue;
+		} else {
+			*reden = "Dit veld bestaat niet.";
+			return false;
 		}
-		snprintf(err, errlen, "abonnement %zu: field \"%s\" unknown or invalid", i + 1, k);
-		return false;
 	}
 	if (!a->id[0] || !a->url[0]) {
-		snprintf(err, errlen, "abonnement %zu: id and url are required", i + 1);
+		*veld = a->id[0] ? "url" : "id";
+		*reden = "Dit veld is verplicht.";
 		return false;
 	}
 	return true;
+}
+
+static bool
+abonnement_parse(struct abonnement *a, json_t *o, size_t i, char *err, size_t errlen)
+{
+	const char *veld, *reden;
+
+	if (abonnement_controleer(o, a, &veld, &reden))
+		return true;
+	/* The reason is Dutch: the file is written by a beheerder who reads it. */
+	snprintf(err, errlen, "abonnement %zu: field \"%s\" invalid: %s", i + 1, veld, reden);
+	return false;
 }
 
 bool
@@ -223,4 +286,22 @@ abonnement_bericht(const struct abonnement *a, const struct gebeurtenis *g)
 	s = json_dumps(doc, JSON_COMPACT);
 	json_decref(doc);
 	return s;
+}
+
+json_t *
+abonnement_json(const struct abonnement *a)
+{
+	json_t *doc, *aanl = json_array(), *zt = json_array();
+
+	for (int i = 0; aanl && i < AANL__COUNT; i++)
+		if (a->aanleidingen & (1u << i))
+			json_array_append_new(aanl,
+			                      json_string(aanleiding_naam((enum aanleiding)i)));
+	for (int i = 0; zt && i < a->nzaaktypen; i++)
+		json_array_append_new(zt, json_string(a->zaaktypen[i]));
+	/* The secret itself never leaves: only whether there is one. */
+	doc = json_pack("{s:s, s:s, s:s, s:o*, s:o*, s:b}", "id", a->id, "url", a->url, "vorm",
+	                a->cloudevents ? "cloudevents" : "notificaties", "aanleidingen", aanl,
+	                "zaaktypen", zt, "authorizationGezet", a->authorization[0] != '\0');
+	return doc;
 }

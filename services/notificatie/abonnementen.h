@@ -39,6 +39,18 @@ struct abonnementen {
 	int n;
 };
 
+/*
+ * Checks one subscription (pure; the API's body and the file's entries):
+ * known fields only, an id a URL path can carry, an absolute http(s) url,
+ * vorm notificaties|cloudevents, known aanleidingen, at most 16 zaaktypen,
+ * an Authorization value on one line. false with the field and a Dutch reason.
+ */
+bool abonnement_controleer(const json_t *o, struct abonnement *a, const char **veld,
+                           const char **reden);
+/* What the API shows of a: everything but the Authorization value, of
+ * which only "authorizationGezet". NULL on no memory. */
+json_t *abonnement_json(const struct abonnement *a);
+
 /* Parses the subscriptions document; false with err naming the field. */
 bool abonnementen_parse(struct abonnementen *out, const char *json, char *err, size_t errlen);
 bool abonnementen_laad(struct abonnementen *out, const char *pad, char *err, size_t errlen);

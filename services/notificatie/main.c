@@ -6,8 +6,10 @@
  * templates (deploy/notificatie) turn events into messages in a persistent
  * queue written with the offsets; the bezorger delivers them over NotifyNL,
  * SMTP and webhooks and emits BerichtVerstuurd / BerichtMislukt. HTTP:
- * POST /api/v1/berichten/{id}/opnieuw (beheerder), /healthz, /readyz, /metrics.
+ * POST /api/v1/berichten/{id}/opnieuw and /api/v1/abonnementen (beheerder),
+ * /healthz, /readyz, /metrics.
  */
+#include "abonnementen_api.h"
 #include "bezorger.h"
 #include "core/loop.h"
 #include "daemon/daemon.h"
@@ -112,6 +114,7 @@ main(int argc, char **argv)
 	        DAEMON_INIT("notificatie", "residents are told what happens to their zaak");
 	struct notificatie n = {0};
 	struct voorkeuren_api *voorkeuren = NULL;
+	struct abonnementen_api *abonnementen = NULL;
 
 	/* Recipients are pseudonyms under the platform's key; the beheer API
 	 * takes tokens. */
@@ -151,14 +154,21 @@ main(int argc, char **argv)
 	                          }))
 		goto out;
 	n.p = d.projector;
+	/* From here on the table is the list: the file's entries go into it. */
+	if (!abonnementen_importeer(&n))
+		goto out;
 	if (!bezorger_start(n.bezorger) || !daemon_http(&d, http_port))
 		goto out;
 	bezorger_routes(n.bezorger, d.http);
 	voorkeuren = voorkeuren_start(&n, d.http, stream_brokers, d.schemas_dir);
 	if (!voorkeuren)
 		goto out;
+	abonnementen = abonnementen_api_start(&n, d.http, stream_brokers, d.schemas_dir);
+	if (!abonnementen)
+		goto out;
 	daemon_run(&d);
 out:
+	abonnementen_api_free(abonnementen);
 	voorkeuren_free(voorkeuren);
 	/* The bezorger's transfers live on the loop: gone before it is. */
 	bezorger_free(n.bezorger);

@@ -10,6 +10,7 @@
  */
 #include "notificatie.h"
 #include "bezorger.h"
+#include "abonnementen_api.h"
 #include "voorkeuren.h"
 #include "core/log.h"
 #include "wire/ce.h"
@@ -94,7 +95,7 @@ notificatie_prepare(struct pg *pg)
 	               pg, "bericht_verzoek",
 	               "UPDATE berichten SET verzoek_id = $2 WHERE id = $1::uuid AND verzoek_id IS NULL",
 	               2) &&
-	       bezorger_prepare(pg) && voorkeuren_prepare(pg);
+	       bezorger_prepare(pg) && voorkeuren_prepare(pg) && abonnementen_api_prepare(pg);
 }
 
 /* What the batch knows: rows read at its start, updated as events go by. */

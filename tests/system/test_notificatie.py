@@ -378,6 +378,89 @@ def test_webhook_filters_and_authorization(world):
     assert bsn(1) not in json.dumps([o.body for o in world.hook.lijst()])
 
 
+def test_abonnementen_api_add_deliver_remove(world):
+    """The beheerder manages webhook subscriptions over the API: one added
+    receives the next event, one removed receives nothing more. The removed
+    one's absence is proven by the sentinel: the next zaak's event reaches
+    "app" (still subscribed, same filter) and the webhook queue for that zaak
+    is empty, so nothing is still to come for "nieuw". The Authorization value
+    is never in a reply or the log; a resident or KCC token gets 403, each
+    attempt recorded as GegevensGeraadpleegd; bad input names the field."""
+    beheerder = world.token("medewerker", "--id", "b.eheer", "--rol", "beheerder", "--bsn", bsn(9001))
+    geheim = "Token nieuw-" + uuid.uuid4().hex
+    nieuw = {"id": "nieuw", "url": world.hook.url("/nieuw"), "vorm": "cloudevents", "authorization": geheim,
+             "aanleidingen": ["zaak_ontvangen"], "zaaktypen": ["TERUGBELNOTITIE"]}
+    status, body = world.call("POST", "/api/v1/abonnementen", beheerder, nieuw)
+    assert status == 201, body
+    assert body["authorizationGezet"] is True and body["zaaktypen"] == ["TERUGBELNOTITIE"]
+    assert world.call("POST", "/api/v1/abonnementen", beheerder, nieuw)[0] == 409
+    status, lijst = world.call("GET", "/api/v1/abonnementen", beheerder)
+    assert status == 200
+    # The file's subscriptions were imported; the new one is there too.
+    assert {"portaal", "app", "later", "nieuw"} <= {a["id"] for a in lijst["results"]}
+    assert geheim not in json.dumps(lijst) and "portaal-geheim" not in json.dumps(lijst)
+
+    # Bad input: a problem document naming the field, in Dutch; nothing written.
+    for fout, veld in [({**nieuw, "id": "x", "url": "ftp://h/x"}, "url"),
+                       ({**nieuw, "id": "x", "url": "/relatief"}, "url"),
+                       ({**nieuw, "id": "x", "vorm": "xml"}, "vorm"),
+                       ({**nieuw, "id": "x", "zaaktypen": "TERUGBELNOTITIE"}, "zaaktypen"),
+                       ({**nieuw, "id": "x", "kleur": "rood"}, "kleur")]:
+        status, body = world.call("POST", "/api/v1/abonnementen", beheerder, fout)
+        assert status == 400 and body["invalidParams"][0]["name"] == veld, (fout, body)
+    assert world.call("GET", "/api/v1/abonnementen/x", beheerder)[0] == 404
+    assert world.call("PUT", "/api/v1/abonnementen/onbekend", beheerder, {"url": "http://127.0.0.1:1/"})[0] == 404
+    assert world.call("DELETE", "/api/v1/abonnementen/onbekend", beheerder)[0] == 404
+
+    # Residents and the KCC may not; each attempt is recorded as a deny.
+    inwoner = world.token("inwoner", "--bsn", bsn(9002))
+    kcc = world.token("medewerker", "--id", "k.cc", "--rol", "kcc-medewerker", "--bsn", bsn(9003))
+    assert world.call("GET", "/api/v1/abonnementen", inwoner)[0] == 403
+    assert world.call("DELETE", "/api/v1/abonnementen/nieuw", kcc)[0] == 403
+    assert world.call("POST", "/api/v1/abonnementen", kcc, {**nieuw, "id": "kcc"})[0] == 403
+    assert world.call("GET", "/api/v1/abonnementen")[0] == 401
+
+    # Added: the next event reaches it, with its own Authorization.
+    z1 = zaak(soort=TERUGBEL, email="n1@example.nl")
+    world.geef(("ZaakGeregistreerd", z1))
+
+    def naar(pad, z):
+        return world.hook.lijst(lambda o: o.path == pad and z["uuid"] in json.dumps(o.body))
+
+    wait_until(lambda: naar("/nieuw", z1), 30, what="the new subscription's webhook")
+    assert naar("/nieuw", z1)[0].headers["authorization"] == geheim
+
+    # Changed (PUT keeps the secret when it is not sent), then removed.
+    status, body = world.call("PUT", "/api/v1/abonnementen/nieuw", beheerder,
+                              {k: v for k, v in nieuw.items() if k not in ("id", "authorization")})
+    assert status == 200 and body["authorizationGezet"] is True, body
+    assert world.stack.scalar("select autorisatie from notificatie.abonnementen where id = 'nieuw'") == geheim
+    assert world.call("DELETE", "/api/v1/abonnementen/nieuw", beheerder)[0] == 200
+    assert world.call("GET", "/api/v1/abonnementen/nieuw", beheerder)[0] == 404
+
+    z2 = zaak(soort=TERUGBEL, email="n2@example.nl")
+    world.geef(("ZaakGeregistreerd", z2))
+    wait_until(lambda: naar("/app", z2), 30, what="the sentinel webhook to app")
+    wait_until(lambda: world.stack.scalar("select count(*) from notificatie.berichten where kanaal = 'webhook'"
+                                          " and status in ('wacht', 'bezig') and zaak = %s", (z2["uuid"],)) == 0,
+               30, what="the webhook queue empty")
+    assert naar("/nieuw", z2) == []
+    assert world.stack.scalar("select count(*) from notificatie.berichten where zaak = %s and abonnement = 'nieuw'",
+                              (z2["uuid"],)) == 0
+
+    def soorten(ms):
+        return {(m.value["actor"]["rol"], m.value["besluit"], m.value["regel"]) for m in ms
+                if m.value and m.value.get("actie") == "abonnementen.beheren"}
+
+    verwacht = {("inwoner", "deny", "standaard-weigeren"), ("kcc-medewerker", "deny", "standaard-weigeren"),
+                ("beheerder", "deny", "ongeldig-verzoek"), ("beheerder", "permit", "beheerder-abonnementen")}
+    msgs = world.stack.read("raadplegingen", until=lambda ms: verwacht <= soorten(ms))
+    assert verwacht <= soorten(msgs)
+    beheer = [m.value for m in msgs if m.value and m.value.get("actie") == "abonnementen.beheren"]
+    assert geheim not in json.dumps(beheer)
+    assert geheim not in world.d.log_text() and "portaal-geheim" not in world.d.log_text()
+
+
 def test_channel_down_then_back_gets_every_message(world):
     z = zaak(soort=CURATIEF, email="c@example.nl")
     world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status_feit(z, 2)))

@@ -352,6 +352,72 @@ test_abonnementen(void **state)
 	assert_non_null(strstr(err, "twice"));
 }
 
+/* The API's body check: the field it names, for each way to get it wrong. */
+static const char *
+abo_veld(const char *json)
+{
+	json_t *b = json_loads(json, 0, NULL);
+	struct abonnement a;
+	const char *veld = NULL, *reden = NULL;
+	bool ok = abonnement_controleer(b, &a, &veld, &reden);
+
+	json_decref(b);
+	if (ok)
+		return "ok";
+	assert_non_null(reden);
+	assert_true(reden[0] != '\0');
+	return veld;
+}
+
+static void
+test_abonnement_controleer(void **state)
+{
+	(void)state;
+	struct abonnement a;
+	const char *veld, *reden;
+	json_t *b = json_loads("{\"id\":\"portaal-2\",\"url\":\"https://p.example.nl:8443/in\","
+	                       "\"vorm\":\"cloudevents\",\"authorization\":\"Token s\","
+	                       "\"aanleidingen\":[\"zaak_ontvangen\"],\"zaaktypen\":[\"T\"]}",
+	                       0, NULL);
+
+	assert_true(abonnement_controleer(b, &a, &veld, &reden));
+	json_decref(b);
+	assert_true(a.cloudevents && a.nzaaktypen == 1 && a.aanleidingen);
+	/* What the API shows: the filter and that a secret is set, not the secret. */
+	json_t *o = abonnement_json(&a);
+	char *s = json_dumps(o, JSON_SORT_KEYS);
+	assert_null(strstr(s, "Token s"));
+	assert_true(json_is_true(json_object_get(o, "authorizationGezet")));
+	assert_string_equal(
+	        json_string_value(json_array_get(json_object_get(o, "aanleidingen"), 0)),
+	        "zaak_ontvangen");
+	free(s);
+	json_decref(o);
+
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"http://127.0.0.1:9/h\"}"), "ok");
+	assert_string_equal(abo_veld("[]"), "");
+	assert_string_equal(abo_veld("{\"url\":\"http://h/\"}"), "id");
+	assert_string_equal(abo_veld("{\"id\":\"a\"}"), "url");
+	assert_string_equal(abo_veld("{\"id\":\"a/b\",\"url\":\"http://h/\"}"), "id");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"ftp://h/\"}"), "url");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"/relatief\"}"), "url");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"http:///zonder-host\"}"), "url");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"http://h/ x\"}"), "url");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"http://h/\",\"vorm\":\"xml\"}"),
+	                    "vorm");
+	assert_string_equal(
+	        abo_veld("{\"id\":\"a\",\"url\":\"http://h/\",\"aanleidingen\":[\"iets\"]}"),
+	        "aanleidingen");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"http://h/\",\"zaaktypen\":\"T\"}"),
+	                    "zaaktypen");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"http://h/\",\"zaaktypen\":[\"\"]}"),
+	                    "zaaktypen");
+	assert_string_equal(
+	        abo_veld("{\"id\":\"a\",\"url\":\"http://h/\",\"authorization\":\"a\\nX: y\"}"),
+	        "authorization");
+	assert_string_equal(abo_veld("{\"id\":\"a\",\"url\":\"http://h/\",\"kleur\":1}"), "kleur");
+}
+
 static bool
 controleer(const char *json, struct voorkeur_wijziging *w, const char **veld)
 {
@@ -405,6 +471,7 @@ main(void)
 	        cmocka_unit_test(test_header_safe),
 	        cmocka_unit_test(test_notifynl),
 	        cmocka_unit_test(test_abonnementen),
+	        cmocka_unit_test(test_abonnement_controleer),
 	        cmocka_unit_test(test_voorkeur_controleer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
