@@ -340,7 +340,7 @@ http_cors(struct http_req *r)
 		return false;
 	evhttp_add_header(out, "Access-Control-Allow-Methods", "GET, POST, PUT");
 	evhttp_add_header(out, "Access-Control-Allow-Headers",
-	                  "Authorization, Content-Type, traceparent");
+	                  "Authorization, Content-Type, traceparent, ZS-Reden, ZS-Doel");
 	evhttp_add_header(out, "Access-Control-Max-Age", "600");
 	evhttp_send_reply(r->req, 204, "No Content", NULL);
 	return true;

@@ -66,7 +66,9 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-status" ]; then
 	echo "  Een KCC-medewerker (14070) zonder reden voor het klantcontact:"
 	vraag "$kcc" "$api/_zoek" '{"bsn": "999991772"}'
 	echo "  Dezelfde medewerker met reden (samenvatting, zonder de gebruikte gegevens):"
-	vraag "$kcc" "$api/$ident?reden=inwoner+belt+over+de+status"
+	# The reason in a header (percent-encoded), not in the URL: proxies log URLs.
+	curl -s -H "Authorization: Bearer $kcc" -H "ZS-Reden: inwoner%20belt%20over%20de%20status" \
+		"$api/$ident" | "$here/vertel.py" api
 	echo "  Elke raadpleging, toegestaan of geweigerd, is vastgelegd (betrokkene als pseudoniem):"
 	zs tail raadplegingen --begin --timeout 2 | "$here/vertel.py" | tail -n 6
 fi

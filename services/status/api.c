@@ -583,6 +583,7 @@ handle_zaak(struct http_req *r, void *state)
 	struct toegang_verzoek *v = toegang_verzoek_begin(w->vl, r);
 	struct principal p;
 	struct tt_zaak_params zp;
+	struct evkeyvalq q;
 	struct policy_context ctx = {0};
 	const struct policy *pol;
 	json_t *fouten, *doc = NULL, *body = NULL;
@@ -600,7 +601,9 @@ handle_zaak(struct http_req *r, void *state)
 		                     "'.', '-' en '_' (hoogstens 64)."));
 		return;
 	}
-	fouten = tt_zaak_params(&r->query, &zp);
+	fouten =
+	        tt_zaak_query(&r->query, http_header(r, "ZS-Reden"), http_header(r, "ZS-Doel"), &q);
+	fouten = samen(fouten, tt_zaak_params(&q, &zp));
 	fouten = samen(fouten, tt_zaak_voor(&p, &zp));
 	pol = toegang_policy_vast(api->t);
 	kies_doel(pol, &p, zp.doel, doel, &fouten);
@@ -610,6 +613,7 @@ handle_zaak(struct http_req *r, void *state)
 	res = lees(w, "tt_zaak", 1, (const char *const[]){r->params[0]});
 	if (!res) {
 		json_decref(fouten);
+		evhttp_clear_headers(&q);
 		niet_beschikbaar(v);
 		return;
 	}
@@ -679,6 +683,7 @@ handle_zaak(struct http_req *r, void *state)
 	} else {
 		niet_gevonden(v);
 	}
+	evhttp_clear_headers(&q);
 }
 
 /* Threads. */

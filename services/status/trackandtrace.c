@@ -192,6 +192,52 @@ tt_lijst_in_url(const struct tt_lijst_params *lp)
 	return fouten;
 }
 
+/* A percent-encoded header value into out under naam; false when it does
+ * not decode or decodes to a NUL (which would end the value early). */
+static bool
+kop_toevoegen(struct evkeyvalq *out, const char *naam, const char *kop)
+{
+	size_t n = 0;
+	char *s;
+	bool ok;
+
+	if (!kop)
+		return true;
+	if (!(s = evhttp_uridecode(kop, 0, &n)))
+		return false;
+	ok = n == strlen(s);
+	if (ok)
+		evhttp_add_header(out, naam, s);
+	free(s);
+	return ok;
+}
+
+json_t *
+tt_zaak_query(const struct evkeyvalq *query, const char *kop_reden, const char *kop_doel,
+              struct evkeyvalq *out)
+{
+	const struct evkeyval *kv;
+	json_t *fouten = NULL;
+
+	TAILQ_INIT(out);
+	TAILQ_FOREACH(kv, query, next)
+	{
+		if (!strcmp(kv->key, "reden"))
+			ongeldig(
+			        &fouten, "reden", "not_allowed",
+			        "Een reden hoort niet in een URL (die komt in logboeken van proxies "
+			        "terecht): stuur haar in de header ZS-Reden.");
+		evhttp_add_header(out, kv->key, kv->value);
+	}
+	if (!kop_toevoegen(out, "reden", kop_reden))
+		ongeldig(&fouten, "ZS-Reden", "invalid",
+		         "Codeer de reden als UTF-8 met procent-codering, zonder stuurtekens.");
+	if (!kop_toevoegen(out, "doel", kop_doel))
+		ongeldig(&fouten, "ZS-Doel", "invalid",
+		         "Codeer het doel met procent-codering, zonder stuurtekens.");
+	return fouten;
+}
+
 json_t *
 tt_zoek_query(const json_t *body, const struct evkeyvalq *query, struct evkeyvalq *out)
 {

@@ -78,6 +78,20 @@ json_t *tt_lijst_in_url(const struct tt_lijst_params *lp);
 json_t *tt_zoek_query(const json_t *body, const struct evkeyvalq *query, struct evkeyvalq *out);
 
 /*
+ * GET /api/v1/zaken/{identificatie}: the reason and purpose come in the
+ * request headers ZS-Reden and ZS-Doel (percent-encoded UTF-8, as a header
+ * is ASCII), never a reason in the URL. Builds the query for tt_zaak_params
+ * from the URL's query and the decoded headers (out is initialised here;
+ * clear it with evhttp_clear_headers). A reden in the URL is still passed on
+ * (so the refused look-up's record carries its masked text) and refused:
+ * invalidParams naming reden. A header that does not decode, or holds a NUL,
+ * is invalidParams naming it too; a name in both the URL and a header is
+ * refused by tt_zaak_params as repeated.
+ */
+json_t *tt_zaak_query(const struct evkeyvalq *query, const char *kop_reden, const char *kop_doel,
+                      struct evkeyvalq *out);
+
+/*
  * What the caller may ask: residents choose among their machtigingen
  * (namens) and name no one else; employees and applications name the
  * betrokkene (bsn= or kvk=); a kcc-medewerker states a reason. Returns NULL

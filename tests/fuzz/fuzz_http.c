@@ -81,7 +81,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	s = tekst(data + 1, size - 1);
-	switch (data[0] % 4) {
+	switch (data[0] % 5) {
 	case 0:
 		pad(s);
 		break;
@@ -103,6 +103,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			evhttp_clear_headers(&q);
 			json_decref(body);
 		}
+		break;
+	case 3:
+		/* The timeline's headers: the input as ZS-Reden (and ZS-Doel). */
+		TAILQ_INIT(&leeg);
+		json_decref(tt_zaak_query(&leeg, s, s, &q));
+		lijst(&q);
+		evhttp_clear_headers(&q);
 		break;
 	default:
 		freetext_reden(s, uit);

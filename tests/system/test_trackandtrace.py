@@ -144,6 +144,11 @@ def trace():
     return t, f"00-{t}-{secrets.token_hex(8)}-01"
 
 
+def reden_kop(reden):
+    """The KCC's reason as the timeline takes it: a header, percent-encoded."""
+    return {"ZS-Reden": urllib.parse.quote(reden)}
+
+
 @pytest.fixture(scope="module")
 def world(infra):
     name = infra.database_name("trackandtrace")
@@ -283,10 +288,10 @@ def test_a_kcc_employee_needs_a_reason_and_sees_a_summary(world):
     assert st == 400 and [i["name"] for i in p["invalidParams"]] == ["reden"]
     st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}", tok)
     assert st == 400 and p["invalidParams"][0]["name"] == "reden"
-    reden = urllib.parse.quote("belt over de status van zijn aanvraag")
     st, _, body = world.zoek({"bsn": A, "reden": "belt over de status van zijn aanvraag"}, tok)
     assert st == 200 and len(ids(body)) == 3
-    st, _, t = world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}?reden={reden}", tok)
+    st, _, t = world.get(f"/api/v1/zaken/{world.zaken['a_dicht']}", tok,
+                         headers=reden_kop("belt over de status van zijn aanvraag"))
     assert st == 200 and t["detailniveau"] == "samenvatting"
     past(t, "Tijdlijn")
     assert "gebruikteGegevens" not in t and "2511 AB" not in json.dumps(t)
@@ -298,12 +303,12 @@ def test_an_employee_cannot_open_their_own_zaak(world):
     for rol in ("kcc-medewerker", "behandelaar"):
         tok = world.token("medewerker", "--id", "e.eigen", "--rol", rol, "--bsn", E,
                           "--afdeling", "Dienst Stedelijke Ontwikkeling, afdeling Milieu en Geluid")
-        st, _, p = world.get(f"/api/v1/zaken/{world.zaken['e']}?reden={reden}", tok)
+        st, _, p = world.get(f"/api/v1/zaken/{world.zaken['e']}", tok, headers=reden_kop(reden))
         assert st == 404 and p["code"] == "not_found", rol
         _, _, body = world.zoek({"bsn": E, "reden": reden}, tok)
         assert ids(body) == [], rol
     # The same employee does see a colleague's resident's zaak of their department.
-    _, _, t = world.get(f"/api/v1/zaken/{world.zaken['b']}?reden={reden}", tok)
+    _, _, t = world.get(f"/api/v1/zaken/{world.zaken['b']}", tok, headers=reden_kop(reden))
     assert t["identificatie"] == world.zaken["b"]
 
 
@@ -315,7 +320,7 @@ def test_a_shielded_persons_zaken_do_not_show_for_the_kcc(world):
     st, _, body = world.zoek({"bsn": S, "reden": "vraag"}, kcc)
     assert st == 200 and body == {"next": None, "results": []}
     for naam in ("s_direct", "s_intake"):
-        st, _, p = world.get(f"/api/v1/zaken/{world.zaken[naam]}?reden=vraag", kcc)
+        st, _, p = world.get(f"/api/v1/zaken/{world.zaken[naam]}", kcc, headers=reden_kop("vraag"))
         assert st == 404 and p["code"] == "not_found"
     # The person themselves sees both.
     eigen = world.token("inwoner", "--bsn", S, "--loa", "midden")
@@ -349,7 +354,7 @@ def test_every_permit_and_deny_is_recorded_with_a_pseudonym_and_the_trace(world)
     # The KCC: tijdlijn permitted with its reason, the data used denied.
     kcc = world.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", K)
     t_kcc, tp = trace()
-    world.get(f"/api/v1/zaken/{world.zaken['a_open']}?reden=terugbelverzoek", kcc, traceparent=tp)
+    world.get(f"/api/v1/zaken/{world.zaken['a_open']}", kcc, traceparent=tp, headers=reden_kop("terugbelverzoek"))
     rs = world.raadplegingen(t_kcc)
     recs = {r.value["actie"]: r.value for r in rs}
     assert len(rs) == len(recs) == 2
@@ -587,7 +592,7 @@ def test_aanval_2_3_a_blank_or_missing_reason_is_a_recorded_denial(world):
     kcc = kcc_token(world)
     # "reden=%20" listed and opened zaken. Now it is no reason: 400 naming it ...
     t_zaak, tp = trace()
-    st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_open']}?reden=%20", kcc, traceparent=tp)
+    st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_open']}", kcc, traceparent=tp, headers=reden_kop(" "))
     assert st == 400 and [i["name"] for i in p["invalidParams"]] == ["reden"]
     # ... and the look-up is recorded as a deny by the policy's own rule.
     (rec,) = world.raadplegingen(t_zaak)
@@ -618,7 +623,7 @@ def test_aanval_5_a_shielded_gemachtigde_shields_the_zaak(world):
     for wie in (SG, C):  # by the shielded gemachtigde, and by the initiator it was found through
         st, _, body = world.zoek({"bsn": wie, "reden": "inwoner belt"}, kcc)
         assert st == 200 and body["results"] == [], wie
-    st, _, _ = world.get(f"/api/v1/zaken/{world.zaken['c_sg']}?reden=inwoner%20belt", kcc)
+    st, _, _ = world.get(f"/api/v1/zaken/{world.zaken['c_sg']}", kcc, headers=reden_kop("inwoner belt"))
     assert st == 404
     # The initiator and the shielded gemachtigde themselves (by machtiging) still see it.
     _, _, body = world.get("/api/v1/zaken", world.token("inwoner", "--bsn", C, "--loa", "midden"))
@@ -668,8 +673,8 @@ def test_aanval_7_8_each_application_its_own_grant_and_its_user_recorded(world):
 def test_aanval_11_the_caller_does_not_choose_the_purpose(world):
     kcc = kcc_token(world)
     t, tp = trace()
-    st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_open']}?reden=inwoner%20belt&doel=datalek-onderzoek",
-                         kcc, traceparent=tp)
+    st, _, p = world.get(f"/api/v1/zaken/{world.zaken['a_open']}", kcc, traceparent=tp,
+                         headers={**reden_kop("inwoner belt"), "ZS-Doel": "datalek-onderzoek"})
     assert st == 400 and [(i["name"], i["code"]) for i in p["invalidParams"]] == [("doel", "not_allowed")]
     (rec,) = world.raadplegingen(t)
     assert (rec.value["besluit"], rec.value["regel"], rec.value["doel"]) == \
@@ -715,6 +720,30 @@ def test_aanval_12_no_bsn_in_urls(world):
     assert world.zoek(None, fg, raw=b"[1]")[0] == 400
     assert world.zoek(None, fg, raw=b"{")[0] == 400
     assert world.zoek({"bsn": A, "bsn2": 1}, fg)[0] == 400
+
+
+def test_aanval_12_no_reason_in_the_timelines_url(world):
+    kcc = kcc_token(world)
+    zaak = world.zaken["a_open"]
+    # The reason in the URL: refused, and the look-up of A's zaak recorded (reason masked).
+    t, tp = trace()
+    st, _, p = world.get(f"/api/v1/zaken/{zaak}?reden=inwoner%20belt", kcc, traceparent=tp)
+    assert st == 400 and [(i["name"], i["code"]) for i in p["invalidParams"]] == [("reden", "not_allowed")]
+    past(p, "Fout")
+    recs = world.raadplegingen(t)
+    assert [(r.value["actie"], r.value["besluit"], r.value["regel"], r.value["betrokkene"]) for r in recs] == \
+        [("zaak.tijdlijn", "deny", "ongeldig-verzoek", world.pseudoniem(A))]
+    # In the headers (UTF-8, percent-encoded): the summary, recorded with reason and purpose.
+    t, tp = trace()
+    st, _, body = world.get(f"/api/v1/zaken/{zaak}", kcc, traceparent=tp,
+                            headers={**reden_kop("inwoner belt over het café"), "ZS-Doel": "klantcontact"})
+    assert st == 200 and body["identificatie"] == zaak and body["detailniveau"] == "samenvatting"
+    tijdlijn = {r.value["actie"]: r.value for r in world.raadplegingen(t)}["zaak.tijdlijn"]
+    assert (tijdlijn["besluit"], tijdlijn["reden"], tijdlijn["doel"]) == \
+        ("permit", "inwoner belt over het café", "klantcontact")
+    # A header that does not decode to text is named.
+    st, _, p = world.get(f"/api/v1/zaken/{zaak}", kcc, headers={"ZS-Reden": "inwoner%00belt"})
+    assert st == 400 and p["invalidParams"][0]["name"] == "ZS-Reden"
 
 
 def test_aanval_1_an_unknown_zaak_takes_the_path_of_a_foreign_one(world):

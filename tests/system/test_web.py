@@ -341,6 +341,11 @@ def test_kcc_is_asked_for_the_reason_first_and_sees_no_data_used(site, browser):
     browser.wait(lambda: "Stap 3 van 5" in browser.text())
     page(browser, base, "kcc-zaak")
     assert "Welke gegevens wij gebruiken" not in browser.text()
+    # The timeline too: the reason went in a header (ZS-Reden), not into its URL.
+    browser.requests()
+    assert [u for u in browser.urls[voor:] if f"/api/v1/zaken/{zaken['a_open']}" in u]
+    assert not [u for u in browser.urls[voor:]
+                if "/api/v1/" in u and (A in u or "reden" in u or "bsn=" in u or "namens" in u)]
     # Every raadpleging of the KCC carries the reason.
     msgs = stack.read("raadplegingen", timeout=30, until=lambda ms: any(
         m.value and m.value.get("reden") == "Inwoner belt over de status" and m.value.get("zaak") for m in ms))

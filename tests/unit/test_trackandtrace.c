@@ -365,6 +365,39 @@ search_body_becomes_the_query(void **state)
 	json_decref(body);
 }
 
+/* The timeline: reason and purpose from the headers, never a reason in the URL. */
+static void
+timeline_reason_comes_in_a_header(void **state)
+{
+	struct evkeyvalq url, q;
+	struct tt_zaak_params zp;
+
+	(void)state;
+	TAILQ_INIT(&url);
+	/* Percent-encoded UTF-8 decoded; the purpose may stay in the URL. */
+	assert_int_equal(evhttp_parse_query_str("doel=behandeling", &url), 0);
+	assert_null(tt_zaak_query(&url, "Inwoner%20belt%20over%20caf%C3%A9", NULL, &q));
+	assert_null(tt_zaak_params(&q, &zp));
+	assert_string_equal(zp.reden, "Inwoner belt over caf\xc3\xa9");
+	assert_string_equal(zp.doel, "behandeling");
+	evhttp_clear_headers(&q);
+	/* Both places: repeated. */
+	assert_null(tt_zaak_query(&url, NULL, "toezicht", &q));
+	assert_string_equal(namen(tt_zaak_params(&q, &zp)), "doel");
+	evhttp_clear_headers(&q);
+	evhttp_clear_headers(&url);
+	/* A reason in the URL: refused, but passed on for the record. */
+	assert_int_equal(evhttp_parse_query_str("reden=inwoner%20belt", &url), 0);
+	assert_string_equal(namen(tt_zaak_query(&url, NULL, NULL, &q)), "reden");
+	assert_null(tt_zaak_params(&q, &zp));
+	assert_string_equal(zp.reden, "inwoner belt");
+	evhttp_clear_headers(&q);
+	evhttp_clear_headers(&url);
+	/* A NUL would cut the reason: refused. */
+	assert_string_equal(namen(tt_zaak_query(&url, "inwoner%00belt", NULL, &q)), "ZS-Reden");
+	evhttp_clear_headers(&q);
+}
+
 static void
 whose_zaken_a_list_asks_for(void **state)
 {
@@ -1042,6 +1075,7 @@ main(void)
 	        cmocka_unit_test(list_parameters_invalid_name_the_parameter),
 	        cmocka_unit_test(what_each_caller_may_ask),
 	        cmocka_unit_test(search_body_becomes_the_query),
+	        cmocka_unit_test(timeline_reason_comes_in_a_header),
 	        cmocka_unit_test(whose_zaken_a_list_asks_for),
 	        cmocka_unit_test(resource_from_a_row),
 	        cmocka_unit_test(policy_decides_over_rows),

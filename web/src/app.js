@@ -269,9 +269,10 @@ async function zaakDetail(id) {
     location.hash = "#/kcc";
     return;
   }
-  const q = kcc ? `?${new URLSearchParams({ reden: kcc.reden })}` : "";
+  // The KCC's reason in a header, never in the URL (proxy logs); a header is ASCII.
+  const init = kcc ? { headers: { "ZS-Reden": encodeURIComponent(kcc.reden) } } : {};
   try {
-    const z = await vraag(`/api/v1/zaken/${encodeURIComponent(id)}${q}`, huidigToken());
+    const z = await vraag(`/api/v1/zaken/${encodeURIComponent(id)}`, huidigToken(), init);
     const terug = h("p", { class: "utrecht-paragraph zs-terug" }, h("a", { class: "utrecht-link", href: `#/zaken/${z.einddatum ? "gesloten" : "open"}` }, "← Terug naar de zaken"));
     toon(zaakPagina(z, peil(), terug, isMedewerker()));
     performance.mark("zaak-interactief");
