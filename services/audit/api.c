@@ -187,19 +187,22 @@ probleem_param(struct toegang_verzoek *v, const char *naam, const char *tekst)
  * audit.lezen for p, with the purpose the request states; the query is
  * recorded with its outcome either way. True when p may have the answer
  * (recorded as 200); otherwise the reply (403, or 503 when the record
- * failed) has been given.
+ * failed) has been given. in_url names a parameter that put the betrokkene
+ * in the URL: then the request is refused (400) and recorded as such, the
+ * raadpleging as a deny (ongeldig-verzoek), since it named the person.
  */
 static bool
 beslis(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
        const struct principal *p, const char *object, const char *als_pad,
-       const struct toegang_betrokkene *wie)
+       const struct toegang_betrokkene *wie, const char *doel, const char *in_url)
 {
-	const char *doel = http_query(r, "doel");
 	struct policy_decision d;
 	char regel_id[96], uitleg[512];
 
 	policy_evaluate(toegang_policy_vast(api->t), p, ACTIE_AUDIT_LEZEN, NULL,
 	                &(struct policy_context){.doel = doel}, &d);
+	if (in_url)
+		toegang_besluit_ongeldig(&d);
 	/* personal data of one betrokkene: the read is a raadpleging like any
 	 * other (GegevensGeraadpleegd, acknowledged before the answer leaves) */
 	if (wie)
@@ -213,10 +216,24 @@ beslis(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
 	snprintf(regel_id, sizeof(regel_id), "%s", d.regel ? d.regel : "");
 	snprintf(uitleg, sizeof(uitleg), "%s", d.uitleg ? d.uitleg : "");
 	toegang_policy_los(api->t);
-	if (!vastleggen(api, r, p, d.toegestaan ? 200 : 403, object, doel, regel_id, als_pad)) {
+	if (!vastleggen(api, r, p,
+	                in_url         ? 400
+	                : d.toegestaan ? 200
+	                               : 403,
+	                object, doel, regel_id, als_pad)) {
 		toegang_probleem(v, 503, "niet_vastgelegd", "De vraag kon niet worden vastgelegd.",
 		                 "Zonder vastlegging geen antwoord; probeer het later opnieuw.",
 		                 NULL);
+		return false;
+	}
+	if (in_url) {
+		static const char tekst[] =
+		        "Een BSN of KvK-nummer hoort niet in een URL (die komt in logboeken van "
+		        "proxies terecht): vraag met POST /api/v1/audit/dataverwerkingen/_zoek en "
+		        "zet het in de body.";
+		toegang_probleem(
+		        v, 400, "invalid", "Een of meer parameters zijn ongeldig.", tekst,
+		        json_pack("[o]", http_invalid_param(in_url, "not_allowed", tekst)));
 		return false;
 	}
 	if (!d.toegestaan)
@@ -260,7 +277,7 @@ bewijs(struct http_req *r, void *arg)
 	else
 		snprintf(object, sizeof(object), "boom %" PRIu64 "..%" PRIu64, m, n);
 
-	if (!beslis(api, r, v, &p, object, NULL, NULL))
+	if (!beslis(api, r, v, &p, object, NULL, NULL, http_query(r, "doel"), NULL))
 		return;
 	hoofd = boomhoofd(pg, n);
 	if (!hoofd) {
@@ -301,49 +318,47 @@ bewijs(struct http_req *r, void *arg)
 	toegang_antwoord(v, 200, body);
 }
 
+/* What a request for one betrokkene's Logboek Dataverwerkingen asks. */
+struct logboek_vraag {
+	const char *bsn, *kvk, *na, *aantal, *doel;
+};
+
 /*
- * GET /api/v1/audit/dataverwerkingen?doel=toezicht&bsn=N (or kvk=N)
- *     [&na=ID][&aantal=1..500]: the Logboek Dataverwerkingen of one
- *     betrokkene, oldest first, a page at a time (volgende: the next na).
- * The record of the query names the betrokkene by pseudonym, never by number.
+ * The Logboek Dataverwerkingen of one betrokkene (bsn or kvk), oldest first,
+ * a page at a time (na: the previous page's volgende; aantal 1..500). The
+ * record of the query names the betrokkene by pseudonym, never by number.
+ * in_url: the GET form, which put the person in the URL and is refused.
  */
 static void
-dataverwerkingen(struct http_req *r, void *arg)
+logboek(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
+        const struct principal *pp, const struct logboek_vraag *q, bool in_url)
 {
-	struct audit_api *api = arg;
-	struct toegang_verzoek *v = toegang_verzoek_begin(api->vl, r);
-	const char *bsn = http_query(r, "bsn"), *kvk = http_query(r, "kvk");
-	const char *sna = http_query(r, "na"), *saantal = http_query(r, "aantal");
+	const struct principal p = *pp;
+	const char *bsn = q->bsn, *kvk = q->kvk;
 	char pseudo[PSEUDONIEM_LEN + 1], object[128], pad[256], na[24], aantal_s[8];
 	uint64_t na_id = 0, aantal = 100;
-	struct principal p;
 	PGresult *res;
 	json_t *lijst, *body;
 
-	if (!toegang_authenticeer(v, &p)) {
-		vastleggen(api, r, NULL, 401, "dataverwerkingen", http_query(r, "doel"), NULL,
-		           "/api/v1/audit/dataverwerkingen");
-		return;
-	}
 	bool een = (bsn != NULL) != (kvk != NULL);
-	bool ok = een && (sna ? getal(sna, &na_id) : true) &&
-	          (saantal ? getal(saantal, &aantal) && aantal >= 1 && aantal <= 500 : true) &&
+	bool ok = een && (q->na ? getal(q->na, &na_id) : true) &&
+	          (q->aantal ? getal(q->aantal, &aantal) && aantal >= 1 && aantal <= 500 : true) &&
 	          (bsn ? strlen(bsn) == 9 && mask_elfproef(bsn, 9) : strlen(kvk) == 8) &&
 	          pseudoniem(api->a->sleutel, bsn ? "BSN" : "KVK", bsn ? bsn : kvk, pseudo);
 	if (!ok) {
-		vastleggen(api, r, &p, 400, "dataverwerkingen", http_query(r, "doel"), NULL,
-		           "/api/v1/audit/dataverwerkingen");
+		vastleggen(api, r, &p, 400, "dataverwerkingen", q->doel, NULL, r->path);
 		probleem_param(v, bsn ? "bsn" : "kvk",
 		               "Geef precies een van bsn (9 cijfers, elfproef) of kvk (8 cijfers); "
 		               "na en aantal (1 tot 500) als gehele getallen.");
 		return;
 	}
 	snprintf(object, sizeof(object), "betrokkene %s", pseudo);
-	snprintf(pad, sizeof(pad), "/api/v1/audit/dataverwerkingen?betrokkene=%s", pseudo);
+	snprintf(pad, sizeof(pad), "%s?betrokkene=%s", r->path, pseudo);
 	struct toegang_betrokkene wie = {.type = bsn ? "natuurlijk_persoon"
 	                                             : "niet_natuurlijk_persoon"};
 	identiteit_set(&wie.id, bsn ? ID_BSN : ID_KVK, bsn ? bsn : kvk);
-	if (!beslis(api, r, v, &p, object, pad, &wie))
+	if (!beslis(api, r, v, &p, object, pad, &wie, q->doel,
+	            in_url ? (bsn ? "bsn" : "kvk") : NULL))
 		return;
 	snprintf(na, sizeof(na), "%" PRIu64, na_id);
 	snprintf(aantal_s, sizeof(aantal_s), "%" PRIu64, aantal);
@@ -364,6 +379,101 @@ dataverwerkingen(struct http_req *r, void *arg)
 	                         : json_null());
 	PQclear(res);
 	toegang_antwoord(v, 200, body);
+}
+
+/*
+ * GET /api/v1/audit/dataverwerkingen?bsn=N (or kvk=N): the old form, with the
+ * person in the URL, where proxies and access logs keep it. Refused (400),
+ * and recorded as the refused look-up of whom it named.
+ */
+static void
+dataverwerkingen(struct http_req *r, void *arg)
+{
+	struct audit_api *api = arg;
+	struct toegang_verzoek *v = toegang_verzoek_begin(api->vl, r);
+	struct logboek_vraag q = {.bsn = http_query(r, "bsn"),
+	                          .kvk = http_query(r, "kvk"),
+	                          .na = http_query(r, "na"),
+	                          .aantal = http_query(r, "aantal"),
+	                          .doel = http_query(r, "doel")};
+	struct principal p;
+
+	if (!toegang_authenticeer(v, &p)) {
+		vastleggen(api, r, NULL, 401, "dataverwerkingen", q.doel, NULL, r->path);
+		return;
+	}
+	logboek(api, r, v, &p, &q, true);
+}
+
+/* A member of the search body as text: strings as they are (no NUL inside),
+ * and where buf is given whole numbers too, written out into it. NULL when
+ * it is neither. */
+static const char *
+lid_tekst(const json_t *w, char *buf, size_t len)
+{
+	if (json_is_string(w))
+		return strlen(json_string_value(w)) == json_string_length(w) ? json_string_value(w)
+		                                                             : NULL;
+	if (buf && json_is_integer(w)) {
+		snprintf(buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(w));
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * POST /api/v1/audit/dataverwerkingen/_zoek {"bsn"|"kvk", "doel", "na"?,
+ * "aantal"?}: the same Logboek, the person in the body. Nothing in the URL.
+ */
+static void
+dataverwerkingen_zoek(struct http_req *r, void *arg)
+{
+	struct audit_api *api = arg;
+	struct toegang_verzoek *v = toegang_verzoek_begin(api->vl, r);
+	struct evbuffer *in = evhttp_request_get_input_buffer(r->req);
+	size_t len = evbuffer_get_length(in);
+	struct logboek_vraag q = {0};
+	char na[24], aantal[24];
+	struct principal p;
+	const char *k;
+	json_t *body, *w;
+
+	if (!toegang_authenticeer(v, &p)) {
+		vastleggen(api, r, NULL, 401, "dataverwerkingen", NULL, NULL, r->path);
+		return;
+	}
+	body = json_loadb((const char *)evbuffer_pullup(in, (ev_ssize_t)len), len,
+	                  JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(body) || evhttp_uri_get_query(evhttp_request_get_evhttp_uri(r->req))) {
+		json_decref(body);
+		vastleggen(api, r, &p, 400, "dataverwerkingen", NULL, NULL, r->path);
+		probleem_param(v, "body",
+		               "Zet de vraag als JSON-object in de body, bijvoorbeeld {\"bsn\": "
+		               "\"...\", \"doel\": \"toezicht\"}, en niets in de URL.");
+		return;
+	}
+	json_object_foreach(body, k, w)
+	{
+		const char **veld = !strcmp(k, "bsn")      ? &q.bsn
+		                    : !strcmp(k, "kvk")    ? &q.kvk
+		                    : !strcmp(k, "doel")   ? &q.doel
+		                    : !strcmp(k, "na")     ? &q.na
+		                    : !strcmp(k, "aantal") ? &q.aantal
+		                                           : NULL;
+		char *buf = veld == &q.na ? na : veld == &q.aantal ? aantal : NULL;
+
+		if (!veld || !(*veld = lid_tekst(w, buf, sizeof(na)))) {
+			vastleggen(api, r, &p, 400, "dataverwerkingen", NULL, NULL, r->path);
+			probleem_param(
+			        v, veld ? k : "body",
+			        "Velden: bsn of kvk, doel, na en aantal; elk als tekst (na en "
+			        "aantal ook als geheel getal).");
+			json_decref(body);
+			return;
+		}
+	}
+	logboek(api, r, v, &p, &q, false);
+	json_decref(body);
 }
 
 /* The register: the platform's entries and every zaaktype version's. */
@@ -434,7 +544,7 @@ verwerkingsregister(struct http_req *r, void *arg)
 	}
 	if (!beslis(api, r, v, &p,
 	            bevindingen ? "verwerkingsregister bevindingen" : "verwerkingsregister", NULL,
-	            NULL))
+	            NULL, http_query(r, "doel"), NULL))
 		return;
 	reg = register_nu(api);
 	if (bevindingen && reg)
@@ -464,6 +574,8 @@ audit_api_start(struct audit_api *api, struct http_server *http, struct event_ba
 		return false;
 	http_route(http, "GET", "/api/v1/audit/bewijs", bewijs, api);
 	http_route(http, "GET", "/api/v1/audit/dataverwerkingen", dataverwerkingen, api);
+	http_route(http, "POST", "/api/v1/audit/dataverwerkingen/_zoek", dataverwerkingen_zoek,
+	           api);
 	http_route(http, "GET", "/api/v1/verwerkingsregister", verwerkingsregister, api);
 	http_route(http, "GET", "/api/v1/verwerkingsregister/bevindingen", verwerkingsregister,
 	           api);

@@ -14,6 +14,7 @@ import hashlib
 from collections import Counter
 import hmac
 import json
+import secrets
 import struct
 import time
 import urllib.error
@@ -195,9 +196,15 @@ class World:
     def fg(self):
         return self.token("medewerker", "--id", "f.gegevens", "--rol", "fg", "--bsn", MEDEWERKER_BSN)
 
-    def get(self, path, token=None):
+    def get(self, path, token=None, body=None, traceparent=None):
+        """(status, JSON body) of GET path, or of POST path with body as JSON."""
         h = {"Authorization": f"Bearer {token}"} if token else {}
-        req = urllib.request.Request(self.audit.url(path), headers=h)
+        if traceparent:
+            h["traceparent"] = traceparent
+        if body is not None:
+            h["Content-Type"] = "application/json"
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.audit.url(path), headers=h, data=data)
         try:
             with urllib.request.urlopen(req, timeout=10) as r:
                 return r.status, json.loads(r.read())
@@ -376,23 +383,41 @@ def test_dataverwerkingen_per_betrokkene(world):
     acts = [(v["traceId"], v["spanId"], v["name"]) for v in mine]
     assert len(acts) == len(set(acts))
     assert BSN.encode() not in b"".join(m.raw for m in msgs)
-    # fg asks for them by BSN; the record of the question names the pseudonym only
-    status, body = w.get(f"/api/v1/audit/dataverwerkingen?doel=toezicht&bsn={BSN}&aantal=3", w.fg())
+    # fg asks for them by BSN, in the body (a URL lands in proxy logs); the
+    # record of the question names the pseudonym only
+    zoek = "/api/v1/audit/dataverwerkingen/_zoek"
+    status, body = w.get(zoek, w.fg(), {"doel": "toezicht", "bsn": BSN, "aantal": 3})
     assert status == 200, body
     assert body["betrokkene"] == me and len(body["dataverwerkingen"]) == 3 and body["volgende"]
     alles, na = [], "0"
     while na:
-        status, body = w.get(f"/api/v1/audit/dataverwerkingen?doel=toezicht&bsn={BSN}&na={na}&aantal=500", w.fg())
+        status, body = w.get(zoek, w.fg(), {"doel": "toezicht", "bsn": BSN, "na": na, "aantal": 500})
         alles += body["dataverwerkingen"]
         na = body["volgende"]
     # every line on the topic is there (and the fg's own reads, recorded since, as well)
     assert not Counter(names) - Counter(v["name"] for v in alles)
     assert all(v["dataSubjectId"] == me for v in alles)
     kcc = w.token("medewerker", "--id", "k.klant", "--rol", "kcc-medewerker", "--bsn", MEDEWERKER_BSN)
-    status, body = w.get(f"/api/v1/audit/dataverwerkingen?doel=toezicht&bsn={BSN}", kcc)
+    status, body = w.get(zoek, kcc, {"doel": "toezicht", "bsn": BSN})
     assert status == 403 and "dataverwerkingen" not in body
-    status, body = w.get("/api/v1/audit/dataverwerkingen?doel=toezicht&bsn=123456789", w.fg())
-    assert status == 400 and body["invalidParams"][0]["name"] == "bsn"
+    for vraag, veld in (({"doel": "toezicht", "bsn": "123456789"}, "bsn"), ({"bsn": BSN, "wie": 1}, "body"),
+                        ({"bsn": int(BSN)}, "bsn")):
+        status, body = w.get(zoek, w.fg(), vraag)
+        assert status == 400 and body["invalidParams"][0]["name"] == veld, vraag
+    # The GET form put the BSN in the URL: refused, and recorded as the
+    # refused look-up of whom it named (a raadpleging and an audit entry).
+    trace = secrets.token_hex(16)
+    status, body = w.get(f"/api/v1/audit/dataverwerkingen?doel=toezicht&bsn={BSN}", w.fg(),
+                         traceparent=f"00-{trace}-{secrets.token_hex(8)}-01")
+    assert status == 400 and [(i["name"], i["code"]) for i in body["invalidParams"]] == [("bsn", "not_allowed")]
+    assert "dataverwerkingen" not in body
+    rp = w.stack.read_written("raadplegingen")
+    (rec,) = [m.value for m in rp if m.value and m.value["traceId"] == trace]
+    assert (rec["actie"], rec["besluit"], rec["regel"], rec["betrokkene"]) == \
+        ("audit.lezen", "deny", "ongeldig-verzoek", me)
+    q = entries_for(w, lambda v: v["eventType"] == "nl.zaakstroom.audit-opgevraagd"
+                    and v["hoofdObject"] == f"betrokkene {me}" and v["resultaat"] == 400)
+    assert q and all(BSN not in v["resourceUrl"] for v in q)
     # reading someone's processing log is a raadpleging of their data like any other
     rp = w.stack.read("raadplegingen", until=lambda ms: {"permit", "deny"} <= {
         m.value["besluit"] for m in ms if m.value and m.value["actie"] == "audit.lezen"
