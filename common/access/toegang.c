@@ -180,14 +180,14 @@ toegang_reload(struct toegang *t)
 }
 
 const struct policy *
-toegang_policy_vast(struct toegang *t)
+toegang_policy_hold(struct toegang *t)
 {
 	pthread_rwlock_rdlock(&t->lock);
 	return t->policy;
 }
 
 void
-toegang_policy_los(struct toegang *t)
+toegang_policy_release(struct toegang *t)
 {
 	pthread_rwlock_unlock(&t->lock);
 }

@@ -49,9 +49,9 @@ void toegang_free(struct toegang *t);
 /* SIGHUP: a new policy if it loads, else the old one stays (and a warning). */
 void toegang_reload(struct toegang *t);
 
-/* The policy in force, held (shared lock) until toegang_policy_los. */
-const struct policy *toegang_policy_vast(struct toegang *t);
-void toegang_policy_los(struct toegang *t);
+/* The policy in force, held (shared lock) until toegang_policy_release. */
+const struct policy *toegang_policy_hold(struct toegang *t);
+void toegang_policy_release(struct toegang *t);
 
 const struct pseudoniem_sleutel *toegang_sleutel(const struct toegang *t);
 /* The trusted issuers and their keys (fixed for the daemon's life). */

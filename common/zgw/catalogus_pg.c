@@ -21,7 +21,7 @@ catalogus_pg_prepare(struct pg *pg)
 }
 
 void
-catalogus_pg_ontvang(struct catalogus *cat, struct pg *pg, struct proj_msg *m)
+catalogus_pg_receive(struct catalogus *cat, struct pg *pg, struct proj_msg *m)
 {
 	struct zaaktype *zt = NULL;
 	char err[256];

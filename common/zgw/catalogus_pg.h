@@ -18,6 +18,6 @@ bool catalogus_pg_prepare(struct pg *pg);
 /* A ZaaktypeGepubliceerd read from the broadcast catalogus (projector
  * on_broadcast): into cat, and stored (idempotent, outside any batch). A
  * malformed zaaktype is logged and skipped: the publisher validates. */
-void catalogus_pg_ontvang(struct catalogus *cat, struct pg *pg, struct proj_msg *m);
+void catalogus_pg_receive(struct catalogus *cat, struct pg *pg, struct proj_msg *m);
 
 #endif

@@ -199,7 +199,7 @@ beslis(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
 	struct policy_decision d;
 	char regel_id[96], uitleg[512];
 
-	policy_evaluate(toegang_policy_vast(api->t), p, ACTIE_AUDIT_LEZEN, NULL,
+	policy_evaluate(toegang_policy_hold(api->t), p, ACTIE_AUDIT_LEZEN, NULL,
 	                &(struct policy_context){.doel = doel}, &d);
 	if (in_url)
 		toegang_besluit_ongeldig(&d);
@@ -215,7 +215,7 @@ beslis(struct audit_api *api, struct http_req *r, struct toegang_verzoek *v,
 	/* the decision's strings point into the policy, which a reload may free */
 	snprintf(regel_id, sizeof(regel_id), "%s", d.regel ? d.regel : "");
 	snprintf(uitleg, sizeof(uitleg), "%s", d.uitleg ? d.uitleg : "");
-	toegang_policy_los(api->t);
+	toegang_policy_release(api->t);
 	if (!vastleggen(api, r, p,
 	                in_url         ? 400
 	                : d.toegestaan ? 200

@@ -99,7 +99,7 @@ void
 intake_catalogus(struct projector *p, struct proj_msg *m, void *arg)
 {
 	struct intake *in = arg;
-	catalogus_pg_ontvang(in->cat, projector_pg(p), m);
+	catalogus_pg_receive(in->cat, projector_pg(p), m);
 }
 
 /* Finds the outcomes already stored for the aanvraag ids in this batch;

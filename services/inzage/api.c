@@ -129,8 +129,8 @@ beslis(struct inzage_api *a, const struct principal *p, enum policy_actie actie,
 	};
 	struct policy_context ctx = {.doel = doel};
 
-	policy_evaluate(toegang_policy_vast(a->t), p, actie, &z, &ctx, d);
-	toegang_policy_los(a->t);
+	policy_evaluate(toegang_policy_hold(a->t), p, actie, &z, &ctx, d);
+	toegang_policy_release(a->t);
 }
 
 static void
@@ -368,8 +368,8 @@ handle_lijst(struct http_req *r, void *arg)
 		return;
 	}
 	/* Requests and deadlines of no one in particular: decided without a person. */
-	policy_evaluate(toegang_policy_vast(a->t), &p, ACTIE_INZAGE_TERMIJNEN, NULL, &ctx, &d);
-	toegang_policy_los(a->t);
+	policy_evaluate(toegang_policy_hold(a->t), &p, ACTIE_INZAGE_TERMIJNEN, NULL, &ctx, &d);
+	toegang_policy_release(a->t);
 	if (!d.toegestaan) {
 		geweigerd(v, &d);
 		return;

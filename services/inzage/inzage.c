@@ -389,7 +389,7 @@ inzage_catalogus(struct projector *p, struct proj_msg *m, void *arg)
 {
 	struct inzage *z = arg;
 
-	catalogus_pg_ontvang(z->cat, projector_pg(p), m);
+	catalogus_pg_receive(z->cat, projector_pg(p), m);
 }
 
 /* The batch. */

@@ -176,7 +176,7 @@ toegelaten(struct abonnementen_api *a, struct toegang_verzoek *v, bool geldig)
 
 	if (!toegang_authenticeer(v, &p))
 		return false;
-	pol = toegang_policy_vast(t);
+	pol = toegang_policy_hold(t);
 	const char *doel = policy_standaard_doel(pol, &p);
 	struct policy_context ctx = {.doel = doel};
 	policy_evaluate(pol, &p, ACTIE_ABONNEMENTEN_BEHEREN, NULL, &ctx, &d);
@@ -186,7 +186,7 @@ toegelaten(struct abonnementen_api *a, struct toegang_verzoek *v, bool geldig)
 	toegang_betrokkene_zelf(&p, &b);
 	struct toegang_vastlegging vast = {.actie = ACTIE_ABONNEMENTEN_BEHEREN, .doel = doel};
 	toegang_registreer(v, &p, &b, &vast, &d);
-	toegang_policy_los(t);
+	toegang_policy_release(t);
 	if (!mag) {
 		toegang_probleem(v, 403, "geen_toegang",
 		                 "Alleen een beheerder mag abonnementen beheren.",

@@ -121,8 +121,8 @@ toegelaten(struct voorkeuren_api *a, struct toegang_verzoek *v, struct principal
 	                          .vertrouwelijkheid = VERTR_OPENBAAR,
 	                          .tonen_aan_initiator = true};
 	struct policy_context ctx = {.doel = doel};
-	policy_evaluate(toegang_policy_vast(t), p, ACTIE_INZAGE_LEZEN, &z, &ctx, &d);
-	toegang_policy_los(t);
+	policy_evaluate(toegang_policy_hold(t), p, ACTIE_INZAGE_LEZEN, &z, &ctx, &d);
+	toegang_policy_release(t);
 	struct toegang_betrokkene b = {.id = p->identiteit,
 	                               .type = p->identiteit.type == ID_KVK
 	                                               ? "niet_natuurlijk_persoon"

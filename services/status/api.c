@@ -336,7 +336,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 	fouten = samen(fouten, tt_lijst_voor(&p, &lp));
 	if (!zoek)
 		fouten = samen(fouten, tt_lijst_in_url(&lp));
-	pol = toegang_policy_vast(api->t);
+	pol = toegang_policy_hold(api->t);
 	kies_doel(pol, &p, lp.doel, doel, &fouten);
 	ctx.doel = doel[0] ? doel : NULL;
 	ctx.klantcontact_reden = lp.reden;
@@ -351,7 +351,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 			toegang_besluit_ongeldig(&d);
 			registreer_lijst(v, &p, genoemd, &lp, ctx.doel, &d);
 		}
-		toegang_policy_los(api->t);
+		toegang_policy_release(api->t);
 		ongeldige_parameters(v, fouten);
 		goto out;
 	}
@@ -363,7 +363,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 
 		beslis_zonder_zaak(pol, &p, &lp.namens, &ctx, &d);
 		registreer_lijst(v, &p, &lp.namens, &lp, ctx.doel, &d);
-		toegang_policy_los(api->t);
+		toegang_policy_release(api->t);
 		toegang_probleem(v, 403, "geen_machtiging",
 		                 "U heeft geen machtiging om voor deze persoon of onderneming te "
 		                 "handelen.",
@@ -373,7 +373,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 		                           "Uw inlog bevat geen machtiging voor wie u noemt."));
 		goto out;
 	}
-	toegang_policy_los(api->t);
+	toegang_policy_release(api->t);
 	tt_cursor_binding(&p, wie, n, lp.status, binding);
 	if (lp.cursor && !tt_cursor_decode(&api->cursor_sleutel, binding, lp.cursor, &positie)) {
 		ongeldige_parameters(
@@ -400,7 +400,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 	}
 	snprintf(filter, sizeof(filter), "%d", (int)lp.status);
 
-	pol = toegang_policy_vast(api->t);
+	pol = toegang_policy_hold(api->t);
 	for (int vraag = 0, batch = lp.page_size + 1;
 	     !klaar && gescand < MAX_GESCAND &&
 	                     vraag<MAX_VRAGEN; vraag++, batch = batch * 4> MAX_BATCH
@@ -488,7 +488,7 @@ lijst(struct werker *w, struct toegang_verzoek *v, const struct principal *pp,
 	}
 	if (alles_geweigerd && !db_fout)
 		toegang_weigering(v);
-	toegang_policy_los(api->t);
+	toegang_policy_release(api->t);
 	if (db_fout) {
 		niet_beschikbaar(v);
 		goto out;
@@ -605,9 +605,9 @@ handle_zaak(struct http_req *r, void *state)
 	        tt_zaak_query(&r->query, http_header(r, "ZS-Reden"), http_header(r, "ZS-Doel"), &q);
 	fouten = samen(fouten, tt_zaak_params(&q, &zp));
 	fouten = samen(fouten, tt_zaak_voor(&p, &zp));
-	pol = toegang_policy_vast(api->t);
+	pol = toegang_policy_hold(api->t);
 	kies_doel(pol, &p, zp.doel, doel, &fouten);
-	toegang_policy_los(api->t);
+	toegang_policy_release(api->t);
 	ctx.doel = doel[0] ? doel : NULL;
 	ctx.klantcontact_reden = zp.reden;
 	res = lees(w, "tt_zaak", 1, (const char *const[]){r->params[0]});
@@ -617,7 +617,7 @@ handle_zaak(struct http_req *r, void *state)
 		niet_beschikbaar(v);
 		return;
 	}
-	pol = toegang_policy_vast(api->t);
+	pol = toegang_policy_hold(api->t);
 	for (int i = 0; i < PQntuples(res) && !doc; i++) {
 		struct tt_zaak_rij zr = {
 		        .zaaktype = waarde(res, i, Z_ZAAKTYPE),
@@ -670,7 +670,7 @@ handle_zaak(struct http_req *r, void *state)
 		                                    .reden = zp.reden,
 		                                    .zaak_identificatie = r->params[0],
 		                            });
-	toegang_policy_los(api->t);
+	toegang_policy_release(api->t);
 	PQclear(res);
 	if (doc)
 		body = tt_tijdlijn(doc, &weergave);

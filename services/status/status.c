@@ -1449,7 +1449,7 @@ status_catalogus(struct projector *p, struct proj_msg *m, void *arg)
 {
 	struct status *s = arg;
 
-	catalogus_pg_ontvang(s->cat, projector_pg(p), m);
+	catalogus_pg_receive(s->cat, projector_pg(p), m);
 	s->zaaktypen_nieuw = true;
 }
 
