@@ -461,6 +461,39 @@ def test_abonnementen_api_add_deliver_remove(world):
     assert geheim not in world.d.log_text() and "portaal-geheim" not in world.d.log_text()
 
 
+def test_zs_abonnement_manages_subscriptions(world):
+    """zs abonnement add/list/show/remove against the daemon's API with a
+    development beheerder token; the secret is never printed; a resident's
+    token (ZS_TOKEN) is refused with a clear message; an unknown id fails."""
+    env = {**world.stack.env, "ZS_NOTIFICATIE_URL": world.d.url("")}
+
+    def zs(*args, input=None, **extra):
+        return subprocess.run([str(BUILD / "bin" / "zs"), "abonnement", *args], env={**env, **extra},
+                              capture_output=True, text=True, input=input, timeout=60)
+
+    geheim = "Bearer zs-" + uuid.uuid4().hex
+    r = zs("add", "-", input=json.dumps({"id": "via-zs", "url": "https://portaal.example.nl/in",
+                                         "vorm": "notificaties", "authorization": geheim,
+                                         "zaaktypen": ["TERUGBELNOTITIE"]}))
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["authorizationGezet"] is True
+    r = zs("list")
+    assert r.returncode == 0 and any(line.split()[:3] == ["via-zs", "notificaties", "auth"]
+                                     for line in r.stdout.splitlines()), r.stdout
+    r = zs("show", "via-zs")
+    assert r.returncode == 0 and json.loads(r.stdout)["url"] == "https://portaal.example.nl/in"
+    r = zs("add", "-", input=json.dumps({"id": "kapot", "url": "portaal.example.nl"}))
+    assert r.returncode == 1 and 'field "url"' in r.stderr, r.stderr
+    r = zs("list", ZS_TOKEN=world.token("inwoner", "--bsn", bsn(9004)))
+    assert r.returncode == 1 and "403" in r.stderr and "beheerder" in r.stderr, r.stderr
+    assert zs("remove", "via-zs").returncode == 0
+    r = zs("show", "via-zs")
+    assert r.returncode == 1 and "404" in r.stderr
+    r = zs("show", "../x")
+    assert r.returncode == 1 and "invalid subscription id" in r.stderr
+    assert geheim not in "".join([r.stdout, r.stderr, world.d.log_text()])
+
+
 def test_channel_down_then_back_gets_every_message(world):
     z = zaak(soort=CURATIEF, email="c@example.nl")
     world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status_feit(z, 2)))

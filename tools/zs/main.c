@@ -38,19 +38,25 @@ static const struct command commands[] = {
          "policy explain TOKEN ACTION RESOURCE.json | check [PATH]  which rule decides, and why"},
         {"notificatie", zs_cmd_notificatie,
          "notificatie check [REGELS [SJABLONEN]] [--abonnementen FILE]  rules, templates, webhooks"},
+        {"abonnement", zs_cmd_abonnement,
+         "abonnement list | show ID | add FILE|- | remove ID  zs-notificatie's webhook subscriptions"},
         {"avro", zs_cmd_avro,
          "avro encode RECORD [FILE] | decode [FILE] [--plain] | fingerprint [RECORD|FILE.avsc]"},
         {"audit", zs_cmd_audit,
          "audit verify [--bewijs FILE] | tail [--verify]  check the audit log against its signed heads"},
 };
 
-const char *zs_intake_url, *zs_keys_dir, *zs_audit_publiek;
+const char *zs_intake_url, *zs_keys_dir, *zs_audit_publiek, *zs_notificatie_url, *zs_token;
 
 static const struct config_key zs_keys[] = {
         {"ZS_AUDIT_PUBLIEK", CF_STR, &zs_audit_publiek, "",
          "PEM file of the public key zs audit verifies tree heads with"},
         {"ZS_INTAKE_URL", CF_STR, &zs_intake_url, "http://127.0.0.1:8081",
          "where zs aanvraag submit --wacht asks for the outcome"},
+        {"ZS_NOTIFICATIE_URL", CF_STR, &zs_notificatie_url, "http://127.0.0.1:8083",
+         "where zs abonnement finds zs-notificatie's beheer API"},
+        {"ZS_TOKEN", CF_SECRET, &zs_token, "",
+         "bearer token zs abonnement sends (empty: a development beheerder token)"},
         {"ZS_KEYS_DIR", CF_STR, &zs_keys_dir, "",
          "the development keys of deploy/local/keys.sh; empty: $ZS_HOME/deploy/local/keys"},
 };

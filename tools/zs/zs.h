@@ -16,7 +16,7 @@
 struct schemaset *zs_schemas(void);
 const char *zs_brokers(void);
 /* zs's own settings (main.c's table). */
-extern const char *zs_intake_url, *zs_keys_dir, *zs_audit_publiek;
+extern const char *zs_intake_url, *zs_keys_dir, *zs_audit_publiek, *zs_notificatie_url, *zs_token;
 /* Reads a whole file ("-" = stdin); NULL with a message on stderr. */
 char *zs_read_file(const char *path, size_t *len);
 json_t *zs_read_json(const char *path);
@@ -38,5 +38,6 @@ int zs_cmd_opdracht(int argc, char **argv);
 int zs_cmd_tail(int argc, char **argv);
 int zs_cmd_avro(int argc, char **argv);
 int zs_cmd_audit(int argc, char **argv);
+int zs_cmd_abonnement(int argc, char **argv);
 
 #endif
