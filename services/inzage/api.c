@@ -559,7 +559,7 @@ handle_afhandeling(struct http_req *r, void *arg)
 	if (!(body = body_van(r, v)))
 		return;
 	if (!alleen_velden(v, body, velden))
-		goto uit;
+		goto out;
 	uitkomst = verzoek_uitkomst(json_string_value(json_object_get(body, "uitkomst")));
 	tj = json_object_get(body, "toelichting");
 	toel = json_is_string(tj) ? json_string_value(tj) : NULL;
@@ -567,22 +567,22 @@ handle_afhandeling(struct http_req *r, void *arg)
 		veld_fout(v, 400, "uitkomst", "uitkomst.onbekend",
 		          "Kies verstrekt, gedeeltelijk_verstrekt, geweigerd_kennelijk_ongegrond, "
 		          "geweigerd_buitensporig, geen_gegevens of niet_ontvankelijk.");
-		goto uit;
+		goto out;
 	}
 	if ((tj && !json_is_string(tj)) || (toel && strlen(toel) > VERZOEK_TOELICHTING_MAX)) {
 		veld_fout(v, 400, "toelichting", "toelichting.ongeldig",
 		          "De toelichting is tekst van hoogstens 4000 tekens.");
-		goto uit;
+		goto out;
 	}
 	if (verzoek_uitkomst_weigert(uitkomst) && (!toel || !*toel)) {
 		veld_fout(v, 400, "toelichting", "toelichting.ontbreekt",
 		          "Een weigering vermeldt waarom, en dat de betrokkene kan klagen bij de "
 		          "Autoriteit Persoonsgegevens (AVG artikel 12, lid 4).");
-		goto uit;
+		goto out;
 	}
 	/* Answering reads the person's data to assemble the report. */
 	if (!verzoek_voor(a, v, r, &p, ACTIE_INZAGE_BEHANDELEN, "inzageverzoek", &st))
-		goto uit;
+		goto out;
 	verzoek_stand_vrij(&st);
 	switch (inzage_afhandel(a->z, r->params[0], uitkomst, toel, &p, &st)) {
 	case INZ_OK:
@@ -598,7 +598,7 @@ handle_afhandeling(struct http_req *r, void *arg)
 		niet_beschikbaar(v);
 	}
 	verzoek_stand_vrij(&st);
-uit:
+out:
 	json_decref(body);
 }
 

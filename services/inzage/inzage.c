@@ -206,12 +206,12 @@ enum schrijf {
 	S_BERICHTEN,
 	S_RAADPLEGINGEN,
 	S_VERZOEKEN,
-	S__AANTAL
+	S__COUNT
 };
 
 static const struct {
 	const char *naam, *sql;
-} schrijf_stmts[S__AANTAL] = {
+} schrijf_stmts[S__COUNT] = {
         [S_ZAKEN] = {"zaken", sql_zaken},
         [S_BETROKKENHEDEN] = {"betrokkenheden", sql_betrokkenheden},
         [S_ZAAK_STAND] = {"zaak_stand", sql_zaak_stand},
@@ -225,7 +225,7 @@ inzage_prepare(struct pg *pg)
 {
 	bool ok = true;
 
-	for (int s = 0; s < S__AANTAL; s++)
+	for (int s = 0; s < S__COUNT; s++)
 		ok = ok && pg_prepare(pg, schrijf_stmts[s].naam, schrijf_stmts[s].sql, 1);
 	return ok && catalogus_pg_prepare(pg) && pg_prepare(pg, "register", sql_register, 1) &&
 	       pg_prepare(pg, "verzoek_lees", sql_verzoek_lees, 1) &&
@@ -397,7 +397,7 @@ inzage_catalogus(struct projector *p, struct proj_msg *m, void *arg)
 struct werk {
 	struct inzage *z;
 	struct proj_batch *b;
-	json_t *rij[S__AANTAL];
+	json_t *rij[S__COUNT];
 	json_t *stand; /* zaak uuid → merged state change */
 };
 
@@ -636,7 +636,7 @@ schrijf(struct werk *w)
 	}
 	if (!pg_pipeline_begin(w->b->pg))
 		return false;
-	for (int s = 0; s < S__AANTAL; s++) {
+	for (int s = 0; s < S__COUNT; s++) {
 		char *t;
 		const char *vals[1];
 		bool ok;
@@ -662,7 +662,7 @@ inzage_apply(struct proj_batch *b, void *arg)
 	struct werk w = {.z = arg, .b = b, .stand = json_object()};
 	int rc;
 
-	for (int s = 0; s < S__AANTAL; s++)
+	for (int s = 0; s < S__COUNT; s++)
 		w.rij[s] = json_array();
 	for (int i = 0; i < b->n; i++) {
 		struct proj_msg *m = &b->msgs[i];
@@ -685,7 +685,7 @@ inzage_apply(struct proj_batch *b, void *arg)
 		 * part of the register. */
 	}
 	rc = schrijf(&w) ? 0 : -1;
-	for (int s = 0; s < S__AANTAL; s++)
+	for (int s = 0; s < S__COUNT; s++)
 		json_decref(w.rij[s]);
 	json_decref(w.stand);
 	return rc;
@@ -796,9 +796,9 @@ inzage_verzoek_nieuw(struct inzage *z, const struct verzoek_invoer *in,
 	                           ? nu
 	                           : (int64_t)in->ontvangen * MS_PER_DAG + MS_PER_DAG / 2,
 	                   wie, &n))
-		goto uit;
+		goto out;
 	if (!projector_tx_begin(z->p))
-		goto uit;
+		goto out;
 	{
 		json_t *rijen = json_pack("[O]", n.rij);
 		rij = json_dumps(rijen, JSON_COMPACT);
@@ -807,13 +807,13 @@ inzage_verzoek_nieuw(struct inzage *z, const struct verzoek_invoer *in,
 	res = rij ? pg_execp(pg, "verzoek_insert", 1, (const char *const[]){rij}, NULL, NULL)
 	          : NULL;
 	if (!res)
-		goto terug;
+		goto fail;
 	nieuw = PQntuples(res) == 1;
 	PQclear(res);
 	if (nieuw && !emit_ontvangen(z, &n, NULL))
-		goto terug;
+		goto fail;
 	if (!projector_tx_commit(z->p))
-		goto uit;
+		goto out;
 	/* A request sent twice (same verzoekId) is the same request, if it is
 	 * about the same person. */
 	rc = lees(z, n.id, false, uit, NULL);
@@ -821,10 +821,10 @@ inzage_verzoek_nieuw(struct inzage *z, const struct verzoek_invoer *in,
 		verzoek_stand_vrij(uit);
 		rc = INZ_CONFLICT;
 	}
-	goto uit;
-terug:
+	goto out;
+fail:
 	projector_tx_rollback(z->p);
-uit:
+out:
 	free(rij);
 	nieuw_vrij(&n);
 	return rc;
@@ -853,22 +853,24 @@ inzage_verleng(struct inzage *z, const char *id, const char *reden, int32_t nieu
 		return INZ_DB;
 	rc = lees(z, id, true, uit, &vr);
 	if (rc != INZ_OK)
-		goto terug;
+		goto fail;
 	verzoek_stand_vrij(uit);
 	vorige = vr.t.uiterste;
 	if (!termijn_verleng(&vr.t, vr.afgehandeld, inzage_vandaag(z), nieuwe, reden, r)) {
 		rc = INZ_GEWEIGERD;
-		goto terug;
+		goto fail;
 	}
 	/* The reason goes to the resident and onto the topic: no BSN in it. */
 	schoon = strdup(reden);
-	if (!schoon)
-		abort();
+	if (!schoon) {
+		rc = INZ_DB; /* out of memory: nothing decided, try again */
+		goto fail;
+	}
 	mask_text(schoon);
 	datum_format(vr.t.uiterste, dag, sizeof(dag));
 	rc = INZ_DB;
 	if (!pg_cmdp(pg, "verzoek_verleng", 3, (const char *const[]){id, dag, schoon}))
-		goto terug;
+		goto fail;
 	ev = json_pack("{s:s, s:s, s:o, s:o, s:o, s:n, s:o}", "verzoekId", id, "reden", schoon,
 	               "vorigeUitersteDatum", datum_json(vorige), "nieuweUitersteDatum",
 	               datum_json(vr.t.uiterste), "beslotenOp", instant_json(now_ms()),
@@ -877,14 +879,14 @@ inzage_verleng(struct inzage *z, const char *id, const char *reden, int32_t nieu
 	uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
 	if (!projector_emit(z->p, TOPIC_INZAGE, id, "InzageTermijnVerlengd", ev, NULL, ce_id)) {
 		json_decref(ev);
-		goto terug;
+		goto fail;
 	}
 	projector_count(z->p, z->m_verlengd, 1);
 	free(schoon);
 	if (!projector_tx_commit(z->p))
 		return INZ_DB;
 	return lees(z, id, false, uit, NULL);
-terug:
+fail:
 	free(schoon);
 	projector_tx_rollback(z->p);
 	return rc;
@@ -910,10 +912,10 @@ inzage_afhandel(struct inzage *z, const char *id, int uitkomst, const char *toel
 		return INZ_DB;
 	rc = lees(z, id, true, uit, &vr);
 	if (rc != INZ_OK)
-		goto terug;
+		goto fail;
 	if (vr.afgehandeld) {
 		rc = INZ_AFGEHANDELD;
-		goto terug;
+		goto fail;
 	}
 	verzoek_stand_vrij(uit);
 	rc = INZ_DB;
@@ -932,24 +934,24 @@ inzage_afhandel(struct inzage *z, const char *id, int uitkomst, const char *toel
 		/* The register as it stands now, in this transaction. */
 		reg = inzage_register(z, uit->betrokkene);
 		if (!reg)
-			goto terug;
+			goto fail;
 		art15 = rapport_art15(reg);
 		doc = rapport_document(reg, &rv);
 		json_decref(reg);
 		rapport_tekst = json_dumps(doc, JSON_COMPACT);
 		if (!rapport_tekst)
-			goto terug;
+			goto fail;
 	}
 	if (toelichting) {
 		schoon = strdup(toelichting);
 		if (!schoon)
-			abort();
+			goto fail; /* out of memory: rc is INZ_DB */
 		mask_text(schoon);
 	}
 	if (!pg_cmdp(pg, "verzoek_afhandel", 8,
 	             (const char *const[]){id, op, dag, verzoek_uitkomst_naam(uitkomst),
 	                                   binnen ? "true" : "false", wie, schoon, rapport_tekst}))
-		goto terug;
+		goto fail;
 	ev = json_pack("{s:s, s:s, s:s, s:o, s:b, s:O?, s:s?, s:o}", "verzoekId", id,
 	               "afgehandeldOp", op, "uitkomst", verzoek_uitkomst_naam(uitkomst),
 	               "uitersteDatum", datum_json(vr.t.uiterste), "binnenTermijn", binnen, "art15",
@@ -958,16 +960,16 @@ inzage_afhandel(struct inzage *z, const char *id, int uitkomst, const char *toel
 	uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
 	if (!projector_emit(z->p, TOPIC_INZAGE, id, "InzageAfgehandeld", ev, NULL, ce_id)) {
 		json_decref(ev);
-		goto terug;
+		goto fail;
 	}
 	projector_count(z->p, z->m_afgehandeld, 1);
 	if (!projector_tx_commit(z->p))
-		goto uit;
+		goto out;
 	rc = lees(z, id, false, uit, NULL);
-	goto uit;
-terug:
+	goto out;
+fail:
 	projector_tx_rollback(z->p);
-uit:
+out:
 	json_decref(art15);
 	json_decref(doc);
 	free(rapport_tekst);
@@ -1024,7 +1026,7 @@ bewaking_chunk(struct inzage *z, int32_t vandaag)
 	struct pg *pg = projector_pg(z->p);
 	char dag[DATUM_TEKST], limiet[16];
 	int64_t nu = now_ms();
-	PGresult *res;
+	PGresult *res = NULL;
 	int n, gemeld = 0;
 
 	datum_format(vandaag, dag, sizeof(dag));
@@ -1033,7 +1035,7 @@ bewaking_chunk(struct inzage *z, int32_t vandaag)
 		return -1;
 	res = pg_execp(pg, "bewaking_due", 2, (const char *const[]){dag, limiet}, NULL, NULL);
 	if (!res)
-		goto fout;
+		goto fail;
 	n = PQntuples(res);
 	for (int r = 0; r < n; r++) {
 		const char *id = PQgetvalue(res, r, 0), *dl = PQgetvalue(res, r, 1);
@@ -1049,7 +1051,7 @@ bewaking_chunk(struct inzage *z, int32_t vandaag)
 		ins = pg_execp(pg, "bewaking_gemeld", 3,
 		               (const char *const[]){id, bewaking_sleutel(f), dl}, NULL, NULL);
 		if (!ins)
-			goto fout_res;
+			goto fail;
 		eerste = PQntuples(ins) == 1;
 		PQclear(ins);
 		if (!eerste)
@@ -1063,7 +1065,7 @@ bewaking_chunk(struct inzage *z, int32_t vandaag)
 		if (!projector_emit(z->p, TOPIC_INZAGE, id, "InzageTermijnBewaking", ev, NULL,
 		                    ce_id)) {
 			json_decref(ev);
-			goto fout_res;
+			goto fail;
 		}
 		projector_count(z->p, z->m_bewaking, 1);
 		gemeld++;
@@ -1074,9 +1076,8 @@ bewaking_chunk(struct inzage *z, int32_t vandaag)
 	if (gemeld)
 		zlog_info("deadline watch: %d warning(s) of %d request(s) due", gemeld, n);
 	return n;
-fout_res:
+fail:
 	PQclear(res);
-fout:
 	projector_tx_rollback(z->p);
 	return -1;
 }

@@ -22,6 +22,7 @@
  * the zaak holds about the gemachtigde, never the other person's answers.
  */
 #include "rapport.h"
+#include "core/buf.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -85,15 +86,15 @@ rapport_duur_tekst(const char *iso, char *out, size_t n)
 	getal[3] = d.dagen;
 	for (int i = 0; i < 4; i++)
 		delen += getal[i] > 0;
-	for (int i = 0; i < 4 && len < n; i++) {
+	for (int i = 0; i < 4; i++) {
 		if (getal[i] == 0)
 			continue;
 		gezet++;
-		len += (size_t)snprintf(out + len, n - len, "%s%d %s",
-		                        gezet == 1       ? ""
-		                        : gezet == delen ? " en "
-		                                         : ", ",
-		                        getal[i], namen[i][getal[i] == 1 ? 0 : 1]);
+		buf_appendf(out, n, &len, "%s%d %s",
+		            gezet == 1       ? ""
+		            : gezet == delen ? " en "
+		                             : ", ",
+		            getal[i], namen[i][getal[i] == 1 ? 0 : 1]);
 	}
 	if (delen == 0)
 		snprintf(out, n, "0 dagen");

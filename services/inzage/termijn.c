@@ -8,20 +8,20 @@
 
 #include "core/datum.h"
 
-static const char *const recht_namen[RECHT__AANTAL] = {
+static const char *const recht_namen[RECHT__COUNT] = {
         "inzage", "rectificatie", "verwijdering", "beperking", "bezwaar",
 };
 
 const char *
 recht_naam(enum recht r)
 {
-	return (unsigned)r < RECHT__AANTAL ? recht_namen[r] : "?";
+	return (unsigned)r < RECHT__COUNT ? recht_namen[r] : "?";
 }
 
 int
 recht_van_naam(const char *naam)
 {
-	for (int i = 0; naam && i < RECHT__AANTAL; i++)
+	for (int i = 0; naam && i < RECHT__COUNT; i++)
 		if (!strcmp(naam, recht_namen[i]))
 			return i;
 	return -1;

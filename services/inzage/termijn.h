@@ -22,7 +22,7 @@ enum recht {
 	RECHT_VERWIJDERING,
 	RECHT_BEPERKING,
 	RECHT_BEZWAAR,
-	RECHT__AANTAL
+	RECHT__COUNT
 };
 
 const char *recht_naam(enum recht r);

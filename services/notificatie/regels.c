@@ -500,19 +500,19 @@ sjabloon_vul(const char *src, const struct waarden *w, char *out, size_t n)
 			}
 			len = strlen(val);
 			if (o + len >= n)
-				goto full;
+				goto fail;
 			memcpy(out + o, val, len);
 			o += len;
 			p = end + 2;
 			continue;
 		}
 		if (o + 1 >= n)
-			goto full;
+			goto fail;
 		out[o++] = *p++;
 	}
 	out[o] = '\0';
 	return true;
-full:
+fail:
 	out[0] = '\0';
 	return false;
 }
