@@ -356,12 +356,20 @@ class Stack:
                                            (upto,)) == 0, timeout, what=f"the {schema} outbox to be relayed")
         c = self._consumer()
         topic = self.topic(suffix)
-        md = c.list_topics(topic, timeout=10)
-        ends = {}
-        for p in md.topics[topic].partitions:
-            _, high = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
-            if high > 0:
-                ends[p] = high
+
+        def end_offsets():
+            # A topic created a moment ago (a test that takes one away and
+            # brings it back) answers NOT_LEADER until its partitions have
+            # leaders: that is "not yet", not an error.
+            md = c.list_topics(topic, timeout=10)
+            ends = {}
+            for p in md.topics[topic].partitions:
+                _, high = c.get_watermark_offsets(TopicPartition(topic, p), timeout=10)
+                if high > 0:
+                    ends[p] = high
+            return (ends,)
+
+        (ends,) = wait_until(end_offsets, timeout, what=f"the end offsets of {topic}")
         parts = [TopicPartition(topic, p, 0) for p in ends]
         msgs = []
         deadline = time.monotonic() + timeout
