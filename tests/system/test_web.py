@@ -309,6 +309,14 @@ def test_a_gemachtigde_chooses_whom_she_acts_for(site, browser):
     browser.wait(lambda: zaak_links(browser) == nieuwste_eerst(stack, zaken["a_terugbel"], zaken["a_open"]))
     page(browser, base, "gemachtigde-namens")
     assert f"Namens BSN {A}" in browser.d.find_element(By.ID, "kop-rechts").text
+    # What was done with A's data: zs-inzage is asked with A in a POST body, not in a URL.
+    browser.requests()
+    voor = len(browser.urls)
+    browser.d.find_element(By.LINK_TEXT, "Wie heeft mijn gegevens gezien?").click()
+    browser.wait(lambda: browser.h1() == "Wie heeft mijn gegevens gezien?" and "Wie uw gegevens krijgt" in browser.text())
+    browser.requests()
+    assert [u for u in browser.urls[voor:] if "/api/v1/mijn-gegevens/_zoek" in u]
+    assert not [u for u in browser.urls[voor:] if "/api/v1/" in u and (A in u or "namens" in u)]
 
 
 def test_kcc_is_asked_for_the_reason_first_and_sees_no_data_used(site, browser):
