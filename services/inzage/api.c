@@ -17,7 +17,9 @@
 #include "core/log.h"
 #include "core/loop.h"
 #include "http/http.h"
+#include "lezer.h"
 #include "rapport.h"
+#include "stream/pg.h"
 
 #define LIJST_MAX 500
 
@@ -25,6 +27,18 @@ struct inzage_api {
 	struct inzage *z;
 	struct toegang *t;
 	struct toegang_vastlegger *vl;
+	struct lezers *lezers;
+};
+
+/* A read handed to a reader thread (lezer.h), decided and recorded already. */
+struct lees {
+	struct lees_taak taak;
+	struct toegang_verzoek *v;
+	const json_t *abonnementen; /* not changed while the daemon runs */
+	char sleutel[PSEUDONIEM_LEN + UUID_LEN + 2];
+	bool html;
+	enum inzage_rc rc;
+	char *tekst; /* the reply's body; NULL after INZ_OK: too big or out of memory */
 };
 
 /* Input. */
@@ -186,6 +200,64 @@ doel_van(struct http_req *r, const char *standaard)
 	return d && *d && strlen(d) <= 64 ? d : standaard;
 }
 
+/* Reads on a reader thread. */
+
+/* A read on the reader's connection, reconnecting once when it was lost. */
+static bool
+opnieuw(struct pg *pg)
+{
+	return !pg_connected(pg) && pg_reconnect(pg);
+}
+
+static void
+lees_geef(struct inzage_api *a, struct toegang_verzoek *v,
+          void (*werk)(struct pg *, struct lees_taak *), void (*klaar)(struct lees_taak *, bool),
+          const char *sleutel, bool html)
+{
+	struct lees *l = calloc(1, sizeof(*l));
+
+	if (!l) {
+		niet_beschikbaar(v);
+		return;
+	}
+	l->taak.werk = werk;
+	l->taak.klaar = klaar;
+	l->v = v;
+	l->abonnementen = a->z->abonnementen;
+	l->html = html;
+	snprintf(l->sleutel, sizeof(l->sleutel), "%s", sleutel);
+	lezers_geef(a->lezers, &l->taak);
+}
+
+static void
+overzicht_werk(struct pg *pg, struct lees_taak *t)
+{
+	struct lees *l = (struct lees *)t;
+	json_t *reg = inzage_register(pg, l->abonnementen, l->sleutel), *doc;
+
+	if (!reg && opnieuw(pg))
+		reg = inzage_register(pg, l->abonnementen, l->sleutel);
+	l->rc = reg ? INZ_OK : INZ_DB;
+	if (!reg)
+		return;
+	doc = rapport_overzicht(reg);
+	l->tekst = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+	json_decref(doc);
+	json_decref(reg);
+}
+
+static void
+overzicht_klaar(struct lees_taak *t, bool gedaan)
+{
+	struct lees *l = (struct lees *)t;
+
+	if (gedaan && l->rc == INZ_OK)
+		toegang_antwoord_tekst(l->v, 200, "application/json", l->tekst);
+	else
+		niet_beschikbaar(l->v);
+	free(l);
+}
+
 /*
  * GET /api/v1/mijn-gegevens and POST /api/v1/mijn-gegevens/_zoek: the
  * resident's own overview, or (in the POST body, never in a URL: proxies and
@@ -200,7 +272,6 @@ mijn_gegevens(struct inzage_api *a, struct toegang_verzoek *v, const struct prin
 	struct identiteit wie;
 	struct policy_decision d;
 	char ps[PSEUDONIEM_LEN + 1];
-	json_t *reg;
 
 	if (p.kind != PRINCIPAL_INWONER) {
 		toegang_probleem(v, 403, "alleen_inwoners", "Alleen voor inwoners.",
@@ -235,13 +306,11 @@ mijn_gegevens(struct inzage_api *a, struct toegang_verzoek *v, const struct prin
 			geweigerd(v, &d);
 		return;
 	}
-	if (!pseudoniem(toegang_sleutel(a->t), id_type_name(wie.type), wie.nummer, ps) ||
-	    !(reg = inzage_register(a->z, ps))) {
+	if (!pseudoniem(toegang_sleutel(a->t), id_type_name(wie.type), wie.nummer, ps)) {
 		niet_beschikbaar(v);
 		return;
 	}
-	toegang_antwoord(v, 200, rapport_overzicht(reg));
-	json_decref(reg);
+	lees_geef(a, v, overzicht_werk, overzicht_klaar, ps, false);
 }
 
 static void
@@ -615,6 +684,47 @@ wil_html(struct http_req *r)
 }
 
 static void
+rapport_werk(struct pg *pg, struct lees_taak *t)
+{
+	struct lees *l = (struct lees *)t;
+	json_t *doc = inzage_rapport(pg, l->sleutel, &l->rc);
+
+	if (l->rc == INZ_DB && opnieuw(pg))
+		doc = inzage_rapport(pg, l->sleutel, &l->rc);
+	if (l->rc == INZ_OK)
+		l->tekst = l->html ? rapport_html(doc) : json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+}
+
+static void
+rapport_klaar(struct lees_taak *t, bool gedaan)
+{
+	struct lees *l = (struct lees *)t;
+	struct toegang_verzoek *v = l->v;
+
+	if (!gedaan) {
+		niet_beschikbaar(v);
+	} else if (l->rc == INZ_OK && l->html && !l->tekst) {
+		toegang_probleem(v, 500, "te_groot", "Het document is te groot.",
+		                 "Vraag het rapport als JSON op.", NULL);
+	} else if (l->rc == INZ_OK) {
+		toegang_antwoord_tekst(v, 200,
+		                       l->html ? "text/html; charset=utf-8" : "application/json",
+		                       l->tekst);
+	} else if (l->rc == INZ_ONBEKEND || l->rc == INZ_AFGEHANDELD) {
+		toegang_probleem(
+		        v, 404, "geen_rapport", "Er is (nog) geen rapport.",
+		        l->rc == INZ_ONBEKEND
+		                ? "Het verzoek is nog niet afgehandeld."
+		                : "Dit verzoek is afgehandeld zonder overzicht van gegevens.",
+		        NULL);
+	} else {
+		niet_beschikbaar(v);
+	}
+	free(l);
+}
+
+static void
 handle_rapport(struct http_req *r, void *arg)
 {
 	struct inzage_api *a = arg;
@@ -622,8 +732,6 @@ handle_rapport(struct http_req *r, void *arg)
 	const char *formaat = http_query(r, "formaat");
 	struct verzoek_stand st;
 	struct principal p;
-	enum inzage_rc rc;
-	json_t *doc;
 	bool inwoner;
 
 	if (!toegang_authenticeer(v, &p))
@@ -637,32 +745,12 @@ handle_rapport(struct http_req *r, void *arg)
 	                  inwoner ? "inzicht" : doel_van(r, "inzageverzoek"), &st))
 		return;
 	verzoek_stand_vrij(&st);
-	doc = inzage_rapport(a->z, r->params[0], &rc);
-	if (rc == INZ_OK && wil_html(r)) {
-		char *html = rapport_html(doc);
-		if (html)
-			toegang_antwoord_tekst(v, 200, "text/html; charset=utf-8", html);
-		else
-			toegang_probleem(v, 500, "te_groot", "Het document is te groot.",
-			                 "Vraag het rapport als JSON op.", NULL);
-	} else if (rc == INZ_OK) {
-		toegang_antwoord(v, 200, json_incref(doc));
-	} else if (rc == INZ_ONBEKEND || rc == INZ_AFGEHANDELD) {
-		toegang_probleem(
-		        v, 404, "geen_rapport", "Er is (nog) geen rapport.",
-		        rc == INZ_ONBEKEND
-		                ? "Het verzoek is nog niet afgehandeld."
-		                : "Dit verzoek is afgehandeld zonder overzicht van gegevens.",
-		        NULL);
-	} else {
-		niet_beschikbaar(v);
-	}
-	json_decref(doc);
+	lees_geef(a, v, rapport_werk, rapport_klaar, r->params[0], wil_html(r));
 }
 
 struct inzage_api *
 inzage_api_start(struct inzage *z, struct toegang *t, struct http_server *http, const char *brokers,
-                 const char *schemas_dir)
+                 const char *schemas_dir, const char *pg_url, int lezers)
 {
 	struct inzage_api *a = calloc(1, sizeof(*a));
 
@@ -671,8 +759,9 @@ inzage_api_start(struct inzage *z, struct toegang *t, struct http_server *http, 
 	a->z = z;
 	a->t = t;
 	a->vl = toegang_vastlegger_new(t, loop_base(), brokers, "inzage-api", schemas_dir);
-	if (!a->vl) {
-		free(a);
+	a->lezers = a->vl ? lezers_new(loop_base(), pg_url, lezers) : NULL;
+	if (!a->lezers) {
+		inzage_api_free(a);
 		return NULL;
 	}
 	http_route(http, "GET", "/api/v1/mijn-gegevens", handle_mijn_gegevens, a);
@@ -691,6 +780,8 @@ inzage_api_free(struct inzage_api *a)
 {
 	if (!a)
 		return;
+	/* First the reads in flight: their replies go to the recorder. */
+	lezers_free(a->lezers);
 	toegang_vastlegger_free(a->vl);
 	free(a);
 }

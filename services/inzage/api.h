@@ -23,9 +23,11 @@
 
 struct inzage_api;
 
-/* Routes on the daemon's HTTP server, and a vastlegger on the main loop. */
+/* Routes on the daemon's HTTP server, a vastlegger on the main loop, and
+ * lezers reader threads for mijn-gegevens and the reports (lezer.h). */
 struct inzage_api *inzage_api_start(struct inzage *z, struct toegang *t, struct http_server *http,
-                                    const char *brokers, const char *schemas_dir);
+                                    const char *brokers, const char *schemas_dir,
+                                    const char *pg_url, int lezers);
 /* Lets held replies go out (after the loop ended, before the server is freed). */
 void inzage_api_free(struct inzage_api *a);
 

@@ -238,6 +238,13 @@ inzage_prepare(struct pg *pg)
 	       pg_prepare(pg, "cijfers", sql_cijfers, 1);
 }
 
+bool
+inzage_lees_prepare(struct pg *pg)
+{
+	return pg_prepare(pg, "register", sql_register, 1) &&
+	       pg_prepare(pg, "rapport", sql_rapport, 1);
+}
+
 void
 inzage_init(struct inzage *z)
 {
@@ -694,18 +701,17 @@ inzage_apply(struct proj_batch *b, void *arg)
 /* Reads. */
 
 json_t *
-inzage_register(struct inzage *z, const char *ps)
+inzage_register(struct pg *pg, const json_t *abonnementen, const char *ps)
 {
-	PGresult *res =
-	        pg_execp(projector_pg(z->p), "register", 1, (const char *const[]){ps}, NULL, NULL);
+	PGresult *res = pg_execp(pg, "register", 1, (const char *const[]){ps}, NULL, NULL);
 	json_t *reg;
 
 	if (!res)
 		return NULL;
 	reg = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
 	PQclear(res);
-	if (reg && z->abonnementen)
-		json_object_set(reg, "abonnementen", z->abonnementen);
+	if (reg && abonnementen)
+		json_object_set_new(reg, "abonnementen", json_deep_copy(abonnementen));
 	return reg;
 }
 
@@ -932,7 +938,7 @@ inzage_afhandel(struct inzage *z, const char *id, int uitkomst, const char *toel
 		                             .opgesteld_op = op,
 		                             .gemeente = z->gemeente};
 		/* The register as it stands now, in this transaction. */
-		reg = inzage_register(z, uit->betrokkene);
+		reg = inzage_register(projector_pg(z->p), z->abonnementen, uit->betrokkene);
 		if (!reg)
 			goto fail;
 		art15 = rapport_art15(reg);
@@ -978,10 +984,9 @@ out:
 }
 
 json_t *
-inzage_rapport(struct inzage *z, const char *id, enum inzage_rc *rc)
+inzage_rapport(struct pg *pg, const char *id, enum inzage_rc *rc)
 {
-	PGresult *res =
-	        pg_execp(projector_pg(z->p), "rapport", 1, (const char *const[]){id}, NULL, NULL);
+	PGresult *res = pg_execp(pg, "rapport", 1, (const char *const[]){id}, NULL, NULL);
 	json_t *doc = NULL;
 
 	*rc = INZ_DB;

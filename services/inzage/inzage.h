@@ -57,9 +57,13 @@ int32_t inzage_vandaag(const struct inzage *z);
 bool inzage_prepare(struct pg *pg);
 int inzage_apply(struct proj_batch *b, void *arg);
 
-/* The register of one person (shape in rapport.c); NULL when the database
- * failed. */
-json_t *inzage_register(struct inzage *z, const char *pseudoniem);
+/* The statements of inzage_register and inzage_rapport, for a read-only
+ * connection of the API's readers (lezer.h). */
+bool inzage_lees_prepare(struct pg *pg);
+/* The register of one person (shape in rapport.c), with the webhook
+ * subscriptions (a copy: this may run on a reader thread); NULL when the
+ * database failed. */
+json_t *inzage_register(struct pg *pg, const json_t *abonnementen, const char *pseudoniem);
 
 enum inzage_rc {
 	INZ_OK = 0,
@@ -93,7 +97,7 @@ enum inzage_rc inzage_afhandel(struct inzage *z, const char *id, int uitkomst,
                                const char *toelichting, const struct principal *door,
                                struct verzoek_stand *uit);
 /* The report as answered, or NULL (*rc says why). */
-json_t *inzage_rapport(struct inzage *z, const char *id, enum inzage_rc *rc);
+json_t *inzage_rapport(struct pg *pg, const char *id, enum inzage_rc *rc);
 /* Requests and their deadlines for the FG: termijn open | nadert | overschreden
  * | afgehandeld | alle; each {verzoekId, recht, kanaal, ..., betrokkene}. */
 json_t *inzage_verzoeken(struct inzage *z, const char *termijn, int max);

@@ -13,15 +13,20 @@
 #include "core/loop.h"
 #include "daemon/daemon.h"
 #include "inzage.h"
+#include "lezer.h"
 #include "stream/settings.h"
 
 static const char *vandaag, *gemeente, *abonnementen;
-static long http_port, interval_s, chunk;
+static long http_port, lezers, interval_s, chunk;
 
 static const struct config_key inzage_keys[] = {
         {"ZS_INZAGE_HTTP_PORT", CF_INT, &http_port, "8085",
          "port of mijn-gegevens and the inzageverzoeken API, /healthz, /readyz, /metrics", 1,
          65535},
+        {"ZS_INZAGE_API_THREADS", CF_INT, &lezers, "2",
+         "threads (each with its own PostgreSQL connection) that read mijn-gegevens and the "
+         "art. 15 reports off the main loop",
+         1, LEZERS_MAX},
         {"ZS_INZAGE_BEWAKING_INTERVAL_S", CF_INT, &interval_s, "60",
          "seconds between two runs of the inzage deadline watch (and the figures)", 1, 86400},
         {"ZS_INZAGE_BEWAKING_CHUNK", CF_INT, &chunk, "500",
@@ -104,7 +109,8 @@ main(int argc, char **argv)
 	z.p = d.projector;
 	if (!daemon_http(&d, http_port))
 		goto out;
-	api = inzage_api_start(&z, d.toegang, d.http, stream_brokers, d.schemas_dir);
+	api = inzage_api_start(&z, d.toegang, d.http, stream_brokers, d.schemas_dir, stream_pg_url,
+	                       (int)lezers);
 	if (!api)
 		goto out;
 	/* The deadline watch: soon after start (what came due while we were
