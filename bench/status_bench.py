@@ -111,7 +111,7 @@ class Run:
         finally:
             c.close()
         gelezen = self.stack.scalar("select coalesce(sum(next_offset), 0) from status.consumer_offsets"
-                                    " where groep = 'status'")
+                                    " where group_id = 'status'")
         return gelezen >= eind
 
     def stop(self, d):
