@@ -10,6 +10,10 @@
 
 #include <ctype.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <sys/queue.h>
 #include <event2/event.h>
 #include <stdio.h>
@@ -259,6 +263,21 @@ http_path_has_control(const char *path)
 	return false;
 }
 
+/* A reply of many segments (a register of ~170 KB) would otherwise hold its
+ * last small segment (Nagle) until the client's delayed ACK: 40 ms on Linux,
+ * measured as the inzage API's floor. */
+static void
+no_delay(struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct bufferevent *bev = c ? evhttp_connection_get_bufferevent(c) : NULL;
+	evutil_socket_t fd = bev ? bufferevent_getfd(bev) : -1;
+	int on = 1;
+
+	if (fd >= 0)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+}
+
 /* Method, path, trace context and query of an incoming request; a malformed
  * query string or a control character in the path is answered (400) here and
  * gives false. */
@@ -271,6 +290,7 @@ http_req_begin(struct http_req *r, struct evhttp_request *req)
 
 	*r = (struct http_req){.req = req};
 	TAILQ_INIT(&r->query);
+	no_delay(req);
 	r->method = method_name(evhttp_request_get_command(req));
 	snprintf(r->path, sizeof(r->path), "%s", path && *path ? path : "/");
 	traceparent_child(evhttp_find_header(evhttp_request_get_input_headers(req), "traceparent"),
