@@ -79,8 +79,11 @@ start_one() {
 	case $name in
 	status) extra=("ZS_WEB_INZAGE_URL=${ZS_WEB_INZAGE_URL:-http://127.0.0.1:$(port_of inzage)}"
 		"ZS_WEB_NOTIFICATIE_URL=${ZS_WEB_NOTIFICATIE_URL:-http://127.0.0.1:$(port_of notificatie)}") ;;
-	inzage | notificatie) extra=("ZS_HTTP_CORS_ORIGINS=${ZS_HTTP_CORS_ORIGINS:-http://127.0.0.1:$(port_of status)}") ;;
-	notificatie) extra=("${NOTIFICATIE_ENV[@]}") ;;
+	inzage) extra=("ZS_HTTP_CORS_ORIGINS=${ZS_HTTP_CORS_ORIGINS:-http://127.0.0.1:$(port_of status)}") ;;
+	# Its channels (the stand-ins) and the page's origin: a case arm of its
+	# own, since bash takes only the first arm that matches.
+	notificatie) extra=("${NOTIFICATIE_ENV[@]}"
+		"ZS_HTTP_CORS_ORIGINS=${ZS_HTTP_CORS_ORIGINS:-http://127.0.0.1:$(port_of status)}") ;;
 	esac
 	# Detached from this shell's session, so it outlives `make demo`; the
 	# shell writes its own pid before it becomes the daemon (exec).
