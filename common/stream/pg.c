@@ -225,6 +225,22 @@ pg_execp(struct pg *pg, const char *stmt, int n, const char *const *vals, const 
 	return pg_check(pg, PQexecPrepared(pg->conn, stmt, n, vals, lens, fmts, 0), stmt);
 }
 
+PGresult *
+pg_execp_json(struct pg *pg, const char *stmt, const json_t *arg)
+{
+	char *text = json_dumps(arg, JSON_COMPACT | JSON_ENCODE_ANY);
+	PGresult *res;
+
+	if (!text) {
+		pg_out_of_memory(pg, stmt);
+		return NULL;
+	}
+	const char *vals[1] = {text};
+	res = pg_execp(pg, stmt, 1, vals, NULL, NULL);
+	free(text);
+	return res;
+}
+
 bool
 pg_cmd(struct pg *pg, const char *sql)
 {

@@ -7,6 +7,7 @@
 #ifndef ZS_PG_H
 #define ZS_PG_H
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,6 +48,10 @@ bool pg_prepare(struct pg *pg, const char *name, const char *sql, int nparams);
 PGresult *pg_exec(struct pg *pg, const char *sql, int n, const char *const *vals);
 PGresult *pg_execp(struct pg *pg, const char *stmt, int n, const char *const *vals, const int *lens,
                    const int *fmts);
+/* A prepared statement whose one parameter is a JSON document (a batch's
+ * ids as an array, say): NULL on failure, out of memory included (as
+ * pg_out_of_memory reports it). */
+PGresult *pg_execp_json(struct pg *pg, const char *stmt, const json_t *arg);
 /* For statements without rows: true on success. */
 bool pg_cmd(struct pg *pg, const char *sql);
 bool pg_cmdp(struct pg *pg, const char *stmt, int n, const char *const *vals);

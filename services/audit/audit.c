@@ -222,7 +222,6 @@ bekend(struct proj_batch *b, char (*sleutels)[256])
 {
 	json_t *ids = json_array(), *known = json_object();
 	PGresult *res = NULL;
-	char *text = NULL;
 
 	if (!ids || !known)
 		goto fail;
@@ -231,23 +230,17 @@ bekend(struct proj_batch *b, char (*sleutels)[256])
 			json_array_append_new(ids, json_string(sleutels[i]));
 	if (json_array_size(ids) == 0)
 		goto out;
-	text = json_dumps(ids, JSON_COMPACT);
-	if (!text)
-		goto fail;
-	const char *vals[1] = {text};
-	res = pg_execp(b->pg, "regels_bekend", 1, vals, NULL, NULL);
+	res = pg_execp_json(b->pg, "regels_bekend", ids);
 	if (!res)
 		goto fail;
 	for (int r = 0; r < PQntuples(res); r++)
 		json_object_set_new(known, PQgetvalue(res, r, 0), json_true());
 out:
 	PQclear(res);
-	free(text);
 	json_decref(ids);
 	return known;
 fail:
 	PQclear(res);
-	free(text);
 	json_decref(ids);
 	json_decref(known);
 	return NULL;

@@ -159,17 +159,11 @@ static bool
 lees(struct pg *pg, const char *stmt, json_t *ids, json_t *into,
      json_t *(*rij)(PGresult *res, int r))
 {
-	char *text;
 	PGresult *res;
 
 	if (json_array_size(ids) == 0)
 		return true;
-	text = json_dumps(ids, JSON_COMPACT);
-	if (!text)
-		return false;
-	const char *vals[1] = {text};
-	res = pg_execp(pg, stmt, 1, vals, NULL, NULL);
-	free(text);
+	res = pg_execp_json(pg, stmt, ids);
 	if (!res)
 		return false;
 	for (int r = 0; r < PQntuples(res); r++)
