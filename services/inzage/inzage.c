@@ -175,7 +175,7 @@ static const char sql_verzoeken[] =
 /* The deadline watch: open requests whose most urgent warning today (the
  * same rule as termijn_bewaking) has not been given for this deadline. */
 static const char sql_bewaking_due[] =
-        "SELECT v.verzoek_id, v.uiterste_datum::text FROM verzoeken v"
+        "SELECT v.verzoek_id, v.uiterste_datum::text, v.verlengd FROM verzoeken v"
         " WHERE v.afgehandeld_op IS NULL AND v.uiterste_datum <= $1::date + 7"
         " AND NOT EXISTS (SELECT 1 FROM bewaking_gemeld g WHERE g.verzoek_id = v.verzoek_id"
         "  AND g.datum = v.uiterste_datum AND g.fase = CASE"
@@ -1044,6 +1044,7 @@ bewaking_chunk(struct inzage *z, int32_t vandaag)
 	n = PQntuples(res);
 	for (int r = 0; r < n; r++) {
 		const char *id = PQgetvalue(res, r, 0), *dl = PQgetvalue(res, r, 1);
+		bool verlengd = PQgetvalue(res, r, 2)[0] == 't';
 		int32_t uiterste = datum_van_tekst(dl);
 		enum bewaking_fase f = termijn_bewaking(uiterste, vandaag);
 		char naam[128], ce_id[UUID_LEN + 1];
@@ -1065,7 +1066,7 @@ bewaking_chunk(struct inzage *z, int32_t vandaag)
 		         dl);
 		uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
 		ev = json_pack("{s:s, s:s, s:s, s:i, s:o}", "verzoekId", id, "fase",
-		               bewaking_schema_fase(f), "datum", dl, "dagenResterend",
+		               bewaking_schema_fase(f, verlengd), "datum", dl, "dagenResterend",
 		               dagen_tussen(vandaag, uiterste), "tijdstip", instant_json(nu));
 		if (!projector_emit(z->p, TOPIC_INZAGE, id, "InzageTermijnBewaking", ev, NULL,
 		                    ce_id)) {

@@ -135,7 +135,9 @@ bewaking_sleutel(enum bewaking_fase f)
 }
 
 const char *
-bewaking_schema_fase(enum bewaking_fase f)
+bewaking_schema_fase(enum bewaking_fase f, bool verlengd)
 {
-	return f == BEWAKING_OVERSCHREDEN ? "overschreden" : "nadert";
+	if (f == BEWAKING_OVERSCHREDEN)
+		return "overschreden";
+	return verlengd ? "nadert" : "verlenging_besluit_nodig";
 }

@@ -71,7 +71,13 @@ enum bewaking_fase {
 enum bewaking_fase termijn_bewaking(int32_t uiterste, int32_t vandaag);
 /* Key in bewaking_gemeld: "nadert-7", "nadert-1", "overschreden". */
 const char *bewaking_sleutel(enum bewaking_fase f);
-/* The InzageTermijnFase symbol: "nadert" or "overschreden". */
-const char *bewaking_schema_fase(enum bewaking_fase f);
+/*
+ * The InzageTermijnFase symbol: "overschreden" once the deadline has passed;
+ * before it, "verlenging_besluit_nodig" while the request was not extended
+ * (its deadline is the end of the first month, the last day on which an
+ * extension may be decided: extend now, with reasons, or answer), "nadert"
+ * before an extended deadline (nothing is left to decide but the answer).
+ */
+const char *bewaking_schema_fase(enum bewaking_fase f, bool verlengd);
 
 #endif

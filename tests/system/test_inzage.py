@@ -435,18 +435,32 @@ def bewaking_tot_marker(w):
 
 
 def test_deadline_warnings_once_each_across_restarts(wereld):
+    # Before the first month ends the warning asks for a decision (extend, with reasons, or
+    # answer); before an extended deadline it only says the deadline nears.
     w = wereld
     st, _, v = w.post("/api/v1/inzageverzoeken", w.inwoner(A), {"recht": "verwijdering"})
     assert st == 201
+    st, _, c = w.post("/api/v1/inzageverzoeken", w.inwoner(A), {"recht": "rectificatie"})
+    assert st == 201
     uiterste = dt.date.fromisoformat(v["uitersteDatum"])
-    dagen = [(uiterste - dt.timedelta(days=7), "nadert", 7), (uiterste - dt.timedelta(days=1), "nadert", 1),
+    verlengd = (uiterste + dt.timedelta(days=10)).isoformat()
+    beh = w.medewerker("behandelaar", BEH, "b.handel")
+    st, _, _ = w.post(f"/api/v1/inzageverzoeken/{c['verzoekId']}/verlenging", beh,
+                      {"reden": "Uw gegevens staan in drie systemen.", "nieuweUitersteDatum": verlengd})
+    assert st == 200
+    dagen = [(uiterste - dt.timedelta(days=7), "verlenging_besluit_nodig", 7),
+             (uiterste - dt.timedelta(days=1), "verlenging_besluit_nodig", 1),
              (uiterste + dt.timedelta(days=1), "overschreden", -1)]
-    for dag, fase, rest in dagen:
+    for dag in [d for d, _, _ in dagen] + [uiterste + dt.timedelta(days=9)]:
         for _ in range(2):  # the same day twice: the second start finds it given
             herstart(w, dag.isoformat())
-    warnings = [x for x in bewaking_tot_marker(w) if x["verzoekId"] == v["verzoekId"]]
-    assert [(x["fase"], x["dagenResterend"], x["datum"]) for x in warnings] == \
-        [(f, r, v["uitersteDatum"]) for _, f, r in dagen]
+    warnings = bewaking_tot_marker(w)
+    assert [(x["fase"], x["dagenResterend"], x["datum"]) for x in warnings if x["verzoekId"] == v["verzoekId"]] \
+        == [(f, r, v["uitersteDatum"]) for _, f, r in dagen]
+    # The extended one: nothing while its deadline was weeks away, then the most urgent that
+    # applies on the day before it ("7 days left" is not announced on the last day).
+    assert [(x["fase"], x["dagenResterend"], x["datum"]) for x in warnings if x["verzoekId"] == c["verzoekId"]] \
+        == [("nadert", 1, verlengd)]
     # The FG's view on that day, and the figures.
     fg = w.medewerker("fg", FG, "f.gerritsen")
     st, _, body = w.get("/api/v1/inzageverzoeken?termijn=overschreden", fg)
