@@ -173,8 +173,10 @@ deadline_warnings_most_urgent_that_applies(void **state)
 	assert_int_equal(termijn_bewaking(dl, d("2026-09-01")), BEWAKING_OVERSCHREDEN);
 	assert_string_equal(bewaking_sleutel(BEWAKING_NADERT_7), "nadert-7");
 	/* Before the first month ends the choice is still open: extend or answer. */
-	assert_string_equal(bewaking_schema_fase(BEWAKING_NADERT_7, false), "verlenging_besluit_nodig");
-	assert_string_equal(bewaking_schema_fase(BEWAKING_NADERT_1, false), "verlenging_besluit_nodig");
+	assert_string_equal(bewaking_schema_fase(BEWAKING_NADERT_7, false),
+	                    "verlenging_besluit_nodig");
+	assert_string_equal(bewaking_schema_fase(BEWAKING_NADERT_1, false),
+	                    "verlenging_besluit_nodig");
 	assert_string_equal(bewaking_schema_fase(BEWAKING_NADERT_7, true), "nadert");
 	assert_string_equal(bewaking_schema_fase(BEWAKING_NADERT_1, true), "nadert");
 	assert_string_equal(bewaking_schema_fase(BEWAKING_OVERSCHREDEN, false), "overschreden");
