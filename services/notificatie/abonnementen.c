@@ -226,6 +226,32 @@ abonnement_past(const struct abonnement *a, enum aanleiding aanl, const char *za
 	return false;
 }
 
+void
+abonnement_origin(const char *url, char *out, size_t n)
+{
+	const char *scheme_end = strstr(url, "://"), *host, *end;
+	size_t k = 0;
+
+	if (n == 0)
+		return;
+	out[0] = '\0';
+	if (!scheme_end)
+		return;
+	host = scheme_end + 3;
+	end = host + strcspn(host, "/?#");
+	/* user:password@ goes up to the last '@' before the path (WHATWG) */
+	for (const char *p = host; p < end; p++)
+		if (*p == '@')
+			host = p + 1;
+	if ((size_t)(scheme_end - url) + 3 + (size_t)(end - host) >= n)
+		return;
+	for (const char *p = url; p < scheme_end + 3; p++)
+		out[k++] = (char)tolower((unsigned char)*p);
+	for (const char *p = host; p < end; p++)
+		out[k++] = (char)tolower((unsigned char)*p);
+	out[k] = '\0';
+}
+
 /* The Notificaties API's resource and actie for what happened. */
 static void
 resource_actie(enum aanleiding a, const char **resource, const char **actie)

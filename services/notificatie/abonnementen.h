@@ -57,6 +57,14 @@ bool abonnementen_laad(struct abonnementen *out, const char *pad, char *err, siz
 
 bool abonnement_past(const struct abonnement *a, enum aanleiding aanl, const char *zaaktype);
 
+/*
+ * Where a delivery to url goes, for the record that it went: its origin,
+ * "scheme://host[:port]" lowercase (RFC 6454), without user information,
+ * path, query or fragment (they can hold secrets). Always terminated; ""
+ * when n is too small.
+ */
+void abonnement_origin(const char *url, char *out, size_t n);
+
 /* What the subscriber is told about one event. */
 struct gebeurtenis {
 	const char *id; /* the message id */

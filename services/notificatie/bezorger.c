@@ -30,6 +30,10 @@ struct zending {
 	char *sleutel, *betrokkene, *zaak, *identificatie, *aanvraag_id, *verzoek_id, *aanleiding,
 	        *kanaal, *onderwerp;
 	int pogingen;
+	/* A webhook's: to whom and where it went, as it was sent. */
+	char *abonnement, *zaaktype;
+	char origin[300];
+	bool cloudevents;
 	/* The outcome, once answered. */
 	enum uitslag uitslag;
 	int64_t wacht_ms;
@@ -65,7 +69,7 @@ bezorger_prepare(struct pg *pg)
 	               " b.abonnement, b.onderwerp, b.tekst, b.pogingen,"
 	               " (SELECT emailadres FROM voorkeuren v WHERE v.betrokkene = b.betrokkene),"
 	               " (SELECT telefoonnummer FROM voorkeuren v WHERE v.betrokkene = b.betrokkene),"
-	               " b.verzoek_id",
+	               " b.verzoek_id, (SELECT zaaktype FROM zaken z WHERE z.uuid = b.zaak)",
 	               1) &&
 	       /* Every delivered message of a round in one statement. */
 	       pg_prepare(pg, "verstuurd",
@@ -108,6 +112,8 @@ zending_free(struct zending *z)
 	free(z->aanleiding);
 	free(z->kanaal);
 	free(z->onderwerp);
+	free(z->abonnement);
+	free(z->zaaktype);
 	free(z);
 }
 
@@ -121,7 +127,8 @@ jitter(void)
 	return (double)r / (double)UINT32_MAX;
 }
 
-/* The event for a delivered or failed resident message (not webhooks). */
+/* The event for a delivered or failed resident message (a webhook's is
+ * emit_doorgifte's). */
 static bool
 emit_uitkomst(struct bezorger *b, const struct ce_attrs *cause, const char *record, const char *id,
               const char *sleutel, const char *betrokkene, const char *zaak,
@@ -151,6 +158,35 @@ emit_uitkomst(struct bezorger *b, const struct ce_attrs *cause, const char *reco
 	bool ok = projector_emit(b->n->p, TOPIC_BERICHTEN,
 	                         zaak ? zaak : (aanvraag_id ? aanvraag_id : verzoek_id), record,
 	                         data, cause, ce_id);
+	json_decref(data);
+	return ok;
+}
+
+/* A subscriber accepted an event about a zaak: who, where and what, so
+ * that the register and the betrokkenen's inzage can name it. One per
+ * delivery (the ce_id is the message id's), whatever the attempts. */
+static bool
+emit_doorgifte(struct bezorger *b, const struct zending *z)
+{
+	char tijd[32], ce_id[UUID_LEN + 1], naam[96];
+	json_t *data;
+
+	format_rfc3339_ms(now_ms(), tijd);
+	/* webhooks are placed only for zaken known here, so zaak, identificatie
+	 * and zaaktype are there; "" keeps a damaged row from blocking the round */
+	data = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:i}", "berichtId", z->id,
+	                 "abonnement", z->abonnement ? z->abonnement : "", "origin", z->origin,
+	                 "vorm", z->cloudevents ? "cloudevents" : "notificaties", "zaak",
+	                 z->zaak ? z->zaak : "", "identificatie",
+	                 z->identificatie ? z->identificatie : "", "zaaktype",
+	                 z->zaaktype ? z->zaaktype : "", "aanleiding", z->aanleiding,
+	                 "doorgegevenOp", tijd, "pogingen", z->pogingen);
+	if (!data)
+		return false;
+	snprintf(naam, sizeof(naam), "GebeurtenisDoorgegeven:%s", z->id);
+	uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
+	bool ok = projector_emit(b->n->p, TOPIC_BERICHTEN, z->zaak ? z->zaak : z->id,
+	                         "GebeurtenisDoorgegeven", data, NULL, ce_id);
 	json_decref(data);
 	return ok;
 }
@@ -189,11 +225,12 @@ vastleggen(struct bezorger *b)
 
 		if (z->uitslag == UITSLAG_AFGELEVERD) {
 			json_array_append_new(verstuurd, json_string(z->id));
-			ok = !inwoner ||
-			     emit_uitkomst(b, NULL, "BerichtVerstuurd", z->id, z->sleutel,
-			                   z->betrokkene, z->zaak, z->identificatie, z->aanvraag_id,
-			                   z->verzoek_id, z->aanleiding, z->kanaal, z->onderwerp,
-			                   z->pogingen, NULL, NULL, false);
+			ok = inwoner ? emit_uitkomst(b, NULL, "BerichtVerstuurd", z->id, z->sleutel,
+			                             z->betrokkene, z->zaak, z->identificatie,
+			                             z->aanvraag_id, z->verzoek_id, z->aanleiding,
+			                             z->kanaal, z->onderwerp, z->pogingen, NULL,
+			                             NULL, false)
+			             : emit_doorgifte(b, z);
 		} else if (z->wacht_ms >= 0) {
 			snprintf(wacht, sizeof(wacht), "%lld", (long long)z->wacht_ms);
 			const char *vals[4] = {z->id, wacht, z->foutcode, z->fout};
@@ -384,6 +421,8 @@ webhook_post(struct bezorger *b, struct zending *z, const char *abonnement, cons
 			a = &b->n->abonnementen.a[i];
 	if (!a)
 		return false;
+	abonnement_origin(a->url, z->origin, sizeof(z->origin));
+	z->cloudevents = a->cloudevents;
 	snprintf(idem, sizeof(idem), "Idempotency-Key: %s", z->id);
 	snprintf(auth, sizeof(auth), "Authorization: %s", a->authorization);
 	const char *headers[] = {a->cloudevents ? "Content-Type: application/cloudevents+json"
@@ -443,6 +482,8 @@ claim(struct bezorger *b)
 		z->onderwerp = kopie(res, r, 9);
 		z->pogingen = atoi(PQgetvalue(res, r, 11));
 		z->verzoek_id = kopie(res, r, 14);
+		z->abonnement = kopie(res, r, 8);
+		z->zaaktype = kopie(res, r, 15);
 		if (!verstuur(b, z, PQgetvalue(res, r, 8), PQgetvalue(res, r, 10),
 		              waarde(res, r, 12), waarde(res, r, 13))) {
 			/* No address (any more), or a subscription gone: nothing

@@ -2,7 +2,9 @@
  * bezorger.h — delivers the queue: claims due messages, sends them over
  * NotifyNL (e-mail, SMS), SMTP or a webhook on the loop (verzending.h), at
  * most max_in_flight at once, and records each outcome with its event
- * (BerichtVerstuurd, BerichtMislukt) in one transaction through the outbox.
+ * (BerichtVerstuurd, BerichtMislukt for a resident's message;
+ * GebeurtenisDoorgegeven for a webhook a subscriber accepted) in one
+ * transaction through the outbox.
  *
  * A message is marked 'bezig' when claimed and 'verstuurd' after the
  * receiver's answer: a crash in between leaves it 'bezig', and it is sent

@@ -386,6 +386,46 @@ def test_webhook_filters_and_authorization(world):
     assert bsn(1) not in json.dumps([o.body for o in world.hook.lijst()])
 
 
+def test_each_accepted_webhook_is_one_gebeurtenis_doorgegeven(world):
+    """Every webhook a subscriber accepted is recorded on berichten as one
+    GebeurtenisDoorgegeven: which subscription, its origin only (no path, no
+    Authorization), the zaak and what happened. The sentinel is a later fact
+    of the same zaak: once its own GebeurtenisDoorgegeven is on the topic
+    (same key, same partition, relayed in order), everything before it is
+    too, and the topic holds exactly one per delivery."""
+    z = zaak(soort=TERUGBEL, email="doorgifte@example.nl")
+    world.geef(("ZaakGeregistreerd", z), ("StatusGezet", status_feit(z, 3)))
+
+    def van(zaak_doc):
+        return world.hook.lijst(lambda o: zaak_doc["identificatie"] in json.dumps(o.body) and o.status < 300)
+
+    # app: both (cloudevents, TERUGBELNOTITIE); portaal: the status change only.
+    wait_until(lambda: len(van(z)) >= 3, 30, what="the webhooks")
+    world.geef(("ZaakOpgeschort", feit(z, reden="Schildwacht", per="2026-04-02")))  # app only
+
+    def doorgegeven(ms):
+        return [m.value for m in ms if m.key == z["uuid"] and m.record == "GebeurtenisDoorgegeven"]
+
+    world.stack.read("berichten", records={"GebeurtenisDoorgegeven"},
+                     until=lambda ms: any(v["aanleiding"] == "zaak_opgeschort" for v in doorgegeven(ms)))
+    msgs = [m for m in world.stack.read_written("berichten", schema="notificatie")
+            if m.key == z["uuid"] and m.record == "GebeurtenisDoorgegeven"]
+    feiten = [m.value for m in msgs]
+    ontvangen = van(z)
+    assert len(ontvangen) == 4
+    assert sorted(v["berichtId"] for v in feiten) == sorted(o.headers["idempotency-key"] for o in ontvangen)
+    assert sorted((v["abonnement"], v["aanleiding"], v["vorm"]) for v in feiten) == [
+        ("app", "status_gewijzigd", "cloudevents"), ("app", "zaak_ontvangen", "cloudevents"),
+        ("app", "zaak_opgeschort", "cloudevents"), ("portaal", "status_gewijzigd", "notificaties")]
+    for v in feiten:
+        assert v["origin"] == world.hook.url("")  # http://127.0.0.1:<port>, nothing after it
+        assert (v["zaak"], v["identificatie"], v["zaaktype"]) == (z["uuid"], z["identificatie"], "TERUGBELNOTITIE")
+        assert v["pogingen"] == 1 and v["doorgegevenOp"] is not None
+    assert "portaal-geheim" not in json.dumps(feiten, default=str)
+    # A name-based ce_id per delivery: a replayed record would carry the same one.
+    assert len({m.headers["ce_id"] for m in msgs}) == 4
+
+
 def test_abonnementen_api_add_deliver_remove(world):
     """The beheerder manages webhook subscriptions over the API: one added
     receives the next event, one removed receives nothing more. The removed

@@ -369,6 +369,34 @@ abo_veld(const char *json)
 	return veld;
 }
 
+/* Where a delivery went, as it may be told: never what could hold a secret. */
+static void
+test_abonnement_origin(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url, *origin;
+	} gevallen[] = {
+	        {"http://127.0.0.1:8080/hook?token=geheim", "http://127.0.0.1:8080"},
+	        {"https://Portaal.Example.NL/in#x", "https://portaal.example.nl"},
+	        {"https://user:wacht@woord@portaal.example.nl:8443/p",
+	         "https://portaal.example.nl:8443"},
+	        {"http://[::1]:9000/a", "http://[::1]:9000"},
+	        {"HTTPS://h?q=1", "https://h"},
+	        {"http://h", "http://h"},
+	        {"geen-url", ""},
+	};
+	char out[64];
+
+	for (size_t i = 0; i < sizeof(gevallen) / sizeof(gevallen[0]); i++) {
+		abonnement_origin(gevallen[i].url, out, sizeof(out));
+		assert_string_equal(out, gevallen[i].origin);
+	}
+	/* too small a buffer: nothing rather than half a host */
+	abonnement_origin("https://portaal.example.nl/in", out, 12);
+	assert_string_equal(out, "");
+}
+
 static void
 test_abonnement_controleer(void **state)
 {
@@ -472,6 +500,7 @@ main(void)
 	        cmocka_unit_test(test_notifynl),
 	        cmocka_unit_test(test_abonnementen),
 	        cmocka_unit_test(test_abonnement_controleer),
+	        cmocka_unit_test(test_abonnement_origin),
 	        cmocka_unit_test(test_voorkeur_controleer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
