@@ -249,10 +249,12 @@ zie(struct logboek_batch *lb, const char *activiteit, const char *soort, const c
 }
 
 /* What an event shows the register beyond its Dataverwerkingen: the
- * personal data a zaak was registered with, the channel a bericht took. */
+ * personal data a zaak was registered with, the channel a bericht took, the
+ * subscriber a zaak's event was passed on to. */
 static void
 zie_event(struct logboek_batch *lb, const struct proj_msg *m, const char *activiteit)
 {
+	char ontvanger[128];
 	size_t i;
 	json_t *e;
 
@@ -263,8 +265,8 @@ zie_event(struct logboek_batch *lb, const struct proj_msg *m, const char *activi
 				zie(lb, activiteit, "categorie", str(e, "naam"));
 		}
 	}
-	if (!strcmp(m->record, "BerichtVerstuurd") && str(m->data, "kanaal"))
-		zie(lb, ACTIVITEIT_NOTIFICATIE, "ontvanger", str(m->data, "kanaal"));
+	if (verwerking_ontvanger(m->record, m->data, ontvanger, sizeof(ontvanger)))
+		zie(lb, ACTIVITEIT_NOTIFICATIE, "ontvanger", ontvanger);
 }
 
 bool

@@ -11,8 +11,9 @@
  *
  * What was seen on the stream: per processing activity the number of
  * Dataverwerkingen, the personal data categories used (a registered zaak's
- * eigenschappen that are persoonsgegevens) and the recipients' channels
- * (berichten).
+ * eigenschappen that are persoonsgegevens) and the recipients: the channels
+ * of berichten and the webhook subscribers ("webhook:<id>") zaak events were
+ * passed on to.
  */
 #ifndef ZS_AUDIT_REGISTER_H
 #define ZS_AUDIT_REGISTER_H

@@ -106,11 +106,24 @@ verwerking_activiteit(const char *record, const json_t *data)
 		a = str(data, "verwerkingsactiviteit");
 		return a ? a : ACTIVITEIT_TRACKTRACE;
 	}
-	if (!strncmp(record, "Bericht", 7))
+	if (!strncmp(record, "Bericht", 7) || !strcmp(record, "GebeurtenisDoorgegeven"))
 		return ACTIVITEIT_NOTIFICATIE;
 	if (!strncmp(record, "Inzage", 6))
 		return ACTIVITEIT_INZAGE;
 	return NULL;
+}
+
+bool
+verwerking_ontvanger(const char *record, const json_t *data, char *out, size_t n)
+{
+	const char *v;
+	int k = -1;
+
+	if (!strcmp(record, "BerichtVerstuurd") && (v = str(data, "kanaal")) && *v)
+		k = snprintf(out, n, "%s", v);
+	else if (!strcmp(record, "GebeurtenisDoorgegeven") && (v = str(data, "abonnement")) && *v)
+		k = snprintf(out, n, "webhook:%s", v);
+	return k > 0 && (size_t)k < n;
 }
 
 const char *

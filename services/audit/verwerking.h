@@ -14,6 +14,8 @@
 #define ZS_AUDIT_VERWERKING_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 #include "access/pseudoniem.h"
 #include "regel.h"
@@ -42,6 +44,14 @@ int verwerking_betrokkenen(const char *record, const json_t *data,
  * processing (raadplegingen, berichten, inzage); NULL when the event names
  * none and belongs to a zaak (the zaak's activity then applies). */
 const char *verwerking_activiteit(const char *record, const json_t *data);
+
+/*
+ * The recipient an event shows personal data went to, as the register names
+ * recipients, under the platform's notificatie activity: a BerichtVerstuurd's
+ * channel ("email"), a GebeurtenisDoorgegeven's subscriber
+ * ("webhook:<abonnement id>"). false when the event shows none.
+ */
+bool verwerking_ontvanger(const char *record, const json_t *data, char *out, size_t n);
 
 /* The zaak an event concerns, or NULL. */
 const char *verwerking_zaak(const char *record, const json_t *data);

@@ -154,6 +154,37 @@ test_raadpleging_denied(void **state)
 	json_decref(r);
 }
 
+/* A webhook a subscriber accepted: which subscription got what about which
+ * zaak, on the zaak; who the subscriber is in the entry's changes. */
+static void
+test_gebeurtenis_doorgegeven(void **state)
+{
+	json_t *r = afleiden(
+	        "GebeurtenisDoorgegeven",
+	        "{\"berichtId\":\"b1\",\"abonnement\":\"portaal\",\"origin\":\"https://portaal.example.nl\","
+	        "\"vorm\":\"notificaties\",\"zaak\":\"z7\",\"identificatie\":\"ZAAK-2026-0000000007\","
+	        "\"zaaktype\":\"TERUGBELNOTITIE\",\"aanleiding\":\"status_gewijzigd\","
+	        "\"doorgegevenOp\":\"2026-12-06T03:00:00.000Z\",\"pogingen\":2}");
+	json_t *w;
+
+	(void)state;
+	assert_true(json_is_null(json_object_get(r, "gebruikersId"))); /* nobody acted */
+	assert_int_equal(json_integer_value(json_object_get(r, "resultaat")), 200);
+	assert_string_equal(s(r, "actie"), "gebeurtenis_doorgegeven");
+	assert_string_equal(s(r, "resource"), "webhook");
+	/* on the zaak; the subscription is what an FG reads */
+	assert_string_equal(s(r, "hoofdObject"), "z7");
+	assert_string_equal(s(r, "resourceWeergave"), "portaal");
+	w = json_loads(s(r, "toelichting"), 0, NULL);
+	assert_non_null(w);
+	assert_string_equal(s(w, "abonnement"), "portaal");
+	assert_string_equal(s(w, "origin"), "https://portaal.example.nl");
+	assert_string_equal(s(w, "aanleiding"), "status_gewijzigd");
+	assert_int_equal(json_integer_value(json_object_get(w, "pogingen")), 2);
+	json_decref(w);
+	json_decref(r);
+}
+
 static void
 test_unknown_record(void **state)
 {
@@ -175,6 +206,7 @@ main(void)
 	        cmocka_unit_test(test_opdracht_without_bsn),
 	        cmocka_unit_test(test_aanvraag_resident_as_pseudonym),
 	        cmocka_unit_test(test_raadpleging_denied),
+	        cmocka_unit_test(test_gebeurtenis_doorgegeven),
 	        cmocka_unit_test(test_unknown_record),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

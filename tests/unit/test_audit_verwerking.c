@@ -134,6 +134,34 @@ test_facts_on_a_zaak_name_nobody_themselves(void **state)
 	json_decref(f);
 }
 
+/* A webhook passed on: the zaak's betrokkenen (the event names nobody),
+ * under notificatie, and the subscriber as the recipient the register must
+ * name; a channel for a resident's message; nothing for other events. */
+static void
+test_doorgifte_names_its_subscriber(void **state)
+{
+	json_t *d = json_loads("{\"berichtId\":\"b1\",\"abonnement\":\"portaal\",\"origin\":"
+	                       "\"https://p.example.nl\",\"zaak\":\"z1\",\"kanaal\":\"email\"}",
+	                       0, NULL);
+	struct betrokkene b[VERWERKING_MAX_BETROKKENEN];
+	char o[32];
+
+	(void)state;
+	assert_int_equal(verwerking_betrokkenen("GebeurtenisDoorgegeven", d, &sleutel, b), 0);
+	assert_string_equal(verwerking_zaak("GebeurtenisDoorgegeven", d), "z1");
+	assert_string_equal(verwerking_activiteit("GebeurtenisDoorgegeven", d),
+	                    ACTIVITEIT_NOTIFICATIE);
+	assert_true(verwerking_ontvanger("GebeurtenisDoorgegeven", d, o, sizeof(o)));
+	assert_string_equal(o, "webhook:portaal");
+	assert_true(verwerking_ontvanger("BerichtVerstuurd", d, o, sizeof(o)));
+	assert_string_equal(o, "email");
+	assert_false(verwerking_ontvanger("StatusGezet", d, o, sizeof(o)));
+	assert_false(verwerking_ontvanger("GebeurtenisDoorgegeven", d, o, 8)); /* no half name */
+	json_object_del(d, "abonnement");
+	assert_false(verwerking_ontvanger("GebeurtenisDoorgegeven", d, o, sizeof(o)));
+	json_decref(d);
+}
+
 static void
 test_raadpleging_and_aanvraag(void **state)
 {
@@ -206,7 +234,7 @@ test_register_findings(void **state)
 	        "{\"https://r/x/v1\":{\"verwerkingen\":4,\"categorieen\":[\"iban\",\"bsn-partner\"],"
 	        "\"ontvangers\":[]},"
 	        "\"urn:zaakstroom:verwerkingsactiviteit:notificatie\":{\"verwerkingen\":2,"
-	        "\"categorieen\":[],\"ontvangers\":[\"email\",\"brief\"]},"
+	        "\"categorieen\":[],\"ontvangers\":[\"email\",\"brief\",\"webhook:portaal\"]},"
 	        "\"https://r/onbekend\":{\"verwerkingen\":7,\"categorieen\":[],\"ontvangers\":[]}}",
 	        0, NULL);
 	b = register_bevindingen(entries, gezien);
@@ -218,8 +246,25 @@ test_register_findings(void **state)
 	                  "urn:zaakstroom:verwerkingsactiviteit:notificatie", "brief"));
 	assert_false(heeft(b, "register.ontvanger_niet_genoemd",
 	                   "urn:zaakstroom:verwerkingsactiviteit:notificatie", "email"));
+	/* a webhook subscriber the entry does not name, and once it does */
+	assert_true(heeft(b, "register.ontvanger_niet_genoemd",
+	                  "urn:zaakstroom:verwerkingsactiviteit:notificatie", "webhook:portaal"));
 	assert_true(heeft(b, "verwerking.niet_in_register", "https://r/onbekend", NULL));
 	/* the platform's own entries as shipped are complete */
+	assert_int_equal(json_array_size(b), 5);
+	json_decref(b);
+	for (size_t i = 0; i < json_array_size(entries); i++) {
+		json_t *n = json_array_get(entries, i);
+		if (!strcmp(json_string_value(json_object_get(n, "id")),
+		            "urn:zaakstroom:verwerkingsactiviteit:notificatie"))
+			json_array_append_new(json_object_get(n, "ontvangers"),
+			                      json_string("webhook:portaal"));
+	}
+	b = register_bevindingen(entries, gezien);
+	assert_false(heeft(b, "register.ontvanger_niet_genoemd",
+	                   "urn:zaakstroom:verwerkingsactiviteit:notificatie", "webhook:portaal"));
+	assert_true(heeft(b, "register.ontvanger_niet_genoemd",
+	                  "urn:zaakstroom:verwerkingsactiviteit:notificatie", "brief"));
 	assert_int_equal(json_array_size(b), 4);
 	json_decref(b);
 	json_decref(gezien);
@@ -257,6 +302,7 @@ main(void)
 	        cmocka_unit_test(test_zaak_betrokkenen_once_each),
 	        cmocka_unit_test(test_facts_on_a_zaak_name_nobody_themselves),
 	        cmocka_unit_test(test_raadpleging_and_aanvraag),
+	        cmocka_unit_test(test_doorgifte_names_its_subscriber),
 	        cmocka_unit_test(test_register_findings),
 	        cmocka_unit_test(test_retention_profiles),
 	};
