@@ -233,8 +233,9 @@ def test_zaak_life_gives_exactly_the_expected_messages(world):
     rijen = world.rijen(z["uuid"])
     assert [(r[0], r[2]) for r in rijen if r[1] != "webhook"] == verwacht
     # Each delivery is a BerichtVerstuurd on berichten, with a pseudonym, never the address.
-    msgs = world.stack.read("berichten", until=lambda ms: sum(m.key == z["uuid"] for m in ms) >= 6)
-    verstuurd = [m.value for m in msgs if m.key == z["uuid"]]
+    msgs = world.stack.read("berichten", records={"BerichtVerstuurd"},
+                            until=lambda ms: sum(m.key == z["uuid"] for m in ms) >= 6)
+    verstuurd = [m.value for m in msgs if m.key == z["uuid"] and m.record == "BerichtVerstuurd"]
     assert [v["aanleiding"] for v in verstuurd] == ["zaak_ontvangen", "status_gewijzigd", "termijn_overschreden",
                                                     "status_gewijzigd", "zaak_afgesloten", "zaak_opgeschort"]
     assert all(v["kanaal"] == "email" and len(v["ontvanger"]) == 64 for v in verstuurd)
