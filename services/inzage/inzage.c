@@ -18,6 +18,7 @@
 #include "core/mask.h"
 #include "rapport.h"
 #include "termijn.h"
+#include "verwerkingen.h"
 #include "wire/ce.h"
 #include "zgw/catalogus_pg.h"
 
@@ -69,6 +70,24 @@ static const char sql_raadplegingen[] =
         " tijdstip timestamptz, actor_type text, actor text, rol text, actie text, doel text,"
         " grondslag text, regel text, besluit text, reden text, zaak_identificatie text)"
         " ON CONFLICT DO NOTHING";
+
+/* Dataverwerkingen (deduplicated in the batch): each ce_id not seen before
+ * is remembered and counted into its person's row for the activity. */
+static const char sql_verwerkingen[] =
+        "WITH x AS (SELECT * FROM json_to_recordset($1::json) AS x(ce_id uuid, partitie integer,"
+        "  positie bigint, betrokkene text, activiteit text, tijd timestamptz)),"
+        " nieuw AS (INSERT INTO verwerkingen_gezien (ce_id, partitie, positie)"
+        "  SELECT ce_id, partitie, positie FROM x ON CONFLICT DO NOTHING RETURNING ce_id)"
+        " INSERT INTO verwerkingen AS v (betrokkene, activiteit, aantal, eerste, laatste)"
+        " SELECT x.betrokkene, x.activiteit, count(*), min(x.tijd), max(x.tijd)"
+        " FROM x JOIN nieuw USING (ce_id) GROUP BY x.betrokkene, x.activiteit"
+        " ON CONFLICT (betrokkene, activiteit) DO UPDATE SET aantal = v.aantal + excluded.aantal,"
+        " eerste = least(v.eerste, excluded.eerste), laatste = greatest(v.laatste, excluded.laatste)";
+
+/* The ce_ids of offsets more than the window behind a partition's newest. */
+static const char sql_verwerkingen_venster[] =
+        "DELETE FROM verwerkingen_gezien g USING json_to_recordset($1::json) AS x(partitie integer,"
+        " tot bigint) WHERE g.partitie = x.partitie AND g.positie < x.tot";
 
 #define VERZOEK_KOLOMMEN                                                                           \
 	"verzoek_id, betrokkene, betrokkene_type, recht, kanaal, vertegenwoordigd, ontvangen_op,"  \
@@ -205,6 +224,8 @@ enum schrijf {
 	S_ZAAK_STAND,
 	S_BERICHTEN,
 	S_RAADPLEGINGEN,
+	S_VERWERKINGEN,
+	S_VENSTER,
 	S_VERZOEKEN,
 	S__COUNT
 };
@@ -217,6 +238,8 @@ static const struct {
         [S_ZAAK_STAND] = {"zaak_stand", sql_zaak_stand},
         [S_BERICHTEN] = {"berichten", sql_berichten},
         [S_RAADPLEGINGEN] = {"raadplegingen", sql_raadplegingen},
+        [S_VERWERKINGEN] = {"verwerkingen", sql_verwerkingen},
+        [S_VENSTER] = {"verwerkingen_venster", sql_verwerkingen_venster},
         [S_VERZOEKEN] = {"verzoek_insert", sql_verzoek_insert},
 };
 
@@ -251,6 +274,7 @@ inzage_init(struct inzage *z)
 	memset(z, 0, sizeof(*z));
 	z->vandaag_vast = DATUM_ONGELDIG;
 	z->bewaking_chunk = 500;
+	z->logboek_venster = 100000;
 	z->gemeente = "Gemeente Den Haag";
 	z->cat = catalogus_new();
 	z->m_ontvangen = metric_counter("zs_inzage_verzoeken_ontvangen_total", NULL,
@@ -276,7 +300,7 @@ inzage_init(struct inzage *z)
 	                            "Requests answered after their deadline.");
 	z->m_register = metric_counter("zs_inzage_register_rijen_total", NULL,
 	                               "Rows written to the register (zaken, roles, messages, "
-	                               "look-ups).");
+	                               "look-ups, Dataverwerkingen).");
 }
 
 void
@@ -405,7 +429,10 @@ struct werk {
 	struct inzage *z;
 	struct proj_batch *b;
 	json_t *rij[S__COUNT];
-	json_t *stand; /* zaak uuid → merged state change */
+	json_t *stand;   /* zaak uuid → merged state change */
+	json_t *gezien;  /* ce_id → true: the batch's Dataverwerkingen */
+	json_t *venster; /* partition of dataverwerkingen → {partitie, tot}: what to prune */
+	bool fout;       /* out of memory: the batch is retried */
 };
 
 static void
@@ -510,6 +537,35 @@ raadpleging(struct werk *w, const json_t *d)
 	                str(d, "grondslag"), "regel", str(d, "regel"), "besluit", str(d, "besluit"),
 	                "reden", str(d, "reden"), "zaak_identificatie",
 	                str(d, "zaakIdentificatie")));
+}
+
+/* A Dataverwerking: counted once per ce_id (a repeat in the same batch is
+ * dropped here, one in an earlier batch by sql_verwerkingen). */
+static void
+verwerking(struct werk *w, struct proj_msg *m)
+{
+	struct verwerking_rij v;
+	char p[16];
+	const char *waarom = verwerkingen_lees(m->data, m->ce.id, &v);
+
+	if (waarom) {
+		if (!projector_dead_letter(w->b, m, "verwerking_ongeldig", waarom))
+			w->fout = true;
+		return;
+	}
+	snprintf(p, sizeof(p), "%d", (int)m->partition);
+	if (m->offset >= w->z->logboek_venster)
+		json_object_set_new(w->venster, p,
+		                    json_pack("{s:i, s:I}", "partitie", (int)m->partition, "tot",
+		                              (json_int_t)(m->offset - w->z->logboek_venster)));
+	if (json_object_get(w->gezien, m->ce.id))
+		return;
+	json_object_set_new(w->gezien, m->ce.id, json_true());
+	json_array_append_new(w->rij[S_VERWERKINGEN],
+	                      json_pack("{s:s, s:i, s:I, s:s, s:s, s:s}", "ce_id", m->ce.id,
+	                                "partitie", (int)m->partition, "positie",
+	                                (json_int_t)m->offset, "betrokkene", v.betrokkene,
+	                                "activiteit", v.activiteit, "tijd", v.tijd));
 }
 
 /* A request and its InzageVerzoekOntvangen, the same from the API and a portal. */
@@ -641,6 +697,10 @@ schrijf(struct werk *w)
 	{
 		json_array_append(w->rij[S_ZAAK_STAND], v);
 	}
+	json_object_foreach(w->venster, k, v)
+	{
+		json_array_append(w->rij[S_VENSTER], v);
+	}
 	if (!pg_pipeline_begin(w->b->pg))
 		return false;
 	for (int s = 0; s < S__COUNT; s++) {
@@ -656,7 +716,7 @@ schrijf(struct werk *w)
 		free(t);
 		if (!ok)
 			return false;
-		if (s != S_ZAAK_STAND && s != S_VERZOEKEN)
+		if (s != S_ZAAK_STAND && s != S_VENSTER && s != S_VERZOEKEN)
 			projector_count(w->b->p, w->z->m_register,
 			                (double)json_array_size(w->rij[s]));
 	}
@@ -666,7 +726,11 @@ schrijf(struct werk *w)
 int
 inzage_apply(struct proj_batch *b, void *arg)
 {
-	struct werk w = {.z = arg, .b = b, .stand = json_object()};
+	struct werk w = {.z = arg,
+	                 .b = b,
+	                 .stand = json_object(),
+	                 .gezien = json_object(),
+	                 .venster = json_object()};
 	int rc;
 
 	for (int s = 0; s < S__COUNT; s++)
@@ -686,15 +750,19 @@ inzage_apply(struct proj_batch *b, void *arg)
 			bericht(&w, m->data);
 		else if (!strcmp(r, "GegevensGeraadpleegd"))
 			raadpleging(&w, m->data);
+		else if (!strcmp(r, "Dataverwerking"))
+			verwerking(&w, m);
 		else if (!strcmp(r, "InzageVerzoekIngediend"))
 			ingediend(&w, m);
 		/* Everything else (other facts, our own Inzage* events) is not
 		 * part of the register. */
 	}
-	rc = schrijf(&w) ? 0 : -1;
+	rc = !w.fout && schrijf(&w) ? 0 : -1;
 	for (int s = 0; s < S__COUNT; s++)
 		json_decref(w.rij[s]);
 	json_decref(w.stand);
+	json_decref(w.gezien);
+	json_decref(w.venster);
 	return rc;
 }
 

@@ -3,8 +3,10 @@
  *
  * - the register per betrokkene (by pseudonym), projected in the
  *   projector's batch from zaakstroom.zaken (ZaakGeregistreerd and the
- *   status facts), zaakstroom.berichten (BerichtVerstuurd) and
- *   zaakstroom.raadplegingen (GegevensGeraadpleegd);
+ *   status facts), zaakstroom.berichten (BerichtVerstuurd),
+ *   zaakstroom.raadplegingen (GegevensGeraadpleegd) and
+ *   zaakstroom.dataverwerkingen (Dataverwerking: counted per person and
+ *   processing activity, each ce_id once);
  * - requests under the AVG: registered, extended and answered each in one
  *   transaction with their event in the outbox (InzageVerzoekOntvangen,
  *   InzageTermijnVerlengd, InzageAfgehandeld on zaakstroom.inzage), from
@@ -33,6 +35,7 @@ struct inzage {
 	const struct pseudoniem_sleutel *sleutel;
 	int32_t vandaag_vast; /* ZS_VANDAAG, or DATUM_ONGELDIG: the clock */
 	int bewaking_chunk;
+	int64_t logboek_venster; /* offsets per partition whose Dataverwerking ce_ids are kept */
 	const char *gemeente;
 	struct metric *m_ontvangen, *m_verlengd, *m_afgehandeld, *m_bewaking;
 	struct metric *m_open, *m_open_overschreden, *m_mediaan, *m_p95, *m_binnen, *m_te_laat;

@@ -3,8 +3,8 @@
  * "door inzicht minder inzage".
  *
  * Consumes the catalogus (what each eigenschap means), the zaken
- * (ZaakGeregistreerd and the status facts), berichten,
- * raadplegingen and inzage topics into a register per betrokkene keyed by
+ * (ZaakGeregistreerd and the status facts), berichten, raadplegingen,
+ * dataverwerkingen and inzage topics into a register per betrokkene keyed by
  * pseudonym; serves mijn-gegevens and requests under the AVG with their
  * legal term (inzage.h, api.h); watches the deadlines
  * (InzageTermijnBewaking) and keeps the figures the FG needs on /metrics.
@@ -17,7 +17,7 @@
 #include "stream/settings.h"
 
 static const char *vandaag, *gemeente, *abonnementen;
-static long http_port, lezers, interval_s, chunk;
+static long http_port, lezers, interval_s, chunk, venster;
 
 static const struct config_key inzage_keys[] = {
         {"ZS_INZAGE_HTTP_PORT", CF_INT, &http_port, "8085",
@@ -31,6 +31,10 @@ static const struct config_key inzage_keys[] = {
          "seconds between two runs of the inzage deadline watch (and the figures)", 1, 86400},
         {"ZS_INZAGE_BEWAKING_CHUNK", CF_INT, &chunk, "500",
          "requests the deadline watch handles per transaction", 1, 100000},
+        {"ZS_INZAGE_LOGBOEK_VENSTER", CF_INT, &venster, "100000",
+         "offsets per partition of dataverwerkingen whose ce_ids are kept, so that one sent "
+         "again is counted once (zs-audit resends within its unacknowledged backlog)",
+         10000, 100000000},
         {"ZS_INZAGE_GEMEENTE", CF_STR, &gemeente, "Gemeente Den Haag",
          "who answers requests, as the art. 15 report names it"},
         {"ZS_NOTIFICATIE_ABONNEMENTEN", CF_STR, &abonnementen, "",
@@ -73,6 +77,7 @@ inzage_configure(struct inzage *z)
 	if (!inzage_abonnementen_laad(z, abonnementen))
 		return false;
 	z->bewaking_chunk = (int)chunk;
+	z->logboek_venster = venster;
 	z->gemeente = gemeente;
 	return true;
 }
@@ -81,7 +86,7 @@ int
 main(int argc, char **argv)
 {
 	static const enum topic_id topics[] = {TOPIC_ZAKEN, TOPIC_BERICHTEN, TOPIC_RAADPLEGINGEN,
-	                                       TOPIC_INZAGE};
+	                                       TOPIC_DATAVERWERKINGEN, TOPIC_INZAGE};
 	struct daemon d = DAEMON_INIT("inzage", "a person's data, purposes, recipients and "
 	                                        "look-ups; requests under the AVG within the "
 	                                        "legal term");
@@ -98,7 +103,7 @@ main(int argc, char **argv)
 	z.sleutel = toegang_sleutel(d.toegang);
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
-	                                  .ntopics = 4,
+	                                  .ntopics = (int)(sizeof(topics) / sizeof(topics[0])),
 	                                  .broadcast_topic = TOPIC_CATALOGUS,
 	                                  .on_broadcast = inzage_catalogus,
 	                                  .prepare = inzage_prepare,

@@ -9,7 +9,7 @@ the look-up on the raadplegingen topic. Then: what mijn-gegevens shows and
 to whom, a formal request answered with its art. 15 report, extensions
 refused and allowed, bad input, and the deadline watch across restarts
 (the last tests, which restart zs-inzage on other days). The kill -9 test
-has a stack of its own: a stream of 2,400 events (scaled down from the
+has a stack of its own: a stream of 3,200 events (scaled down from the
 issue's "stream of events" to fit the time budget) into one daemon that is
 killed half-way and one that runs undisturbed, compared table by table.
 """
@@ -409,6 +409,69 @@ def test_a_request_from_a_portal_is_registered_and_an_unusable_one_dead_lettered
     assert st == 404
 
 
+TRACK_EN_TRACE = "urn:zaakstroom:verwerkingsactiviteit:track-en-trace"
+
+
+def dataverwerking(ps, activiteit, tijd, naam="zaak-geraadpleegd"):
+    """A Dataverwerking as zs-audit writes it (one act, one betrokkene)."""
+    return {"traceId": uuid.uuid4().hex, "spanId": uuid.uuid4().hex[:16], "parentSpanId": None,
+            "name": naam, "startTime": tijd, "endTime": tijd, "status": "ok",
+            "resource": {"serviceName": "zaakstroom-status", "serviceVersion": "1", "cmdbRef": None},
+            "processingActivityId": activiteit, "dataSubjectId": ps, "dataSubjectIdType": "BSN",
+            "foreignOperation": None, "exception": None}
+
+
+def stuur_verwerking(stack, dv, ce_id=None, flush=True, key=None):
+    ce_id = ce_id or str(uuid.uuid4())
+    stack.produce("dataverwerkingen", key or dv["dataSubjectId"], dv, record="Dataverwerking",
+                  headers={"ce_id": ce_id}, flush=flush)
+    return ce_id
+
+
+def verwerkingen(w, nummer):
+    """{activiteit: (aantal, eerste, laatste)} of a person, from the register's table."""
+    rijen = w.stack.sql("select activiteit, aantal, to_char(eerste at time zone 'UTC',"
+                        " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), to_char(laatste at time zone 'UTC',"
+                        " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') from inzage.verwerkingen"
+                        " where betrokkene = %s", (pseudoniem(w.stack, nummer),))
+    return {r[0]: (int(r[1]), r[2], r[3]) for r in rijen}
+
+
+def test_dataverwerkingen_are_counted_once_per_act_per_person(wereld):
+    """zs-audit's Logboek: per person and activity how many acts, the first and the last; an
+    act sent again (same ce_id, in the same batch or a later one) counts once; an unusable one
+    is a dead letter."""
+    w = wereld
+    a, b = pseudoniem(w.stack, A), pseudoniem(w.stack, B)
+    subsidie = CATALOGUS["SUBSIDIE"]["verwerkingsactiviteit"]["id"]
+    eerste = stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"), flush=False)
+    stuur_verwerking(w.stack, dataverwerking(a, subsidie, "2026-03-02T10:00:00.000Z", "zaak-geregistreerd"),
+                     flush=False)
+    stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-01T08:00:00.000Z"), eerste, flush=False)
+    stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-06T12:30:00.000Z"))
+    stuur_verwerking(w.stack, dataverwerking(b, "urn:test:alleen-van-B", "2026-03-05T09:00:00.000Z"))
+    # The first act again, in a batch of its own; one that names no pseudonym.
+    stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"), eerste)
+    slecht_id = stuur_verwerking(w.stack, dataverwerking("iemand", TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"),
+                                 key=a)
+    # The sentinel: A's key, so the same partition, after all of the above.
+    sentinel = f"urn:test:sentinel:{uuid.uuid4()}"
+    stuur_verwerking(w.stack, dataverwerking(a, sentinel, "2026-03-07T00:00:00.000Z"))
+    wait_until(lambda: sentinel in verwerkingen(w, A) and verwerkingen(w, B), 30,
+               what="A's sentinel Dataverwerking and B's to be counted")
+    assert verwerkingen(w, A) == {
+        # The repeat of the act of 4 March (once with another startTime, as a forged or
+        # corrupted repeat would have) is not counted: one ce_id, one act.
+        TRACK_EN_TRACE: (2, "2026-03-04T09:00:00.000Z", "2026-03-06T12:30:00.000Z"),
+        subsidie: (1, "2026-03-02T10:00:00.000Z", "2026-03-02T10:00:00.000Z"),
+        sentinel: (1, "2026-03-07T00:00:00.000Z", "2026-03-07T00:00:00.000Z")}
+    assert verwerkingen(w, B) == {"urn:test:alleen-van-B": (1, "2026-03-05T09:00:00.000Z",
+                                                           "2026-03-05T09:00:00.000Z")}
+    dood = w.stack.read("dlq", until=lambda ms: any(m.headers.get("ce_id") == slecht_id for m in ms))
+    (d,) = [m for m in dood if m.headers.get("ce_id") == slecht_id]
+    assert d.headers["zs_error_code"] == "verwerking_ongeldig" and "dataSubjectId" in d.headers["zs_error"]
+
+
 def herstart(w, dag):
     """zs-inzage stopped and started on another day; returns when its
     deadline watch has run once (the figures it sets after it)."""
@@ -474,7 +537,9 @@ def test_deadline_warnings_once_each_across_restarts(wereld):
 
 def stroom(stack, n_zaken):
     """A resident's life in events, many residents: registrations with two
-    roles, status facts, messages and look-ups, in a deterministic order."""
+    roles, status facts, messages, look-ups and their Dataverwerkingen (every
+    third one sent twice, as zs-audit's relay does after a crash), in a
+    deterministic order. Each (topic, key, record, value, headers)."""
     events = []
     for i in range(n_zaken):
         bsn_i = f"{100000000 + i:09d}"
@@ -482,7 +547,7 @@ def stroom(stack, n_zaken):
         zg["rollen"][0]["betrokkene"]["inpBsn"] = bsn_i
         zg["rollen"][0]["betrokkene"]["naam"] = f"Persoon {i}"
         ps = pseudoniem(stack, bsn_i)
-        events.append(("zaken", zg["uuid"], "ZaakGeregistreerd", zg))
+        events.append(("zaken", zg["uuid"], "ZaakGeregistreerd", zg, None))
         st = dict(zg["status"], volgnummer=2, omschrijving="In behandeling", stap=2,
                   datumStatusGezet="2026-03-03T08:00:00.000Z")
         termijnen = {"einddatumGepland": zg["einddatumGepland"],
@@ -491,9 +556,9 @@ def stroom(stack, n_zaken):
         events.append(("zaken", zg["uuid"], "StatusGezet", {
             "zaak": zg["uuid"], "identificatie": zg["identificatie"], "opdrachtId": None, "actor": None,
             "tijdstip": "2026-03-03T08:00:00.000Z", "status": st, "vorigeVolgnummer": 1,
-            "statustoelichting": None, "terugzettenReden": None, "termijnen": termijnen}))
+            "statustoelichting": None, "terugzettenReden": None, "termijnen": termijnen}, None))
         events.append(("berichten", zg["uuid"], "BerichtVerstuurd",
-                       bericht(ps, zg["uuid"], zg["identificatie"])))
+                       bericht(ps, zg["uuid"], zg["identificatie"]), None))
         events.append(("raadplegingen", ps, "GegevensGeraadpleegd", {
             "raadplegingId": str(uuid.uuid4()), "tijdstip": "2026-03-04T09:00:00.000Z",
             "actor": {"type": "medewerker", "identificatie": "k.klant", "rol": "kcc-medewerker"},
@@ -501,7 +566,12 @@ def stroom(stack, n_zaken):
             "zaakIdentificatie": zg["identificatie"], "actie": "zaak.tijdlijn", "doel": "klantcontact",
             "grondslag": None, "verwerkingsactiviteit": None, "regel": "kcc-samenvatting",
             "besluit": "permit", "detailniveau": "samenvatting", "reden": f"belt {i}",
-            "traceId": uuid.uuid4().hex}))
+            "traceId": uuid.uuid4().hex}, None))
+        dv = ("dataverwerkingen", ps, "Dataverwerking", dataverwerking(ps, TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"),
+              {"ce_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"dv-{i}"))})
+        events.append(dv)
+        if i % 3 == 0:
+            events.append(dv)
     return events
 
 
@@ -511,14 +581,16 @@ REGISTER_DUMP = [
     "select betrokkene, zaak::text, rol, machtiging, gegevens::text from inzage.betrokkenheden order by 1, 2, 3",
     "select bericht_id, ontvanger, zaak::text, onderwerp from inzage.berichten order by 1",
     "select raadpleging_id, betrokkene, actor, reden from inzage.raadplegingen order by 1",
+    "select betrokkene, activiteit, aantal, eerste::text, laatste::text from inzage.verwerkingen order by 1, 2",
 ]
 
 
 def test_kill_9_during_a_stream_gives_the_register_of_an_uninterrupted_run(stack, infra):
-    n = 600  # 2,400 events
+    n = 600  # 3,200 events
     events = stroom(stack, n)
-    for topic, key, record, doc in events:
-        stack.produce(topic, key, doc, record=record, flush=False)
+    n_dv = sum(1 for e in events if e[0] == "dataverwerkingen")
+    for topic, key, record, doc, headers in events:
+        stack.produce(topic, key, doc, record=record, headers=headers, flush=False)
     stack.flush()
     def rijen(url):
         try:
@@ -543,9 +615,15 @@ def test_kill_9_during_a_stream_gives_the_register_of_an_uninterrupted_run(stack
             tel = [infra.scalar(f"select count(*) from inzage.{t}", url=url)
                    for t in ("zaken", "betrokkenheden", "berichten", "raadplegingen")]
             gezet = infra.scalar("select count(*) from inzage.zaken where status = 'In behandeling'", url=url)
-            return tel == [n, 2 * n, n, n] and gezet == n
+            # Every Dataverwerking read (the offsets stored with the rows), repeats included.
+            gelezen = infra.scalar("select coalesce(sum(next_offset), 0) from inzage.consumer_offsets"
+                                   " where topic like '%dataverwerkingen'", url=url)
+            return tel == [n, 2 * n, n, n] and gezet == n and gelezen == n_dv
 
         wait_until(lambda: compleet(stack.db_url) and compleet(ref_url), 180, what="both registers complete")
+        # One act per person, counted once however often it came, across the kill too.
+        assert infra.psql("select aantal, count(*) from inzage.verwerkingen group by aantal", url=stack.db_url) \
+            == [(1, n)]
         for q in REGISTER_DUMP:
             assert infra.psql(q, url=stack.db_url) == infra.psql(q, url=ref_url), q
         # Never a BSN in the register.
