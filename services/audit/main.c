@@ -12,6 +12,7 @@
 #include "core/loop.h"
 #include "daemon/daemon.h"
 #include "stream/settings.h"
+#include "zgw/verwerkingsregister.h"
 
 static const char *sleutel_pad, *register_pad, *bewaren;
 static long http_port, bewaren_interval_s;
@@ -73,12 +74,7 @@ main(int argc, char **argv)
 		          "invalid setting ZS_AUDIT_BEWAREN");
 		goto out;
 	}
-	char pad[1024];
-	if (register_pad[0] == '/')
-		snprintf(pad, sizeof(pad), "%s", register_pad);
-	else
-		zs_path(pad, sizeof(pad), register_pad);
-	api.platform = register_platform_laad(pad, err, sizeof(err));
+	api.platform = verwerkingsregister_laad(register_pad, err, sizeof(err));
 	if (!api.platform) {
 		log_write(LOG_ERROR,
 		          &(struct log_ctx){.partition = -1, .offset = -1, .detail = err},

@@ -13,41 +13,6 @@ str(const json_t *o, const char *f)
 }
 
 json_t *
-register_platform_laad(const char *path, char *err, size_t errlen)
-{
-	json_error_t je;
-	json_t *doc = json_load_file(path, JSON_REJECT_DUPLICATES, &je), *lijst, *e, *out;
-	size_t i;
-
-	if (!doc) {
-		snprintf(err, errlen, "\"%s\": %s (line %d)", path, je.text, je.line);
-		return NULL;
-	}
-	lijst = json_object_get(doc, "verwerkingsactiviteiten");
-	if (!json_is_array(lijst)) {
-		snprintf(err, errlen, "\"%s\" has no verwerkingsactiviteiten list", path);
-		json_decref(doc);
-		return NULL;
-	}
-	out = json_array();
-	json_array_foreach(lijst, i, e)
-	{
-		if (!str(e, "id") || !*str(e, "id")) {
-			snprintf(err, errlen, "\"%s\": verwerkingsactiviteit %zu has no id", path,
-			         i + 1);
-			json_decref(out);
-			json_decref(doc);
-			return NULL;
-		}
-		json_t *c = json_deep_copy(e);
-		json_object_set_new(c, "bron", json_string("platform"));
-		json_array_append_new(out, c);
-	}
-	json_decref(doc);
-	return out;
-}
-
-json_t *
 register_van_zaaktype(const json_t *zt)
 {
 	const json_t *va = json_object_get(zt, "verwerkingsactiviteit"), *eig;

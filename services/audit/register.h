@@ -3,7 +3,8 @@
  * it, and what does not add up. Pure.
  *
  * The register: one verwerkingsactiviteit per zaaktype version from the
- * catalogus, plus the platform's own (deploy/verwerkingsregister/platform.json).
+ * catalogus, plus the platform's own (deploy/verwerkingsregister/platform.json,
+ * read by zgw/verwerkingsregister.h).
  * An entry: {id, naam, doel, grondslag, bewaartermijn, categorieen, ontvangers,
  * bron ("catalogus" or "platform"), and for the catalogus zaaktype and
  * beginGeldigheid}. For a catalogus entry the categories are the zaaktype
@@ -21,10 +22,6 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
-
-/* The platform's entries from its file; NULL with why in err when the file
- * is missing or an entry lacks an id. */
-json_t *register_platform_laad(const char *path, char *err, size_t errlen);
 
 /* The register entry of a zaaktype version (ZaaktypeGepubliceerd, plain
  * JSON), or NULL when it names no verwerkingsactiviteit. */

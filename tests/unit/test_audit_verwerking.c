@@ -17,6 +17,7 @@
 #include "../../services/audit/verwerking.h"
 #include "wire/avro_json.h"
 #include "wire/schemaset.h"
+#include "zgw/verwerkingsregister.h"
 
 static struct pseudoniem_sleutel sleutel;
 static struct schemaset *set;
@@ -212,8 +213,8 @@ static void
 test_register_findings(void **state)
 {
 	char err[256];
-	json_t *platform = register_platform_laad("deploy/verwerkingsregister/platform.json", err,
-	                                          sizeof(err));
+	json_t *platform = verwerkingsregister_laad("deploy/verwerkingsregister/platform.json", err,
+	                                            sizeof(err));
 	json_t *zt = json_loads(
 	        "{\"identificatie\":\"X\",\"beginGeldigheid\":\"2026-01-01\",\"verwerkingsactiviteit\":{"
 	        "\"id\":\"https://r/x/v1\",\"naam\":\"X behandelen\",\"doel\":\"d\",\"grondslag\":\" \","
@@ -271,7 +272,7 @@ test_register_findings(void **state)
 	json_decref(entries);
 	json_decref(platform);
 	json_decref(zt);
-	assert_null(register_platform_laad("/nonexistent.json", err, sizeof(err)));
+	assert_null(verwerkingsregister_laad("/nonexistent.json", err, sizeof(err)));
 }
 
 static void
