@@ -11,11 +11,13 @@
  */
 #include <stdbool.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "wire/avro_canonical.h"
+#include "core/strbuf.h"
 
 #define NAME_MAX_LEN 1024
 
@@ -26,15 +28,9 @@ struct avro_names {
 	char *pcf;
 };
 
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
 struct walk {
 	struct avro_names *names;
-	struct sbuf out;
+	struct strbuf out;
 	char *err;
 	size_t errlen;
 	bool located; /* err already names the record field it is about */
@@ -79,34 +75,6 @@ fail(struct walk *w, const char *fmt, ...)
 	vsnprintf(w->err, w->errlen, fmt, ap);
 	va_end(ap);
 	return -1;
-}
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-sb_puts(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
 }
 
 /* Names and symbols are [A-Za-z_][A-Za-z0-9_]*, so they never need escaping in
@@ -181,9 +149,9 @@ walk_name(struct walk *w, const char *s, const char *ns, avro_type_t *kind,
 
 	*named = NULL;
 	if (primitive_kind(s, kind)) {
-		sb_puts(&w->out, "\"");
-		sb_puts(&w->out, s);
-		sb_puts(&w->out, "\"");
+		strbuf_adds(&w->out, "\"");
+		strbuf_adds(&w->out, s);
+		strbuf_adds(&w->out, "\"");
 		return 0;
 	}
 	if (!valid_dotted(s))
@@ -193,9 +161,9 @@ walk_name(struct walk *w, const char *s, const char *ns, avro_type_t *kind,
 		return fail(w, "undefined type \"%s\"", s);
 	*kind = def->kind;
 	*named = def;
-	sb_puts(&w->out, "\"");
-	sb_puts(&w->out, def->fullname);
-	sb_puts(&w->out, "\"");
+	strbuf_adds(&w->out, "\"");
+	strbuf_adds(&w->out, def->fullname);
+	strbuf_adds(&w->out, "\"");
 	return 0;
 }
 
@@ -242,7 +210,7 @@ walk_fields(struct walk *w, json_t *obj, const struct avro_named *rec, int depth
 
 	if (!json_is_array(fields))
 		return fail(w, "record %s: \"fields\" must be an array", rec->fullname);
-	sb_puts(&w->out, ",\"fields\":[");
+	strbuf_adds(&w->out, ",\"fields\":[");
 	json_array_foreach(fields, i, f)
 	{
 		json_t *name = json_object_get(f, "name");
@@ -264,9 +232,9 @@ walk_fields(struct walk *w, json_t *obj, const struct avro_named *rec, int depth
 		}
 		if (!json_object_get(f, "type"))
 			return fail(w, "%s.%s: field has no type", rec->fullname, fname);
-		sb_puts(&w->out, i ? ",{\"name\":\"" : "{\"name\":\"");
-		sb_puts(&w->out, fname);
-		sb_puts(&w->out, "\",\"type\":");
+		strbuf_adds(&w->out, i ? ",{\"name\":\"" : "{\"name\":\"");
+		strbuf_adds(&w->out, fname);
+		strbuf_adds(&w->out, "\",\"type\":");
 		/* Field types inherit the record's namespace, not the field's. */
 		if (walk(w, json_object_get(f, "type"), rec->ns, depth + 1, &k, &nd) < 0) {
 			if (!w->located) {
@@ -277,9 +245,9 @@ walk_fields(struct walk *w, json_t *obj, const struct avro_named *rec, int depth
 			}
 			return -1;
 		}
-		sb_puts(&w->out, "}");
+		strbuf_adds(&w->out, "}");
 	}
-	sb_puts(&w->out, "]");
+	strbuf_adds(&w->out, "]");
 	return 0;
 }
 
@@ -294,7 +262,7 @@ walk_symbols(struct walk *w, json_t *obj, const struct avro_named *en)
 
 	if (!json_is_array(symbols))
 		return fail(w, "enum %s: \"symbols\" must be an array", en->fullname);
-	sb_puts(&w->out, ",\"symbols\":[");
+	strbuf_adds(&w->out, ",\"symbols\":[");
 	json_array_foreach(symbols, i, s)
 	{
 		const char *sym = json_string_value(s);
@@ -306,11 +274,11 @@ walk_symbols(struct walk *w, json_t *obj, const struct avro_named *en)
 				            sym);
 		if (dflt && json_is_string(dflt) && strcmp(json_string_value(dflt), sym) == 0)
 			dflt_found = true;
-		sb_puts(&w->out, i ? ",\"" : "\"");
-		sb_puts(&w->out, sym);
-		sb_puts(&w->out, "\"");
+		strbuf_adds(&w->out, i ? ",\"" : "\"");
+		strbuf_adds(&w->out, sym);
+		strbuf_adds(&w->out, "\"");
 	}
-	sb_puts(&w->out, "]");
+	strbuf_adds(&w->out, "]");
 	if (dflt && !dflt_found)
 		return fail(w, "enum %s: default is not one of its symbols", en->fullname);
 	return 0;
@@ -326,7 +294,7 @@ walk_size(struct walk *w, json_t *obj, const struct avro_named *fx)
 	    json_integer_value(size) > INT32_MAX)
 		return fail(w, "fixed %s: \"size\" must be a non-negative integer", fx->fullname);
 	snprintf(num, sizeof(num), ",\"size\":%lld", (long long)json_integer_value(size));
-	sb_puts(&w->out, num);
+	strbuf_adds(&w->out, num);
 	return 0;
 }
 
@@ -378,11 +346,11 @@ walk_named(struct walk *w, json_t *obj, avro_type_t kind, const char *type, cons
 	free(own_ns);
 	if (!e)
 		return -1;
-	sb_puts(&w->out, "{\"name\":\"");
-	sb_puts(&w->out, fullname);
-	sb_puts(&w->out, "\",\"type\":\"");
-	sb_puts(&w->out, type);
-	sb_puts(&w->out, "\"");
+	strbuf_adds(&w->out, "{\"name\":\"");
+	strbuf_adds(&w->out, fullname);
+	strbuf_adds(&w->out, "\",\"type\":\"");
+	strbuf_adds(&w->out, type);
+	strbuf_adds(&w->out, "\"");
 	if (kind == AVRO_RECORD)
 		rc = walk_fields(w, obj, e, depth);
 	else if (kind == AVRO_ENUM)
@@ -391,7 +359,7 @@ walk_named(struct walk *w, json_t *obj, avro_type_t kind, const char *type, cons
 		rc = walk_size(w, obj, e);
 	if (rc < 0)
 		return -1;
-	sb_puts(&w->out, "}");
+	strbuf_adds(&w->out, "}");
 	*named = e;
 	return 0;
 }
@@ -406,7 +374,7 @@ walk_union(struct walk *w, json_t *arr, const char *ns, int depth)
 
 	if (json_array_size(arr) > sizeof(seen) / sizeof(seen[0]))
 		return fail(w, "union with more than %zu branches", sizeof(seen) / sizeof(seen[0]));
-	sb_puts(&w->out, "[");
+	strbuf_adds(&w->out, "[");
 	json_array_foreach(arr, i, b)
 	{
 		avro_type_t k;
@@ -415,7 +383,7 @@ walk_union(struct walk *w, json_t *arr, const char *ns, int depth)
 		if (json_is_array(b))
 			return fail(w, "union directly inside a union");
 		if (i)
-			sb_puts(&w->out, ",");
+			strbuf_adds(&w->out, ",");
 		if (walk(w, b, ns, depth + 1, &k, &nd) < 0)
 			return -1;
 		if (nd)
@@ -430,7 +398,7 @@ walk_union(struct walk *w, json_t *arr, const char *ns, int depth)
 			if (strcmp(seen[j], seen[i]) == 0)
 				return fail(w, "union with two branches of type %s", seen[i]);
 	}
-	sb_puts(&w->out, "]");
+	strbuf_adds(&w->out, "]");
 	return 0;
 }
 
@@ -477,11 +445,11 @@ walk(struct walk *w, json_t *node, const char *ns, int depth, avro_type_t *kind,
 		child = json_object_get(node, is_array ? "items" : "values");
 		if (!child)
 			return fail(w, "%s without \"%s\"", type, is_array ? "items" : "values");
-		sb_puts(&w->out, is_array ? "{\"type\":\"array\",\"items\":"
-		                          : "{\"type\":\"map\",\"values\":");
+		strbuf_adds(&w->out, is_array ? "{\"type\":\"array\",\"items\":"
+		                              : "{\"type\":\"map\",\"values\":");
 		if (walk(w, child, ns, depth + 1, &k, &nd) < 0)
 			return -1;
-		sb_puts(&w->out, "}");
+		strbuf_adds(&w->out, "}");
 		return 0;
 	}
 	/* {"type": "Name"} refers to a named type, as Java accepts. */
@@ -511,6 +479,7 @@ avro_names_new(json_t *schema, char *err, size_t errlen)
 	avro_type_t kind;
 	const struct avro_named *named;
 
+	strbuf_init(&w.out, SIZE_MAX);
 	if (errlen)
 		err[0] = '\0';
 	w.names = calloc(1, sizeof(*w.names));
@@ -520,17 +489,16 @@ avro_names_new(json_t *schema, char *err, size_t errlen)
 	}
 	w.names->root = json_incref(schema);
 	if (walk(&w, schema, NULL, 0, &kind, &named) < 0) {
-		free(w.out.p);
+		strbuf_free(&w.out);
 		avro_names_free(w.names);
 		return NULL;
 	}
-	if (w.out.oom || !w.out.p) {
+	w.names->pcf = strbuf_take(&w.out, NULL);
+	if (!w.names->pcf) {
 		fail(&w, "out of memory");
-		free(w.out.p);
 		avro_names_free(w.names);
 		return NULL;
 	}
-	w.names->pcf = w.out.p;
 	return w.names;
 }
 
