@@ -233,17 +233,16 @@ static void
 overzicht_werk(struct pg *pg, struct lees_taak *t)
 {
 	struct lees *l = (struct lees *)t;
-	json_t *reg = inzage_register(pg, l->abonnementen, l->sleutel), *doc;
+	struct register_rijen r;
 
-	if (!reg && opnieuw(pg))
-		reg = inzage_register(pg, l->abonnementen, l->sleutel);
-	l->rc = reg ? INZ_OK : INZ_DB;
-	if (!reg)
+	if (!inzage_register_lees(pg, l->abonnementen, l->sleutel, &r) &&
+	    !(opnieuw(pg) && inzage_register_lees(pg, l->abonnementen, l->sleutel, &r))) {
+		l->rc = INZ_DB;
 		return;
-	doc = rapport_overzicht(reg);
-	l->tekst = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
-	json_decref(doc);
-	json_decref(reg);
+	}
+	l->tekst = rapport_overzicht(&r.reg, NULL);
+	l->rc = l->tekst ? INZ_OK : INZ_DB;
+	inzage_register_vrij(&r);
 }
 
 static void

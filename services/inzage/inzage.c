@@ -9,6 +9,7 @@
  */
 #include "inzage.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,39 +105,61 @@ static const char sql_verzoek_insert[] =
 
 /* SQL: reads and the request's life. */
 
-static const char sql_register[] =
-        "SELECT json_build_object("
-        " 'zaken', coalesce((SELECT json_agg(json_build_object('uuid', z.uuid,"
-        "  'identificatie', z.identificatie, 'zaaktype', z.zaaktype,"
-        "  'zaaktypeOmschrijving', z.zaaktype_omschrijving, 'omschrijving', z.omschrijving,"
-        "  'afdeling', z.afdeling, 'kanaal', z.kanaal, 'startdatum', z.startdatum,"
-        "  'status', z.status, 'einddatum', z.einddatum, 'resultaat', z.resultaat,"
-        "  'verwerkingsactiviteit', z.verwerkingsactiviteit, 'eigenschappen', z.eigenschappen,"
-        "  'rollen', b.rollen, 'definities', t.definities) ORDER BY z.startdatum, z.identificatie)"
-        "  FROM (SELECT zaak, json_agg(json_build_object('rol', rol, 'machtiging', machtiging,"
-        "    'betrokkeneType', betrokkene_type, 'gegevens', gegevens) ORDER BY rol) AS rollen"
-        "    FROM betrokkenheden WHERE betrokkene = $1 GROUP BY zaak) b"
-        "  JOIN zaken z ON z.uuid = b.zaak"
-        /* What each eigenschap means, from the zaaktype version valid on
-         * the zaak's startdatum. */
-        "  LEFT JOIN LATERAL (SELECT (SELECT json_object_agg(e ->> 'naam', e ->> 'definitie')"
-        "    FROM jsonb_array_elements(v.doc -> 'eigenschappen') e) AS definities"
-        "    FROM zaaktypen v WHERE v.identificatie = z.zaaktype"
-        "    AND v.begin_geldigheid <= z.startdatum ORDER BY v.begin_geldigheid DESC LIMIT 1) t"
-        "  ON true), '[]'),"
-        " 'berichten', coalesce((SELECT json_agg(json_build_object('berichtId', bericht_id,"
-        "  'identificatie', identificatie, 'verzoekId', verzoek_id, 'aanleiding', aanleiding,"
-        "  'kanaal', kanaal, 'onderwerp', onderwerp, 'verstuurdOp', " TIJD_TEKST(
-                "verstuurd_op") ") ORDER BY verstuurd_op, bericht_id) FROM berichten WHERE ontvanger = $1), '[]'),"
-                                " 'raadplegingen', coalesce((SELECT json_agg(json_build_object('tijdstip', " TIJD_TEKST(
-                                        "r.tijdstip") ", 'actorType', r.actor_type, 'actor', r.actor, 'rol', r.rol,"
-                                                      "  'actie', r.actie, 'doel', r.doel, 'besluit', r.besluit, 'reden', r.reden,"
-                                                      "  'zaakIdentificatie', r.zaak_identificatie, 'zelf', r.actor = $1)"
-                                                      "  ORDER BY r.tijdstip, r.raadpleging_id)"
-                                                      "  FROM (SELECT * FROM raadplegingen WHERE betrokkene = $1 AND besluit = 'permit'"
-                                                      "    AND actor <> $1 ORDER BY tijdstip DESC LIMIT 1000) r), '[]'),"
-                                                      " 'aantalRaadplegingen', (SELECT count(*) FROM raadplegingen WHERE betrokkene = $1)"
-                                                      ")::text";
+/* The register of one person: plain rows, by index range scans, in the
+ * order the overview lists them (struct reg, rapport.h). Four statements,
+ * each consistent in itself: a zaak registered between them has its
+ * eigenschappen skipped (rows are only ever added). The JSON columns hold
+ * what the Avro records held, whose text members are strings or null: ->>
+ * gives each as it is. */
+static const char sql_register_zaken[] =
+        "SELECT z.uuid::text, z.identificatie, z.zaaktype, z.zaaktype_omschrijving, z.omschrijving,"
+        " z.afdeling, z.kanaal, z.startdatum::text, z.status, z.einddatum::text, z.resultaat,"
+        " coalesce(jsonb_typeof(z.verwerkingsactiviteit) = 'object', false),"
+        " z.verwerkingsactiviteit ->> 'id', z.verwerkingsactiviteit ->> 'naam',"
+        " z.verwerkingsactiviteit ->> 'doel', z.verwerkingsactiviteit ->> 'grondslag',"
+        " z.verwerkingsactiviteit ->> 'bewaartermijn', b.rol, b.machtiging,"
+        " b.gegevens ->> 'naam', b.gegevens ->> 'emailadres', b.gegevens ->> 'telefoonnummer',"
+        " coalesce(b.gegevens -> 'geheimhouding' = 'true', false)"
+        " FROM betrokkenheden b JOIN zaken z ON z.uuid = b.zaak WHERE b.betrokkene = $1"
+        " ORDER BY z.startdatum, z.identificatie, z.uuid, b.rol";
+
+/* With what each eigenschap means (its definitie), from the zaaktype version
+ * valid on the zaak's startdatum. */
+static const char sql_register_eigenschappen[] =
+        "SELECT z.uuid::text, x.e ->> 'naam', x.e ->> 'waarde', x.e ->> 'doel',"
+        " x.e ->> 'grondslag', d.definitie, coalesce(x.e -> 'persoonsgegeven' = 'true', false)"
+        " FROM (SELECT DISTINCT zaak FROM betrokkenheden WHERE betrokkene = $1) b"
+        " JOIN zaken z ON z.uuid = b.zaak"
+        " CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(z.eigenschappen)"
+        "  WHEN 'array' THEN z.eigenschappen ELSE '[]' END) WITH ORDINALITY AS x(e, i)"
+        " LEFT JOIN LATERAL (SELECT c.c ->> 'definitie' AS definitie FROM (SELECT v.doc"
+        "   FROM zaaktypen v WHERE v.identificatie = z.zaaktype"
+        "   AND v.begin_geldigheid <= z.startdatum ORDER BY v.begin_geldigheid DESC LIMIT 1) t,"
+        "  jsonb_array_elements(t.doc -> 'eigenschappen') WITH ORDINALITY AS c(c, j)"
+        "  WHERE c.c ->> 'naam' = coalesce(nullif(x.e ->> 'naam', ''), '?')"
+        "  ORDER BY c.j DESC LIMIT 1) d ON true"
+        " ORDER BY z.startdatum, z.identificatie, z.uuid, x.i";
+
+static const char sql_register_berichten[] =
+        "SELECT identificatie, aanleiding, kanaal, onderwerp, " TIJD_TEKST(
+                "verstuurd_op") " FROM berichten WHERE ontvanger = $1 ORDER BY verstuurd_op, bericht_id";
+
+/* Others' permitted look-ups (the newest 1,000), and every recorded
+ * decision counted; one row with a NULL look-up when there are none. */
+static const char sql_register_raadplegingen[] = "SELECT " TIJD_TEKST(
+        "r.tijdstip") ", r.actor_type, r.actor, r.rol, r.actie, r.doel,"
+                      " r.besluit, r.reden, r.zaak_identificatie, r.raadpleging_id IS NOT NULL, c.n"
+                      " FROM (SELECT count(*) AS n FROM raadplegingen WHERE betrokkene = $1) c"
+                      " LEFT JOIN LATERAL (SELECT * FROM raadplegingen WHERE betrokkene = $1"
+                      "  AND besluit = 'permit' AND actor <> $1 ORDER BY tijdstip DESC LIMIT 1000) r ON true"
+                      " ORDER BY r.tijdstip, r.raadpleging_id";
+
+static const char *const register_stmts[R__COUNT][2] = {
+        [R_ZAKEN] = {"register_zaken", sql_register_zaken},
+        [R_EIGENSCHAPPEN] = {"register_eigenschappen", sql_register_eigenschappen},
+        [R_BERICHTEN] = {"register_berichten", sql_register_berichten},
+        [R_RAADPLEGINGEN] = {"register_raadplegingen", sql_register_raadplegingen},
+};
 
 #define VERZOEK_JSON                                                                                \
 	"json_build_object('verzoekId', verzoek_id, 'recht', recht, 'kanaal', kanaal,"              \
@@ -243,6 +266,16 @@ static const struct {
         [S_VERZOEKEN] = {"verzoek_insert", sql_verzoek_insert},
 };
 
+static bool
+register_prepare(struct pg *pg)
+{
+	bool ok = true;
+
+	for (int s = 0; s < R__COUNT; s++)
+		ok = ok && pg_prepare(pg, register_stmts[s][0], register_stmts[s][1], 1);
+	return ok;
+}
+
 bool
 inzage_prepare(struct pg *pg)
 {
@@ -250,7 +283,7 @@ inzage_prepare(struct pg *pg)
 
 	for (int s = 0; s < S__COUNT; s++)
 		ok = ok && pg_prepare(pg, schrijf_stmts[s].naam, schrijf_stmts[s].sql, 1);
-	return ok && catalogus_pg_prepare(pg) && pg_prepare(pg, "register", sql_register, 1) &&
+	return ok && catalogus_pg_prepare(pg) && register_prepare(pg) &&
 	       pg_prepare(pg, "verzoek_lees", sql_verzoek_lees, 1) &&
 	       pg_prepare(pg, "verzoek_verleng", sql_verzoek_verleng, 3) &&
 	       pg_prepare(pg, "verzoek_afhandel", sql_verzoek_afhandel, 8) &&
@@ -264,8 +297,7 @@ inzage_prepare(struct pg *pg)
 bool
 inzage_lees_prepare(struct pg *pg)
 {
-	return pg_prepare(pg, "register", sql_register, 1) &&
-	       pg_prepare(pg, "rapport", sql_rapport, 1);
+	return register_prepare(pg) && pg_prepare(pg, "rapport", sql_rapport, 1);
 }
 
 void
@@ -768,19 +800,222 @@ inzage_apply(struct proj_batch *b, void *arg)
 
 /* Reads. */
 
-json_t *
-inzage_register(struct pg *pg, const json_t *abonnementen, const char *ps)
+static const char *
+veld(const PGresult *res, int rij, int kol)
 {
-	PGresult *res = pg_execp(pg, "register", 1, (const char *const[]){ps}, NULL, NULL);
-	json_t *reg;
+	return PQgetisnull(res, rij, kol) ? NULL : PQgetvalue(res, rij, kol);
+}
 
-	if (!res)
-		return NULL;
-	reg = PQntuples(res) == 1 ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-	PQclear(res);
-	if (reg && abonnementen)
-		json_object_set_new(reg, "abonnementen", json_deep_copy(abonnementen));
-	return reg;
+static bool
+waar(const PGresult *res, int rij, int kol)
+{
+	return PQgetvalue(res, rij, kol)[0] == 't';
+}
+
+#define N_VELDEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Texts of row i from column kolom on, to the members of rij at velden[]. */
+static void
+teksten(const PGresult *res, int i, int kolom, void *rij, const size_t *velden, int nvelden)
+{
+	for (int k = 0; k < nvelden; k++)
+		*(const char **)((char *)rij + velden[k]) = veld(res, i, kolom + k);
+}
+
+/* Rows of plain texts, from column 0 on. */
+static void *
+teksten_van(const PGresult *res, int n, size_t grootte, const size_t *velden, int nvelden)
+{
+	char *rijen = calloc((size_t)n + 1, grootte);
+
+	for (int i = 0; rijen && i < n; i++)
+		teksten(res, i, 0, rijen + (size_t)i * grootte, velden, nvelden);
+	return rijen;
+}
+
+/* Columns of sql_register_zaken: the zaak's, heeft_verwerking, the
+ * verwerkingsactiviteit's, then the role's and geheimhouding. */
+static const size_t zaak_velden[] = {
+        offsetof(struct reg_zaak, uuid),         offsetof(struct reg_zaak, identificatie),
+        offsetof(struct reg_zaak, zaaktype),     offsetof(struct reg_zaak, zaaktype_omschrijving),
+        offsetof(struct reg_zaak, omschrijving), offsetof(struct reg_zaak, afdeling),
+        offsetof(struct reg_zaak, kanaal),       offsetof(struct reg_zaak, startdatum),
+        offsetof(struct reg_zaak, status),       offsetof(struct reg_zaak, einddatum),
+        offsetof(struct reg_zaak, resultaat),
+};
+
+static const size_t va_velden[] = {
+        offsetof(struct reg_verwerking, id),
+        offsetof(struct reg_verwerking, naam),
+        offsetof(struct reg_verwerking, doel),
+        offsetof(struct reg_verwerking, grondslag),
+        offsetof(struct reg_verwerking, bewaartermijn),
+};
+
+static const size_t rol_velden[] = {
+        offsetof(struct reg_rol, rol),
+        offsetof(struct reg_rol, machtiging),
+        offsetof(struct reg_rol, naam),
+        offsetof(struct reg_rol, emailadres),
+        offsetof(struct reg_rol, telefoonnummer),
+};
+
+#define ROL_KOLOM 17
+
+/* Columns 1.. of sql_register_eigenschappen, then persoonsgegeven. */
+static const size_t eigenschap_velden[] = {
+        offsetof(struct reg_eigenschap, naam),      offsetof(struct reg_eigenschap, waarde),
+        offsetof(struct reg_eigenschap, doel),      offsetof(struct reg_eigenschap, grondslag),
+        offsetof(struct reg_eigenschap, betekenis),
+};
+
+static const size_t bericht_velden[] = {
+        offsetof(struct reg_bericht, identificatie), offsetof(struct reg_bericht, aanleiding),
+        offsetof(struct reg_bericht, kanaal),        offsetof(struct reg_bericht, onderwerp),
+        offsetof(struct reg_bericht, verstuurd_op),
+};
+
+static const size_t raadpleging_velden[] = {
+        offsetof(struct reg_raadpleging, tijdstip),
+        offsetof(struct reg_raadpleging, actor_type),
+        offsetof(struct reg_raadpleging, actor),
+        offsetof(struct reg_raadpleging, rol),
+        offsetof(struct reg_raadpleging, actie),
+        offsetof(struct reg_raadpleging, doel),
+        offsetof(struct reg_raadpleging, besluit),
+        offsetof(struct reg_raadpleging, reden),
+        offsetof(struct reg_raadpleging, zaak_identificatie),
+};
+
+/* The zaken, each with its rows of roles (one row per role). */
+static bool
+zaken_van(struct register_rijen *r)
+{
+	const PGresult *res = r->res[R_ZAKEN];
+	int n = PQntuples(res);
+	struct reg_zaak *z = NULL;
+
+	r->zaken = calloc((size_t)n + 1, sizeof(*r->zaken));
+	r->rollen = calloc((size_t)n + 1, sizeof(*r->rollen));
+	if (!r->zaken || !r->rollen)
+		return false;
+	for (int i = 0; i < n; i++) {
+		struct reg_rol *rol = &r->rollen[i];
+
+		if (!z || strcmp(z->uuid, PQgetvalue(res, i, 0))) {
+			z = &r->zaken[r->reg.n_zaken++];
+			teksten(res, i, 0, z, zaak_velden, N_VELDEN(zaak_velden));
+			z->heeft_verwerking = waar(res, i, N_VELDEN(zaak_velden));
+			teksten(res, i, N_VELDEN(zaak_velden) + 1, &z->va, va_velden,
+			        N_VELDEN(va_velden));
+			z->rollen = rol;
+		}
+		teksten(res, i, ROL_KOLOM, rol, rol_velden, N_VELDEN(rol_velden));
+		rol->geheimhouding = waar(res, i, ROL_KOLOM + N_VELDEN(rol_velden));
+		z->n_rollen++;
+	}
+	r->reg.zaken = r->zaken;
+	return true;
+}
+
+/* Each zaak's eigenschappen: their rows come in the zaken's order. */
+static bool
+eigenschappen_van(struct register_rijen *r)
+{
+	const PGresult *res = r->res[R_EIGENSCHAPPEN];
+	int n = PQntuples(res), m = 0;
+	size_t k = 0;
+
+	r->eigenschappen = calloc((size_t)n + 1, sizeof(*r->eigenschappen));
+	if (!r->eigenschappen)
+		return false;
+	for (int i = 0; i < n; i++) {
+		const char *uuid = PQgetvalue(res, i, 0);
+		size_t j = k;
+		struct reg_zaak *z;
+
+		while (j < r->reg.n_zaken && strcmp(r->zaken[j].uuid, uuid))
+			j++;
+		if (j == r->reg.n_zaken)
+			continue; /* registered after the zaken were read */
+		k = j;
+		z = &r->zaken[k];
+		if (z->n_eigenschappen == 0)
+			z->eigenschappen = &r->eigenschappen[m];
+		teksten(res, i, 1, &r->eigenschappen[m], eigenschap_velden,
+		        N_VELDEN(eigenschap_velden));
+		r->eigenschappen[m++].persoonsgegeven =
+		        waar(res, i, 1 + N_VELDEN(eigenschap_velden));
+		z->n_eigenschappen++;
+	}
+	return true;
+}
+
+static bool
+berichten_van(struct register_rijen *r)
+{
+	const PGresult *res = r->res[R_BERICHTEN];
+
+	r->reg.n_berichten = (size_t)PQntuples(res);
+	r->berichten = teksten_van(res, PQntuples(res), sizeof(struct reg_bericht), bericht_velden,
+	                           N_VELDEN(bericht_velden));
+	r->reg.berichten = r->berichten;
+	return r->berichten != NULL;
+}
+
+/* One row at least: the count; without a look-up in it when there are none. */
+static bool
+raadplegingen_van(struct register_rijen *r)
+{
+	const PGresult *res = r->res[R_RAADPLEGINGEN];
+	int n = PQntuples(res);
+
+	if (n < 1)
+		return false;
+	if (!waar(res, 0, N_VELDEN(raadpleging_velden)))
+		n = 0;
+	r->reg.n_raadplegingen = (size_t)n;
+	r->raadplegingen = teksten_van(res, n, sizeof(struct reg_raadpleging), raadpleging_velden,
+	                               N_VELDEN(raadpleging_velden));
+	r->reg.raadplegingen = r->raadplegingen;
+	r->reg.aantal_bekend = true;
+	r->reg.aantal_raadplegingen =
+	        strtol(PQgetvalue(res, 0, N_VELDEN(raadpleging_velden) + 1), NULL, 10);
+	return r->raadplegingen != NULL;
+}
+
+bool
+inzage_register_lees(struct pg *pg, const json_t *abonnementen, const char *ps,
+                     struct register_rijen *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->reg.abonnementen = abonnementen;
+	for (int s = 0; s < R__COUNT; s++) {
+		r->res[s] = pg_execp(pg, register_stmts[s][0], 1, (const char *const[]){ps}, NULL,
+		                     NULL);
+		if (!r->res[s]) {
+			inzage_register_vrij(r);
+			return false;
+		}
+	}
+	if (zaken_van(r) && eigenschappen_van(r) && berichten_van(r) && raadplegingen_van(r))
+		return true;
+	zlog_error("register could not be read: out of memory or an empty count");
+	inzage_register_vrij(r);
+	return false;
+}
+
+void
+inzage_register_vrij(struct register_rijen *r)
+{
+	for (int s = 0; s < R__COUNT; s++)
+		PQclear(r->res[s]);
+	free(r->zaken);
+	free(r->rollen);
+	free(r->eigenschappen);
+	free(r->berichten);
+	free(r->raadplegingen);
+	memset(r, 0, sizeof(*r));
 }
 
 void
@@ -999,19 +1234,18 @@ inzage_afhandel(struct inzage *z, const char *id, int uitkomst, const char *toel
 	datum_format(vr.t.uiterste, uiterst, sizeof(uiterst));
 	binnen = termijn_binnen(&vr.t, vandaag);
 	if (!strcmp(vr.recht, "inzage") && verzoek_uitkomst_verstrekt(uitkomst)) {
-		json_t *reg;
+		struct register_rijen reg;
 		struct rapport_verzoek rv = {.verzoek_id = id,
 		                             .ontvangen_op = ontv,
 		                             .uiterste_datum = uiterst,
 		                             .opgesteld_op = op,
 		                             .gemeente = z->gemeente};
 		/* The register as it stands now, in this transaction. */
-		reg = inzage_register(projector_pg(z->p), z->abonnementen, uit->betrokkene);
-		if (!reg)
+		if (!inzage_register_lees(pg, z->abonnementen, uit->betrokkene, &reg))
 			goto fail;
-		art15 = rapport_art15(reg);
-		doc = rapport_document(reg, &rv);
-		json_decref(reg);
+		art15 = rapport_art15(&reg.reg);
+		doc = rapport_document(&reg.reg, &rv);
+		inzage_register_vrij(&reg);
 		rapport_tekst = json_dumps(doc, JSON_COMPACT);
 		if (!rapport_tekst)
 			goto fail;

@@ -27,6 +27,7 @@
 #include "access/principal.h"
 #include "access/pseudoniem.h"
 #include "core/metrics.h"
+#include "rapport.h"
 #include "stream/projector.h"
 #include "verzoek.h"
 
@@ -60,13 +61,29 @@ int32_t inzage_vandaag(const struct inzage *z);
 bool inzage_prepare(struct pg *pg);
 int inzage_apply(struct proj_batch *b, void *arg);
 
-/* The statements of inzage_register and inzage_rapport, for a read-only
- * connection of the API's readers (lezer.h). */
+/* The statements of inzage_register_lees and inzage_rapport, for a
+ * read-only connection of the API's readers (lezer.h). */
 bool inzage_lees_prepare(struct pg *pg);
-/* The register of one person (shape in rapport.c), with the webhook
- * subscriptions (a copy: this may run on a reader thread); NULL when the
- * database failed. */
-json_t *inzage_register(struct pg *pg, const json_t *abonnementen, const char *pseudoniem);
+
+enum register_deel { R_ZAKEN, R_EIGENSCHAPPEN, R_BERICHTEN, R_RAADPLEGINGEN, R__COUNT };
+
+/* One person's register as read: reg points into the rows, which it owns. */
+struct register_rijen {
+	struct reg reg;
+	PGresult *res[R__COUNT];
+	struct reg_zaak *zaken;
+	struct reg_rol *rollen;
+	struct reg_eigenschap *eigenschappen;
+	struct reg_bericht *berichten;
+	struct reg_raadpleging *raadplegingen;
+};
+
+/* The register of one person, with the webhook subscriptions (pointed to,
+ * not copied: read only, and unchanged while the daemon runs, so a reader
+ * thread may use them); false when the database failed. */
+bool inzage_register_lees(struct pg *pg, const json_t *abonnementen, const char *pseudoniem,
+                          struct register_rijen *r);
+void inzage_register_vrij(struct register_rijen *r);
 
 enum inzage_rc {
 	INZ_OK = 0,

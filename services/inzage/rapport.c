@@ -1,28 +1,20 @@
 /*
- * rapport.c — the overview and the art. 15 report from a register.
- *
- * The register (one person, built by the daemon's query) is plain JSON:
- *
- *   {"zaken": [{"uuid", "identificatie", "zaaktype", "zaaktypeOmschrijving",
- *               "omschrijving", "afdeling", "kanaal", "startdatum", "status",
- *               "einddatum", "resultaat",
- *               "verwerkingsactiviteit": {id, naam, doel, grondslag, bewaartermijn},
- *               "eigenschappen": [{naam, waarde, doel, grondslag, persoonsgegeven}],
- *               "rollen": [{rol, machtiging, betrokkeneType,
- *                           gegevens: {naam, emailadres, telefoonnummer, geheimhouding}}],
- *               "definities": {eigenschap naam: the catalogus' definitie} or null}],
- *    "berichten": [{identificatie, aanleiding, kanaal, onderwerp, verstuurdOp}],
- *    "raadplegingen": [{tijdstip, actorType, actor, rol, actie, doel, besluit,
- *                       reden, zaakIdentificatie, zelf}],
- *    "aantalRaadplegingen": every recorded decision, the list's rows or not,
- *    "abonnementen": [{id, zaaktypen}] of zs-notificatie's webhooks (optional)}
+ * rapport.c — the overview and the art. 15 report from a register (struct
+ * reg, rapport.h).
  *
  * "rollen" are only this person's roles in the zaak. The eigenschappen of an
  * aanvraag are the initiator's data: a gemachtigde on the zaak sees only what
  * the zaak holds about the gemachtigde, never the other person's answers.
+ *
+ * The overview is written as it goes (core/jsonw): for a person with 50
+ * zaken it is ~170 KB, and building it as a jansson tree first cost most of
+ * a request's time (bench/README.md). The art. 15 report keeps it as its
+ * copy of the data, parsed once when the report is assembled.
  */
 #include "rapport.h"
 #include "core/buf.h"
+#include "core/jsonw.h"
+#include "core/strbuf.h"
 
 #include <stdarg.h>
 #include <stdbool.h>
@@ -133,41 +125,43 @@ rol_tekst(const char *rol, const char *machtiging)
 
 /* Whether the zaak's aanvraag was this person's: then its answers are theirs. */
 static bool
-eigen_aanvraag(const json_t *zaak)
+eigen_aanvraag(const struct reg_zaak *zaak)
 {
-	const json_t *rollen = json_object_get(zaak, "rollen"), *r;
-	size_t i;
-
-	json_array_foreach(rollen, i, r)
-	{
-		const char *m = tekst(r, "machtiging");
+	for (size_t i = 0; i < zaak->n_rollen; i++) {
+		const struct reg_rol *r = &zaak->rollen[i];
+		const char *m = r->machtiging;
 		if (m && !strcmp(m, "gemachtigde"))
 			continue;
-		if (!strcmp(of(tekst(r, "rol"), ""), "initiator") ||
-		    (m && !strcmp(m, "machtiginggever")))
+		if (!strcmp(of(r->rol, ""), "initiator") || (m && !strcmp(m, "machtiginggever")))
 			return true;
 	}
 	return false;
 }
 
 static const char *
-bewaartermijn_van(const json_t *zaak, char *buf, size_t n)
+bewaartermijn_van(const struct reg_zaak *zaak, char *buf, size_t n)
 {
 	char duur[96];
-	const json_t *va = json_object_get(zaak, "verwerkingsactiviteit");
 
-	rapport_duur_tekst(tekst(va, "bewaartermijn"), duur, sizeof(duur));
+	rapport_duur_tekst(zaak->va.bewaartermijn, duur, sizeof(duur));
 	snprintf(buf, n, "%s na afsluiting van de zaak", duur);
 	return buf;
 }
 
-static json_t *
-gegeven(const char *naam, const char *waarde, const char *doel, const char *grondslag,
-        const char *bron, const char *bewaren)
+static void
+gegeven(struct jsonw *w, const char *naam, const char *waarde, const char *doel,
+        const char *grondslag, const char *bron, const char *bewaren, const char *betekenis)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "gegeven", naam, "waarde", waarde,
-	                 "doel", of(doel, "onbekend"), "wettelijkeGrondslag",
-	                 of(grondslag, "onbekend"), "bron", bron, "bewaartermijn", bewaren);
+	jsonw_object(w);
+	jsonw_kv(w, "gegeven", naam);
+	jsonw_kv(w, "waarde", waarde);
+	jsonw_kv(w, "doel", of(doel, "onbekend"));
+	jsonw_kv(w, "wettelijkeGrondslag", of(grondslag, "onbekend"));
+	jsonw_kv(w, "bron", bron);
+	jsonw_kv(w, "bewaartermijn", bewaren);
+	if (betekenis)
+		jsonw_kv(w, "betekenis", betekenis);
+	jsonw_object_end(w);
 }
 
 #define BRON_AANVRAAG_FMT "U zelf, in uw aanvraag via %s"
@@ -175,80 +169,79 @@ gegeven(const char *naam, const char *waarde, const char *doel, const char *gron
 #define BRON_BRP          "Basisregistratie Personen (BRP), via het aanvraagportaal"
 
 /* Every piece of data the zaak holds about this person, with purpose and source. */
-static json_t *
-gegevens_van_zaak(const json_t *zaak)
+static void
+gegevens_van_zaak(struct jsonw *w, const struct reg_zaak *zaak)
 {
-	json_t *uit = json_array();
-	const json_t *va = json_object_get(zaak, "verwerkingsactiviteit");
-	const char *doel = tekst(va, "doel"), *grond = tekst(va, "grondslag");
+	const char *doel = zaak->va.doel, *grond = zaak->va.grondslag;
 	char bron[160], bewaren[160];
-	const json_t *e, *r;
-	size_t i;
 
-	snprintf(bron, sizeof(bron), BRON_AANVRAAG_FMT, kanaal_tekst(tekst(zaak, "kanaal")));
+	snprintf(bron, sizeof(bron), BRON_AANVRAAG_FMT, kanaal_tekst(zaak->kanaal));
 	bewaartermijn_van(zaak, bewaren, sizeof(bewaren));
-	json_array_append_new(uit, gegeven("Burgerservicenummer of KvK-nummer",
-	                                   "het nummer waarmee u bij de gemeente bekend bent", doel,
-	                                   grond, BRON_INLOG, bewaren));
-	json_array_foreach(json_object_get(zaak, "rollen"), i, r)
-	{
-		const json_t *g = json_object_get(r, "gegevens");
-		if (tekst(g, "naam"))
-			json_array_append_new(uit, gegeven("Naam", tekst(g, "naam"), doel, grond,
-			                                   BRON_INLOG, bewaren));
-		if (tekst(g, "emailadres"))
-			json_array_append_new(uit, gegeven("E-mailadres", tekst(g, "emailadres"),
-			                                   "U op de hoogte houden van uw zaak",
-			                                   grond, bron, bewaren));
-		if (tekst(g, "telefoonnummer"))
-			json_array_append_new(uit,
-			                      gegeven("Telefoonnummer", tekst(g, "telefoonnummer"),
-			                              "U op de hoogte houden van uw zaak", grond,
-			                              bron, bewaren));
-		if (json_is_true(json_object_get(g, "geheimhouding")))
-			json_array_append_new(
-			        uit, gegeven("Geheimhouding van uw persoonsgegevens", "ja",
-			                     "Uw gegevens afschermen voor wie ze niet mag zien",
-			                     "Wet BRP, artikel 2.59", BRON_BRP, bewaren));
+	jsonw_array(w);
+	gegeven(w, "Burgerservicenummer of KvK-nummer",
+	        "het nummer waarmee u bij de gemeente bekend bent", doel, grond, BRON_INLOG,
+	        bewaren, NULL);
+	for (size_t i = 0; i < zaak->n_rollen; i++) {
+		const struct reg_rol *r = &zaak->rollen[i];
+		if (r->naam)
+			gegeven(w, "Naam", r->naam, doel, grond, BRON_INLOG, bewaren, NULL);
+		if (r->emailadres)
+			gegeven(w, "E-mailadres", r->emailadres,
+			        "U op de hoogte houden van uw zaak", grond, bron, bewaren, NULL);
+		if (r->telefoonnummer)
+			gegeven(w, "Telefoonnummer", r->telefoonnummer,
+			        "U op de hoogte houden van uw zaak", grond, bron, bewaren, NULL);
+		if (r->geheimhouding)
+			gegeven(w, "Geheimhouding van uw persoonsgegevens", "ja",
+			        "Uw gegevens afschermen voor wie ze niet mag zien",
+			        "Wet BRP, artikel 2.59", BRON_BRP, bewaren, NULL);
 	}
 	if (eigen_aanvraag(zaak))
-		json_array_foreach(json_object_get(zaak, "eigenschappen"), i, e)
-		{
-			const char *naam = of(tekst(e, "naam"), "?");
-			json_t *g = gegeven(naam, of(tekst(e, "waarde"), ""),
-			                    of(tekst(e, "doel"), doel),
-			                    of(tekst(e, "grondslag"), grond), bron, bewaren);
-			/* What it means, in the catalogus' words, when the zaaktype is known. */
-			const char *betekenis = tekst(json_object_get(zaak, "definities"), naam);
-			if (betekenis)
-				json_object_set_new(g, "betekenis", json_string(betekenis));
-			json_array_append_new(uit, g);
+		for (size_t i = 0; i < zaak->n_eigenschappen; i++) {
+			const struct reg_eigenschap *e = &zaak->eigenschappen[i];
+			/* betekenis: what it means, in the catalogus' words, when known. */
+			gegeven(w, of(e->naam, "?"), of(e->waarde, ""), of(e->doel, doel),
+			        of(e->grondslag, grond), bron, bewaren, e->betekenis);
 		}
-	return uit;
+	jsonw_array_end(w);
 }
 
-static json_t *
-zaak_overzicht(const json_t *zaak)
+static void
+zaak_overzicht(struct jsonw *w, const struct reg_zaak *zaak)
 {
-	const json_t *va = json_object_get(zaak, "verwerkingsactiviteit"), *r;
-	json_t *rollen = json_array();
 	char bewaren[160];
-	size_t i;
 
-	json_array_foreach(json_object_get(zaak, "rollen"), i, r)
-	        uniek(rollen, rol_tekst(tekst(r, "rol"), tekst(r, "machtiging")));
-	bewaartermijn_van(zaak, bewaren, sizeof(bewaren));
-	return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:o, s:{s:s?, s:s?, "
-	                 "s:s?, s:s, s:s?}, s:o}",
-	                 "zaaknummer", tekst(zaak, "identificatie"), "soortZaak",
-	                 tekst(zaak, "zaaktypeOmschrijving"), "omschrijving",
-	                 tekst(zaak, "omschrijving"), "begonnenOp", tekst(zaak, "startdatum"),
-	                 "status", tekst(zaak, "status"), "afgeslotenOp", tekst(zaak, "einddatum"),
-	                 "uitkomst", tekst(zaak, "resultaat"), "afdeling", tekst(zaak, "afdeling"),
-	                 "uwRol", rollen, "verwerking", "naam", tekst(va, "naam"), "doel",
-	                 tekst(va, "doel"), "wettelijkeGrondslag", tekst(va, "grondslag"),
-	                 "bewaartermijn", bewaren, "registerId", tekst(va, "id"), "gegevens",
-	                 gegevens_van_zaak(zaak));
+	jsonw_object(w);
+	jsonw_kv(w, "zaaknummer", zaak->identificatie);
+	jsonw_kv(w, "soortZaak", zaak->zaaktype_omschrijving);
+	jsonw_kv(w, "omschrijving", zaak->omschrijving);
+	jsonw_kv(w, "begonnenOp", zaak->startdatum);
+	jsonw_kv(w, "status", zaak->status);
+	jsonw_kv(w, "afgeslotenOp", zaak->einddatum);
+	jsonw_kv(w, "uitkomst", zaak->resultaat);
+	jsonw_kv(w, "afdeling", zaak->afdeling);
+	jsonw_key(w, "uwRol");
+	jsonw_array(w);
+	for (size_t i = 0; i < zaak->n_rollen; i++) {
+		const char *t = rol_tekst(zaak->rollen[i].rol, zaak->rollen[i].machtiging);
+		bool al = false;
+		for (size_t j = 0; j < i && !al; j++)
+			al = !strcmp(t, rol_tekst(zaak->rollen[j].rol, zaak->rollen[j].machtiging));
+		if (*t && !al)
+			jsonw_string(w, t);
+	}
+	jsonw_array_end(w);
+	jsonw_key(w, "verwerking");
+	jsonw_object(w);
+	jsonw_kv(w, "naam", zaak->va.naam);
+	jsonw_kv(w, "doel", zaak->va.doel);
+	jsonw_kv(w, "wettelijkeGrondslag", zaak->va.grondslag);
+	jsonw_kv(w, "bewaartermijn", bewaartermijn_van(zaak, bewaren, sizeof(bewaren)));
+	jsonw_kv(w, "registerId", zaak->va.id);
+	jsonw_object_end(w);
+	jsonw_key(w, "gegevens");
+	gegevens_van_zaak(w, zaak);
+	jsonw_object_end(w);
 }
 
 static const char *
@@ -275,24 +268,27 @@ aanleiding_tekst(const char *a)
 	return "overig";
 }
 
-static json_t *
-bericht_overzicht(const json_t *b)
+static void
+bericht_overzicht(struct jsonw *w, const struct reg_bericht *b)
 {
-	return json_pack("{s:s?, s:s?, s:s, s:s?, s:s}", "zaaknummer", tekst(b, "identificatie"),
-	                 "onderwerp", tekst(b, "onderwerp"), "kanaal",
-	                 kanaal_tekst(tekst(b, "kanaal")), "verstuurdOp", tekst(b, "verstuurdOp"),
-	                 "waarover", aanleiding_tekst(tekst(b, "aanleiding")));
+	jsonw_object(w);
+	jsonw_kv(w, "zaaknummer", b->identificatie);
+	jsonw_kv(w, "onderwerp", b->onderwerp);
+	jsonw_kv(w, "kanaal", kanaal_tekst(b->kanaal));
+	jsonw_kv(w, "verstuurdOp", b->verstuurd_op);
+	jsonw_kv(w, "waarover", aanleiding_tekst(b->aanleiding));
+	jsonw_object_end(w);
 }
 
 static void
-wie_tekst(const json_t *r, char *out, size_t n)
+wie_tekst(const struct reg_raadpleging *r, char *out, size_t n)
 {
-	const char *type = of(tekst(r, "actorType"), "");
+	const char *type = of(r->actor_type, "");
 
 	if (!strcmp(type, "medewerker"))
-		snprintf(out, n, "een medewerker van de gemeente (%s)", of(tekst(r, "rol"), "?"));
+		snprintf(out, n, "een medewerker van de gemeente (%s)", of(r->rol, "?"));
 	else if (!strcmp(type, "applicatie"))
-		snprintf(out, n, "de applicatie %s van de gemeente", of(tekst(r, "actor"), "?"));
+		snprintf(out, n, "de applicatie %s van de gemeente", of(r->actor, "?"));
 	else if (!strcmp(type, "gemachtigde"))
 		snprintf(out, n, "iemand die namens u handelt (gemachtigde)");
 	else
@@ -301,41 +297,44 @@ wie_tekst(const json_t *r, char *out, size_t n)
 
 /* Someone else's permitted look at this person's data. */
 static bool
-getoonde_raadpleging(const json_t *r)
+getoonde_raadpleging(const struct reg_raadpleging *r)
 {
-	return !json_is_true(json_object_get(r, "zelf")) &&
-	       !strcmp(of(tekst(r, "besluit"), ""), "permit");
+	return !r->zelf && !strcmp(of(r->besluit, ""), "permit");
 }
 
-static json_t *
-raadpleging_overzicht(const json_t *r)
+static void
+raadpleging_overzicht(struct jsonw *w, const struct reg_raadpleging *r)
 {
 	char wie[160];
 
 	wie_tekst(r, wie, sizeof(wie));
-	return json_pack("{s:s?, s:s, s:s?, s:s?, s:s?, s:s?}", "wanneer", tekst(r, "tijdstip"),
-	                 "wie", wie, "waarom", tekst(r, "reden"), "doel", tekst(r, "doel"), "wat",
-	                 tekst(r, "actie"), "zaaknummer", tekst(r, "zaakIdentificatie"));
+	jsonw_object(w);
+	jsonw_kv(w, "wanneer", r->tijdstip);
+	jsonw_kv(w, "wie", wie);
+	jsonw_kv(w, "waarom", r->reden);
+	jsonw_kv(w, "doel", r->doel);
+	jsonw_kv(w, "wat", r->actie);
+	jsonw_kv(w, "zaaknummer", r->zaak_identificatie);
+	jsonw_object_end(w);
 }
 
 /* Whether a webhook subscription receives events of any of these zaken: no
  * zaaktype filter, or one of theirs. */
 static bool
-abonnement_ziet(const json_t *abonnement, const json_t *zaken)
+abonnement_ziet(const json_t *abonnement, const struct reg *reg)
 {
-	const json_t *filter = json_object_get(abonnement, "zaaktypen"), *z, *f;
-	size_t i, j;
+	const json_t *filter = json_object_get(abonnement, "zaaktypen"), *f;
+	size_t j;
 
-	if (json_array_size(zaken) == 0)
+	if (reg->n_zaken == 0)
 		return false;
 	if (json_array_size(filter) == 0)
 		return true;
-	json_array_foreach(zaken, i, z)
-	{
+	for (size_t i = 0; i < reg->n_zaken; i++) {
 		json_array_foreach(filter, j, f)
 		{
 			if (json_is_string(f) &&
-			    !strcmp(json_string_value(f), of(tekst(z, "zaaktype"), "")))
+			    !strcmp(json_string_value(f), of(reg->zaken[i].zaaktype, "")))
 				return true;
 		}
 	}
@@ -343,23 +342,21 @@ abonnement_ziet(const json_t *abonnement, const json_t *zaken)
 }
 
 static json_t *
-ontvangers(const json_t *reg)
+ontvangers(const struct reg *reg)
 {
 	json_t *uit = json_array();
-	const json_t *z, *b, *r;
+	const json_t *b;
 	char regel[256];
 	size_t i;
 
-	json_array_foreach(json_object_get(reg, "zaken"), i, z)
-	{
+	for (i = 0; i < reg->n_zaken; i++) {
 		snprintf(regel, sizeof(regel),
 		         "Medewerkers van de afdeling %s (behandeling van uw zaak)",
-		         of(tekst(z, "afdeling"), "?"));
+		         of(reg->zaken[i].afdeling, "?"));
 		uniek(uit, regel);
 	}
-	json_array_foreach(json_object_get(reg, "berichten"), i, b)
-	{
-		const char *k = of(tekst(b, "kanaal"), "");
+	for (i = 0; i < reg->n_berichten; i++) {
+		const char *k = of(reg->berichten[i].kanaal, "");
 		if (!strcmp(k, "email") || !strcmp(k, "sms"))
 			uniek(uit,
 			      "NotifyNL, de berichtendienst die e-mail en sms namens de gemeente "
@@ -370,9 +367,9 @@ ontvangers(const json_t *reg)
 			uniek(uit,
 			      "De drukkerij die brieven namens de gemeente verstuurt (verwerker)");
 	}
-	json_array_foreach(json_object_get(reg, "abonnementen"), i, b)
+	json_array_foreach(reg->abonnementen, i, b)
 	{
-		if (!abonnement_ziet(b, json_object_get(reg, "zaken")))
+		if (!abonnement_ziet(b, reg))
 			continue;
 		snprintf(regel, sizeof(regel),
 		         "De applicatie %s, die meldingen krijgt over wat er in uw zaak gebeurt "
@@ -380,11 +377,10 @@ ontvangers(const json_t *reg)
 		         of(tekst(b, "id"), "?"));
 		uniek(uit, regel);
 	}
-	json_array_foreach(json_object_get(reg, "raadplegingen"), i, r)
-	{
-		if (!getoonde_raadpleging(r))
+	for (i = 0; i < reg->n_raadplegingen; i++) {
+		if (!getoonde_raadpleging(&reg->raadplegingen[i]))
 			continue;
-		wie_tekst(r, regel, sizeof(regel));
+		wie_tekst(&reg->raadplegingen[i], regel, sizeof(regel));
 		if (regel[0] >= 'a' && regel[0] <= 'z')
 			regel[0] = (char)(regel[0] - 'a' + 'A');
 		uniek(uit, regel);
@@ -392,130 +388,149 @@ ontvangers(const json_t *reg)
 	return uit;
 }
 
-static json_t *
-lijst(const json_t *arr, json_t *(*f)(const json_t *), bool (*filter)(const json_t *))
+/* The overview; als_kopie: without formeelVerzoek and toelichting (the
+ * report's copy of the data). */
+static char *
+overzicht(const struct reg *reg, bool als_kopie, size_t *len)
 {
-	json_t *uit = json_array();
-	const json_t *v;
+	struct jsonw w;
+	json_t *ont = ontvangers(reg);
+	const json_t *o;
 	size_t i;
 
-	json_array_foreach(arr, i, v)
-	{
-		if (!filter || filter(v))
-			json_array_append_new(uit, f(v));
+	jsonw_init(&w, RAPPORT_OVERZICHT_MAX);
+	jsonw_object(&w);
+	if (!als_kopie) {
+		jsonw_key(&w, "formeelVerzoek");
+		jsonw_bool(&w, false);
+		jsonw_kv(&w, "toelichting",
+		         "Dit is een overzicht van wat de gemeente over u heeft vastgelegd in uw "
+		         "zaken: welke gegevens, waarvoor, op grond van welke wet, waar ze vandaan "
+		         "komen en hoe lang ze worden bewaard; welke berichten u zijn gestuurd en "
+		         "wie uw gegevens heeft bekeken en waarom. Dit overzicht bekijken is geen "
+		         "formeel verzoek om inzage. Wilt u dat wel (AVG artikel 15), of wilt u "
+		         "gegevens laten verbeteren of verwijderen, dien dan een verzoek in; de "
+		         "gemeente antwoordt binnen een maand.");
 	}
-	return uit;
+	jsonw_key(&w, "zaken");
+	jsonw_array(&w);
+	for (i = 0; i < reg->n_zaken; i++)
+		zaak_overzicht(&w, &reg->zaken[i]);
+	jsonw_array_end(&w);
+	jsonw_key(&w, "berichten");
+	jsonw_array(&w);
+	for (i = 0; i < reg->n_berichten; i++)
+		bericht_overzicht(&w, &reg->berichten[i]);
+	jsonw_array_end(&w);
+	jsonw_key(&w, "raadplegingen");
+	jsonw_array(&w);
+	for (i = 0; i < reg->n_raadplegingen; i++)
+		if (getoonde_raadpleging(&reg->raadplegingen[i]))
+			raadpleging_overzicht(&w, &reg->raadplegingen[i]);
+	jsonw_array_end(&w);
+	jsonw_key(&w, "ontvangers");
+	jsonw_array(&w);
+	json_array_foreach(ont, i, o)
+	{
+		jsonw_string(&w, json_string_value(o));
+	}
+	jsonw_array_end(&w);
+	jsonw_object_end(&w);
+	json_decref(ont);
+	if (!ont)
+		jsonw_free(&w);
+	return ont ? jsonw_take(&w, len) : NULL;
+}
+
+char *
+rapport_overzicht(const struct reg *reg, size_t *len)
+{
+	return overzicht(reg, false, len);
 }
 
 json_t *
-rapport_overzicht(const json_t *reg)
-{
-	return json_pack(
-	        "{s:b, s:s, s:o, s:o, s:o, s:o}", "formeelVerzoek", 0, "toelichting",
-	        "Dit is een overzicht van wat de gemeente over u heeft vastgelegd in uw zaken: "
-	        "welke gegevens, waarvoor, op grond van welke wet, waar ze vandaan komen en hoe "
-	        "lang ze worden bewaard; welke berichten u zijn gestuurd en wie uw gegevens heeft "
-	        "bekeken en waarom. Dit overzicht bekijken is geen formeel verzoek om inzage. "
-	        "Wilt u dat wel (AVG artikel 15), of wilt u gegevens laten verbeteren of "
-	        "verwijderen, dien dan een verzoek in; de gemeente antwoordt binnen een maand.",
-	        "zaken", lijst(json_object_get(reg, "zaken"), zaak_overzicht, NULL), "berichten",
-	        lijst(json_object_get(reg, "berichten"), bericht_overzicht, NULL), "raadplegingen",
-	        lijst(json_object_get(reg, "raadplegingen"), raadpleging_overzicht,
-	              getoonde_raadpleging),
-	        "ontvangers", ontvangers(reg));
-}
-
-/* Every recorded decision on the person's data: the register's count (its
- * list holds only others' permitted look-ups), else the list's length. */
-static int
-aantal_raadplegingen(const json_t *reg)
-{
-	const json_t *n = json_object_get(reg, "aantalRaadplegingen");
-
-	if (json_is_integer(n) && json_integer_value(n) >= 0 && json_integer_value(n) <= INT32_MAX)
-		return (int)json_integer_value(n);
-	return (int)json_array_size(json_object_get(reg, "raadplegingen"));
-}
-
-json_t *
-rapport_art15(const json_t *reg)
+rapport_art15(const struct reg *reg)
 {
 	json_t *doelen = json_array(), *cat = json_array(), *bewaren = json_array(),
 	       *bronnen = json_array(), *va_lijst = json_array(), *zaken = json_array();
-	const json_t *z, *r;
 	size_t i, j;
 
 	uniek(cat, "Identificatiegegevens (burgerservicenummer of KvK-nummer)");
-	json_array_foreach(json_object_get(reg, "zaken"), i, z)
-	{
-		const json_t *va = json_object_get(z, "verwerkingsactiviteit"), *e;
+	for (i = 0; i < reg->n_zaken; i++) {
+		const struct reg_zaak *z = &reg->zaken[i];
+		const struct reg_verwerking *va = &z->va;
 		char regel[320], duur[96], bron[160];
 		bool nieuw = true;
 		const json_t *al;
 		size_t k;
 
-		uniek(zaken, tekst(z, "identificatie"));
-		uniek(doelen, tekst(va, "doel"));
-		rapport_duur_tekst(tekst(va, "bewaartermijn"), duur, sizeof(duur));
+		uniek(zaken, z->identificatie);
+		uniek(doelen, va->doel);
+		rapport_duur_tekst(va->bewaartermijn, duur, sizeof(duur));
 		snprintf(regel, sizeof(regel), "%s: %s na afsluiting van de zaak",
-		         of(tekst(va, "naam"), of(tekst(z, "zaaktypeOmschrijving"), "?")), duur);
+		         of(va->naam, of(z->zaaktype_omschrijving, "?")), duur);
 		uniek(bewaren, regel);
-		snprintf(bron, sizeof(bron), BRON_AANVRAAG_FMT, kanaal_tekst(tekst(z, "kanaal")));
+		snprintf(bron, sizeof(bron), BRON_AANVRAAG_FMT, kanaal_tekst(z->kanaal));
 		uniek(bronnen, bron);
 		uniek(bronnen, BRON_INLOG);
 		json_array_foreach(va_lijst, k, al)
 		{
-			if (!strcmp(of(tekst(al, "id"), ""), of(tekst(va, "id"), "")))
+			if (!strcmp(of(tekst(al, "id"), ""), of(va->id, "")))
 				nieuw = false;
 		}
-		if (nieuw && json_is_object(va))
-			json_array_append(va_lijst, (json_t *)va);
-		json_array_foreach(json_object_get(z, "rollen"), j, r)
-		{
-			const json_t *g = json_object_get(r, "gegevens");
-			if (tekst(g, "naam"))
+		if (nieuw && z->heeft_verwerking)
+			json_array_append_new(va_lijst,
+			                      json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "id",
+			                                va->id, "naam", va->naam, "doel", va->doel,
+			                                "grondslag", va->grondslag, "bewaartermijn",
+			                                va->bewaartermijn));
+		for (j = 0; j < z->n_rollen; j++) {
+			const struct reg_rol *r = &z->rollen[j];
+			if (r->naam)
 				uniek(cat, "Naam");
-			if (tekst(g, "emailadres") || tekst(g, "telefoonnummer"))
+			if (r->emailadres || r->telefoonnummer)
 				uniek(cat, "Contactgegevens (e-mailadres, telefoonnummer)");
-			if (json_is_true(json_object_get(g, "geheimhouding"))) {
+			if (r->geheimhouding) {
 				uniek(cat, "Geheimhouding van persoonsgegevens (BRP)");
 				uniek(bronnen, BRON_BRP);
 			}
 		}
 		if (eigen_aanvraag(z))
-			json_array_foreach(json_object_get(z, "eigenschappen"), j, e)
-			{
-				uniek(doelen, tekst(e, "doel"));
-				if (json_is_true(json_object_get(e, "persoonsgegeven")))
-					uniek(cat, tekst(e, "naam"));
+			for (j = 0; j < z->n_eigenschappen; j++) {
+				uniek(doelen, z->eigenschappen[j].doel);
+				if (z->eigenschappen[j].persoonsgegeven)
+					uniek(cat, z->eigenschappen[j].naam);
 			}
 	}
-	if (json_array_size(json_object_get(reg, "berichten")) > 0)
+	if (reg->n_berichten > 0)
 		uniek(cat, "Berichten die u zijn gestuurd (onderwerp, kanaal, tijdstip)");
-	if (json_array_size(json_object_get(reg, "raadplegingen")) > 0)
+	if (reg->n_raadplegingen > 0)
 		uniek(cat, "Vastlegging van wie uw gegevens heeft bekeken en waarom");
 	/* The reason an employee typed is free text about the person: a category
 	 * of its own (recorded bounded, identifying numbers masked). */
-	json_array_foreach(json_object_get(reg, "raadplegingen"), i, r)
-	{
-		if (tekst(r, "reden"))
+	for (i = 0; i < reg->n_raadplegingen; i++) {
+		if (reg->raadplegingen[i].reden)
 			uniek(cat, "De reden die een medewerker opgaf om uw gegevens te bekijken "
 			           "(vrije tekst; nummers en e-mailadressen daarin afgeschermd)");
 	}
-	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:n, s:o, s:o, s:i}", "doeleinden", doelen,
+	return json_pack("{s:o, s:o, s:o, s:o, s:o, s:n, s:o, s:o, s:I}", "doeleinden", doelen,
 	                 "categorieenPersoonsgegevens", cat, "ontvangers", ontvangers(reg),
 	                 "bewaartermijnen", bewaren, "bronnen", bronnen,
 	                 "geautomatiseerdeBesluitvorming", "verwerkingsactiviteiten", va_lijst,
-	                 "zaken", zaken, "aantalRaadplegingen", aantal_raadplegingen(reg));
+	                 "zaken", zaken, "aantalRaadplegingen",
+	                 (json_int_t)(reg->aantal_bekend ? reg->aantal_raadplegingen
+	                                                 : (long)reg->n_raadplegingen));
 }
 
 json_t *
-rapport_document(const json_t *reg, const struct rapport_verzoek *v)
+rapport_document(const struct reg *reg, const struct rapport_verzoek *v)
 {
-	json_t *kopie = rapport_overzicht(reg);
+	char *tekst_kopie = overzicht(reg, true, NULL);
+	json_t *kopie = tekst_kopie ? json_loads(tekst_kopie, 0, NULL) : NULL;
 
-	json_object_del(kopie, "toelichting");
-	json_object_del(kopie, "formeelVerzoek");
+	free(tekst_kopie);
+	if (!kopie)
+		return NULL;
 	return json_pack(
 	        "{s:{s:s?, s:s?, s:s?, s:s?, s:s?}, s:o, s:s, s:s, s:o}", "verzoek", "verzoekId",
 	        v->verzoek_id, "ontvangenOp", v->ontvangen_op, "uitersteDatum", v->uiterste_datum,
@@ -534,49 +549,16 @@ rapport_document(const json_t *reg, const struct rapport_verzoek *v)
 
 /* HTML. */
 
-struct html {
-	char *buf;
-	size_t len, cap;
-	bool vol; /* RAPPORT_HTML_MAX reached: the document is refused */
-};
-
 static void
-h_raw(struct html *h, const char *s, size_t n)
+h_lit(struct strbuf *h, const char *s)
 {
-	if (h->vol)
-		return;
-	if (h->len + n + 1 > RAPPORT_HTML_MAX) {
-		h->vol = true;
-		return;
-	}
-	if (h->len + n + 1 > h->cap) {
-		size_t cap = h->cap ? h->cap : 8192;
-		char *nb;
-		while (cap < h->len + n + 1)
-			cap *= 2;
-		nb = realloc(h->buf, cap);
-		if (!nb) {
-			h->vol = true;
-			return;
-		}
-		h->buf = nb;
-		h->cap = cap;
-	}
-	memcpy(h->buf + h->len, s, n);
-	h->len += n;
-	h->buf[h->len] = '\0';
-}
-
-static void
-h_lit(struct html *h, const char *s)
-{
-	h_raw(h, s, strlen(s));
+	strbuf_adds(h, s);
 }
 
 /* Text content and attribute values alike: every character that could end
  * or start markup is escaped, so data never becomes markup. */
 static void
-h_esc(struct html *h, const char *s)
+h_esc(struct strbuf *h, const char *s)
 {
 	for (const char *p = s ? s : ""; *p; p++) {
 		switch (*p) {
@@ -596,13 +578,13 @@ h_esc(struct html *h, const char *s)
 			h_lit(h, "&#39;");
 			break;
 		default:
-			h_raw(h, p, 1);
+			strbuf_add(h, p, 1);
 		}
 	}
 }
 
 static void
-h_elem(struct html *h, const char *tag, const char *s)
+h_elem(struct strbuf *h, const char *tag, const char *s)
 {
 	h_lit(h, "<");
 	h_lit(h, tag);
@@ -614,7 +596,7 @@ h_elem(struct html *h, const char *tag, const char *s)
 }
 
 static void
-h_lijst(struct html *h, const char *kop, const json_t *arr, const char *leeg)
+h_lijst(struct strbuf *h, const char *kop, const json_t *arr, const char *leeg)
 {
 	const json_t *v;
 	size_t i;
@@ -633,7 +615,7 @@ h_lijst(struct html *h, const char *kop, const json_t *arr, const char *leeg)
 }
 
 static void
-h_tabel(struct html *h, const json_t *rijen, const char *const (*kolommen)[2], size_t n)
+h_tabel(struct strbuf *h, const json_t *rijen, const char *const (*kolommen)[2], size_t n)
 {
 	const json_t *r;
 	size_t i;
@@ -671,9 +653,10 @@ rapport_html(const json_t *doc)
 	};
 	const json_t *v = json_object_get(doc, "verzoek"), *a = json_object_get(doc, "art15"),
 	             *kopie = json_object_get(doc, "kopie"), *z, *va;
-	struct html h = {0};
+	struct strbuf h;
 	size_t i;
 
+	strbuf_init(&h, RAPPORT_HTML_MAX);
 	h_lit(&h, "<!DOCTYPE html>\n<html lang=\"nl\"><head><meta charset=\"utf-8\">"
 	          "<title>Uw persoonsgegevens (AVG artikel 15)</title>"
 	          "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
@@ -741,9 +724,5 @@ rapport_html(const json_t *doc)
 	h_elem(&h, "h2", "Uw rechten");
 	h_elem(&h, "p", tekst(doc, "rechten"));
 	h_lit(&h, "</body></html>\n");
-	if (h.vol) {
-		free(h.buf);
-		return NULL;
-	}
-	return h.buf;
+	return strbuf_take(&h, NULL);
 }

@@ -4,23 +4,83 @@
  * minder inzage") and the answer to a formal access request under AVG
  * art. 15 — purposes, categories of data, recipients, retention, sources,
  * automated decisions and a copy of the data — as JSON and as a printable
- * HTML document. Pure functions over the register (plain JSON as the
- * daemon's query builds it; shape in rapport.c), no I/O.
+ * HTML document. Pure functions over the register (struct reg: plain
+ * values as the daemon reads them from its rows), no I/O.
  */
 #ifndef ZS_INZAGE_RAPPORT_H
 #define ZS_INZAGE_RAPPORT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 /* An HTML document larger than this is refused (NULL) rather than built. */
 #define RAPPORT_HTML_MAX (8u * 1024 * 1024)
+/* Likewise an overview (a person with 50 zaken has ~170 KB). */
+#define RAPPORT_OVERZICHT_MAX (64u * 1024 * 1024)
 
-/* The overview in plain Dutch field names; says it is not a formal request. */
-json_t *rapport_overzicht(const json_t *reg);
+/* One person's register. Every text is NULL when absent (or, in the
+ * register's JSON columns, not a string); the strings belong to the caller. */
+struct reg_verwerking {
+	const char *id, *naam, *doel, *grondslag, *bewaartermijn;
+};
+
+/* One of this person's roles in the zaak, with what the zaak holds about them. */
+struct reg_rol {
+	const char *rol, *machtiging;
+	const char *naam, *emailadres, *telefoonnummer;
+	bool geheimhouding;
+};
+
+struct reg_eigenschap {
+	const char *naam, *waarde, *doel, *grondslag;
+	const char *betekenis; /* the catalogus' definitie, for the zaaktype on the startdatum */
+	bool persoonsgegeven;
+};
+
+struct reg_zaak {
+	const char *uuid; /* its key */
+	const char *identificatie, *zaaktype, *zaaktype_omschrijving, *omschrijving, *afdeling,
+	        *kanaal, *startdatum, *status, *einddatum, *resultaat;
+	bool heeft_verwerking; /* verwerkingsactiviteit is an object */
+	struct reg_verwerking va;
+	const struct reg_rol *rollen;
+	size_t n_rollen;
+	const struct reg_eigenschap *eigenschappen; /* of the aanvraag, whoever's it was */
+	size_t n_eigenschappen;
+};
+
+struct reg_bericht {
+	const char *identificatie, *aanleiding, *kanaal, *onderwerp, *verstuurd_op;
+};
+
+struct reg_raadpleging {
+	const char *tijdstip, *actor_type, *actor, *rol, *actie, *doel, *besluit, *reden,
+	        *zaak_identificatie;
+	bool zelf; /* the person looked at their own data */
+};
+
+struct reg {
+	const struct reg_zaak *zaken; /* by startdatum, identificatie */
+	size_t n_zaken;
+	const struct reg_bericht *berichten; /* by verstuurd_op */
+	size_t n_berichten;
+	const struct reg_raadpleging *raadplegingen; /* by tijdstip */
+	size_t n_raadplegingen;
+	/* Every recorded decision, whether the list holds it or not; when not
+	 * known, the list's length. */
+	bool aantal_bekend;
+	long aantal_raadplegingen;
+	const json_t *abonnementen; /* [{id, zaaktypen}] of zs-notificatie's webhooks, or NULL */
+};
+
+/* The overview in plain Dutch field names, as JSON text (the caller frees);
+ * says it is not a formal request. NULL when it would exceed
+ * RAPPORT_OVERZICHT_MAX or memory ran out. */
+char *rapport_overzicht(const struct reg *reg, size_t *len);
 
 /* The art. 15(1) information as the Art15Overzicht record of InzageAfgehandeld. */
-json_t *rapport_art15(const json_t *reg);
+json_t *rapport_art15(const struct reg *reg);
 
 /* About the request the report answers. */
 struct rapport_verzoek {
@@ -31,8 +91,9 @@ struct rapport_verzoek {
 	const char *gemeente;       /* who answers, e.g. "Gemeente Den Haag" */
 };
 
-/* The complete answer: {verzoek, art15, toelichting, rechten, kopie}. */
-json_t *rapport_document(const json_t *reg, const struct rapport_verzoek *v);
+/* The complete answer: {verzoek, art15, toelichting, rechten, kopie}; kopie
+ * is the overview without its first two members. NULL when it cannot be built. */
+json_t *rapport_document(const struct reg *reg, const struct rapport_verzoek *v);
 
 /* The same document as printable HTML (every value escaped); NULL when it
  * would exceed RAPPORT_HTML_MAX. The caller frees. */
