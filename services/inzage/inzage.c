@@ -556,7 +556,13 @@ static void
 raadpleging(struct werk *w, const json_t *d)
 {
 	const json_t *a = json_object_get(d, "actor");
+	const char *wie = str(a, "identificatie"), *over = str(d, "betrokkene");
 
+	/* A person looking at their own data (their overview, their zaken) is
+	 * not someone who looked at it: it stays in the audit log, not in the
+	 * register, which would otherwise grow with every visit to the page. */
+	if (wie && over && !strcmp(wie, over))
+		return;
 	json_array_append_new(
 	        w->rij[S_RAADPLEGINGEN],
 	        json_pack(

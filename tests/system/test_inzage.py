@@ -241,6 +241,28 @@ def test_namens_in_the_url_is_refused_and_recorded(wereld):
     assert A.encode() not in rec.raw
 
 
+def test_her_own_look_is_recorded_but_not_kept_as_someone_who_looked(wereld):
+    """Her look at her own overview is on the raadplegingen topic (so in the audit log), but the
+    register of who looked at her data keeps only others' looks: the gemachtigde's is there."""
+    w = wereld
+    eigen, namens = uuid.uuid4().hex, uuid.uuid4().hex
+    st, _, _ = w.get("/api/v1/mijn-gegevens", w.inwoner(A), traceparent=f"00-{eigen}-{'1' * 16}-01")
+    assert st == 200
+    # The sentinel: a later record on the same partition (both are keyed by her pseudonym).
+    st, _, _ = w.vraag("POST", "/api/v1/mijn-gegevens/_zoek", w.inwoner(G, "--machtiging", A), {"namens": A},
+                       traceparent=f"00-{namens}-{'1' * 16}-01")
+    assert st == 200
+    recs = {m.value["traceId"]: m.value for m in w.stack.read_written("raadplegingen") if m.value}
+    assert recs[eigen]["besluit"] == recs[namens]["besluit"] == "permit"
+    kept = "select count(*) from inzage.raadplegingen where raadpleging_id = %s"
+    wait_until(lambda: w.stack.scalar(kept, (recs[namens]["raadplegingId"],)) == 1, 30,
+               what="the gemachtigde's look in the register")
+    assert w.stack.scalar(kept, (recs[eigen]["raadplegingId"],)) == 0
+    ps = pseudoniem(w.stack, A)
+    assert w.stack.scalar("select count(*) from inzage.raadplegingen where betrokkene = %s and actor = %s",
+                          (ps, ps)) == 0
+
+
 def inzage_events(w, until_id, record):
     """Every message on the inzage topic up to the first `record` of verzoek until_id."""
     return w.stack.read("inzage", until=lambda ms: any(
