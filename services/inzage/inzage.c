@@ -1291,11 +1291,11 @@ out:
 	return rc;
 }
 
-json_t *
+char *
 inzage_rapport(struct pg *pg, const char *id, enum inzage_rc *rc)
 {
 	PGresult *res = pg_execp(pg, "rapport", 1, (const char *const[]){id}, NULL, NULL);
-	json_t *doc = NULL;
+	char *doc = NULL;
 
 	*rc = INZ_DB;
 	if (!res)
@@ -1305,7 +1305,7 @@ inzage_rapport(struct pg *pg, const char *id, enum inzage_rc *rc)
 	} else if (PQgetisnull(res, 0, 0)) {
 		*rc = PQgetvalue(res, 0, 1)[0] == 't' ? INZ_AFGEHANDELD : INZ_ONBEKEND;
 	} else {
-		doc = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+		doc = strdup(PQgetvalue(res, 0, 0));
 		*rc = doc ? INZ_OK : INZ_DB;
 	}
 	PQclear(res);

@@ -116,8 +116,9 @@ enum inzage_rc inzage_verleng(struct inzage *z, const char *id, const char *rede
 enum inzage_rc inzage_afhandel(struct inzage *z, const char *id, int uitkomst,
                                const char *toelichting, const struct principal *door,
                                struct verzoek_stand *uit);
-/* The report as answered, or NULL (*rc says why). */
-json_t *inzage_rapport(struct pg *pg, const char *id, enum inzage_rc *rc);
+/* The report as answered and kept, JSON text (the caller frees), or NULL
+ * (*rc says why). */
+char *inzage_rapport(struct pg *pg, const char *id, enum inzage_rc *rc);
 /* Requests and their deadlines for the FG: termijn open | nadert | overschreden
  * | afgehandeld | alle; each {verzoekId, recht, kanaal, ..., betrokkene}. */
 json_t *inzage_verzoeken(struct inzage *z, const char *termijn, int max);

@@ -560,27 +560,23 @@ h_lit(struct strbuf *h, const char *s)
 static void
 h_esc(struct strbuf *h, const char *s)
 {
-	for (const char *p = s ? s : ""; *p; p++) {
-		switch (*p) {
-		case '&':
-			h_lit(h, "&amp;");
-			break;
-		case '<':
-			h_lit(h, "&lt;");
-			break;
-		case '>':
-			h_lit(h, "&gt;");
-			break;
-		case '"':
-			h_lit(h, "&quot;");
-			break;
-		case '\'':
-			h_lit(h, "&#39;");
-			break;
-		default:
-			strbuf_add(h, p, 1);
-		}
+	const char *p = s ? s : "", *run = p;
+
+	/* Runs without markup characters are copied at once. */
+	for (; *p; p++) {
+		const char *esc = *p == '&'    ? "&amp;"
+		                  : *p == '<'  ? "&lt;"
+		                  : *p == '>'  ? "&gt;"
+		                  : *p == '"'  ? "&quot;"
+		                  : *p == '\'' ? "&#39;"
+		                               : NULL;
+		if (!esc)
+			continue;
+		strbuf_add(h, run, (size_t)(p - run));
+		h_lit(h, esc);
+		run = p + 1;
 	}
+	strbuf_add(h, run, (size_t)(p - run));
 }
 
 static void
