@@ -34,7 +34,6 @@ struct inzage_api {
 struct lees {
 	struct lees_taak taak;
 	struct toegang_verzoek *v;
-	const json_t *abonnementen; /* not changed while the daemon runs */
 	char sleutel[PSEUDONIEM_LEN + UUID_LEN + 2];
 	bool html;
 	enum inzage_rc rc;
@@ -223,7 +222,6 @@ lees_geef(struct inzage_api *a, struct toegang_verzoek *v,
 	l->taak.werk = werk;
 	l->taak.klaar = klaar;
 	l->v = v;
-	l->abonnementen = a->z->abonnementen;
 	l->html = html;
 	snprintf(l->sleutel, sizeof(l->sleutel), "%s", sleutel);
 	lezers_geef(a->lezers, &l->taak);
@@ -235,8 +233,8 @@ overzicht_werk(struct pg *pg, struct lees_taak *t)
 	struct lees *l = (struct lees *)t;
 	struct register_rijen r;
 
-	if (!inzage_register_lees(pg, l->abonnementen, l->sleutel, &r) &&
-	    !(opnieuw(pg) && inzage_register_lees(pg, l->abonnementen, l->sleutel, &r))) {
+	if (!inzage_register_lees(pg, l->sleutel, &r) &&
+	    !(opnieuw(pg) && inzage_register_lees(pg, l->sleutel, &r))) {
 		l->rc = INZ_DB;
 		return;
 	}

@@ -64,6 +64,23 @@ static const char sql_berichten[] =
         " zaak uuid, identificatie text, verzoek_id text, aanleiding text, kanaal text,"
         " onderwerp text, verstuurd_op timestamptz) ON CONFLICT DO NOTHING";
 
+static const char sql_doorgegeven[] =
+        "INSERT INTO doorgegeven (bericht_id, zaak, identificatie, abonnement, origin, aanleiding,"
+        " doorgegeven_op) SELECT * FROM json_to_recordset($1::json) AS x(bericht_id text,"
+        " zaak uuid, identificatie text, abonnement text, origin text, aanleiding text,"
+        " doorgegeven_op timestamptz) ON CONFLICT DO NOTHING";
+
+/* The deliveries of the batch's zaken (passed on, or registered: the two
+ * topics come in any order) to each betrokkene of the zaak; after the
+ * rows above in the pipeline, so it sees them. */
+static const char sql_doorgiften[] =
+        "INSERT INTO doorgiften (betrokkene, bericht_id, zaak, identificatie, abonnement, origin,"
+        " aanleiding, doorgegeven_op) SELECT DISTINCT b.betrokkene, d.bericht_id, d.zaak,"
+        " d.identificatie, d.abonnement, d.origin, d.aanleiding, d.doorgegeven_op"
+        " FROM json_array_elements_text($1::json) AS k(zaak)"
+        " JOIN doorgegeven d ON d.zaak = k.zaak::uuid JOIN betrokkenheden b ON b.zaak = d.zaak"
+        " ON CONFLICT DO NOTHING";
+
 static const char sql_raadplegingen[] =
         "INSERT INTO raadplegingen (raadpleging_id, betrokkene, tijdstip, actor_type, actor, rol,"
         " actie, doel, grondslag, regel, besluit, reden, zaak_identificatie)"
@@ -154,11 +171,17 @@ static const char sql_register_raadplegingen[] = "SELECT " TIJD_TEKST(
                       "  AND besluit = 'permit' AND actor <> $1 ORDER BY tijdstip DESC LIMIT 1000) r ON true"
                       " ORDER BY r.tijdstip, r.raadpleging_id";
 
+/* The webhook subscribers that received events of the person's zaken. */
+static const char sql_register_doorgiften[] =
+        "SELECT abonnement, origin FROM doorgiften WHERE betrokkene = $1"
+        " GROUP BY abonnement, origin ORDER BY abonnement, origin";
+
 static const char *const register_stmts[R__COUNT][2] = {
         [R_ZAKEN] = {"register_zaken", sql_register_zaken},
         [R_EIGENSCHAPPEN] = {"register_eigenschappen", sql_register_eigenschappen},
         [R_BERICHTEN] = {"register_berichten", sql_register_berichten},
         [R_RAADPLEGINGEN] = {"register_raadplegingen", sql_register_raadplegingen},
+        [R_DOORGIFTEN] = {"register_doorgiften", sql_register_doorgiften},
 };
 
 #define VERZOEK_JSON                                                                                \
@@ -246,6 +269,8 @@ enum schrijf {
 	S_BETROKKENHEDEN,
 	S_ZAAK_STAND,
 	S_BERICHTEN,
+	S_DOORGEGEVEN,
+	S_DOORGIFTEN,
 	S_RAADPLEGINGEN,
 	S_VERWERKINGEN,
 	S_VENSTER,
@@ -260,6 +285,8 @@ static const struct {
         [S_BETROKKENHEDEN] = {"betrokkenheden", sql_betrokkenheden},
         [S_ZAAK_STAND] = {"zaak_stand", sql_zaak_stand},
         [S_BERICHTEN] = {"berichten", sql_berichten},
+        [S_DOORGEGEVEN] = {"doorgegeven", sql_doorgegeven},
+        [S_DOORGIFTEN] = {"doorgiften", sql_doorgiften},
         [S_RAADPLEGINGEN] = {"raadplegingen", sql_raadplegingen},
         [S_VERWERKINGEN] = {"verwerkingen", sql_verwerkingen},
         [S_VENSTER] = {"verwerkingen_venster", sql_verwerkingen_venster},
@@ -330,9 +357,10 @@ inzage_init(struct inzage *z)
 	                           "Share of answered requests answered within their term.");
 	z->m_te_laat = metric_gauge("zs_inzage_te_laat_afgehandeld", NULL,
 	                            "Requests answered after their deadline.");
-	z->m_register = metric_counter("zs_inzage_register_rijen_total", NULL,
-	                               "Rows written to the register (zaken, roles, messages, "
-	                               "look-ups, Dataverwerkingen).");
+	z->m_register =
+	        metric_counter("zs_inzage_register_rijen_total", NULL,
+	                       "Rows written to the register (zaken, roles, messages, "
+	                       "deliveries to webhook subscribers, look-ups, Dataverwerkingen).");
 }
 
 void
@@ -340,59 +368,6 @@ inzage_free(struct inzage *z)
 {
 	catalogus_free(z->cat);
 	z->cat = NULL;
-	json_decref(z->abonnementen);
-	z->abonnementen = NULL;
-}
-
-#define ABONNEMENTEN_MAX_BYTES (1024 * 1024)
-
-bool
-inzage_abonnementen_laad(struct inzage *z, const char *pad)
-{
-	json_t *doc, *a, *uit;
-	json_error_t err;
-	size_t i;
-	FILE *f;
-	long n;
-
-	if (!pad || !*pad)
-		return true;
-	f = fopen(pad, "rb");
-	n = -1;
-	if (f && fseek(f, 0, SEEK_END) == 0)
-		n = ftell(f);
-	if (f)
-		fclose(f);
-	if (n < 0 || n > ABONNEMENTEN_MAX_BYTES) {
-		zlog_error("cannot read ZS_NOTIFICATIE_ABONNEMENTEN %s (missing, or over 1 MiB)",
-		           pad);
-		return false;
-	}
-	doc = json_load_file(pad, JSON_REJECT_DUPLICATES, &err);
-	if (!doc || !json_is_array(json_object_get(doc, "abonnementen"))) {
-		zlog_error(
-		        "ZS_NOTIFICATIE_ABONNEMENTEN %s: not {\"abonnementen\": [...]} (%s, line %d)",
-		        pad, doc ? "no array" : err.text, err.line);
-		json_decref(doc);
-		return false;
-	}
-	/* Only who and for which zaaktypen: nothing else of the subscription
-	 * (its URL and secret) is kept. */
-	uit = json_array();
-	json_array_foreach(json_object_get(doc, "abonnementen"), i, a)
-	{
-		const json_t *id = json_object_get(a, "id"), *zt = json_object_get(a, "zaaktypen");
-		if (json_is_string(id))
-			json_array_append_new(uit, json_pack("{s:O, s:o}", "id", id, "zaaktypen",
-			                                     json_is_array(zt)
-			                                             ? json_incref((json_t *)zt)
-			                                             : json_array()));
-	}
-	json_decref(doc);
-	json_decref(z->abonnementen);
-	z->abonnementen = uit;
-	zlog_info("%zu webhook subscription(s) known as recipients", json_array_size(uit));
-	return true;
 }
 
 bool
@@ -476,6 +451,8 @@ registratie(struct werk *w, const json_t *d)
 
 	if (!uuid)
 		return;
+	/* deliveries read before the registration reach its betrokkenen now */
+	json_array_append_new(w->rij[S_DOORGIFTEN], json_string(uuid));
 	json_array_append_new(
 	        w->rij[S_ZAKEN],
 	        json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:O?, s:O?, s:O?, s:s?, "
@@ -550,6 +527,24 @@ bericht(struct werk *w, const json_t *d)
 	                  str(d, "verzoekId"), "aanleiding", str(d, "aanleiding"), "kanaal",
 	                  str(d, "kanaal"), "onderwerp", str(d, "onderwerp"), "verstuurd_op",
 	                  str(d, "verstuurdOp")));
+}
+
+/* A webhook subscriber received an event of this zaak. */
+static void
+doorgifte(struct werk *w, const json_t *d)
+{
+	const char *zaak = str(d, "zaak");
+
+	if (!zaak || !uuid_valid(zaak))
+		return;
+	json_array_append_new(w->rij[S_DOORGEGEVEN],
+	                      json_pack("{s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s?}", "bericht_id",
+	                                str(d, "berichtId"), "zaak", zaak, "identificatie",
+	                                str(d, "identificatie"), "abonnement", str(d, "abonnement"),
+	                                "origin", str(d, "origin"), "aanleiding",
+	                                str(d, "aanleiding"), "doorgegeven_op",
+	                                str(d, "doorgegevenOp")));
+	json_array_append_new(w->rij[S_DOORGIFTEN], json_string(zaak));
 }
 
 static void
@@ -754,7 +749,7 @@ schrijf(struct werk *w)
 		free(t);
 		if (!ok)
 			return false;
-		if (s != S_ZAAK_STAND && s != S_VENSTER && s != S_VERZOEKEN)
+		if (s != S_ZAAK_STAND && s != S_DOORGIFTEN && s != S_VENSTER && s != S_VERZOEKEN)
 			projector_count(w->b->p, w->z->m_register,
 			                (double)json_array_size(w->rij[s]));
 	}
@@ -786,6 +781,8 @@ inzage_apply(struct proj_batch *b, void *arg)
 			stand(&w, r, m->data);
 		else if (!strcmp(r, "BerichtVerstuurd"))
 			bericht(&w, m->data);
+		else if (!strcmp(r, "GebeurtenisDoorgegeven"))
+			doorgifte(&w, m->data);
 		else if (!strcmp(r, "GegevensGeraadpleegd"))
 			raadpleging(&w, m->data);
 		else if (!strcmp(r, "Dataverwerking"))
@@ -969,6 +966,23 @@ berichten_van(struct register_rijen *r)
 	return r->berichten != NULL;
 }
 
+static const size_t doorgifte_velden[] = {
+        offsetof(struct reg_doorgifte, abonnement),
+        offsetof(struct reg_doorgifte, origin),
+};
+
+static bool
+doorgiften_van(struct register_rijen *r)
+{
+	const PGresult *res = r->res[R_DOORGIFTEN];
+
+	r->reg.n_doorgiften = (size_t)PQntuples(res);
+	r->doorgiften = teksten_van(res, PQntuples(res), sizeof(struct reg_doorgifte),
+	                            doorgifte_velden, N_VELDEN(doorgifte_velden));
+	r->reg.doorgiften = r->doorgiften;
+	return r->doorgiften != NULL;
+}
+
 /* One row at least: the count; without a look-up in it when there are none. */
 static bool
 raadplegingen_van(struct register_rijen *r)
@@ -991,11 +1005,9 @@ raadplegingen_van(struct register_rijen *r)
 }
 
 bool
-inzage_register_lees(struct pg *pg, const json_t *abonnementen, const char *ps,
-                     struct register_rijen *r)
+inzage_register_lees(struct pg *pg, const char *ps, struct register_rijen *r)
 {
 	memset(r, 0, sizeof(*r));
-	r->reg.abonnementen = abonnementen;
 	for (int s = 0; s < R__COUNT; s++) {
 		r->res[s] = pg_execp(pg, register_stmts[s][0], 1, (const char *const[]){ps}, NULL,
 		                     NULL);
@@ -1004,7 +1016,8 @@ inzage_register_lees(struct pg *pg, const json_t *abonnementen, const char *ps,
 			return false;
 		}
 	}
-	if (zaken_van(r) && eigenschappen_van(r) && berichten_van(r) && raadplegingen_van(r))
+	if (zaken_van(r) && eigenschappen_van(r) && berichten_van(r) && raadplegingen_van(r) &&
+	    doorgiften_van(r))
 		return true;
 	zlog_error("register could not be read: out of memory or an empty count");
 	inzage_register_vrij(r);
@@ -1021,6 +1034,7 @@ inzage_register_vrij(struct register_rijen *r)
 	free(r->eigenschappen);
 	free(r->berichten);
 	free(r->raadplegingen);
+	free(r->doorgiften);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1247,7 +1261,7 @@ inzage_afhandel(struct inzage *z, const char *id, int uitkomst, const char *toel
 		                             .opgesteld_op = op,
 		                             .gemeente = z->gemeente};
 		/* The register as it stands now, in this transaction. */
-		if (!inzage_register_lees(pg, z->abonnementen, uit->betrokkene, &reg))
+		if (!inzage_register_lees(pg, uit->betrokkene, &reg))
 			goto fail;
 		art15 = rapport_art15(&reg.reg);
 		doc = rapport_document(&reg.reg, &rv);

@@ -3,7 +3,9 @@
  *
  * - the register per betrokkene (by pseudonym), projected in the
  *   projector's batch from zaakstroom.zaken (ZaakGeregistreerd and the
- *   status facts), zaakstroom.berichten (BerichtVerstuurd),
+ *   status facts), zaakstroom.berichten (BerichtVerstuurd, and
+ *   GebeurtenisDoorgegeven: a webhook subscriber received an event of a
+ *   zaak, kept for each of the zaak's betrokkenen),
  *   zaakstroom.raadplegingen (GegevensGeraadpleegd) and
  *   zaakstroom.dataverwerkingen (Dataverwerking: counted per person and
  *   processing activity, each ce_id once);
@@ -42,7 +44,6 @@ struct inzage {
 	struct metric *m_open, *m_open_overschreden, *m_mediaan, *m_p95, *m_binnen, *m_te_laat;
 	struct metric *m_register;
 	struct catalogus *cat; /* the zaaktypen seen, also kept in the table zaaktypen */
-	json_t *abonnementen;  /* [{id, zaaktypen}] of zs-notificatie's webhooks, or NULL */
 };
 
 void inzage_init(struct inzage *z);
@@ -51,10 +52,6 @@ void inzage_free(struct inzage *z);
  * for what each eigenschap means (its definitie). */
 void inzage_catalogus(struct projector *p, struct proj_msg *m, void *arg);
 bool inzage_zet_vandaag(struct inzage *z, const char *tekst);
-/* zs-notificatie's webhook subscriptions (its ZS_NOTIFICATIE_ABONNEMENTEN
- * file; "" = none): who receives events about whose zaken. False, logged,
- * when the file cannot be read. */
-bool inzage_abonnementen_laad(struct inzage *z, const char *pad);
 /* The Dutch date today (or ZS_VANDAAG). */
 int32_t inzage_vandaag(const struct inzage *z);
 
@@ -65,7 +62,14 @@ int inzage_apply(struct proj_batch *b, void *arg);
  * read-only connection of the API's readers (lezer.h). */
 bool inzage_lees_prepare(struct pg *pg);
 
-enum register_deel { R_ZAKEN, R_EIGENSCHAPPEN, R_BERICHTEN, R_RAADPLEGINGEN, R__COUNT };
+enum register_deel {
+	R_ZAKEN,
+	R_EIGENSCHAPPEN,
+	R_BERICHTEN,
+	R_RAADPLEGINGEN,
+	R_DOORGIFTEN,
+	R__COUNT
+};
 
 /* One person's register as read: reg points into the rows, which it owns. */
 struct register_rijen {
@@ -76,13 +80,11 @@ struct register_rijen {
 	struct reg_eigenschap *eigenschappen;
 	struct reg_bericht *berichten;
 	struct reg_raadpleging *raadplegingen;
+	struct reg_doorgifte *doorgiften;
 };
 
-/* The register of one person, with the webhook subscriptions (pointed to,
- * not copied: read only, and unchanged while the daemon runs, so a reader
- * thread may use them); false when the database failed. */
-bool inzage_register_lees(struct pg *pg, const json_t *abonnementen, const char *pseudoniem,
-                          struct register_rijen *r);
+/* The register of one person; false when the database failed. */
+bool inzage_register_lees(struct pg *pg, const char *pseudoniem, struct register_rijen *r);
 void inzage_register_vrij(struct register_rijen *r);
 
 enum inzage_rc {

@@ -16,7 +16,7 @@
 #include "lezer.h"
 #include "stream/settings.h"
 
-static const char *vandaag, *gemeente, *abonnementen;
+static const char *vandaag, *gemeente;
 static long http_port, lezers, interval_s, chunk, venster;
 
 static const struct config_key inzage_keys[] = {
@@ -37,9 +37,6 @@ static const struct config_key inzage_keys[] = {
          10000, 100000000},
         {"ZS_INZAGE_GEMEENTE", CF_STR, &gemeente, "Gemeente Den Haag",
          "who answers requests, as the art. 15 report names it"},
-        {"ZS_NOTIFICATIE_ABONNEMENTEN", CF_STR, &abonnementen, "",
-         "zs-notificatie's webhook subscriptions (empty: none): their subscribers are named as "
-         "recipients of a person's zaak events"},
         {"ZS_VANDAAG", CF_STR, &vandaag, "",
          "YYYY-MM-DD: the day the deadline watch believes it is (tests, demos); empty: the clock"},
 };
@@ -74,8 +71,6 @@ inzage_configure(struct inzage *z)
 	}
 	if (z->vandaag_vast != DATUM_ONGELDIG)
 		zlog_warn("deadline watch runs on ZS_VANDAAG %s, not on the clock", vandaag);
-	if (!inzage_abonnementen_laad(z, abonnementen))
-		return false;
 	z->bewaking_chunk = (int)chunk;
 	z->logboek_venster = venster;
 	z->gemeente = gemeente;

@@ -318,35 +318,11 @@ raadpleging_overzicht(struct jsonw *w, const struct reg_raadpleging *r)
 	jsonw_object_end(w);
 }
 
-/* Whether a webhook subscription receives events of any of these zaken: no
- * zaaktype filter, or one of theirs. */
-static bool
-abonnement_ziet(const json_t *abonnement, const struct reg *reg)
-{
-	const json_t *filter = json_object_get(abonnement, "zaaktypen"), *f;
-	size_t j;
-
-	if (reg->n_zaken == 0)
-		return false;
-	if (json_array_size(filter) == 0)
-		return true;
-	for (size_t i = 0; i < reg->n_zaken; i++) {
-		json_array_foreach(filter, j, f)
-		{
-			if (json_is_string(f) &&
-			    !strcmp(json_string_value(f), of(reg->zaken[i].zaaktype, "")))
-				return true;
-		}
-	}
-	return false;
-}
-
 static json_t *
 ontvangers(const struct reg *reg)
 {
 	json_t *uit = json_array();
-	const json_t *b;
-	char regel[256];
+	char regel[768]; /* an id of 63 and an origin of up to 511 */
 	size_t i;
 
 	for (i = 0; i < reg->n_zaken; i++) {
@@ -367,14 +343,12 @@ ontvangers(const struct reg *reg)
 			uniek(uit,
 			      "De drukkerij die brieven namens de gemeente verstuurt (verwerker)");
 	}
-	json_array_foreach(reg->abonnementen, i, b)
-	{
-		if (!abonnement_ziet(b, reg))
-			continue;
-		snprintf(regel, sizeof(regel),
-		         "De applicatie %s, die meldingen krijgt over wat er in uw zaak gebeurt "
-		         "(zonder uw persoonsgegevens)",
-		         of(tekst(b, "id"), "?"));
+	for (i = 0; i < reg->n_doorgiften; i++) {
+		snprintf(
+		        regel, sizeof(regel),
+		        "De applicatie %s (%s), die meldingen heeft gekregen over wat er in uw zaak "
+		        "gebeurde (zonder uw persoonsgegevens)",
+		        of(reg->doorgiften[i].abonnement, "?"), of(reg->doorgiften[i].origin, "?"));
 		uniek(uit, regel);
 	}
 	for (i = 0; i < reg->n_raadplegingen; i++) {

@@ -60,6 +60,12 @@ struct reg_raadpleging {
 	bool zelf; /* the person looked at their own data */
 };
 
+/* A webhook subscriber of zs-notificatie that received events of this
+ * person's zaken (GebeurtenisDoorgegeven): its subscription and where it is. */
+struct reg_doorgifte {
+	const char *abonnement, *origin;
+};
+
 struct reg {
 	const struct reg_zaak *zaken; /* by startdatum, identificatie */
 	size_t n_zaken;
@@ -71,7 +77,8 @@ struct reg {
 	 * known, the list's length. */
 	bool aantal_bekend;
 	long aantal_raadplegingen;
-	const json_t *abonnementen; /* [{id, zaaktypen}] of zs-notificatie's webhooks, or NULL */
+	const struct reg_doorgifte *doorgiften; /* by abonnement */
+	size_t n_doorgiften;
 };
 
 /* The overview in plain Dutch field names, as JSON text (the caller frees);

@@ -3,9 +3,10 @@ the real broker and PostgreSQL: zs-notificatie delivers zaak events to
 subscribers (real HTTP servers of the test suite on loopback), and every
 delivery a subscriber accepted is one GebeurtenisDoorgegeven on berichten;
 zs-audit names the subscriber as a recipient under the platform's notificatie
-activity and reports one its register does not name, until it does.
+activity and reports one its register does not name, until it does;
+zs-inzage tells each resident which subscribers received their zaak's events.
 
-One stack for the module: notificatie and audit; the zaken's facts are
+One stack for the module: notificatie, audit and inzage; the zaken's facts are
 produced as intake and status emit them. Subscriptions (from a file, as
 ZS_NOTIFICATIE_ABONNEMENTEN imports it):
 
@@ -24,6 +25,7 @@ import pytest
 
 from ontvangers import Smtp, Webhook
 from test_notificatie import CURATIEF, SUBSIDIE, status_feit, zaak
+from test_inzage import Wereld
 from test_status import MEDEWERKER_BSN
 from zaakstroom import ROOT, Stack, wait_until
 
@@ -77,6 +79,7 @@ def world(infra):
         w.notificatie = stack.daemon("notificatie", ZS_NOTIFICATIE_ABONNEMENTEN=abonnementen,
                                      ZS_NOTIFICATIE_EMAIL="smtp", ZS_SMTP_URL=smtp.url())
         w.audit = stack.daemon("audit", ZS_AUDIT_REGISTER=w.register("webhook:portaal"))
+        w.inzage = stack.daemon("inzage")
         # Two residents without contact details: no messages, only webhooks.
         w.zaak, w.ander = zaak(soort=SUBSIDIE), zaak(soort=CURATIEF)
         for z in (w.zaak, w.ander):
@@ -169,3 +172,72 @@ def test_the_register_names_subscribers_and_finds_the_unnamed(world):
     w.audit.env["ZS_AUDIT_REGISTER"] = str(w.register("webhook:portaal", "webhook:archief", "webhook:klantreis"))
     w.audit.start()
     assert not {b for b in w.bevindingen() if b[1].startswith("webhook:")}
+
+
+def test_mijn_gegevens_names_the_subscribers_that_received_the_residents_events(world):
+    """The resident's overview and her art. 15 report name the subscribers that
+    received her zaak's events (portaal and archief, with their origin), not
+    klantreis, which received only the other resident's. The other resident's
+    overview is read first and names klantreis: its deliveries are projected,
+    so they would show in the first resident's overview if they were taken for
+    hers."""
+    w = world
+    z = Wereld(w.stack, w.inzage, None)
+
+    def webhooks(ontvangers):
+        return {a for a in ("portaal", "archief", "klantreis") if any(f"applicatie {a} " in o for o in ontvangers)}
+
+    def overzicht(doc, verwacht):
+        def klaar():
+            st, _, body = z.get("/api/v1/mijn-gegevens", z.inwoner(doc["rollen"][0]["betrokkene"]["inpBsn"]))
+            return body if st == 200 and webhooks(body["ontvangers"]) >= verwacht else None
+        return wait_until(klaar, 60, what=f"{sorted(verwacht)} in the overview")
+
+    ander = overzicht(w.ander, {"portaal", "klantreis"})
+    hare = overzicht(w.zaak, {"portaal", "archief"})
+    assert webhooks(ander["ontvangers"]) == {"portaal", "klantreis"}
+    assert webhooks(hare["ontvangers"]) == {"portaal", "archief"}
+    for body in (ander, hare):
+        regels = [o for o in body["ontvangers"] if "applicatie" in o]
+        assert len(regels) == 2 and all(w.hook.url("") in o for o in regels), regels
+        assert "geheim" not in json.dumps(body) and "/portaal" not in json.dumps(body)
+
+    # Her art. 15 report says the same.
+    a = z.inwoner(w.zaak["rollen"][0]["betrokkene"]["inpBsn"])
+    st, _, v = z.post("/api/v1/inzageverzoeken", a, {"recht": "inzage"})
+    assert st == 201, v
+    st, _, done = z.post(f"/api/v1/inzageverzoeken/{v['verzoekId']}/afhandeling",
+                         z.medewerker("behandelaar", MEDEWERKER_BSN, "b.handel"), {"uitkomst": "verstrekt"})
+    assert st == 200, done
+    st, _, rapport = z.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport", a)
+    assert st == 200, rapport
+    assert webhooks(rapport["art15"]["ontvangers"]) == {"portaal", "archief"}
+
+
+def test_a_delivery_read_before_its_zaaks_registration_reaches_its_betrokkene(world):
+    """zs-inzage reads berichten and zaken as two topics: a delivery can be
+    projected before the zaak's registration. Here it is, for certain: the
+    delivery (as notificatie writes it) is in zs-inzage's table before the
+    registration is sent; once the registration is read, the resident's
+    overview names the subscriber."""
+    w, s = world, world.stack
+    # zs-notificatie would pass the registration on to portaal, and that
+    # later delivery would bring the zaak's earlier ones along: not this one.
+    w.notificatie.stop()
+    z = zaak(soort=SUBSIDIE)
+    feit = {"berichtId": str(uuid.uuid4()), "abonnement": "vroeg", "origin": "https://vroeg.example.nl",
+            "vorm": "cloudevents", "zaak": z["uuid"], "identificatie": z["identificatie"],
+            "zaaktype": z["zaaktype"], "aanleiding": "zaak_ontvangen",
+            "doorgegevenOp": "2026-03-02T10:00:00.000Z", "pogingen": 1}
+    s.produce("berichten", z["uuid"], feit, record="GebeurtenisDoorgegeven")
+    wait_until(lambda: s.scalar("SELECT count(*) FROM inzage.doorgegeven WHERE bericht_id = %s",
+                                (feit["berichtId"],)) == 1, 30, what="the delivery in zs-inzage")
+    assert s.scalar("SELECT count(*) FROM inzage.betrokkenheden WHERE zaak = %s", (z["uuid"],)) == 0
+    s.produce("zaken", z["uuid"], z, record="ZaakGeregistreerd")
+    v = Wereld(s, w.inzage, None)
+
+    def genoemd():
+        st, _, body = v.get("/api/v1/mijn-gegevens", v.inwoner(z["rollen"][0]["betrokkene"]["inpBsn"]))
+        return st == 200 and any("applicatie vroeg (https://vroeg.example.nl)" in o for o in body["ontvangers"])
+
+    wait_until(genoemd, 60, what="the early delivery in the overview")

@@ -2,8 +2,9 @@
 
 One stack serves the module (daemon start-up dominates a test's time): intake,
 status and inzage run; a resident's aanvraag becomes a zaak through intake,
-an afhandelcomponent sets a status through status, a message is recorded on
-the berichten topic (written here with fastavro, as notificatie would) and a
+an afhandelcomponent sets a status through status, a message and two webhook
+deliveries (one of A's zaak, one of B's) are recorded on the berichten topic
+(written here with fastavro, as notificatie would) and a
 KCC employee looks the zaak up through the Track & Trace API, which records
 the look-up on the raadplegingen topic. Then: what mijn-gegevens shows and
 to whom, a formal request answered with its art. 15 report, extensions
@@ -86,6 +87,13 @@ class Wereld:
         return self.vraag("POST", path, token, body)
 
 
+def doorgifte(zaak, abonnement):
+    return {"berichtId": str(uuid.uuid4()), "abonnement": abonnement, "origin": f"https://{abonnement}.example.nl",
+            "vorm": "notificaties", "zaak": zaak["uuid"], "identificatie": zaak["identificatie"],
+            "zaaktype": zaak["zaaktype"], "aanleiding": "zaak_ontvangen",
+            "doorgegevenOp": "2026-03-02T10:00:00.000Z", "pogingen": 1}
+
+
 def bericht(ontvanger, zaak=None, identificatie=None, onderwerp="Wij hebben uw aanvraag ontvangen"):
     return {"berichtId": str(uuid.uuid4()), "zaak": zaak, "identificatie": identificatie,
             "aanvraagId": None, "verzoekId": None, "aanleiding": "zaak_ontvangen", "kanaal": "email",
@@ -102,13 +110,7 @@ def wereld(infra):
         stack.zs("catalogus", "publish")
         stack.daemon("intake")
         status = stack.daemon("status", ZS_VANDAAG="2026-02-01")
-        # zs-notificatie's webhook subscriptions: one for A's zaaktype, one for another.
-        abonnementen = stack.dir / "abonnementen.json"
-        abonnementen.write_text(json.dumps({"abonnementen": [
-            {"id": "gzac-webhook", "url": "http://127.0.0.1:9/n", "vorm": "notificaties",
-             "zaaktypen": [CATALOGUS["SUBSIDIE"]["identificatie"]]},
-            {"id": "parkeerapp", "url": "http://127.0.0.1:9/p", "vorm": "cloudevents", "zaaktypen": ["PARKEREN"]}]}))
-        inzage = stack.daemon("inzage", ZS_NOTIFICATIE_ABONNEMENTEN=str(abonnementen))
+        inzage = stack.daemon("inzage")
         w = Wereld(stack, inzage, status)
         # A's aanvraag through intake; someone else's zaak straight on the topic.
         doc = aanvraag()
@@ -135,6 +137,10 @@ def wereld(infra):
         stack.produce("berichten", ander["uuid"], bericht(pseudoniem(stack, B), ander["uuid"],
                                                           ander["identificatie"], "Voor B"),
                       record="BerichtVerstuurd")
+        # zs-notificatie passed an event of A's zaak on to one webhook
+        # subscriber, and one of B's to another.
+        for z, abonnement in ((w.zaak, "gzac-webhook"), (ander, "parkeerapp")):
+            stack.produce("berichten", z["uuid"], doorgifte(z, abonnement), record="GebeurtenisDoorgegeven")
         # The KCC looks A up, with a reason; and B, with another.
         kcc = w.medewerker("kcc-medewerker", KCC, "k.klant")
         for bsn, reden in ((A, "belt over subsidie"), (B, "reden-van-B")):
@@ -146,8 +152,12 @@ def wereld(infra):
             st, _, body = w.get("/api/v1/mijn-gegevens", w.inwoner(A))
             zaken = body.get("zaken", []) if st == 200 else []
             return (len(zaken) == 1 and zaken[0]["status"] == "In behandeling"
-                    and len(body["berichten"]) == 1 and len(body["raadplegingen"]) == 1)
-        wait_until(klaar, 60, what="the register to hold A's zaak, message and look-up")
+                    and len(body["berichten"]) == 1 and len(body["raadplegingen"]) == 1
+                    and any("gzac-webhook" in o for o in body["ontvangers"]))
+        wait_until(klaar, 60, what="the register to hold A's zaak, message, subscriber and look-up")
+        # B's subscriber is in B's register: were it taken for A's, A's overview would show it.
+        wait_until(lambda: any("parkeerapp" in o for o in w.get("/api/v1/mijn-gegevens", w.inwoner(B))[2]
+                               .get("ontvangers", [])), 60, what="B's subscriber in B's register")
         yield w
     finally:
         stack.close()
@@ -181,7 +191,7 @@ def test_mijn_gegevens_shows_every_piece_with_purpose_and_source_and_nothing_of_
     (r,) = body["raadplegingen"]
     assert r["waarom"] == "belt over subsidie" and "kcc-medewerker" in r["wie"]
     assert any("NotifyNL" in o for o in body["ontvangers"])
-    assert any("applicatie gzac-webhook" in o for o in body["ontvangers"])
+    assert any("applicatie gzac-webhook (https://gzac-webhook.example.nl)" in o for o in body["ontvangers"])
     assert not any("parkeerapp" in o for o in body["ontvangers"])
     # Nothing of B: not the zaak, the data, the message or the look-up.
     tekst = json.dumps(body)
