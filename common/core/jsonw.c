@@ -144,6 +144,16 @@ jsonw_bool(struct jsonw *w, bool v)
 }
 
 void
+jsonw_int(struct jsonw *w, long long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%lld", v);
+
+	waarde(w);
+	strbuf_add(&w->b, buf, (size_t)n);
+}
+
+void
 jsonw_null(struct jsonw *w)
 {
 	waarde(w);

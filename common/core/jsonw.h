@@ -34,6 +34,7 @@ void jsonw_key(struct jsonw *w, const char *k);
 /* A string; NULL writes null. */
 void jsonw_string(struct jsonw *w, const char *s);
 void jsonw_bool(struct jsonw *w, bool v);
+void jsonw_int(struct jsonw *w, long long v);
 void jsonw_null(struct jsonw *w);
 /* A member whose value is a string or, for NULL, null. */
 void jsonw_kv(struct jsonw *w, const char *k, const char *s);

@@ -34,6 +34,7 @@ struct inzage_api {
 struct lees {
 	struct lees_taak taak;
 	struct toegang_verzoek *v;
+	const json_t *platform; /* not changed while the daemon runs */
 	char sleutel[PSEUDONIEM_LEN + UUID_LEN + 2];
 	bool html;
 	enum inzage_rc rc;
@@ -222,6 +223,7 @@ lees_geef(struct inzage_api *a, struct toegang_verzoek *v,
 	l->taak.werk = werk;
 	l->taak.klaar = klaar;
 	l->v = v;
+	l->platform = a->z->platform;
 	l->html = html;
 	snprintf(l->sleutel, sizeof(l->sleutel), "%s", sleutel);
 	lezers_geef(a->lezers, &l->taak);
@@ -233,8 +235,8 @@ overzicht_werk(struct pg *pg, struct lees_taak *t)
 	struct lees *l = (struct lees *)t;
 	struct register_rijen r;
 
-	if (!inzage_register_lees(pg, l->sleutel, &r) &&
-	    !(opnieuw(pg) && inzage_register_lees(pg, l->sleutel, &r))) {
+	if (!inzage_register_lees(pg, l->platform, l->sleutel, &r) &&
+	    !(opnieuw(pg) && inzage_register_lees(pg, l->platform, l->sleutel, &r))) {
 		l->rc = INZ_DB;
 		return;
 	}

@@ -123,7 +123,7 @@ static const char sql_verzoek_insert[] =
 /* SQL: reads and the request's life. */
 
 /* The register of one person: plain rows, by index range scans, in the
- * order the overview lists them (struct reg, rapport.h). Four statements,
+ * order the overview lists them (struct reg, rapport.h). Six statements,
  * each consistent in itself: a zaak registered between them has its
  * eigenschappen skipped (rows are only ever added). The JSON columns hold
  * what the Avro records held, whose text members are strings or null: ->>
@@ -176,12 +176,25 @@ static const char sql_register_doorgiften[] =
         "SELECT abonnement, origin FROM doorgiften WHERE betrokkene = $1"
         " GROUP BY abonnement, origin ORDER BY abonnement, origin";
 
+/* The Logboek Dataverwerkingen counted per activity, named from the newest
+ * zaaktype version that names the activity (a platform activity is named
+ * from its file, in C). */
+static const char sql_register_logboek[] =
+        "SELECT v.activiteit, a.va ->> 'naam', a.va ->> 'doel', a.va ->> 'grondslag',"
+        " a.va ->> 'bewaartermijn', " TIJD_TEKST("v.eerste") ", " TIJD_TEKST(
+                "v.laatste") ", v.aantal FROM verwerkingen v"
+                             " LEFT JOIN LATERAL (SELECT t.doc -> 'verwerkingsactiviteit' AS va FROM zaaktypen t"
+                             "  WHERE t.doc #>> '{verwerkingsactiviteit,id}' = v.activiteit"
+                             "  ORDER BY t.begin_geldigheid DESC LIMIT 1) a ON true"
+                             " WHERE v.betrokkene = $1 ORDER BY v.eerste, v.activiteit";
+
 static const char *const register_stmts[R__COUNT][2] = {
         [R_ZAKEN] = {"register_zaken", sql_register_zaken},
         [R_EIGENSCHAPPEN] = {"register_eigenschappen", sql_register_eigenschappen},
         [R_BERICHTEN] = {"register_berichten", sql_register_berichten},
         [R_RAADPLEGINGEN] = {"register_raadplegingen", sql_register_raadplegingen},
         [R_DOORGIFTEN] = {"register_doorgiften", sql_register_doorgiften},
+        [R_LOGBOEK] = {"register_logboek", sql_register_logboek},
 };
 
 #define VERZOEK_JSON                                                                                \
@@ -368,6 +381,8 @@ inzage_free(struct inzage *z)
 {
 	catalogus_free(z->cat);
 	z->cat = NULL;
+	json_decref(z->platform);
+	z->platform = NULL;
 }
 
 bool
@@ -1004,8 +1019,37 @@ raadplegingen_van(struct register_rijen *r)
 	return r->raadplegingen != NULL;
 }
 
+/* Columns 5, 6 of sql_register_logboek (after the activity's), then aantal. */
+static const size_t logboek_velden[] = {
+        offsetof(struct reg_logboek, eerste),
+        offsetof(struct reg_logboek, laatste),
+};
+
+static bool
+logboek_van(struct register_rijen *r, const json_t *platform)
+{
+	const PGresult *res = r->res[R_LOGBOEK];
+	int n = PQntuples(res);
+
+	r->logboek = calloc((size_t)n + 1, sizeof(*r->logboek));
+	if (!r->logboek)
+		return false;
+	for (int i = 0; i < n; i++) {
+		struct reg_logboek *l = &r->logboek[i];
+
+		teksten(res, i, 0, &l->va, va_velden, N_VELDEN(va_velden));
+		teksten(res, i, N_VELDEN(va_velden), l, logboek_velden, N_VELDEN(logboek_velden));
+		l->aantal = strtol(PQgetvalue(res, i, N_VELDEN(va_velden) + 2), NULL, 10);
+		verwerkingen_benoem(&l->va, platform);
+	}
+	r->reg.logboek = r->logboek;
+	r->reg.n_logboek = (size_t)n;
+	return true;
+}
+
 bool
-inzage_register_lees(struct pg *pg, const char *ps, struct register_rijen *r)
+inzage_register_lees(struct pg *pg, const json_t *platform, const char *ps,
+                     struct register_rijen *r)
 {
 	memset(r, 0, sizeof(*r));
 	for (int s = 0; s < R__COUNT; s++) {
@@ -1017,7 +1061,7 @@ inzage_register_lees(struct pg *pg, const char *ps, struct register_rijen *r)
 		}
 	}
 	if (zaken_van(r) && eigenschappen_van(r) && berichten_van(r) && raadplegingen_van(r) &&
-	    doorgiften_van(r))
+	    doorgiften_van(r) && logboek_van(r, platform))
 		return true;
 	zlog_error("register could not be read: out of memory or an empty count");
 	inzage_register_vrij(r);
@@ -1035,6 +1079,7 @@ inzage_register_vrij(struct register_rijen *r)
 	free(r->berichten);
 	free(r->raadplegingen);
 	free(r->doorgiften);
+	free(r->logboek);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -1261,7 +1306,7 @@ inzage_afhandel(struct inzage *z, const char *id, int uitkomst, const char *toel
 		                             .opgesteld_op = op,
 		                             .gemeente = z->gemeente};
 		/* The register as it stands now, in this transaction. */
-		if (!inzage_register_lees(pg, uit->betrokkene, &reg))
+		if (!inzage_register_lees(pg, z->platform, uit->betrokkene, &reg))
 			goto fail;
 		art15 = rapport_art15(&reg.reg);
 		doc = rapport_document(&reg.reg, &rv);

@@ -44,6 +44,7 @@ struct inzage {
 	struct metric *m_open, *m_open_overschreden, *m_mediaan, *m_p95, *m_binnen, *m_te_laat;
 	struct metric *m_register;
 	struct catalogus *cat; /* the zaaktypen seen, also kept in the table zaaktypen */
+	json_t *platform; /* the platform's own verwerkingsactiviteiten; read only once loaded */
 };
 
 void inzage_init(struct inzage *z);
@@ -68,6 +69,7 @@ enum register_deel {
 	R_BERICHTEN,
 	R_RAADPLEGINGEN,
 	R_DOORGIFTEN,
+	R_LOGBOEK,
 	R__COUNT
 };
 
@@ -81,10 +83,15 @@ struct register_rijen {
 	struct reg_bericht *berichten;
 	struct reg_raadpleging *raadplegingen;
 	struct reg_doorgifte *doorgiften;
+	struct reg_logboek *logboek;
 };
 
-/* The register of one person; false when the database failed. */
-bool inzage_register_lees(struct pg *pg, const char *pseudoniem, struct register_rijen *r);
+/* The register of one person, with the platform's own
+ * verwerkingsactiviteiten (pointed to, not copied: read only, and unchanged
+ * while the daemon runs, so a reader thread may use them); false when the
+ * database failed. */
+bool inzage_register_lees(struct pg *pg, const json_t *platform, const char *pseudoniem,
+                          struct register_rijen *r);
 void inzage_register_vrij(struct register_rijen *r);
 
 enum inzage_rc {

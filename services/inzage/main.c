@@ -15,8 +15,9 @@
 #include "inzage.h"
 #include "lezer.h"
 #include "stream/settings.h"
+#include "zgw/verwerkingsregister.h"
 
-static const char *vandaag, *gemeente;
+static const char *vandaag, *gemeente, *register_pad;
 static long http_port, lezers, interval_s, chunk, venster;
 
 static const struct config_key inzage_keys[] = {
@@ -35,6 +36,10 @@ static const struct config_key inzage_keys[] = {
          "offsets per partition of dataverwerkingen whose ce_ids are kept, so that one sent "
          "again is counted once (zs-audit resends within its unacknowledged backlog)",
          10000, 100000000},
+        {"ZS_INZAGE_VERWERKINGSREGISTER", CF_STR, &register_pad,
+         "deploy/verwerkingsregister/platform.json",
+         "the platform's own verwerkingsactiviteiten, whose names and purposes a person's "
+         "overview gives (relative: under ZS_HOME)"},
         {"ZS_INZAGE_GEMEENTE", CF_STR, &gemeente, "Gemeente Den Haag",
          "who answers requests, as the art. 15 report names it"},
         {"ZS_VANDAAG", CF_STR, &vandaag, "",
@@ -60,6 +65,8 @@ on_bewaking(evutil_socket_t fd, short what, void *arg)
 static bool
 inzage_configure(struct inzage *z)
 {
+	char err[512];
+
 	if (!inzage_zet_vandaag(z, vandaag)) {
 		log_write(LOG_ERROR,
 		          &(struct log_ctx){.partition = -1,
@@ -71,6 +78,14 @@ inzage_configure(struct inzage *z)
 	}
 	if (z->vandaag_vast != DATUM_ONGELDIG)
 		zlog_warn("deadline watch runs on ZS_VANDAAG %s, not on the clock", vandaag);
+	z->platform = verwerkingsregister_laad(register_pad, err, sizeof(err));
+	if (!z->platform) {
+		log_write(LOG_ERROR,
+		          &(struct log_ctx){.partition = -1, .offset = -1, .detail = err},
+		          "could not load the platform's verwerkingsregister "
+		          "(ZS_INZAGE_VERWERKINGSREGISTER)");
+		return false;
+	}
 	z->bewaking_chunk = (int)chunk;
 	z->logboek_venster = venster;
 	z->gemeente = gemeente;

@@ -362,6 +362,23 @@ ontvangers(const struct reg *reg)
 	return uit;
 }
 
+/* A processing activity of the Logboek: named and with its purpose when
+ * known (the catalogus, the platform's register), else by its id. */
+static void
+logboek_overzicht(struct jsonw *w, const struct reg_logboek *l)
+{
+	jsonw_object(w);
+	jsonw_kv(w, "naam", of(l->va.naam, l->va.id));
+	jsonw_kv(w, "doel", of(l->va.doel, "onbekend"));
+	jsonw_kv(w, "wettelijkeGrondslag", of(l->va.grondslag, "onbekend"));
+	jsonw_key(w, "aantal");
+	jsonw_int(w, l->aantal);
+	jsonw_kv(w, "eerste", l->eerste);
+	jsonw_kv(w, "laatste", l->laatste);
+	jsonw_kv(w, "registerId", l->va.id);
+	jsonw_object_end(w);
+}
+
 /* The overview; als_kopie: without formeelVerzoek and toelichting (the
  * report's copy of the data). */
 static char *
@@ -380,11 +397,12 @@ overzicht(const struct reg *reg, bool als_kopie, size_t *len)
 		jsonw_kv(&w, "toelichting",
 		         "Dit is een overzicht van wat de gemeente over u heeft vastgelegd in uw "
 		         "zaken: welke gegevens, waarvoor, op grond van welke wet, waar ze vandaan "
-		         "komen en hoe lang ze worden bewaard; welke berichten u zijn gestuurd en "
-		         "wie uw gegevens heeft bekeken en waarom. Dit overzicht bekijken is geen "
-		         "formeel verzoek om inzage. Wilt u dat wel (AVG artikel 15), of wilt u "
-		         "gegevens laten verbeteren of verwijderen, dien dan een verzoek in; de "
-		         "gemeente antwoordt binnen een maand.");
+		         "komen en hoe lang ze worden bewaard; welke berichten u zijn gestuurd, "
+		         "wie uw gegevens heeft bekeken en waarom, en welke verwerkingen uw "
+		         "gegevens hebben ondergaan, hoe vaak en wanneer. Dit overzicht bekijken "
+		         "is geen formeel verzoek om inzage. Wilt u dat wel (AVG artikel 15), of "
+		         "wilt u gegevens laten verbeteren of verwijderen, dien dan een verzoek "
+		         "in; de gemeente antwoordt binnen een maand.");
 	}
 	jsonw_key(&w, "zaken");
 	jsonw_array(&w);
@@ -401,6 +419,11 @@ overzicht(const struct reg *reg, bool als_kopie, size_t *len)
 	for (i = 0; i < reg->n_raadplegingen; i++)
 		if (getoonde_raadpleging(&reg->raadplegingen[i]))
 			raadpleging_overzicht(&w, &reg->raadplegingen[i]);
+	jsonw_array_end(&w);
+	jsonw_key(&w, "verwerkingen");
+	jsonw_array(&w);
+	for (i = 0; i < reg->n_logboek; i++)
+		logboek_overzicht(&w, &reg->logboek[i]);
 	jsonw_array_end(&w);
 	jsonw_key(&w, "ontvangers");
 	jsonw_array(&w);
@@ -422,6 +445,24 @@ rapport_overzicht(const struct reg *reg, size_t *len)
 	return overzicht(reg, false, len);
 }
 
+/* A register entry into the list, once per id. */
+static void
+va_erbij(json_t *va_lijst, const struct reg_verwerking *va)
+{
+	const json_t *al;
+	size_t k;
+
+	json_array_foreach(va_lijst, k, al)
+	{
+		if (!strcmp(of(tekst(al, "id"), ""), of(va->id, "")))
+			return;
+	}
+	json_array_append_new(va_lijst,
+	                      json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "id", va->id, "naam",
+	                                va->naam, "doel", va->doel, "grondslag", va->grondslag,
+	                                "bewaartermijn", va->bewaartermijn));
+}
+
 json_t *
 rapport_art15(const struct reg *reg)
 {
@@ -434,9 +475,6 @@ rapport_art15(const struct reg *reg)
 		const struct reg_zaak *z = &reg->zaken[i];
 		const struct reg_verwerking *va = &z->va;
 		char regel[320], duur[96], bron[160];
-		bool nieuw = true;
-		const json_t *al;
-		size_t k;
 
 		uniek(zaken, z->identificatie);
 		uniek(doelen, va->doel);
@@ -447,17 +485,8 @@ rapport_art15(const struct reg *reg)
 		snprintf(bron, sizeof(bron), BRON_AANVRAAG_FMT, kanaal_tekst(z->kanaal));
 		uniek(bronnen, bron);
 		uniek(bronnen, BRON_INLOG);
-		json_array_foreach(va_lijst, k, al)
-		{
-			if (!strcmp(of(tekst(al, "id"), ""), of(va->id, "")))
-				nieuw = false;
-		}
-		if (nieuw && z->heeft_verwerking)
-			json_array_append_new(va_lijst,
-			                      json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?}", "id",
-			                                va->id, "naam", va->naam, "doel", va->doel,
-			                                "grondslag", va->grondslag, "bewaartermijn",
-			                                va->bewaartermijn));
+		if (z->heeft_verwerking)
+			va_erbij(va_lijst, va);
 		for (j = 0; j < z->n_rollen; j++) {
 			const struct reg_rol *r = &z->rollen[j];
 			if (r->naam)
@@ -476,10 +505,23 @@ rapport_art15(const struct reg *reg)
 					uniek(cat, z->eigenschappen[j].naam);
 			}
 	}
+	/* What the Logboek Dataverwerkingen says the data went through: the
+	 * purposes and register entries of the activities known (one unknown
+	 * has no entry to give; the copy names it by its id). */
+	for (i = 0; i < reg->n_logboek; i++) {
+		const struct reg_verwerking *va = &reg->logboek[i].va;
+		uniek(doelen, va->doel);
+		if (va->naam && va->doel && va->grondslag && va->bewaartermijn)
+			va_erbij(va_lijst, va);
+	}
 	if (reg->n_berichten > 0)
 		uniek(cat, "Berichten die u zijn gestuurd (onderwerp, kanaal, tijdstip)");
 	if (reg->n_raadplegingen > 0)
 		uniek(cat, "Vastlegging van wie uw gegevens heeft bekeken en waarom");
+	if (reg->n_logboek > 0)
+		uniek(cat,
+		      "Het logboek van wat er met uw gegevens is gedaan (welke verwerking, hoe "
+		      "vaak, wanneer)");
 	/* The reason an employee typed is free text about the person: a category
 	 * of its own (recorded bounded, identifying numbers masked). */
 	for (i = 0; i < reg->n_raadplegingen; i++) {
@@ -597,8 +639,15 @@ h_tabel(struct strbuf *h, const json_t *rijen, const char *const (*kolommen)[2],
 	json_array_foreach(rijen, i, r)
 	{
 		h_lit(h, "<tr>");
-		for (size_t k = 0; k < n; k++)
-			h_elem(h, "td", of(tekst(r, kolommen[k][0]), "—"));
+		for (size_t k = 0; k < n; k++) {
+			const json_t *c = json_object_get(r, kolommen[k][0]);
+			char getal[24];
+
+			if (json_is_integer(c))
+				snprintf(getal, sizeof(getal), "%lld",
+				         (long long)json_integer_value(c));
+			h_elem(h, "td", json_is_integer(c) ? getal : of(json_string_value(c), "—"));
+		}
 		h_lit(h, "</tr>\n");
 	}
 	h_lit(h, "</table>\n");
@@ -616,6 +665,11 @@ rapport_html(const json_t *doc)
 	        {"verstuurdOp", "Verstuurd op"}, {"zaaknummer", "Zaak"},
 	        {"onderwerp", "Onderwerp"},      {"kanaal", "Kanaal"},
 	        {"waarover", "Waarover"},
+	};
+	static const char *const verwerking_kol[][2] = {
+	        {"naam", "Verwerking"},      {"doel", "Doel"},
+	        {"aantal", "Hoe vaak"},      {"eerste", "Eerste keer"},
+	        {"laatste", "Laatste keer"},
 	};
 	static const char *const raadpleging_kol[][2] = {
 	        {"wanneer", "Wanneer"}, {"wie", "Wie"},         {"waarom", "Waarom"},
@@ -691,6 +745,9 @@ rapport_html(const json_t *doc)
 	h_elem(&h, "h3", "Wie uw gegevens heeft bekeken");
 	h_tabel(&h, json_object_get(kopie, "raadplegingen"), raadpleging_kol,
 	        sizeof(raadpleging_kol) / sizeof(raadpleging_kol[0]));
+	h_elem(&h, "h3", "Wat er met uw gegevens is gedaan");
+	h_tabel(&h, json_object_get(kopie, "verwerkingen"), verwerking_kol,
+	        sizeof(verwerking_kol) / sizeof(verwerking_kol[0]));
 	h_elem(&h, "h2", "Uw rechten");
 	h_elem(&h, "p", tekst(doc, "rechten"));
 	h_lit(&h, "</body></html>\n");

@@ -60,6 +60,16 @@ struct reg_raadpleging {
 	bool zelf; /* the person looked at their own data */
 };
 
+/* A processing activity the person's data went through (zs-audit's Logboek
+ * Dataverwerkingen): how many acts, the first and the last (instants). The
+ * activity's naam, doel, ... are NULL when zs-inzage does not know it; its
+ * id is always there. */
+struct reg_logboek {
+	struct reg_verwerking va;
+	const char *eerste, *laatste;
+	long aantal;
+};
+
 /* A webhook subscriber of zs-notificatie that received events of this
  * person's zaken (GebeurtenisDoorgegeven): its subscription and where it is. */
 struct reg_doorgifte {
@@ -73,6 +83,8 @@ struct reg {
 	size_t n_berichten;
 	const struct reg_raadpleging *raadplegingen; /* by tijdstip */
 	size_t n_raadplegingen;
+	const struct reg_logboek *logboek; /* by the first act */
+	size_t n_logboek;
 	/* Every recorded decision, whether the list holds it or not; when not
 	 * known, the list's length. */
 	bool aantal_bekend;

@@ -47,3 +47,23 @@ verwerkingen_lees(const json_t *dv, const char *ce_id, struct verwerking_rij *ui
 	uit->tijd = str(dv, "startTime");
 	return NULL;
 }
+
+void
+verwerkingen_benoem(struct reg_verwerking *va, const json_t *platform)
+{
+	const json_t *e;
+	size_t i;
+
+	if (va->naam || !va->id)
+		return;
+	json_array_foreach(platform, i, e)
+	{
+		if (str(e, "id") && !strcmp(str(e, "id"), va->id)) {
+			va->naam = str(e, "naam");
+			va->doel = str(e, "doel");
+			va->grondslag = str(e, "grondslag");
+			va->bewaartermijn = str(e, "bewaartermijn");
+			return;
+		}
+	}
+}

@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "rapport.h"
+
 /* Longest processingActivityId kept (a URI into the register). */
 #define VERWERKING_ACTIVITEIT_MAX 512
 
@@ -25,5 +27,11 @@ struct verwerking_rij {
  * ce_id a repeat could not be told from a new act, without a pseudonym
  * it belongs to no one. */
 const char *verwerkingen_lees(const json_t *dv, const char *ce_id, struct verwerking_rij *uit);
+
+/* Names an activity the catalogus did not (va->naam NULL) from the
+ * platform's own verwerkingsactiviteiten (zgw/verwerkingsregister.h) with
+ * the same id; the texts point into platform. One known to neither stays
+ * as it is: shown by its id, never dropped. */
+void verwerkingen_benoem(struct reg_verwerking *va, const json_t *platform);
 
 #endif

@@ -26,7 +26,7 @@ import uuid
 import pytest
 
 from test_status import CATALOGUS, opdracht, registratie
-from zaakstroom import Stack, aanvraag, wait_until
+from zaakstroom import ROOT, Stack, aanvraag, wait_until
 
 A = "999991772"  # the demo aanvraag's initiator
 B = "999990019"  # someone else
@@ -101,6 +101,28 @@ def bericht(ontvanger, zaak=None, identificatie=None, onderwerp="Wij hebben uw a
             "pogingen": 1, "dedupSleutel": str(uuid.uuid4())}
 
 
+TRACK_EN_TRACE = "urn:zaakstroom:verwerkingsactiviteit:track-en-trace"
+INZAGE = "urn:zaakstroom:verwerkingsactiviteit:inzage"
+PLATFORM = {v["id"]: v for v in json.loads(
+    (ROOT / "deploy/verwerkingsregister/platform.json").read_text())["verwerkingsactiviteiten"]}
+
+
+def dataverwerking(ps, activiteit, tijd, naam="zaak-geraadpleegd"):
+    """A Dataverwerking as zs-audit writes it (one act, one betrokkene)."""
+    return {"traceId": uuid.uuid4().hex, "spanId": uuid.uuid4().hex[:16], "parentSpanId": None,
+            "name": naam, "startTime": tijd, "endTime": tijd, "status": "ok",
+            "resource": {"serviceName": "zaakstroom-status", "serviceVersion": "1", "cmdbRef": None},
+            "processingActivityId": activiteit, "dataSubjectId": ps, "dataSubjectIdType": "BSN",
+            "foreignOperation": None, "exception": None}
+
+
+def stuur_verwerking(stack, dv, ce_id=None, flush=True, key=None):
+    ce_id = ce_id or str(uuid.uuid4())
+    stack.produce("dataverwerkingen", key or dv["dataSubjectId"], dv, record="Dataverwerking",
+                  headers={"ce_id": ce_id}, flush=flush)
+    return ce_id
+
+
 @pytest.fixture(scope="module")
 def wereld(infra):
     name = infra.database_name("inzage")
@@ -147,17 +169,41 @@ def wereld(infra):
             st, _, _ = w.vraag("POST", "/api/v1/zaken/_zoek", kcc, {"bsn": bsn, "reden": reden},
                                daemon=status)
             assert st == 200
-        # Everything in the register: the zaak in status "In behandeling".
+        # zs-audit's Logboek Dataverwerkingen, as it would write it: A's acts under Track & Trace
+        # (one sent again in the same batch, with another startTime as a corrupted repeat would
+        # have, and again in a batch of its own) and her zaaktype's; one of B's; one that names
+        # no one. Then a sentinel on A's key, so on the same partition after all of hers, under
+        # an activity zs-inzage does not know.
+        a, b = pseudoniem(stack, A), pseudoniem(stack, B)
+        subsidie = CATALOGUS["SUBSIDIE"]["verwerkingsactiviteit"]["id"]
+        eerste = stuur_verwerking(stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"), flush=False)
+        stuur_verwerking(stack, dataverwerking(a, subsidie, "2026-03-02T10:00:00.000Z", "zaak-geregistreerd"),
+                         flush=False)
+        stuur_verwerking(stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-01T08:00:00.000Z"), eerste, flush=False)
+        stuur_verwerking(stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-06T12:30:00.000Z"))
+        stuur_verwerking(stack, dataverwerking(b, INZAGE, "2026-03-05T09:00:00.000Z"))
+        stuur_verwerking(stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"), eerste)
+        w.slechte_verwerking = stuur_verwerking(
+            stack, dataverwerking("iemand", TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"), key=a)
+        w.sentinel = f"urn:test:onbekend:{uuid.uuid4()}"
+        stuur_verwerking(stack, dataverwerking(a, w.sentinel, "2026-03-07T00:00:00.000Z"))
+
+        # Everything in the register: the zaak in status "In behandeling", the Logboek up to
+        # A's sentinel, B's act.
         def klaar():
             st, _, body = w.get("/api/v1/mijn-gegevens", w.inwoner(A))
             zaken = body.get("zaken", []) if st == 200 else []
             return (len(zaken) == 1 and zaken[0]["status"] == "In behandeling"
                     and len(body["berichten"]) == 1 and len(body["raadplegingen"]) == 1
-                    and any("gzac-webhook" in o for o in body["ontvangers"]))
-        wait_until(klaar, 60, what="the register to hold A's zaak, message, subscriber and look-up")
-        # B's subscriber is in B's register: were it taken for A's, A's overview would show it.
-        wait_until(lambda: any("parkeerapp" in o for o in w.get("/api/v1/mijn-gegevens", w.inwoner(B))[2]
-                               .get("ontvangers", [])), 60, what="B's subscriber in B's register")
+                    and any("gzac-webhook" in o for o in body["ontvangers"])
+                    and w.sentinel in [v["registerId"] for v in body["verwerkingen"]])
+        wait_until(klaar, 60, what="the register to hold A's zaak, message, subscriber, look-up and Logboek")
+        # B's subscriber and Dataverwerking are in B's register: were they taken for A's, A's
+        # overview would show them.
+        def van_b():
+            body = w.get("/api/v1/mijn-gegevens", w.inwoner(B))[2]
+            return any("parkeerapp" in o for o in body.get("ontvangers", [])) and body.get("verwerkingen")
+        wait_until(van_b, 60, what="B's subscriber and Dataverwerking in B's register")
         yield w
     finally:
         stack.close()
@@ -197,6 +243,32 @@ def test_mijn_gegevens_shows_every_piece_with_purpose_and_source_and_nothing_of_
     tekst = json.dumps(body)
     for vreemd in (w.ander["identificatie"], "alleen-van-B", "Voor B", "reden-van-B", "B. Anders", A):
         assert vreemd not in tekst
+
+
+def test_mijn_gegevens_names_each_processing_activity_with_how_often_and_when(wereld):
+    """The Logboek Dataverwerkingen per activity: named from the catalogus or the platform's
+    register, one unknown by its id; each act counted once (the fixture sent one twice more);
+    nothing of B's; one that names no one a dead letter."""
+    w = wereld
+    st, _, body = w.get("/api/v1/mijn-gegevens", w.inwoner(A))
+    assert st == 200
+    va, tt = CATALOGUS["SUBSIDIE"]["verwerkingsactiviteit"], PLATFORM[TRACK_EN_TRACE]
+    assert body["verwerkingen"] == [
+        {"naam": va["naam"], "doel": va["doel"], "wettelijkeGrondslag": va["grondslag"], "aantal": 1,
+         "eerste": "2026-03-02T10:00:00.000Z", "laatste": "2026-03-02T10:00:00.000Z", "registerId": va["id"]},
+        # Two acts: the repeats of the one of 4 March (one claiming 1 March) are not counted.
+        {"naam": tt["naam"], "doel": tt["doel"], "wettelijkeGrondslag": tt["grondslag"], "aantal": 2,
+         "eerste": "2026-03-04T09:00:00.000Z", "laatste": "2026-03-06T12:30:00.000Z", "registerId": TRACK_EN_TRACE},
+        {"naam": w.sentinel, "doel": "onbekend", "wettelijkeGrondslag": "onbekend", "aantal": 1,
+         "eerste": "2026-03-07T00:00:00.000Z", "laatste": "2026-03-07T00:00:00.000Z", "registerId": w.sentinel}]
+    # B's act is B's (counted: the fixture waited for it).
+    assert INZAGE not in json.dumps(body)
+    st, _, van_b = w.get("/api/v1/mijn-gegevens", w.inwoner(B))
+    assert [(v["registerId"], v["aantal"]) for v in van_b["verwerkingen"]] == [(INZAGE, 1)]
+    assert van_b["verwerkingen"][0]["naam"] == PLATFORM[INZAGE]["naam"]
+    dood = w.stack.read("dlq", until=lambda ms: any(m.headers.get("ce_id") == w.slechte_verwerking for m in ms))
+    (d,) = [m for m in dood if m.headers.get("ce_id") == w.slechte_verwerking]
+    assert d.headers["zs_error_code"] == "verwerking_ongeldig" and "dataSubjectId" in d.headers["zs_error"]
 
 
 def test_every_read_is_recorded_and_a_token_is_needed(wereld):
@@ -312,7 +384,10 @@ def test_a_formal_request_is_answered_with_a_complete_art15_report(wereld):
     assert any("10 jaar" in t for t in art15["bewaartermijnen"])
     assert "U zelf, in uw aanvraag via de website" in art15["bronnen"]
     assert art15["geautomatiseerdeBesluitvorming"] is None
-    assert [x["id"] for x in art15["verwerkingsactiviteiten"]] == [va["id"]]
+    # With what the Logboek says her data went through: Track & Trace's purpose and entry too
+    # (the unknown activity has no entry to give).
+    assert PLATFORM[TRACK_EN_TRACE]["doel"] in art15["doeleinden"]
+    assert [x["id"] for x in art15["verwerkingsactiviteiten"]] == [va["id"], TRACK_EN_TRACE]
     assert art15["zaken"] == [w.zaak["identificatie"]] and art15["aantalRaadplegingen"] >= 1
     assert af["uitvoerder"]["medewerkerIdentificatie"] == "b.handel"
 
@@ -321,9 +396,12 @@ def test_a_formal_request_is_answered_with_a_complete_art15_report(wereld):
     assert st == 200 and rapport["art15"] == art15
     (zaak,) = rapport["kopie"]["zaken"]
     assert {g["gegeven"] for g in zaak["gegevens"]} >= {e["naam"] for e in w.zaak["eigenschappen"]}
+    st, _, overzicht = w.get("/api/v1/mijn-gegevens", a)
+    assert rapport["kopie"]["verwerkingen"] == overzicht["verwerkingen"]
     st, ctype, html = w.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport?formaat=html", a)
     assert st == 200 and ctype.startswith("text/html")
     assert w.zaak["identificatie"] in html and "NL91ABNA0417164300" in html and "Autoriteit Persoonsgegevens" in html
+    assert "Track &amp; Trace" in html and w.sentinel in html
     assert "alleen-van-B" not in html
     # Someone else gets a 404 for it, as for one that does not exist.
     st, _, _ = w.get(f"/api/v1/inzageverzoeken/{v['verzoekId']}/rapport", w.inwoner(B))
@@ -439,69 +517,6 @@ def test_a_request_from_a_portal_is_registered_and_an_unusable_one_dead_lettered
     assert d.headers["zs_error_code"] == "verzoek_ongeldig"
     st, _, _ = w.get(f"/api/v1/inzageverzoeken/{slecht['verzoekId']}", w.inwoner(A))
     assert st == 404
-
-
-TRACK_EN_TRACE = "urn:zaakstroom:verwerkingsactiviteit:track-en-trace"
-
-
-def dataverwerking(ps, activiteit, tijd, naam="zaak-geraadpleegd"):
-    """A Dataverwerking as zs-audit writes it (one act, one betrokkene)."""
-    return {"traceId": uuid.uuid4().hex, "spanId": uuid.uuid4().hex[:16], "parentSpanId": None,
-            "name": naam, "startTime": tijd, "endTime": tijd, "status": "ok",
-            "resource": {"serviceName": "zaakstroom-status", "serviceVersion": "1", "cmdbRef": None},
-            "processingActivityId": activiteit, "dataSubjectId": ps, "dataSubjectIdType": "BSN",
-            "foreignOperation": None, "exception": None}
-
-
-def stuur_verwerking(stack, dv, ce_id=None, flush=True, key=None):
-    ce_id = ce_id or str(uuid.uuid4())
-    stack.produce("dataverwerkingen", key or dv["dataSubjectId"], dv, record="Dataverwerking",
-                  headers={"ce_id": ce_id}, flush=flush)
-    return ce_id
-
-
-def verwerkingen(w, nummer):
-    """{activiteit: (aantal, eerste, laatste)} of a person, from the register's table."""
-    rijen = w.stack.sql("select activiteit, aantal, to_char(eerste at time zone 'UTC',"
-                        " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), to_char(laatste at time zone 'UTC',"
-                        " 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"') from inzage.verwerkingen"
-                        " where betrokkene = %s", (pseudoniem(w.stack, nummer),))
-    return {r[0]: (int(r[1]), r[2], r[3]) for r in rijen}
-
-
-def test_dataverwerkingen_are_counted_once_per_act_per_person(wereld):
-    """zs-audit's Logboek: per person and activity how many acts, the first and the last; an
-    act sent again (same ce_id, in the same batch or a later one) counts once; an unusable one
-    is a dead letter."""
-    w = wereld
-    a, b = pseudoniem(w.stack, A), pseudoniem(w.stack, B)
-    subsidie = CATALOGUS["SUBSIDIE"]["verwerkingsactiviteit"]["id"]
-    eerste = stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"), flush=False)
-    stuur_verwerking(w.stack, dataverwerking(a, subsidie, "2026-03-02T10:00:00.000Z", "zaak-geregistreerd"),
-                     flush=False)
-    stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-01T08:00:00.000Z"), eerste, flush=False)
-    stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-06T12:30:00.000Z"))
-    stuur_verwerking(w.stack, dataverwerking(b, "urn:test:alleen-van-B", "2026-03-05T09:00:00.000Z"))
-    # The first act again, in a batch of its own; one that names no pseudonym.
-    stuur_verwerking(w.stack, dataverwerking(a, TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"), eerste)
-    slecht_id = stuur_verwerking(w.stack, dataverwerking("iemand", TRACK_EN_TRACE, "2026-03-04T09:00:00.000Z"),
-                                 key=a)
-    # The sentinel: A's key, so the same partition, after all of the above.
-    sentinel = f"urn:test:sentinel:{uuid.uuid4()}"
-    stuur_verwerking(w.stack, dataverwerking(a, sentinel, "2026-03-07T00:00:00.000Z"))
-    wait_until(lambda: sentinel in verwerkingen(w, A) and verwerkingen(w, B), 30,
-               what="A's sentinel Dataverwerking and B's to be counted")
-    assert verwerkingen(w, A) == {
-        # The repeat of the act of 4 March (once with another startTime, as a forged or
-        # corrupted repeat would have) is not counted: one ce_id, one act.
-        TRACK_EN_TRACE: (2, "2026-03-04T09:00:00.000Z", "2026-03-06T12:30:00.000Z"),
-        subsidie: (1, "2026-03-02T10:00:00.000Z", "2026-03-02T10:00:00.000Z"),
-        sentinel: (1, "2026-03-07T00:00:00.000Z", "2026-03-07T00:00:00.000Z")}
-    assert verwerkingen(w, B) == {"urn:test:alleen-van-B": (1, "2026-03-05T09:00:00.000Z",
-                                                           "2026-03-05T09:00:00.000Z")}
-    dood = w.stack.read("dlq", until=lambda ms: any(m.headers.get("ce_id") == slecht_id for m in ms))
-    (d,) = [m for m in dood if m.headers.get("ce_id") == slecht_id]
-    assert d.headers["zs_error_code"] == "verwerking_ongeldig" and "dataSubjectId" in d.headers["zs_error"]
 
 
 def herstart(w, dag):
