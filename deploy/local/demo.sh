@@ -158,10 +158,11 @@ if [ -x "$ZS_ROOT/$BUILD/bin/zs-inzage" ] && [ -n "${zaak:-}" ]; then
 	step "Door inzicht minder inzage: A. Jansen bekijkt Mijn gegevens"
 	inzage=http://127.0.0.1:$inzage_port/api/v1
 	auth="Authorization: Bearer $inwoner"
-	# The register follows the topics; wait until it holds the KCC's look-up.
+	# The register follows the topics; wait until it holds the KCC's look-up
+	# and the Logboek Dataverwerkingen zs-audit wrote.
 	for ((i = 0; i < 100; i++)); do
 		curl -s -H "$auth" "$inzage/mijn-gegevens" |
-			python3 -c 'import json,sys; sys.exit(0 if json.load(sys.stdin).get("raadplegingen") else 1)' &&
+			python3 -c 'import json,sys; d=json.load(sys.stdin); sys.exit(0 if d.get("raadplegingen") and d.get("verwerkingen") else 1)' &&
 			break
 		sleep 0.2
 	done

@@ -20,6 +20,10 @@ def overzicht(doc):
         print(f"    Bekeken op {r['wanneer']} door {r['wie']}, reden: {r.get('waarom') or '-'} ({r['doel']})")
     for o in doc["ontvangers"]:
         print(f"    Ontvanger: {o}")
+    # The Logboek Dataverwerkingen (from zs-audit): which processing her data went through.
+    for v in doc.get("verwerkingen") or []:
+        print(f"    Verwerkt voor: {v['naam']} — {v['aantal']} keer, "
+              f"van {v['eerste'][:10]} tot {v['laatste'][:10]}")
 
 
 def rapport(doc):

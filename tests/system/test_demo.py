@@ -74,6 +74,10 @@ def test_make_demo_tells_the_whole_story_and_make_down_stops_it():
         assert "Zaak ZAAK-" in mijn and "waarvoor:" in mijn and "bron:" in mijn, mijn
         assert "Bericht via e-mail" in mijn, mijn
         assert "reden: inwoner belt over de status" in mijn, mijn
+        # The Logboek Dataverwerkingen as zs-audit wrote them and zs-inzage read them: her zaak's
+        # processing under its zaaktype's activity, and the Track & Trace reads.
+        assert re.search(r"Verwerkt voor: Subsidies voor sanering van verkeerslawaai verstrekken — \d+ keer", mijn), mijn
+        assert re.search(r"Verwerkt voor: Inwoners hun zaken laten volgen .*— \d+ keer", mijn), mijn
 
         verzoek = section(out, "A. Jansen dient een formeel inzageverzoek in")
         vid = re.search(r"Ontvangen: verzoek ([0-9a-f-]{36}), antwoord uiterlijk \d{4}-\d\d-\d\d",
