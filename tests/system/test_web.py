@@ -27,6 +27,8 @@ import uuid
 import pytest
 
 from infra import free_ports, wait_until
+from test_inzage import PLATFORM, TRACK_EN_TRACE, dataverwerking, stuur_verwerking
+from test_inzage import pseudoniem as pseudoniem_van
 from test_status import geef, script
 from test_trackandtrace import zaak_van
 from zaakstroom import BUILD, ROOT
@@ -96,6 +98,9 @@ def site(infra):
             "verzoekId": None, "aanleiding": "zaak_ontvangen", "kanaal": "email", "ontvanger": "0" * 64,
             "onderwerp": "Wij hebben uw aanvraag ontvangen", "verstuurdOp": "2026-03-02T10:00:00.000Z", "pogingen": 1,
             "dedupSleutel": "test"}, record="BerichtVerstuurd", flush=False)
+        # What zs-audit's Logboek Dataverwerkingen says was done with A's data (not running here).
+        stuur_verwerking(stack, dataverwerking(pseudoniem_van(stack, A), TRACK_EN_TRACE,
+                                               "2026-03-03T09:00:00.000Z"), flush=False)
         for soort, o in script(half, 1)[:4]:
             geef(stack, soort, o, flush=False)
         stack.flush()
@@ -362,7 +367,8 @@ def test_kcc_is_asked_for_the_reason_first_and_sees_no_data_used(site, browser):
 
 def test_the_resident_sees_who_looked_at_her_data_and_why(site, browser):
     """After the KCC looked (the test before): zs-inzage's mijn-gegevens,
-    called by the page across origins, names the look and its reason."""
+    called by the page across origins, names the look and its reason, and
+    what her data was used for (the Logboek Dataverwerkingen)."""
     stack, d, zaken = site
     base, inzage = d.url(""), d.inzage.url("")
     login(browser, base, "inwoner", A)
@@ -372,13 +378,16 @@ def test_the_resident_sees_who_looked_at_her_data_and_why(site, browser):
         browser.d.get(f"{base}/#/zaken/open")
         browser.d.find_element(By.LINK_TEXT, "Wie heeft mijn gegevens gezien?").click()
         browser.wait(lambda: browser.h1() == "Wie heeft mijn gegevens gezien?")
-        return "Inwoner belt over de status" in browser.text()
+        return "Inwoner belt over de status" in browser.text() and \
+            browser.d.find_elements(By.CSS_SELECTOR, "#kop-verwerkingen ~ div tbody tr")
 
-    wait_until(kcc_te_zien, 60, interval=1, what="the KCC's look in mijn-gegevens")
+    wait_until(kcc_te_zien, 60, interval=1, what="the KCC's look and the Logboek in mijn-gegevens")
     page(browser, base, "wie-heeft-gekeken", ook=(inzage,))
     rij = [r.text for r in browser.d.find_elements(By.CSS_SELECTOR, "#kop-gezien ~ div tbody tr")
            if "Inwoner belt over de status" in r.text][0]
     assert "kcc-medewerker" in rij and re.search(r"\d{1,2} [a-z]+ 20\d\d", rij), rij
+    (verwerkt,) = [r.text for r in browser.d.find_elements(By.CSS_SELECTOR, "#kop-verwerkingen ~ div tbody tr")]
+    assert PLATFORM[TRACK_EN_TRACE]["naam"] in verwerkt and "3 maart 2026" in verwerkt, verwerkt
     # CORS only for the page's own origin: another site's page gets no answer it may read.
     st, kop = options(inzage + "/api/v1/mijn-gegevens", "https://evil.example")
     assert "access-control-allow-origin" not in kop

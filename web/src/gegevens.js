@@ -1,6 +1,7 @@
 // gegevens.js — "Mijn gegevens" from zs-inzage: who looked at the resident's
-// data and why, the messages sent, and who received data. Door inzicht
-// minder inzage: what a formal request would ask, shown at once.
+// data and why, the messages sent, who received data, and what the data was
+// used for (the Logboek Dataverwerkingen). Door inzicht minder inzage: what a
+// formal request would ask, shown at once.
 
 import { h, datum } from "./dom.js";
 
@@ -20,6 +21,7 @@ function tabel(kop, kolommen, rijen) {
 export function gegevensPagina(doc, terug) {
   const gezien = (doc.raadplegingen || []).map((r) => ({ ...r, wanneer: datum(r.wanneer) }));
   const berichten = (doc.berichten || []).map((b) => ({ ...b, verstuurdOp: datum(b.verstuurdOp) }));
+  const verwerkingen = (doc.verwerkingen || []).map((v) => ({ ...v, laatste: datum(v.laatste) }));
   return [
     terug,
     h("h1", { class: "utrecht-heading-1", tabindex: "-1" }, "Wie heeft mijn gegevens gezien?"),
@@ -39,5 +41,10 @@ export function gegevensPagina(doc, terug) {
       (doc.ontvangers || []).length
         ? h("ul", { class: "utrecht-unordered-list" }, doc.ontvangers.map((o) => h("li", { class: "utrecht-unordered-list__item" }, o)))
         : h("p", { class: "utrecht-paragraph" }, "Niemand buiten de afdeling die uw zaak behandelt.")),
+    h("section", { "aria-labelledby": "kop-verwerkingen" },
+      h("h2", { class: "utrecht-heading-2", id: "kop-verwerkingen" }, "Waarvoor wij uw gegevens gebruikten"),
+      verwerkingen.length
+        ? tabel("Waarvoor wij uw gegevens gebruikten", [["naam", "Waarvoor"], ["doel", "Doel"], ["aantal", "Hoe vaak"], ["laatste", "Laatste keer"]], verwerkingen)
+        : h("p", { class: "utrecht-paragraph" }, "Er staat nog niets over u in ons logboek van verwerkingen.")),
   ];
 }
