@@ -8,6 +8,7 @@
 #include "stream/outbox.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "stream/copy.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -106,6 +107,7 @@ struct outbox {
 	struct idset owned; /* backlog + in flight */
 	int64_t *acked;     /* acknowledged, row still to delete */
 	int nacked, capacked;
+	struct copy_rows rows; /* a large transaction's rows for COPY, reused */
 };
 
 struct outbox *
@@ -147,6 +149,7 @@ outbox_free(struct outbox *ob)
 		ob->head = next;
 	}
 	free(ob->pending);
+	copy_free(&ob->rows);
 	free(ob->owned.slots);
 	free(ob->acked);
 	free(ob);
@@ -285,11 +288,62 @@ headers_json(const struct outbox_row *row)
 }
 
 bool
-outbox_send_inserts(struct outbox *ob, struct pg *pg, int *first)
+outbox_copy(struct outbox *ob, struct pg *pg)
+{
+	char n[16];
+	const char *vals[1] = {n};
+	PGresult *res;
+	bool ok = true;
+
+	snprintf(n, sizeof(n), "%d", ob->npending);
+	res = pg_execp(pg, "outbox_ids", 1, vals, NULL, NULL);
+	if (!res)
+		return false;
+	if (PQntuples(res) != ob->npending) {
+		PQclear(res);
+		return false;
+	}
+	copy_reset(&ob->rows);
+	for (int i = 0; i < ob->npending && ok; i++) {
+		struct outbox_row *row = ob->pending[i];
+		char *hdrs = headers_json(row);
+
+		/* in id order, as the rows were queued: the relay's order */
+		row->id = strtoll(PQgetvalue(res, i, 0), NULL, 10);
+		copy_int(&ob->rows, row->id);
+		copy_text(&ob->rows, row->topic);
+		if (row->key)
+			copy_bytea(&ob->rows, row->key, row->keylen);
+		else
+			copy_text(&ob->rows, NULL);
+		copy_bytea(&ob->rows, row->value, row->len);
+		copy_text(&ob->rows, hdrs);
+		copy_end_row(&ob->rows);
+		ok = hdrs != NULL;
+		free(hdrs);
+	}
+	PQclear(res);
+	ok = (ok || pg_out_of_memory(pg, "the headers of an outbox row")) &&
+	     pg_copy(pg, "COPY outbox (id, topic, key, value, headers) FROM STDIN", &ob->rows);
+	if (!ok)
+		for (int i = 0; i < ob->npending; i++)
+			ob->pending[i]->id = 0;
+	/* a batch's rows are large: do not keep megabytes between batches */
+	if (ob->rows.cap > (4u << 20))
+		copy_free(&ob->rows);
+	return ok;
+}
+
+bool
+outbox_send_inserts(struct outbox *ob, struct pg *pg, int *first, int *n)
 {
 	static const int fmts[4] = {0, 1, 1, 0};
 
 	*first = pg->pipeline_queued;
+	*n = 0;
+	if (ob->npending > 0 && ob->pending[0]->id > 0)
+		return true; /* copied already */
+	*n = ob->npending;
 	for (int i = 0; i < ob->npending; i++) {
 		struct outbox_row *row = ob->pending[i];
 		char *hdrs = headers_json(row);

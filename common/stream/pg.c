@@ -2,6 +2,7 @@
  * pg.c — PostgreSQL connection, statements, pipelines and migrations.
  */
 #include "stream/pg.h"
+#include "stream/copy.h"
 #include "core/log.h"
 
 #include <dirent.h>
@@ -259,6 +260,37 @@ pg_cmdp(struct pg *pg, const char *stmt, int n, const char *const *vals)
 	PGresult *res = pg_execp(pg, stmt, n, vals, NULL, NULL);
 	PQclear(res);
 	return res != NULL;
+}
+
+bool
+pg_copy(struct pg *pg, const char *sql, const struct copy_rows *rows)
+{
+	PGresult *res;
+	bool sent;
+
+	if (rows->failed)
+		return pg_out_of_memory(pg, "rows to copy");
+	if (rows->n == 0)
+		return true;
+	if (!pg->conn)
+		return false;
+	res = PQexec(pg->conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		PQclear(pg_check(pg, res, sql));
+		return false;
+	}
+	PQclear(res);
+	sent = PQputCopyData(pg->conn, rows->data, (int)rows->len) == 1;
+	/* an error message ends the COPY with an error: nothing is copied */
+	if (PQputCopyEnd(pg->conn, sent ? NULL : "the rows could not be sent") != 1)
+		sent = false;
+	/* the COPY's own result (an error when the rows were refused), then NULL */
+	res = pg_check(pg, PQgetResult(pg->conn), sql);
+	sent = sent && res != NULL;
+	PQclear(res);
+	while ((res = PQgetResult(pg->conn)) != NULL)
+		PQclear(res);
+	return sent;
 }
 
 bool

@@ -56,6 +56,11 @@ PGresult *pg_execp_json(struct pg *pg, const char *stmt, const json_t *arg);
 bool pg_cmd(struct pg *pg, const char *sql);
 bool pg_cmdp(struct pg *pg, const char *stmt, int n, const char *const *vals);
 
+/* COPY ... FROM STDIN of rows built with copy.h, outside a pipeline, in the
+ * open transaction: true when every row was taken. */
+struct copy_rows;
+bool pg_copy(struct pg *pg, const char *sql, const struct copy_rows *rows);
+
 /* Pipelines: begin, queue statements, then sync reads every result in order.
  * on_result (optional) sees each statement's result (index, result);
  * the result is cleared after the callback. */

@@ -370,7 +370,7 @@ send_offsets(struct projector *p, struct part **touched, const int64_t *next, in
 static bool
 commit_tx(struct projector *p, struct proj_msg *msgs, int n)
 {
-	struct commit_state cs = {.p = p, .outbox_n = outbox_pending(p->outbox)};
+	struct commit_state cs = {.p = p};
 	int64_t next[MAX_PARTS];
 	struct part *touched[MAX_PARTS];
 	int ntouched = 0;
@@ -387,11 +387,17 @@ commit_tx(struct projector *p, struct proj_msg *msgs, int n)
 			next[k] = msgs[i].offset + 1;
 		}
 	}
+	/* Many outbox rows go in by COPY, which a pipeline cannot hold: what
+	 * apply() left in one is read first. */
+	if (outbox_pending(p->outbox) >= OUTBOX_COPY_MIN &&
+	    ((pg_pipeline_open(&p->pg) && !pg_pipeline_sync(&p->pg, NULL, NULL)) ||
+	     !outbox_copy(p->outbox, &p->pg)))
+		return false;
 	/* apply() may leave its writes in an open pipeline: they then share
 	 * the round trip of the outbox, the offsets and the COMMIT. */
 	if (!pg_pipeline_open(&p->pg) && !pg_pipeline_begin(&p->pg))
 		return false;
-	if (!outbox_send_inserts(p->outbox, &p->pg, &cs.outbox_first) ||
+	if (!outbox_send_inserts(p->outbox, &p->pg, &cs.outbox_first, &cs.outbox_n) ||
 	    (ntouched > 0 && !send_offsets(p, touched, next, ntouched))) {
 		pg_pipeline_sync(&p->pg, NULL, NULL);
 		return false;
@@ -1023,7 +1029,9 @@ projector_start(const struct projector_config *cfg)
 		        "could not load schemas from %s", cfg->schemas_dir);
 		goto fail;
 	}
-	if (!pg_prepare(
+	if (!pg_prepare(&p->pg, "outbox_ids",
+	                "SELECT nextval('outbox_id_seq') FROM generate_series(1, $1::int)", 1) ||
+	    !pg_prepare(
 	            &p->pg, "outbox_insert",
 	            "INSERT INTO outbox (topic, key, value, headers) VALUES ($1, $2, $3, $4::jsonb) RETURNING id",
 	            4) ||
