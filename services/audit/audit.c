@@ -139,6 +139,19 @@ audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *bron_
 	         json_integer_value(json_object_get(regel, "bronPartitie")));
 	snprintf(offset, sizeof(offset), "%" JSON_INTEGER_FORMAT,
 	         json_integer_value(json_object_get(regel, "bronOffset")));
+	if (a->kopie) {
+		copy_int(a->kopie, (int64_t)a->boom.size);
+		copy_text(a->kopie, bron_sleutel);
+		copy_text(a->kopie, str(regel, "bronTopic"));
+		copy_text(a->kopie, partitie);
+		copy_text(a->kopie, offset);
+		copy_text(a->kopie, str(regel, "eventType"));
+		copy_text(a->kopie, str(regel, "hoofdObject"));
+		copy_text(a->kopie, str(regel, "aanmaakdatum"));
+		copy_bytea(a->kopie, inhoud, inhoud_len);
+		copy_bytea(a->kopie, leaf, MERKLE_HASH);
+		copy_end_row(a->kopie);
+	}
 	const char *vals[10] = {volg,
 	                        bron_sleutel,
 	                        str(regel, "bronTopic"),
@@ -151,7 +164,8 @@ audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *bron_
 	                        (const char *)leaf};
 	const int lens[10] = {[8] = (int)inhoud_len, [9] = MERKLE_HASH};
 	const int fmts[10] = {[8] = 1, [9] = 1};
-	bool ok = pg_pipeline_send(pg, "regel_insert", 10, vals, lens, fmts) &&
+	bool ok = (a->kopie ? !a->kopie->failed
+	                    : pg_pipeline_send(pg, "regel_insert", 10, vals, lens, fmts)) &&
 	          projector_emit_encoded(a->p, TOPIC_AUDIT, NULL, "AuditRegel", buf, len, cause,
 	                                 NULL);
 	free(buf);
@@ -259,6 +273,9 @@ audit_apply(struct proj_batch *b, void *arg)
 	a->voor_batch = a->boom;
 	if (!sleutels)
 		return -1;
+	copy_reset(&a->regels);
+	copy_reset(&a->verwerkingen);
+	a->kopie = &a->regels;
 	for (int i = 0; i < b->n; i++)
 		if (!b->msgs[i].dead && !b->msgs[i].skip && b->msgs[i].data)
 			bron_sleutel(&b->msgs[i], sleutels[i], sizeof(sleutels[i]));
@@ -289,16 +306,34 @@ audit_apply(struct proj_batch *b, void *arg)
 		last = m;
 		nieuw++;
 	}
+	/* the pipeline's results read, the COPYs can follow it */
 	if (!logboek_gezien(&lb, b->pg) ||
 	    (nieuw > 0 && !audit_teken(a, b->pg, last ? &last->ce : NULL))) {
 		pg_pipeline_sync(b->pg, NULL, NULL);
 		goto out;
 	}
+	if (!pg_pipeline_sync(b->pg, NULL, NULL) ||
+	    !pg_copy(b->pg,
+	             "COPY regels (volgnummer, bron_sleutel, bron_topic, bron_partitie,"
+	             " bron_offset, event_type, hoofd_object, aanmaakdatum, inhoud, blad_hash)"
+	             " FROM STDIN",
+	             &a->regels) ||
+	    !pg_copy(b->pg,
+	             "COPY dataverwerkingen (pseudoniem, bron_sleutel, naam, tijd, activiteit, doc)"
+	             " FROM STDIN",
+	             &a->verwerkingen))
+		goto out;
 	projector_count(b->p, a->m_regels, nieuw);
 	if (nieuw > 0)
 		projector_count(b->p, a->m_hoofden, 1);
 	rc = 0;
 out:
+	a->kopie = NULL;
+	/* a large batch's rows are megabytes: not kept between batches */
+	if (a->regels.cap > (4u << 20))
+		copy_free(&a->regels);
+	if (a->verwerkingen.cap > (4u << 20))
+		copy_free(&a->verwerkingen);
 	logboek_end(&lb);
 	json_decref(known);
 	free(sleutels);

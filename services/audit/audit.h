@@ -15,6 +15,7 @@
 #include "core/metrics.h"
 #include "merkle.h"
 #include "regel.h"
+#include "stream/copy.h"
 #include "stream/projector.h"
 
 struct audit {
@@ -25,6 +26,9 @@ struct audit {
 	EVP_PKEY *key;
 	struct merkle_frontier boom;
 	struct merkle_frontier voor_batch; /* restored when a batch rolls back */
+	/* A batch's entries and Dataverwerkingen, written by COPY at its end
+	 * (kopie points at regels then; a single entry is one INSERT). */
+	struct copy_rows regels, verwerkingen, *kopie;
 	struct metric *m_regels, *m_hoofden, *m_dubbel, *m_grootte, *m_verwerkingen;
 };
 

@@ -63,13 +63,7 @@ logboek_prepare(struct pg *pg)
 	       pg_prepare(pg, "logboek_per_betrokkene",
 	                  "SELECT id, doc::text FROM dataverwerkingen WHERE pseudoniem = $1"
 	                  " AND id > $2::bigint ORDER BY id LIMIT $3::int",
-	                  3) &&
-	       pg_prepare(
-	               pg, "logboek_insert",
-	               "INSERT INTO dataverwerkingen (pseudoniem, bron_sleutel, naam, tijd, activiteit,"
-	               " doc) VALUES ($1, $2, $3, $4::timestamptz, $5, $6::jsonb)"
-	               " ON CONFLICT DO NOTHING",
-	               6);
+	                  3);
 }
 
 static const char *
@@ -154,6 +148,7 @@ logboek_begin(struct logboek_batch *lb, struct proj_batch *b)
 	lb->zaaktypen = json_object();
 	lb->gezien = json_object();
 	lb->wachtend = json_object();
+	lb->geschreven = json_object();
 	for (int i = 0; i < b->n; i++) {
 		const struct proj_msg *m = &b->msgs[i];
 		const char *z;
@@ -171,7 +166,7 @@ logboek_begin(struct logboek_batch *lb, struct proj_batch *b)
 		if (!strcmp(m->record, "AanvraagIngediend") && str(m->data, "zaaktype"))
 			json_array_append_new(zaaktypen, json_string(str(m->data, "zaaktype")));
 	}
-	ok = lb->zaken && lb->zaaktypen && lb->gezien && lb->wachtend &&
+	ok = lb->zaken && lb->zaaktypen && lb->gezien && lb->wachtend && lb->geschreven &&
 	     lees(b->pg, "logboek_wachtend", registraties, add_wachtend, lb->wachtend) &&
 	     lees(b->pg, "logboek_zaken", zaken, add_zaak, lb->zaken) &&
 	     lees(b->pg, "logboek_zaaktypen", zaaktypen, add_zaaktype, lb->zaaktypen);
@@ -189,7 +184,8 @@ logboek_end(struct logboek_batch *lb)
 	json_decref(lb->zaaktypen);
 	json_decref(lb->gezien);
 	json_decref(lb->wachtend);
-	lb->zaken = lb->zaaktypen = lb->gezien = lb->wachtend = NULL;
+	json_decref(lb->geschreven);
+	lb->zaken = lb->zaaktypen = lb->gezien = lb->wachtend = lb->geschreven = NULL;
 }
 
 /* Remembers what this event tells later ones: a zaak's betrokkenen, a
@@ -296,26 +292,37 @@ logboek_gezien(struct logboek_batch *lb, struct pg *pg)
 	return true;
 }
 
-/* The Dataverwerkingen of one act for its betrokkenen. */
+/* The Dataverwerkingen of one act for its betrokkenen, as rows of the
+ * batch's COPY. Each (act, betrokkene) once: a registration seen twice in
+ * one batch (two ce_ids) would otherwise give its waiting acts twice. */
 static bool
-verwerk(struct audit *a, struct logboek_batch *lb, struct pg *pg, const struct regel_bron *bron,
+verwerk(struct audit *a, struct logboek_batch *lb, const struct regel_bron *bron,
         const char *bron_sleutel, const struct betrokkene *wie, int n, const char *activiteit)
 {
+	struct copy_rows *rows = &a->verwerkingen;
+
 	for (int i = 0; i < n; i++) {
-		json_t *dv = verwerking_afleiden(bron, &wie[i], activiteit);
-		char *doc = dv ? json_dumps(dv, JSON_COMPACT) : NULL;
 		char naam[600], ce_id[UUID_LEN + 1];
+		json_t *dv;
+		char *doc;
 		bool ok;
 
 		snprintf(naam, sizeof(naam), "%s %s", bron_sleutel, wie[i].pseudoniem);
+		if (json_object_get(lb->geschreven, naam))
+			continue;
+		if (json_object_set_new(lb->geschreven, naam, json_true()) != 0)
+			return pg_out_of_memory(projector_pg(a->p), "a Dataverwerking");
+		dv = verwerking_afleiden(bron, &wie[i], activiteit);
+		doc = dv ? json_dumps(dv, JSON_COMPACT) : NULL;
 		uuid_v5(ZS_UUID_NAMESPACE, naam, ce_id);
-		const char *vals[6] = {wie[i].pseudoniem,
-		                       bron_sleutel,
-		                       str(dv, "name"),
-		                       str(dv, "startTime"),
-		                       str(dv, "processingActivityId"),
-		                       doc};
-		ok = dv && doc && pg_pipeline_send(pg, "logboek_insert", 6, vals, NULL, NULL) &&
+		copy_text(rows, wie[i].pseudoniem);
+		copy_text(rows, bron_sleutel);
+		copy_text(rows, str(dv, "name"));
+		copy_text(rows, str(dv, "startTime"));
+		copy_text(rows, str(dv, "processingActivityId"));
+		copy_text(rows, doc);
+		copy_end_row(rows);
+		ok = dv && doc && !rows->failed &&
 		     projector_emit(a->p, TOPIC_DATAVERWERKINGEN, wie[i].pseudoniem,
 		                    "Dataverwerking", dv, bron->ce, ce_id);
 		if (ok)
@@ -400,7 +407,7 @@ wachtenden(struct audit *a, struct logboek_batch *lb, struct pg *pg, const char 
 			continue;
 		activiteit = verwerking_activiteit(bron.record, bron.data);
 		van_zaak(lb, zaak, wie, &n, &activiteit);
-		if (!verwerk(a, lb, pg, &bron, sleutel, wie, n, activiteit) ||
+		if (!verwerk(a, lb, &bron, sleutel, wie, n, activiteit) ||
 		    !pg_pipeline_send(pg, "logboek_klaar", 1, vals, NULL, NULL))
 			return false;
 	}
@@ -445,7 +452,7 @@ logboek_event(struct audit *a, struct logboek_batch *lb, struct pg *pg, struct p
 		}
 		return ok;
 	}
-	if (!verwerk(a, lb, pg, &bron, bron_sleutel, wie, n, activiteit))
+	if (!verwerk(a, lb, &bron, bron_sleutel, wie, n, activiteit))
 		return false;
 	if (!strcmp(m->record, "ZaakGeregistreerd") && zaak)
 		return wachtenden(a, lb, pg, zaak);

@@ -11,10 +11,11 @@
 /* What a batch needs from earlier ones: the betrokkenen of its zaken, the
  * activities of its zaaktypen; and what it adds itself. */
 struct logboek_batch {
-	json_t *zaken;     /* uuid → {"a": activiteit, "b": [[pseudoniem, type], ...]} */
-	json_t *zaaktypen; /* identificatie → activiteit */
-	json_t *gezien;    /* "activiteit\tsoort\twaarde" → count, for the register */
-	json_t *wachtend;  /* zaak uuid → [events waiting for its registration] */
+	json_t *zaken;      /* uuid → {"a": activiteit, "b": [[pseudoniem, type], ...]} */
+	json_t *zaaktypen;  /* identificatie → activiteit */
+	json_t *gezien;     /* "activiteit\tsoort\twaarde" → count, for the register */
+	json_t *wachtend;   /* zaak uuid → [events waiting for its registration] */
+	json_t *geschreven; /* "bron_sleutel pseudoniem" of each Dataverwerking written */
 };
 
 bool logboek_prepare(struct pg *pg);

@@ -114,5 +114,7 @@ out:
 	audit_api_free(&api);
 	daemon_exit(&d);
 	EVP_PKEY_free(audit.key);
+	copy_free(&audit.regels);
+	copy_free(&audit.verwerkingen);
 	return d.rc;
 }
