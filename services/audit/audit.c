@@ -164,7 +164,7 @@ audit_toevoegen(struct audit *a, struct pg *pg, json_t *regel, const char *bron_
 	                        (const char *)leaf};
 	const int lens[10] = {[8] = (int)inhoud_len, [9] = MERKLE_HASH};
 	const int fmts[10] = {[8] = 1, [9] = 1};
-	bool ok = (a->kopie ? !a->kopie->failed
+	bool ok = (a->kopie ? !a->kopie->failed || pg_out_of_memory(pg, "an audit entry")
 	                    : pg_pipeline_send(pg, "regel_insert", 10, vals, lens, fmts)) &&
 	          projector_emit_encoded(a->p, TOPIC_AUDIT, NULL, "AuditRegel", buf, len, cause,
 	                                 NULL);

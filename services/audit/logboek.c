@@ -322,7 +322,12 @@ verwerk(struct audit *a, struct logboek_batch *lb, const struct regel_bron *bron
 		copy_text(rows, str(dv, "processingActivityId"));
 		copy_text(rows, doc);
 		copy_end_row(rows);
-		ok = dv && doc && !rows->failed &&
+		if (rows->failed) {
+			free(doc);
+			json_decref(dv);
+			return pg_out_of_memory(projector_pg(a->p), "a Dataverwerking");
+		}
+		ok = dv && doc &&
 		     projector_emit(a->p, TOPIC_DATAVERWERKINGEN, wie[i].pseudoniem,
 		                    "Dataverwerking", dv, bron->ce, ce_id);
 		if (ok)
