@@ -31,8 +31,15 @@ struct inzage_api {
 };
 
 /* A read handed to a reader thread (lezer.h), decided and recorded already. */
+/* The zaaktypen a machtiging for only some diensten allows; n == 0: all. */
+struct beperking {
+	unsigned n;
+	char zaaktypen[PRINCIPAL_MAX_MACHTIGINGEN * PRINCIPAL_MAX_DIENSTEN][PRINCIPAL_MAX_TEKST];
+};
+
 struct lees {
 	struct lees_taak taak;
+	struct beperking beperk;
 	struct toegang_verzoek *v;
 	const json_t *platform; /* not changed while the daemon runs */
 	char sleutel[PSEUDONIEM_LEN + UUID_LEN + 2];
@@ -132,11 +139,13 @@ verzoek_onbekend(struct toegang_verzoek *v)
 
 /* The person as the resource of an inzage action. */
 static void
-beslis(struct inzage_api *a, const struct principal *p, enum policy_actie actie,
-       const struct identiteit *wie, const char *doel, struct policy_decision *d)
+beslis_zaaktype(struct inzage_api *a, const struct principal *p, enum policy_actie actie,
+                const struct identiteit *wie, const char *zaaktype, const char *doel,
+                struct policy_decision *d)
 {
 	struct zaak_resource z = {
 	        .initiator = *wie,
+	        .zaaktype = zaaktype,
 	        .open = true,
 	        .vertrouwelijkheid = VERTR_OPENBAAR,
 	        .tonen_aan_initiator = true,
@@ -145,6 +154,46 @@ beslis(struct inzage_api *a, const struct principal *p, enum policy_actie actie,
 
 	policy_evaluate(toegang_policy_hold(a->t), p, actie, &z, &ctx, d);
 	toegang_policy_release(a->t);
+}
+
+/* About the person as a whole: for a gemachtigde, only a machtiging for all
+ * diensten covers it. */
+static void
+beslis(struct inzage_api *a, const struct principal *p, enum policy_actie actie,
+       const struct identiteit *wie, const char *doel, struct policy_decision *d)
+{
+	beslis_zaaktype(a, p, actie, wie, NULL, doel, d);
+}
+
+/*
+ * A gemachtigde whose machtigingen for wie name only some diensten: each
+ * dienst (zaaktype) decided on its own; the allowed ones go in b, and d is the
+ * first permit (or the last refusal, when none is allowed).
+ */
+static void
+beslis_diensten(struct inzage_api *a, const struct principal *p, const struct identiteit *wie,
+                const char *doel, struct beperking *b, struct policy_decision *d)
+{
+	struct policy_decision dd;
+
+	b->n = 0;
+	for (unsigned i = 0; i < p->n_machtigingen; i++) {
+		const struct machtiging *m = &p->machtigingen[i];
+
+		if (!identiteit_equal(&m->voor, wie))
+			continue;
+		for (unsigned j = 0; j < m->n_diensten; j++) {
+			beslis_zaaktype(a, p, ACTIE_INZAGE_LEZEN, wie, m->diensten[j], doel, &dd);
+			if (!dd.toegestaan) {
+				if (b->n == 0)
+					*d = dd;
+				continue;
+			}
+			if (b->n == 0)
+				*d = dd;
+			snprintf(b->zaaktypen[b->n++], PRINCIPAL_MAX_TEKST, "%s", m->diensten[j]);
+		}
+	}
 }
 
 static void
@@ -212,7 +261,7 @@ opnieuw(struct pg *pg)
 static void
 lees_geef(struct inzage_api *a, struct toegang_verzoek *v,
           void (*werk)(struct pg *, struct lees_taak *), void (*klaar)(struct lees_taak *, bool),
-          const char *sleutel, bool html)
+          const char *sleutel, bool html, const struct beperking *beperk)
 {
 	struct lees *l = calloc(1, sizeof(*l));
 
@@ -220,6 +269,8 @@ lees_geef(struct inzage_api *a, struct toegang_verzoek *v,
 		niet_beschikbaar(v);
 		return;
 	}
+	if (beperk)
+		l->beperk = *beperk;
 	l->taak.werk = werk;
 	l->taak.klaar = klaar;
 	l->v = v;
@@ -240,7 +291,19 @@ overzicht_werk(struct pg *pg, struct lees_taak *t)
 		l->rc = INZ_DB;
 		return;
 	}
-	l->tekst = rapport_overzicht(&r.reg, NULL);
+	if (l->beperk.n > 0) {
+		const char *zaaktypen[sizeof(l->beperk.zaaktypen) / sizeof(l->beperk.zaaktypen[0])];
+		struct reg_beperkt b;
+
+		for (unsigned i = 0; i < l->beperk.n; i++)
+			zaaktypen[i] = l->beperk.zaaktypen[i];
+		l->tekst = reg_beperk(&r.reg, zaaktypen, l->beperk.n, &b)
+		                   ? rapport_overzicht(&b.reg, NULL)
+		                   : NULL;
+		reg_beperkt_vrij(&b);
+	} else {
+		l->tekst = rapport_overzicht(&r.reg, NULL);
+	}
 	l->rc = l->tekst ? INZ_OK : INZ_DB;
 	inzage_register_vrij(&r);
 }
@@ -270,6 +333,7 @@ mijn_gegevens(struct inzage_api *a, struct toegang_verzoek *v, const struct prin
 	const struct principal p = *pp;
 	struct identiteit wie;
 	struct policy_decision d;
+	struct beperking beperk = {.n = 0};
 	char ps[PSEUDONIEM_LEN + 1];
 
 	if (p.kind != PRINCIPAL_INWONER) {
@@ -286,6 +350,9 @@ mijn_gegevens(struct inzage_api *a, struct toegang_verzoek *v, const struct prin
 		return;
 	}
 	beslis(a, &p, ACTIE_INZAGE_LEZEN, &wie, "inzicht", &d);
+	/* A machtiging for some diensten: the overview of the zaken of those. */
+	if (!d.toegestaan && namens)
+		beslis_diensten(a, &p, &wie, "inzicht", &beperk, &d);
 	if (in_url)
 		toegang_besluit_ongeldig(&d);
 	registreer(v, &p, &wie, NULL, type_van(wie.type), ACTIE_INZAGE_LEZEN, "inzicht", &d);
@@ -299,8 +366,7 @@ mijn_gegevens(struct inzage_api *a, struct toegang_verzoek *v, const struct prin
 	if (!d.toegestaan) {
 		if (namens)
 			veld_fout(v, 403, "namens", "geen_machtiging",
-			          "Uw inlog bevat geen machtiging (voor alle diensten) van wie u "
-			          "noemt.");
+			          "Uw inlog bevat geen machtiging van wie u noemt.");
 		else
 			geweigerd(v, &d);
 		return;
@@ -309,7 +375,7 @@ mijn_gegevens(struct inzage_api *a, struct toegang_verzoek *v, const struct prin
 		niet_beschikbaar(v);
 		return;
 	}
-	lees_geef(a, v, overzicht_werk, overzicht_klaar, ps, false);
+	lees_geef(a, v, overzicht_werk, overzicht_klaar, ps, false, &beperk);
 }
 
 static void
@@ -753,7 +819,7 @@ handle_rapport(struct http_req *r, void *arg)
 	                  inwoner ? "inzicht" : doel_van(r, "inzageverzoek"), &st))
 		return;
 	verzoek_stand_vrij(&st);
-	lees_geef(a, v, rapport_werk, rapport_klaar, r->params[0], wil_html(r));
+	lees_geef(a, v, rapport_werk, rapport_klaar, r->params[0], wil_html(r), NULL);
 }
 
 struct inzage_api *

@@ -439,6 +439,83 @@ overzicht(const struct reg *reg, bool als_kopie, size_t *len)
 	return ont ? jsonw_take(&w, len) : NULL;
 }
 
+/* Restricting to some zaaktypen. */
+
+static bool
+in_lijst(const char *s, const char *const *lijst, size_t n)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (lijst[i] && strcmp(s, lijst[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool
+van_zaak(const char *identificatie, const struct reg_zaak *zaken, size_t n)
+{
+	for (size_t i = 0; identificatie && i < n; i++)
+		if (zaken[i].identificatie && strcmp(zaken[i].identificatie, identificatie) == 0)
+			return true;
+	return false;
+}
+
+static bool
+van_activiteit(const char *id, const struct reg_zaak *zaken, size_t n)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (zaken[i].heeft_verwerking && zaken[i].va.id && strcmp(zaken[i].va.id, id) == 0)
+			return true;
+	return false;
+}
+
+bool
+reg_beperk(const struct reg *in, const char *const *zaaktypen, size_t n_zaaktypen,
+           struct reg_beperkt *uit)
+{
+	struct reg *r = &uit->reg;
+
+	memset(uit, 0, sizeof(*uit));
+	/* One element more than needed: calloc(0) may return NULL. */
+	uit->zaken = calloc(in->n_zaken + 1, sizeof(*uit->zaken));
+	uit->berichten = calloc(in->n_berichten + 1, sizeof(*uit->berichten));
+	uit->raadplegingen = calloc(in->n_raadplegingen + 1, sizeof(*uit->raadplegingen));
+	uit->logboek = calloc(in->n_logboek + 1, sizeof(*uit->logboek));
+	if (!uit->zaken || !uit->berichten || !uit->raadplegingen || !uit->logboek) {
+		reg_beperkt_vrij(uit);
+		return false;
+	}
+	for (size_t i = 0; i < in->n_zaken; i++)
+		if (in_lijst(in->zaken[i].zaaktype, zaaktypen, n_zaaktypen))
+			uit->zaken[r->n_zaken++] = in->zaken[i];
+	for (size_t i = 0; i < in->n_berichten; i++)
+		if (van_zaak(in->berichten[i].identificatie, uit->zaken, r->n_zaken))
+			uit->berichten[r->n_berichten++] = in->berichten[i];
+	for (size_t i = 0; i < in->n_raadplegingen; i++)
+		if (van_zaak(in->raadplegingen[i].zaak_identificatie, uit->zaken, r->n_zaken))
+			uit->raadplegingen[r->n_raadplegingen++] = in->raadplegingen[i];
+	for (size_t i = 0; i < in->n_logboek; i++)
+		if (van_activiteit(in->logboek[i].va.id, uit->zaken, r->n_zaken))
+			uit->logboek[r->n_logboek++] = in->logboek[i];
+	r->zaken = uit->zaken;
+	r->berichten = uit->berichten;
+	r->raadplegingen = uit->raadplegingen;
+	r->logboek = uit->logboek;
+	/* The count of every recorded decision is about all zaken: not told. */
+	r->aantal_bekend = false;
+	r->aantal_raadplegingen = (long)r->n_raadplegingen;
+	return true;
+}
+
+void
+reg_beperkt_vrij(struct reg_beperkt *b)
+{
+	free(b->zaken);
+	free(b->berichten);
+	free(b->raadplegingen);
+	free(b->logboek);
+	memset(b, 0, sizeof(*b));
+}
+
 char *
 rapport_overzicht(const struct reg *reg, size_t *len)
 {

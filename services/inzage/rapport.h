@@ -93,6 +93,28 @@ struct reg {
 	size_t n_doorgiften;
 };
 
+/*
+ * The part of a register that a gemachtigde whose machtiging names only some
+ * diensten (zaaktypen) may see: the zaken of those zaaktypen, the messages
+ * about them, the looks at them, and the processing activities of their
+ * zaaktypen. What cannot be tied to one of those zaken (webhook subscribers,
+ * the platform's own activities, looks at a list) is left out: a machtiging
+ * for some diensten shows less, never more. The arrays are the caller's, freed
+ * with reg_beperkt_vrij (the strings stay the register's); false when memory
+ * ran out.
+ */
+struct reg_beperkt {
+	struct reg reg;
+	struct reg_zaak *zaken;
+	struct reg_bericht *berichten;
+	struct reg_raadpleging *raadplegingen;
+	struct reg_logboek *logboek;
+};
+
+bool reg_beperk(const struct reg *in, const char *const *zaaktypen, size_t n_zaaktypen,
+                struct reg_beperkt *uit);
+void reg_beperkt_vrij(struct reg_beperkt *b);
+
 /* The overview in plain Dutch field names, as JSON text (the caller frees);
  * says it is not a formal request. NULL when it would exceed
  * RAPPORT_OVERZICHT_MAX or memory ran out. */

@@ -307,6 +307,37 @@ def test_a_gemachtigde_sees_the_person_they_act_for_and_no_one_else(wereld):
     assert w.post(zoek, w.medewerker("behandelaar", BEH), {"namens": A})[0] == 403
 
 
+def test_a_gemachtigde_for_some_diensten_sees_those_zaken_and_nothing_else(wereld):
+    """A machtiging that names diensten (zaaktypen): her zaken of those zaaktypen and what
+    is about them; for a dienst she has no zaak of, nothing of hers and nothing of anyone's."""
+    w = wereld
+    zoek = "/api/v1/mijn-gegevens/_zoek"
+    nummer = w.zaak["identificatie"]
+    st, _, heel = w.get("/api/v1/mijn-gegevens", w.inwoner(A))
+    assert st == 200
+    trace = uuid.uuid4().hex
+    st, _, body = w.vraag("POST", zoek, w.inwoner(G, "--machtiging", f"{A}:{w.zaak['zaaktype']}"),
+                          {"namens": A}, traceparent=f"00-{trace}-{'1' * 16}-01")
+    assert st == 200 and [z["zaaknummer"] for z in body["zaken"]] == [nummer]
+    assert body["zaken"] == [z for z in heel["zaken"] if z["zaaknummer"] == nummer]
+    assert body["berichten"] and body["berichten"] == [b for b in heel["berichten"] if b.get("zaaknummer") == nummer]
+    assert body["raadplegingen"] == [r for r in heel["raadplegingen"] if r.get("zaaknummer") == nummer]
+    # The processing activity of her zaak's zaaktype; not the platform's own (about all her
+    # zaken), nor one that no zaak of hers names.
+    activiteit = body["zaken"][0]["verwerking"]["registerId"]
+    assert body["verwerkingen"] == [v for v in heel["verwerkingen"] if v["registerId"] == activiteit]
+    assert body["verwerkingen"] and len(heel["verwerkingen"]) > len(body["verwerkingen"])
+    (rec,) = [m.value for m in w.stack.read_written("raadplegingen") if m.value and m.value["traceId"] == trace]
+    assert rec["besluit"] == "permit" and rec["betrokkene"] == pseudoniem(w.stack, A)
+    # A dienst she has no zaak of (B has one): an empty overview, nothing of B's.
+    st, _, leeg = w.post(zoek, w.inwoner(G, "--machtiging", f"{A}:TERUGBEL"), {"namens": A})
+    assert st == 200 and leeg["zaken"] == leeg["berichten"] == leeg["raadplegingen"] == leeg["verwerkingen"] == []
+    assert "alleen-van-B" not in json.dumps(leeg) and w.ander["identificatie"] not in json.dumps(leeg)
+    # A machtiging from someone else, whatever its diensten, is no machtiging from A.
+    st, _, p = w.post(zoek, w.inwoner(G, "--machtiging", f"{B}:{w.zaak['zaaktype']}"), {"namens": A})
+    assert st == 403 and p["invalidParams"][0]["name"] == "namens"
+
+
 def test_namens_in_the_url_is_refused_and_recorded(wereld):
     """A BSN in a query string lands in proxy and access logs: the GET form names no one."""
     w = wereld

@@ -453,6 +453,69 @@ art15_has_every_element(void **state)
 	json_decref(a);
 }
 
+/* A machtiging for TERUGBEL only: that zaak, nothing about the SUBSIDIE zaak
+ * (its data, its message, the look at it, its processing activity), and
+ * nothing that cannot be tied to a TERUGBEL zaak. */
+static void
+restricted_machtiging_sees_only_those_zaaktypen(void **state)
+{
+	const struct reg_logboek logboek[] = {
+	        {.va = {.id = "https://register/subsidie/v1", .naam = "Subsidieverlening"},
+	         .aantal = 4},
+	        {.va = {.id = "https://register/terugbel/v1", .naam = "Terugbellen"}, .aantal = 2},
+	        {.va = {.id = "urn:zaakstroom:verwerkingsactiviteit:track-en-trace"}, .aantal = 9},
+	};
+	const struct reg_doorgifte doorgiften[] = {
+	        {.abonnement = "portaal", .origin = "https://p"}};
+	const char *const terugbel[] = {"TERUGBEL"}, *const subsidie[] = {"SUBSIDIE", "ANDERS"};
+	/* The SUBSIDIE zaak's data, its name, the platform's activity, the subscriber. */
+	const char *const weg[] = {"NL91", "Subsidie", "track-en-trace", "https://p"};
+	struct reg reg = register_laden();
+	struct reg_beperkt b;
+	json_t *doc;
+	char *t;
+
+	(void)state;
+	reg.logboek = logboek;
+	reg.n_logboek = 3;
+	reg.doorgiften = doorgiften;
+	reg.n_doorgiften = 1;
+	assert_true(reg_beperk(&reg, terugbel, 1, &b));
+	doc = overzicht(&b.reg);
+	assert_int_equal(json_array_size(json_object_get(doc, "zaken")), 1);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_array_get(json_object_get(doc, "zaken"), 0),
+	                                          "zaaknummer")),
+	        "ZAAK-2026-0000000002");
+	assert_int_equal(json_array_size(json_object_get(doc, "berichten")), 0);
+	assert_int_equal(json_array_size(json_object_get(doc, "raadplegingen")), 0);
+	assert_int_equal(json_array_size(json_object_get(doc, "verwerkingen")), 1);
+	t = json_dumps(doc, JSON_COMPACT);
+	assert_non_null(t);
+	for (size_t i = 0; i < sizeof(weg) / sizeof(weg[0]); i++)
+		assert_null(strstr(t, weg[i]));
+	free(t);
+	json_decref(doc);
+	reg_beperkt_vrij(&b);
+
+	/* SUBSIDIE: its zaak, its message, the KCC's look at it, its activity. */
+	assert_true(reg_beperk(&reg, subsidie, 2, &b));
+	assert_int_equal(b.reg.n_zaken, 1);
+	assert_int_equal(b.reg.n_berichten, 1);
+	assert_int_equal(b.reg.n_raadplegingen, 1);
+	assert_string_equal(b.reg.raadplegingen[0].actor, "m.devries");
+	assert_int_equal(b.reg.n_logboek, 1);
+	assert_int_equal(b.reg.logboek[0].aantal, 4);
+	assert_int_equal(b.reg.n_doorgiften, 0);
+	reg_beperkt_vrij(&b);
+
+	/* A dienst she has no zaak of: an empty overview, not someone else's. */
+	assert_true(reg_beperk(&reg, (const char *const[]){"PARKEREN"}, 1, &b));
+	assert_int_equal(
+	        b.reg.n_zaken + b.reg.n_berichten + b.reg.n_raadplegingen + b.reg.n_logboek, 0);
+	reg_beperkt_vrij(&b);
+}
+
 static void
 empty_register_is_a_report_too(void **state)
 {
@@ -632,6 +695,7 @@ main(void)
 	        cmocka_unit_test(rights_by_name),
 	        cmocka_unit_test(overview_every_piece_with_purpose_and_source_nothing_of_others),
 	        cmocka_unit_test(art15_has_every_element),
+	        cmocka_unit_test(restricted_machtiging_sees_only_those_zaaktypen),
 	        cmocka_unit_test(empty_register_is_a_report_too),
 	        cmocka_unit_test(html_escapes_every_value),
 	        cmocka_unit_test(html_refuses_to_grow_without_bound),
