@@ -86,6 +86,7 @@ class Run:
         self.stack = Stack(self.infra, self.db, "bench-status")
         self.stack.zs("catalogus", "publish")
         self.peak_kib = 0
+        self.fase = "start"
         self.figs = []
         self.detail = {}
         self.nummer = 0
@@ -117,7 +118,11 @@ class Run:
     def stop(self, d):
         wait_until(self.bij, 300, interval=0.5, what="zs-status to read its topics to the end")
         try:
-            self.peak_kib = max(self.peak_kib, vm(d.proc.pid, "VmHWM"))
+            kib = vm(d.proc.pid, "VmHWM")
+            self.peak_kib = max(self.peak_kib, kib)
+            # Each phase runs its own zs-status: its peak says which phase set the figure.
+            self.detail.setdefault("peak_rss_mib", []).append([self.fase, round(kib / 1024, 1)])
+            log(f"  peak RSS of zs-status in '{self.fase}': {kib / 1024:.1f} MiB")
         except OSError:
             pass
         d.stop()
@@ -140,6 +145,7 @@ class Run:
 
     def drain(self, n_zaken=DRAIN_ZAKEN, meet=True):
         zaken = self.zaken(n_zaken)
+        self.fase = f"registering {n_zaken} zaken"
         d = self.daemon()
         self.registered(self.nummer)
         self.stop(d)
@@ -151,6 +157,7 @@ class Run:
                 self.stack.produce("zaak-opdrachten", doc["zaak"], doc, record=soort, flush=False)
         self.stack.flush()
         n = 10 * len(zaken)
+        self.fase = f"drain of {n} opdrachten" + ("" if meet else " (warm-up)")
         d = self.daemon()
         wait_until(lambda: self.stack.scalar("select count(*) from status.opdrachten") >= voor + n, 600,
                    what="the backlog to be decided")
@@ -175,6 +182,7 @@ class Run:
         n = rate * OPEN_S
         zaken = self.zaken((n + 9) // 10)
         warm = self.zaken(50)
+        self.fase = f"open loop {rate}/s"
         d = self.daemon()
         self.registered(self.nummer)
         # A daemon just started pays once for its producer (metadata, the
@@ -289,6 +297,7 @@ class Run:
         self.stack.sql("analyze status.zaken; analyze status.termijn_taken")
         log(f"  written in {time.time() - t:.0f} s")
         # Nothing due: what every minute costs with a million open zaken.
+        self.fase = "termijn, nothing due"
         d = self.daemon(ZS_VANDAAG="2029-12-01", ZS_TERMIJN_INTERVAL_S=1)
         wait_until(lambda: metrics(d).get("zs_status_termijn_tick_seconds_count", 0) >= 5, 60,
                    what="five idle ticks")
@@ -298,6 +307,7 @@ class Run:
                                                    / m["zs_status_termijn_tick_seconds_count"], 2), "ms")
         # One day due: the first nadert of the planned date of zaken started on 1 January 2030.
         due = self.stack.scalar("select count(*) from status.termijn_taken where wanneer <= '2030-02-07'")
+        self.fase = "termijn, a day due"
         d = self.daemon(ZS_VANDAAG="2030-02-07", ZS_TERMIJN_INTERVAL_S=3600)
         wait_until(lambda: metrics(d).get("zs_status_termijn_tick_seconds_count", 0) >= 1, 120,
                    what="the tick with a day's rows due")
