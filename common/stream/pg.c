@@ -43,12 +43,16 @@ static const char runtime_english_sql[] =
         "ALTER TABLE outbox RENAME COLUMN aangemaakt TO created_at;";
 
 /* The migrations' own bookkeeping, created (or renamed from its first,
- * Dutch, column names) before anything reads it. */
+ * Dutch, column names) before anything reads it. Nothing is created when it
+ * is there: a daemon may run as a role that may not create (zs-audit's
+ * zaakstroom_audit), once its owner has migrated the schema. */
 static const char migrations_table_sql[] =
-        "CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY,"
-        " applied_at timestamptz NOT NULL DEFAULT now());"
         "DO $$ BEGIN"
-        " IF EXISTS (SELECT 1 FROM information_schema.columns"
+        " IF NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        "  WHERE n.nspname = current_schema() AND c.relname = 'schema_migrations') THEN"
+        "  CREATE TABLE schema_migrations (version text PRIMARY KEY,"
+        "   applied_at timestamptz NOT NULL DEFAULT now());"
+        " ELSIF EXISTS (SELECT 1 FROM information_schema.columns"
         "  WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
         "  AND column_name = 'versie') THEN"
         "  ALTER TABLE schema_migrations RENAME COLUMN versie TO version;"
@@ -94,14 +98,22 @@ pg_prepare_now(struct pg *pg, const struct pg_stmt *s)
 static bool
 pg_setup_session(struct pg *pg)
 {
-	char sql[256];
-	char *ident;
+	char sql[512];
+	char *ident, *lit;
 
 	ident = PQescapeIdentifier(pg->conn, pg->schema, strlen(pg->schema));
-	if (!ident)
+	lit = ident ? PQescapeLiteral(pg->conn, pg->schema, strlen(pg->schema)) : NULL;
+	if (!lit) {
+		PQfreemem(ident);
 		return false;
-	snprintf(sql, sizeof(sql), "CREATE SCHEMA IF NOT EXISTS %s; SET search_path TO %s, public",
-	         ident, ident);
+	}
+	/* Created only when missing: CREATE SCHEMA IF NOT EXISTS checks the
+	 * privilege first, and a daemon's restricted role has none. */
+	snprintf(sql, sizeof(sql),
+	         "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s) THEN"
+	         " CREATE SCHEMA %s; END IF; END $$; SET search_path TO %s, public",
+	         lit, ident, ident);
+	PQfreemem(lit);
 	PQfreemem(ident);
 	if (!pg_cmd(pg, sql))
 		return false;
@@ -485,6 +497,22 @@ fail:
 	        "migration %s failed", version);
 	pg_cmd(pg, "ROLLBACK");
 	return false;
+}
+
+bool
+pg_migrate_one(struct pg *pg, const char *version, const char *sql)
+{
+	const char *vals[1] = {pg->schema};
+	PGresult *res = pg_exec(pg, "SELECT pg_advisory_lock(hashtext($1))", 1, vals);
+	bool ok;
+
+	if (!res)
+		return false;
+	PQclear(res);
+	ok = migration_applied(pg, version) || apply_migration(pg, version, sql);
+	res = pg_exec(pg, "SELECT pg_advisory_unlock(hashtext($1))", 1, vals);
+	PQclear(res);
+	return ok;
 }
 
 bool

@@ -86,6 +86,9 @@ bool pg_out_of_memory(struct pg *pg, const char *what);
  * yet applied, each in its own transaction, under an advisory lock so that
  * several instances starting together migrate once. */
 bool pg_migrate(struct pg *pg, const char *dir);
+/* Applies sql as migration version unless it was; for the common layers'
+ * own objects (the projector's offset function). */
+bool pg_migrate_one(struct pg *pg, const char *version, const char *sql);
 
 /* Offsets: the next offset to read for (group, topic, partition), or -1. */
 int64_t pg_offset_load(struct pg *pg, const char *group, const char *topic, int32_t partition);

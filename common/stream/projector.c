@@ -1062,7 +1062,12 @@ projector_start(const struct projector_config *cfg)
 			usleep((useconds_t)backoff_ms * 1000);
 			backoff_ms *= 2;
 		}
-		bool migrated = pg_migrate(&boot, cfg->sql_dir) && pg_cmd(&boot, offset_fn_sql);
+		/* A versioned migration, not a CREATE OR REPLACE at every start:
+		 * a daemon running as a role that may not create (zs-audit's
+		 * zaakstroom_audit) starts without DDL. Change the body, change
+		 * the version. */
+		bool migrated = pg_migrate(&boot, cfg->sql_dir) &&
+		                pg_migrate_one(&boot, "000_offsets_store_v1", offset_fn_sql);
 		pg_close(&boot);
 		if (!migrated)
 			goto fail;

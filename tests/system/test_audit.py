@@ -235,9 +235,18 @@ def world(infra):
         stack.zs("catalogus", "publish")
         stack.daemon("intake")
         stack.daemon("status")
+        # As in production: the owner migrates (a start as the database's owner), then zs-audit
+        # runs as a login role in zaakstroom_audit — SELECT and INSERT on the log, no UPDATE or
+        # DELETE — and must do everything the module tests with that alone.
+        stack.daemon("audit").stop()
+        rol = f"audit_daemon_{secrets.token_hex(4)}"
+        stack.sql(f"CREATE ROLE {rol} LOGIN IN ROLE zaakstroom_audit")
+        als_rol = url.replace("://postgres@", f"://{rol}@", 1)
+        assert als_rol != url
         # retention: raadplegingen 30 days, looked at every second (the test backdates one)
-        audit = stack.daemon("audit", ZS_AUDIT_BEWAREN="raadplegingen=P30D,http=P1Y,*=P7Y",
+        audit = stack.daemon("audit", ZS_PG_URL=als_rol, ZS_AUDIT_BEWAREN="raadplegingen=P30D,http=P1Y,*=P7Y",
                              ZS_AUDIT_BEWAREN_INTERVAL_S="1")
+        assert stack.scalar("select count(*) from pg_stat_activity where usename = %s", (rol,)) >= 1
         w = World(stack, audit)
         # a zaak's life: the aanvraag, its zaak, two opdrachten (one refused)
         a = aanvraag()
