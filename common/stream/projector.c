@@ -1067,7 +1067,7 @@ projector_start(const struct projector_config *cfg)
 		 * zaakstroom_audit) starts without DDL. Change the body, change
 		 * the version. */
 		bool migrated = pg_migrate(&boot, cfg->sql_dir) &&
-		                pg_migrate_one(&boot, "000_offsets_store_v1", offset_fn_sql);
+		                pg_migrate_one(&boot, "000_runtime_offsets_v1", offset_fn_sql);
 		pg_close(&boot);
 		if (!migrated)
 			goto fail;
