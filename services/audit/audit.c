@@ -39,6 +39,11 @@ audit_prepare(struct pg *pg)
 	                  " CROSS JOIN LATERAL (SELECT bron_sleutel FROM regels"
 	                  "  WHERE bron_sleutel = k.s LIMIT 1) AS r",
 	                  1) &&
+	       pg_prepare(pg, "wachtend_opgeven",
+	                  "WITH weg AS (DELETE FROM wachtend"
+	                  " WHERE sinds < now() - make_interval(days => $1::int) RETURNING 1)"
+	                  " SELECT count(*) FROM weg",
+	                  1) &&
 	       pg_prepare(
 	               pg, "bewaren",
 	               "SELECT count(*), coalesce(min(v), -1), coalesce(max(v), -1)"
@@ -395,9 +400,38 @@ bewaar(struct audit *a, int k)
 	return ok;
 }
 
+/*
+ * Acts on a zaak whose registration never came (an opdracht for a zaak that
+ * does not exist): after wachtend_dagen their Dataverwerkingen are given up —
+ * no registration, no betrokkenen to log them for. Their audit entries were
+ * made when they came; the table no longer grows without end.
+ */
+static void
+wachtend_opruimen(struct audit *a)
+{
+	char dagen[24];
+	const char *vals[1] = {dagen};
+	PGresult *res;
+	long n;
+
+	snprintf(dagen, sizeof(dagen), "%ld", a->wachtend_dagen);
+	res = pg_execp(projector_pg(a->p), "wachtend_opgeven", 1, vals, NULL, NULL);
+	if (!res)
+		return;
+	n = PQntuples(res) == 1 ? atol(PQgetvalue(res, 0, 0)) : 0;
+	PQclear(res);
+	if (n > 0) {
+		metric_inc(a->m_opgegeven, (double)n);
+		zlog_warn("gave up the Dataverwerkingen of %ld act(s) whose zaak was not registered "
+		          "within %ld days",
+		          n, a->wachtend_dagen);
+	}
+}
+
 void
 audit_bewaren(struct audit *a)
 {
 	for (int k = 0; k < a->nbewaren; k++)
 		bewaar(a, k);
+	wachtend_opruimen(a);
 }

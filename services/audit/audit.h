@@ -22,6 +22,7 @@ struct audit {
 	struct projector *p;
 	struct bewaarprofiel bewaren[BEWAREN_MAX];
 	int nbewaren;
+	long wachtend_dagen; /* how long an act waits for its zaak's registration */
 	const struct pseudoniem_sleutel *sleutel;
 	EVP_PKEY *key;
 	struct merkle_frontier boom;
@@ -29,7 +30,7 @@ struct audit {
 	/* A batch's entries and Dataverwerkingen, written by COPY at its end
 	 * (kopie points at regels then; a single entry is one INSERT). */
 	struct copy_rows regels, verwerkingen, *kopie;
-	struct metric *m_regels, *m_hoofden, *m_dubbel, *m_grootte, *m_verwerkingen;
+	struct metric *m_regels, *m_hoofden, *m_dubbel, *m_grootte, *m_verwerkingen, *m_opgegeven;
 };
 
 bool audit_prepare(struct pg *pg);

@@ -15,7 +15,7 @@
 #include "zgw/verwerkingsregister.h"
 
 static const char *sleutel_pad, *register_pad, *bewaren;
-static long http_port, bewaren_interval_s;
+static long http_port, bewaren_interval_s, wachtend_dagen;
 
 static const struct config_key audit_keys[] = {
         {"ZS_AUDIT_HTTP_PORT", CF_INT, &http_port, "8084",
@@ -27,6 +27,10 @@ static const struct config_key audit_keys[] = {
          "entry's content is removed, its leaf hash stays"},
         {"ZS_AUDIT_BEWAREN_INTERVAL_S", CF_INT, &bewaren_interval_s, "3600",
          "seconds between two retention runs", 1, 86400},
+        {"ZS_AUDIT_WACHTEND_DAGEN", CF_INT, &wachtend_dagen, "30",
+         "days an act on a zaak waits for the zaak's registration before its Dataverwerkingen "
+         "are given up (at each retention run)",
+         1, 3650},
         {"ZS_AUDIT_REGISTER", CF_STR, &register_pad, "deploy/verwerkingsregister/platform.json",
          "the platform's own verwerkingsactiviteiten (relative: under ZS_HOME)"},
 };
@@ -67,6 +71,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	audit.sleutel = toegang_sleutel(d.toegang);
+	audit.wachtend_dagen = wachtend_dagen;
 	audit.nbewaren = bewaren_parse(bewaren, audit.bewaren, err, sizeof(err));
 	if (audit.nbewaren < 0) {
 		log_write(LOG_ERROR,
@@ -89,6 +94,9 @@ main(int argc, char **argv)
 	audit.m_verwerkingen =
 	        metric_counter("zs_audit_dataverwerkingen_total", NULL,
 	                       "Dataverwerkingen logged (one per act per betrokkene).");
+	audit.m_opgegeven = metric_counter("zs_audit_wachtend_opgegeven_total", NULL,
+	                                   "Acts whose zaak was never registered within "
+	                                   "ZS_AUDIT_WACHTEND_DAGEN: their Dataverwerkingen given up.");
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
 	                                  .ntopics = (int)(sizeof(topics) / sizeof(topics[0])),

@@ -493,6 +493,22 @@ def test_verwerkingsregister_and_what_does_not_add_up(world):
     assert status == 403 and "bevindingen" not in body
 
 
+def test_acts_whose_zaak_never_came_are_given_up_after_their_days(world):
+    """An act on a zaak that was never registered waits in wachtend for its betrokkenen; after
+    ZS_AUDIT_WACHTEND_DAGEN (30) a retention run gives it up, a younger one keeps waiting."""
+    w = world
+    oud, jong = f"test-oud-{uuid.uuid4()}", f"test-jong-{uuid.uuid4()}"
+    w.stack.sql("INSERT INTO audit.wachtend (bron_sleutel, zaak, bron, sinds) VALUES"
+                " (%s, %s, '{}', now() - interval '31 days'), (%s, %s, '{}', now() - interval '29 days')",
+                (oud, str(uuid.uuid4()), jong, str(uuid.uuid4())))
+    wait_until(lambda: not w.stack.scalar("select count(*) from audit.wachtend where bron_sleutel = %s", (oud,)),
+               30, what="the act of 31 days to be given up")
+    assert w.stack.scalar("select count(*) from audit.wachtend where bron_sleutel = %s", (jong,)) == 1
+    with urllib.request.urlopen(w.audit.url("/metrics"), timeout=5) as r:
+        regels = [x for x in r.read().decode().splitlines() if x.startswith("zs_audit_wachtend_opgegeven_total ")]
+    assert regels and float(regels[0].split()[1]) >= 1
+
+
 def test_retention_removes_content_keeps_proofs(world, tmp_path):
     """An expired entry's content is removed, its leaf hash stays: the whole
     log and a proof of that entry still verify, and the removal is itself an
