@@ -422,9 +422,10 @@ wachtend_opruimen(struct audit *a)
 	PQclear(res);
 	if (n > 0) {
 		metric_inc(a->m_opgegeven, (double)n);
-		zlog_warn("gave up the Dataverwerkingen of %ld act(s) whose zaak was not registered "
-		          "within %ld days",
-		          n, a->wachtend_dagen);
+		zlog_warn(
+		        "gave up the Dataverwerkingen of %ld act(s) whose zaak was not registered "
+		        "within %ld days",
+		        n, a->wachtend_dagen);
 	}
 }
 

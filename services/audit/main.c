@@ -94,9 +94,10 @@ main(int argc, char **argv)
 	audit.m_verwerkingen =
 	        metric_counter("zs_audit_dataverwerkingen_total", NULL,
 	                       "Dataverwerkingen logged (one per act per betrokkene).");
-	audit.m_opgegeven = metric_counter("zs_audit_wachtend_opgegeven_total", NULL,
-	                                   "Acts whose zaak was never registered within "
-	                                   "ZS_AUDIT_WACHTEND_DAGEN: their Dataverwerkingen given up.");
+	audit.m_opgegeven =
+	        metric_counter("zs_audit_wachtend_opgegeven_total", NULL,
+	                       "Acts whose zaak was never registered within "
+	                       "ZS_AUDIT_WACHTEND_DAGEN: their Dataverwerkingen given up.");
 	if (!daemon_projector(&d, &(struct projector_config){
 	                                  .topics = topics,
 	                                  .ntopics = (int)(sizeof(topics) / sizeof(topics[0])),
