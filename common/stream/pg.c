@@ -499,39 +499,43 @@ fail:
 	return false;
 }
 
+/* One migrator per schema at a time, even with several instances. */
+static bool
+migrations_lock(struct pg *pg, bool take)
+{
+	const char *vals[1] = {pg->schema};
+	PGresult *res = pg_exec(pg,
+	                        take ? "SELECT pg_advisory_lock(hashtext($1))"
+	                             : "SELECT pg_advisory_unlock(hashtext($1))",
+	                        1, vals);
+
+	PQclear(res);
+	return res != NULL;
+}
+
 bool
 pg_migrate_one(struct pg *pg, const char *version, const char *sql)
 {
-	const char *vals[1] = {pg->schema};
-	PGresult *res = pg_exec(pg, "SELECT pg_advisory_lock(hashtext($1))", 1, vals);
 	bool ok;
 
-	if (!res)
+	if (!migrations_lock(pg, true))
 		return false;
-	PQclear(res);
 	ok = migration_applied(pg, version) || apply_migration(pg, version, sql);
-	res = pg_exec(pg, "SELECT pg_advisory_unlock(hashtext($1))", 1, vals);
-	PQclear(res);
+	migrations_lock(pg, false);
 	return ok;
 }
 
 bool
 pg_migrate(struct pg *pg, const char *dir)
 {
-	char lock_sql[256], *names[256];
+	char *names[256];
 	int n = 0;
 	bool ok = false;
 	DIR *d = NULL;
 	struct dirent *de;
-	const char *vals[1] = {pg->schema};
-	PGresult *res;
 
-	/* One migrator per schema at a time, even with several instances. */
-	snprintf(lock_sql, sizeof(lock_sql), "SELECT pg_advisory_lock(hashtext($1))");
-	res = pg_exec(pg, lock_sql, 1, vals);
-	if (!res)
+	if (!migrations_lock(pg, true))
 		return false;
-	PQclear(res);
 
 	if (!pg_cmd(pg, migrations_table_sql))
 		goto out;
@@ -584,8 +588,7 @@ pg_migrate(struct pg *pg, const char *dir)
 out:
 	for (int i = 0; i < n; i++)
 		free(names[i]);
-	res = pg_exec(pg, "SELECT pg_advisory_unlock(hashtext($1))", 1, vals);
-	PQclear(res);
+	migrations_lock(pg, false);
 	return ok;
 }
 
